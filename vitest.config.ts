@@ -1,0 +1,41 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects, from cheapest to most real:
+//  - unit:        pure TypeScript, and infra components under pulumi.runtime.setMocks (test/unit, test/infra)
+//  - integration: a real PostgreSQL server started by the global setup (test/integration)
+//  - e2e:         the real Pulumi engine built from Go modules, plus PostgreSQL (test/e2e)
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/infra/**/*.test.ts"],
+          // Pulumi mocks are process-global: one process per file keeps them apart.
+          pool: "forks",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          globalSetup: ["test/support/postgresGlobalSetup.ts"],
+          pool: "forks",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/support/postgresGlobalSetup.ts", "test/support/pulumiGlobalSetup.ts"],
+          pool: "forks",
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
+  },
+});

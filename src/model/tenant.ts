@@ -25,8 +25,13 @@ export interface SourceLocation {
 
 export interface Provenance {
   readonly layer: Layer;
-  /** Where the value was written; absent for values derived by tenantctl itself. */
-  readonly source?: SourceLocation;
+  /** The file that set the value; absent for values derived by tenantctl itself. */
+  readonly file?: string;
+  /**
+   * Dotted path of the value inside that file (`plans.enterprise.limits.users`). Line and column are
+   * looked up only when shown (`tenantctl explain`), so that resolving a large fleet stays cheap.
+   */
+  readonly filePath?: string;
 }
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };

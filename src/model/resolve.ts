@@ -1,0 +1,252 @@
+/**
+ * Resolution: defaults < plans.<plan> < tenant. Maps merge key by key; lists and scalars replace; later layers win.
+ * Every resolved leaf keeps the layer (and file and path) that set it, for `tenantctl explain` and for reviewers.
+ * Pure: no I/O, no Pulumi. Problems come back as findings (placed in their files by the loader), never thrown.
+ */
+import type { Finding, PathSegment } from "../spec/diagnostics";
+import { formatPath } from "../spec/diagnostics";
+import type { ControlPlaneFile, TenantFile } from "../spec/schema";
+import { didYouMean, listOf } from "../spec/suggest";
+import { normalizeHostname, tenantIdentifier } from "./naming";
+import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "./tenant";
+
+type Tree = Record<string, unknown>;
+
+interface LayerSource {
+  readonly layer: Layer;
+  readonly file: string;
+  /** Where this layer's tree sits inside its file (`["plans", "enterprise"]`). */
+  readonly prefix: readonly PathSegment[];
+  readonly tree: Tree;
+}
+
+export function isPlainMap(value: unknown): value is Tree {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Merge maps key by key; anything else (lists, scalars) replaces. Inputs are not modified. */
+export function mergeTrees(base: Tree, override: Tree): Tree {
+  const merged: Tree = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    const existing = merged[key];
+    merged[key] = isPlainMap(existing) && isPlainMap(value) ? mergeTrees(existing, value) : value;
+  }
+  return merged;
+}
+
+/** Every leaf (scalar or list) of a tree with its dotted path. */
+export function leaves(tree: Tree, prefix = ""): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (isPlainMap(value) && Object.keys(value).length > 0) out.push(...leaves(value, path));
+    else out.push([path, value]);
+  }
+  return out;
+}
+
+function lookup(tree: Tree, dotted: string): unknown {
+  let current: unknown = tree;
+  for (const key of dotted.split(".")) {
+    if (!isPlainMap(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/** The template as the components need it: plain, resolved, readonly. */
+export function resolveControlPlane(file: string, spec: ControlPlaneFile): ControlPlane {
+  return {
+    file,
+    baseDomain: normalizeHostname(spec.platform.baseDomain),
+    ingressHostname: normalizeHostname(spec.platform.ingressHostname),
+    dns: { provider: spec.dns.provider, zone: normalizeHostname(spec.dns.zone) },
+    tls: { provider: spec.tls.provider },
+    databaseServers: Object.entries(spec.database.servers).map(([name, server]) => ({
+      name,
+      host: server.host,
+      port: server.port ?? 5432,
+      sharedDatabase: server.sharedDatabase,
+      ...(server.maxConnections !== undefined ? { maxConnections: server.maxConnections } : {}),
+    })),
+    auth: { provider: spec.auth.provider, resourceServers: spec.auth.resourceServers, roles: spec.auth.roles },
+    plans: Object.keys(spec.plans),
+    locked: spec.locked ?? [],
+    seedOnly: spec.seedOnly ?? [],
+  };
+}
+
+export interface Resolution {
+  /** Absent when the tenant cannot be resolved at all (its findings say why). */
+  readonly tenant?: Tenant;
+  readonly findings: Finding[];
+}
+
+/** The part of a tenant file that takes part in inheritance (slug, name, domains and auth are the tenant's alone). */
+function inheritableLayer(spec: TenantFile): Tree {
+  const { slug: _slug, name: _name, domains: _domains, auth: _auth, ...rest } = spec;
+  return rest as Tree;
+}
+
+export function resolveTenant(
+  file: string,
+  spec: TenantFile,
+  template: ControlPlaneFile,
+  controlPlane: ControlPlane,
+): Resolution {
+  const findings: Finding[] = [];
+  const defaults = template.defaults as Tree;
+  const planName = spec.plan ?? template.defaults.plan;
+  const layers: LayerSource[] = [{ layer: "defaults", file: controlPlane.file, prefix: ["defaults"], tree: defaults }];
+
+  if (planName === undefined) {
+    findings.push({ file, path: [], rule: "planExists", message: "the tenant has no plan", fix: `add \`plan:\` (one of ${listOf(controlPlane.plans)}) or set \`defaults.plan\` in the template` });
+  } else if (!(planName in template.plans)) {
+    const where: PathSegment[] = spec.plan !== undefined ? ["plan"] : [];
+    findings.push({
+      file,
+      path: where,
+      rule: "planExists",
+      message: `plan \`${planName}\` does not exist in the template`,
+      fix: didYouMean(planName, controlPlane.plans) ?? `use one of ${listOf(controlPlane.plans)}`,
+    });
+  } else {
+    layers.push({ layer: `plans.${planName}`, file: controlPlane.file, prefix: ["plans", planName], tree: template.plans[planName] as Tree });
+  }
+  const tenantLayer = inheritableLayer(spec);
+  layers.push({ layer: "tenant", file, prefix: [], tree: tenantLayer });
+
+  findings.push(...lockedKeyFindings(file, tenantLayer, controlPlane.locked));
+
+  const merged = layers.reduce<Tree>((acc, layer) => mergeTrees(acc, layer.tree), {});
+  const provenance = new Map<string, Provenance>();
+  for (const [path] of leaves(merged)) {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i]!;
+      if (lookup(layer.tree, path) !== undefined) {
+        provenance.set(path, { layer: layer.layer, file: layer.file, filePath: formatPath([...layer.prefix, path]) });
+        break;
+      }
+    }
+  }
+
+  const required = (path: string): unknown => {
+    const value = lookup(merged, path);
+    if (value === undefined) {
+      findings.push({
+        file,
+        path: [],
+        rule: "resolvable",
+        message: `no layer sets \`${path}\``,
+        fix: `set \`${path}\` in the template's \`defaults\`, in \`plans.${planName ?? "<plan>"}\`, or in this file`,
+      });
+    }
+    return value;
+  };
+  const dbConnections = required("limits.dbConnections") as number | undefined;
+  const users = required("limits.users") as number | undefined;
+  const isolation = required("database.isolation") as "database" | "schema" | undefined;
+  const serverName = required("database.server") as string | undefined;
+  const server = controlPlane.databaseServers.find((candidate) => candidate.name === serverName);
+  if (serverName !== undefined && !server) {
+    const where = provenance.get("database.server");
+    findings.push({
+      file: where?.file ?? file,
+      path: where?.filePath ? where.filePath.split(".") : [],
+      rule: "databaseServerExists",
+      message: `database server \`${serverName}\` is not defined in the template`,
+      fix: didYouMean(serverName, controlPlane.databaseServers.map((s) => s.name)) ?? `use one of ${listOf(controlPlane.databaseServers.map((s) => s.name))}`,
+    });
+  }
+
+  if (findings.some((finding) => (finding.severity ?? "error") === "error") || !server || planName === undefined) {
+    return { findings };
+  }
+
+  const identifier = tenantIdentifier(spec.slug);
+  const subdomain = spec.domains?.subdomain ?? spec.slug;
+  const derived = (path: string) => provenance.set(path, { layer: "derived" });
+  for (const path of ["slug", "name"]) provenance.set(path, { layer: "tenant", file, filePath: path });
+  if (spec.domains?.subdomain !== undefined) provenance.set("domains.subdomain", { layer: "tenant", file, filePath: "domains.subdomain" });
+  else derived("domains.subdomain");
+  if (spec.domains?.custom !== undefined) provenance.set("domains.custom", { layer: "tenant", file, filePath: "domains.custom" });
+  if (spec.auth?.roles !== undefined) provenance.set("auth.roles", { layer: "tenant", file, filePath: "auth.roles" });
+  if (spec.plan === undefined) provenance.set("plan", { layer: "defaults", file: controlPlane.file, filePath: "defaults.plan" });
+  if (lookup(merged, "status") === undefined) derived("status");
+  for (const path of ["domains.hostname", "database.roleName", "database.databaseName", "database.schemaName"]) derived(path);
+
+  const databaseServer: DatabaseServer = server;
+  const tenant: Tenant = {
+    slug: spec.slug,
+    name: spec.name,
+    plan: planName,
+    status: (lookup(merged, "status") as Tenant["status"] | undefined) ?? "active",
+    file,
+    limits: { users: users!, dbConnections: dbConnections! },
+    database: {
+      isolation: isolation!,
+      server: databaseServer,
+      extensions: (lookup(merged, "database.extensions") as string[] | undefined) ?? [],
+      roleName: identifier,
+      databaseName: isolation === "database" ? identifier : databaseServer.sharedDatabase,
+      schemaName: isolation === "database" ? "public" : identifier,
+      connectionLimit: dbConnections!,
+    },
+    domains: {
+      subdomain,
+      hostname: `${subdomain}.${controlPlane.baseDomain}`,
+      custom: (spec.domains?.custom ?? []).map((custom) => ({ hostname: normalizeHostname(custom.hostname) })),
+      dns: controlPlane.dns,
+      tls: controlPlane.tls,
+      ingressHostname: controlPlane.ingressHostname,
+    },
+    auth: {
+      provider: controlPlane.auth.provider,
+      organizationName: spec.slug,
+      templateRoles: controlPlane.auth.roles,
+      roles: spec.auth?.roles ?? [],
+      resourceServers: controlPlane.auth.resourceServers,
+    },
+    settings: {
+      values: ((lookup(merged, "settings") as JsonObject | undefined) ?? {}),
+      seedOnlyKeys: controlPlane.seedOnly.map((key) => key.replace(/^settings\.?/, "")).filter((key) => key !== ""),
+    },
+    provenance,
+  };
+  return { tenant: deepFreeze(tenant), findings };
+}
+
+/** A tenant that sets a locked key, or a map or value that would replace it, is refused at that key. */
+function lockedKeyFindings(file: string, tenantLayer: Tree, locked: readonly string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const lockedPath of locked) {
+    const segments = lockedPath.split(".");
+    let current: unknown = tenantLayer;
+    for (let i = 0; i < segments.length; i++) {
+      if (!isPlainMap(current) || !(segments[i]! in current)) break;
+      current = current[segments[i]!];
+      const last = i === segments.length - 1;
+      if (last || !isPlainMap(current)) {
+        findings.push({
+          file,
+          path: segments.slice(0, i + 1),
+          atKey: true,
+          rule: "lockedKeys",
+          message: `\`${lockedPath}\` is locked by the control-plane template`,
+          fix: `remove it from this file; only \`tenants/_control-plane.yaml\` may set it`,
+        });
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !(value instanceof Map) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,64 @@
+/**
+ * A diagnostic is what a user sees for a mistake: where (file:line:col and dotted path), what, and the fix.
+ * The JSON shape is part of the contract in DESIGN.md; `fix` and `rule` are additions.
+ */
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  /** Relative to the working directory. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** Dotted, with `[i]` for list items: `auth.roles[0].permissions[1]`. Empty for the whole file. */
+  readonly path: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** What to change, in words a user can act on. */
+  readonly fix?: string;
+  /** Name of the check that produced it (`schema`, `yaml`, or a rule name such as `noDuplicateHostnames`). */
+  readonly rule: string;
+}
+
+/** A finding before it has been placed in its file: rules speak in paths, the loader turns paths into positions. */
+export interface Finding {
+  readonly file: string;
+  readonly path: readonly PathSegment[];
+  readonly severity?: Severity;
+  readonly message: string;
+  readonly fix?: string;
+  readonly rule: string;
+  /** Point at the key itself rather than its value (unknown keys, locked keys). */
+  readonly atKey?: boolean;
+}
+
+export type PathSegment = string | number;
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += out === "" ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+/** `auth.roles[0].name` → ["auth", "roles", 0, "name"]. */
+export function parsePath(dotted: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  for (const part of dotted.split(".")) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!match) {
+      segments.push(part);
+      continue;
+    }
+    if (match[1]) segments.push(match[1]);
+    for (const index of (match[2] ?? "").matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments;
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message);
+}

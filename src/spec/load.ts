@@ -1,0 +1,120 @@
+/**
+ * The loader: a directory of YAML files in, resolved tenants and diagnostics out. It never throws for a
+ * user's mistake; everything wrong with the files comes back as a diagnostic with file:line:col.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { resolveControlPlane, resolveTenant } from "../model/resolve";
+import type { ControlPlane, Tenant } from "../model/tenant";
+import type { Diagnostic, Finding } from "./diagnostics";
+import { compareDiagnostics } from "./diagnostics";
+import { RULES, type FleetContext, type TenantEntry } from "./rules";
+import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema";
+import { findingsFromIssues } from "./schemaIssues";
+import { Locator, parseSpecFile } from "./source";
+
+export const CONTROL_PLANE_FILE = "_control-plane.yaml";
+
+export interface LoadOptions {
+  /** The tenants directory. @default "tenants" */
+  readonly dir?: string;
+  /** What file names in diagnostics are relative to. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+export interface Fleet {
+  readonly controlPlane?: ControlPlane;
+  /** Every tenant that resolved, including those whose fleet rules failed; check `errors` before deploying. */
+  readonly tenants: readonly Tenant[];
+  /** Slugs of every tenant file that was read, valid or not, sorted. */
+  readonly slugs: readonly string[];
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+  /** File texts, for code frames. */
+  readonly sources: ReadonlyMap<string, string>;
+  /** Files whose content has an error, so a caller can tell which tenants are safe to act on. */
+  readonly filesWithErrors: ReadonlySet<string>;
+}
+
+/** A usage problem (not a problem in the files): the CLI exits 2. */
+export class UsageError extends Error {}
+
+export function loadFleet(options: LoadOptions = {}): Fleet {
+  const cwd = options.cwd ?? process.cwd();
+  const dir = join(cwd, options.dir ?? "tenants");
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`${relative(cwd, dir) || dir} is not a directory`);
+    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`);
+  }
+  const display = (name: string) => relative(cwd, join(dir, name));
+  const diagnostics: Diagnostic[] = [];
+  const findings: Finding[] = [];
+  const sources = new Map<string, string>();
+
+  // The template.
+  const templateFile = display(CONTROL_PLANE_FILE);
+  let template: ControlPlaneFile | undefined;
+  if (!names.includes(CONTROL_PLANE_FILE)) {
+    diagnostics.push({ file: templateFile, line: 1, column: 1, path: "", severity: "error", rule: "controlPlaneExists", message: "the control-plane template is missing", fix: `create ${templateFile}; every tenant inherits from it` });
+  } else {
+    const parsed = parseSpecFile(templateFile, readFileSync(join(dir, CONTROL_PLANE_FILE)));
+    sources.set(templateFile, parsed.text);
+    if (!parsed.ok) diagnostics.push(...parsed.diagnostics);
+    else {
+      const result = controlPlaneSchema.safeParse(parsed.data);
+      if (result.success) template = result.data;
+      else findings.push(...findingsFromIssues(templateFile, controlPlaneSchema, parsed.data, result.error.issues));
+    }
+  }
+  const controlPlane = template ? resolveControlPlane(templateFile, template) : undefined;
+
+  // The tenants: files starting with `_` are not tenants.
+  const entries: TenantEntry[] = [];
+  const slugs: string[] = [];
+  for (const name of names) {
+    if (name.startsWith("_")) continue;
+    const file = display(name);
+    slugs.push(name.replace(/\.ya?ml$/, ""));
+    const parsed = parseSpecFile(file, readFileSync(join(dir, name)));
+    sources.set(file, parsed.text);
+    if (!parsed.ok) {
+      diagnostics.push(...parsed.diagnostics);
+      continue;
+    }
+    const result = tenantSchema.safeParse(parsed.data);
+    if (!result.success) {
+      findings.push(...findingsFromIssues(file, tenantSchema, parsed.data, result.error.issues));
+      continue;
+    }
+    if (!template || !controlPlane) {
+      entries.push({ file, spec: result.data });
+      continue;
+    }
+    const resolution = resolveTenant(file, result.data, template, controlPlane);
+    findings.push(...resolution.findings);
+    entries.push(resolution.tenant ? { file, spec: result.data, tenant: resolution.tenant } : { file, spec: result.data });
+  }
+
+  if (template && controlPlane) {
+    const fleet: FleetContext = { controlPlane, template, tenants: entries };
+    for (const rule of RULES) findings.push(...rule(fleet));
+  }
+
+  const locator = new Locator((file) => sources.get(file));
+  diagnostics.push(...findings.map((finding) => locator.place(finding)));
+  diagnostics.sort(compareDiagnostics);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  return {
+    ...(controlPlane ? { controlPlane } : {}),
+    tenants: entries.flatMap((entry) => (entry.tenant ? [entry.tenant] : [])),
+    slugs,
+    errors,
+    warnings: diagnostics.filter((d) => d.severity === "warning"),
+    sources,
+    filesWithErrors: new Set(errors.map((d) => d.file)),
+  };
+}

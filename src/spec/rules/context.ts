@@ -1,0 +1,21 @@
+import type { ControlPlane, Tenant } from "../../model/tenant";
+import type { Finding } from "../diagnostics";
+import type { ControlPlaneFile, TenantFile } from "../schema";
+
+export interface TenantEntry {
+  /** Relative to the working directory. */
+  readonly file: string;
+  /** The file as written (schema-valid). */
+  readonly spec: TenantFile;
+  /** Absent when resolution failed; rules that need resolved values skip such tenants. */
+  readonly tenant?: Tenant;
+}
+
+export interface FleetContext {
+  readonly controlPlane: ControlPlane;
+  readonly template: ControlPlaneFile;
+  readonly tenants: readonly TenantEntry[];
+}
+
+/** A rule is a small named function: it reads the fleet and reports findings, never throws. */
+export type Rule = (fleet: FleetContext) => Finding[];

@@ -115,9 +115,10 @@ export function resolveTenant(
     layers.push({ layer: `plans.${planName}`, file: controlPlane.file, prefix: ["plans", planName], tree: template.plans[planName] as Tree });
   }
   const tenantLayer = inheritableLayer(spec);
+  findings.push(...lockedKeyFindings(file, tenantLayer, controlPlane));
+  // Without its plan, every missing value would be reported again as a consequence: report the cause only.
+  if (planName === undefined || !(planName in template.plans)) return { findings };
   layers.push({ layer: "tenant", file, prefix: [], tree: tenantLayer });
-
-  findings.push(...lockedKeyFindings(file, tenantLayer, controlPlane.locked));
 
   const merged = layers.reduce<Tree>((acc, layer) => mergeTrees(acc, layer.tree), {});
   const provenance = new Map<string, Provenance>();
@@ -160,7 +161,7 @@ export function resolveTenant(
     });
   }
 
-  if (findings.some((finding) => (finding.severity ?? "error") === "error") || !server || planName === undefined) {
+  if (findings.some((finding) => (finding.severity ?? "error") === "error") || !server) {
     return { findings };
   }
 
@@ -218,9 +219,9 @@ export function resolveTenant(
 }
 
 /** A tenant that sets a locked key, or a map or value that would replace it, is refused at that key. */
-function lockedKeyFindings(file: string, tenantLayer: Tree, locked: readonly string[]): Finding[] {
+function lockedKeyFindings(file: string, tenantLayer: Tree, controlPlane: ControlPlane): Finding[] {
   const findings: Finding[] = [];
-  for (const lockedPath of locked) {
+  for (const lockedPath of controlPlane.locked) {
     const segments = lockedPath.split(".");
     let current: unknown = tenantLayer;
     for (let i = 0; i < segments.length; i++) {
@@ -234,7 +235,7 @@ function lockedKeyFindings(file: string, tenantLayer: Tree, locked: readonly str
           atKey: true,
           rule: "lockedKeys",
           message: `\`${lockedPath}\` is locked by the control-plane template`,
-          fix: `remove it from this file; only \`tenants/_control-plane.yaml\` may set it`,
+          fix: `remove it from this file; only \`${controlPlane.file}\` may set it`,
         });
         break;
       }

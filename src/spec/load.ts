@@ -10,7 +10,7 @@ import type { Diagnostic, Finding } from "./diagnostics";
 import { compareDiagnostics } from "./diagnostics";
 import { RULES, type FleetContext, type TenantEntry } from "./rules";
 import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema";
-import { findingsFromIssues } from "./schemaIssues";
+import { findingsFromIssues, valueAt } from "./schemaIssues";
 import { Locator, parseSpecFile } from "./source";
 
 export const CONTROL_PLANE_FILE = "_control-plane.yaml";
@@ -37,7 +37,9 @@ export interface Fleet {
 }
 
 /** A usage problem (not a problem in the files): the CLI exits 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
 
 export function loadFleet(options: LoadOptions = {}): Fleet {
   const cwd = options.cwd ?? process.cwd();
@@ -85,10 +87,14 @@ export function loadFleet(options: LoadOptions = {}): Fleet {
       diagnostics.push(...parsed.diagnostics);
       continue;
     }
-    const result = tenantSchema.safeParse(parsed.data);
+    let result = tenantSchema.safeParse(parsed.data);
     if (!result.success) {
       findings.push(...findingsFromIssues(file, tenantSchema, parsed.data, result.error.issues));
-      continue;
+      // Unknown keys alone should not hide the fleet rules' findings for the rest of the file:
+      // drop them (they are reported already) and go on with what is left.
+      const withoutUnknownKeys = dropUnknownKeys(parsed.data, result.error.issues);
+      result = withoutUnknownKeys ? tenantSchema.safeParse(withoutUnknownKeys) : result;
+      if (!result.success) continue;
     }
     if (!template || !controlPlane) {
       entries.push({ file, spec: result.data });
@@ -117,4 +123,15 @@ export function loadFleet(options: LoadOptions = {}): Fleet {
     sources,
     filesWithErrors: new Set(errors.map((d) => d.file)),
   };
+}
+
+/** A copy of `data` without the unknown keys, when unknown keys are all that is wrong; otherwise undefined. */
+function dropUnknownKeys(data: Record<string, unknown>, issues: readonly { code: string; path: PropertyKey[]; keys?: string[] }[]): Record<string, unknown> | undefined {
+  if (!issues.every((issue) => issue.code === "unrecognized_keys")) return undefined;
+  const copy = structuredClone(data);
+  for (const issue of issues) {
+    const parent = valueAt(copy, issue.path.filter((segment): segment is string | number => typeof segment !== "symbol"));
+    if (parent && typeof parent === "object") for (const key of issue.keys ?? []) delete (parent as Record<string, unknown>)[key];
+  }
+  return copy;
 }

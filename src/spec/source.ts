@@ -31,6 +31,9 @@ export function parseSpecFile(file: string, bytes: Uint8Array): ParsedFile {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  if (isBlank(text)) {
+    return fail(file, text, { line: 1, column: 1 }, "the file is empty", "add the tenant's `slug` and `name`, or delete the file");
+  }
   let data: unknown;
   try {
     data = loadYaml(text, { filename: file });
@@ -46,6 +49,11 @@ export function parseSpecFile(file: string, bytes: Uint8Array): ParsedFile {
     return fail(file, text, firstContentPosition(text), `the document is ${kind}, not a map of keys`, "write `key: value` pairs at the top level");
   }
   return { ok: true, file, text, data: data as Record<string, unknown> };
+}
+
+/** Only white space and comments: js-yaml calls this a missing document, users call it an empty file. */
+function isBlank(text: string): boolean {
+  return text.split("\n").every((line) => /^\s*(#.*)?$/.test(line));
 }
 
 function syntaxError(file: string, text: string, error: YAMLException): ParsedFile {

@@ -1,0 +1,73 @@
+/**
+ * Flag parsing only. Each command's module is loaded when that command runs, so `validate` never pays for
+ * Pulumi's start-up. This is the only place that sets the process exit code.
+ * Exit codes (DESIGN.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
+ */
+import { Command, CommanderError, Option } from "commander";
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+
+export const EXIT = { ok: 0, error: 1, usage: 2, drift: 3 } as const;
+
+function formatOption(formats: readonly string[]) {
+  return new Option("--format <format>", "output format").choices(formats).default("text");
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("tenantctl")
+    .description("One YAML file per tenant, one Pulumi stack per tenant.")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: out, writeErr: err });
+
+  program
+    .command("validate")
+    .description("schema, resolution and fleet rules; no Pulumi")
+    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(formatOption(["text", "json", "github"]))
+    .action(async (options: { dir: string; format: "text" | "json" | "github" }) => {
+      const { validate } = await import("../commands/validate");
+      setExit(validate(options, out));
+    });
+
+  program
+    .command("explain")
+    .description("resolved values with the layer that set each")
+    .argument("<slug>", "tenant slug")
+    .argument("[key]", "dotted key or prefix, e.g. settings.security")
+    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (slug: string, key: string | undefined, options: { dir: string; format: "text" | "json" }) => {
+      const { explain } = await import("../commands/explain");
+      setExit(explain(slug, key, options, out, err));
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  // `tenantctl validate | head` closes our stdout early: that is the reader's choice, not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; everything else commander rejects is a usage error.
+      exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (error instanceof Error && error.name === "UsageError") {
+      err(`tenantctl: ${error.message}\n`);
+      exitCode = EXIT.usage;
+    } else {
+      // Not a user's mistake: a bug or an environment failure. Say so plainly, keep the stack for the report.
+      err(`tenantctl: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      exitCode = EXIT.error;
+    }
+  }
+  process.exitCode = exitCode;
+}

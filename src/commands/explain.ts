@@ -1,0 +1,58 @@
+import { explainTenant } from "../model/explain";
+import { renderDiagnosticsText } from "../report/diagnostics";
+import { loadFleet } from "../spec/load";
+import { parsePath } from "../spec/diagnostics";
+import { SourcePositions } from "../spec/source";
+import { didYouMean } from "../spec/suggest";
+
+export interface ExplainOptions {
+  readonly dir: string;
+  readonly format: "text" | "json";
+}
+
+/** Resolved values with the layer that set each, and where. Returns the exit code. */
+export function explain(slug: string, key: string | undefined, options: ExplainOptions, out: (text: string) => void, err: (text: string) => void): number {
+  const fleet = loadFleet({ dir: options.dir });
+  const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
+  if (!tenant) {
+    const own = fleet.errors.filter((d) => d.file.endsWith(`/${slug}.yaml`) || d.file.endsWith(`/${slug}.yml`) || d.file.endsWith("_control-plane.yaml"));
+    if (own.length > 0) {
+      err(renderDiagnosticsText(own, fleet.sources) + `\n${slug} cannot be resolved: fix the errors above\n`);
+    } else {
+      const hint = didYouMean(slug, fleet.slugs);
+      err(`no tenant \`${slug}\` in ${options.dir}${hint ? `: ${hint}` : ""}\n`);
+    }
+    return 1;
+  }
+  const entries = explainTenant(tenant, key);
+  if (entries.length === 0) {
+    const hint = didYouMean(key ?? "", [...tenant.provenance.keys()].flatMap((path) => path.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."))));
+    err(`no resolved key \`${key}\` for ${slug}${hint ? `: ${hint}` : ""}\n`);
+    return 1;
+  }
+  const positions = new Map<string, SourcePositions>();
+  const locate = (file: string | undefined, filePath: string | undefined) => {
+    if (!file || !filePath) return undefined;
+    const text = fleet.sources.get(file);
+    if (text === undefined) return undefined;
+    let index = positions.get(file);
+    if (!index) positions.set(file, (index = new SourcePositions(text)));
+    const { line, column } = index.locate(parsePath(filePath));
+    return { file, line, column };
+  };
+  const rows = entries.map(({ key: path, value, provenance }) => ({ key: path, value, layer: provenance.layer, source: locate(provenance.file, provenance.filePath) }));
+  if (options.format === "json") {
+    out(JSON.stringify({ slug, file: tenant.file, plan: tenant.plan, values: rows }, null, 2) + "\n");
+    return 0;
+  }
+  const shown = rows.map((row) => ({ ...row, text: JSON.stringify(row.value) ?? "" }));
+  const keyWidth = Math.max(3, ...shown.map((row) => row.key.length));
+  const valueWidth = Math.min(40, Math.max(5, ...shown.map((row) => row.text.length)));
+  out(`${slug} (${tenant.file}), plan ${tenant.plan}, status ${tenant.status}\n\n`);
+  out(`${"KEY".padEnd(keyWidth)}  ${"VALUE".padEnd(valueWidth)}  SET BY\n`);
+  for (const row of shown) {
+    const where = row.source ? `  ${row.source.file}:${row.source.line}:${row.source.column}` : "";
+    out(`${row.key.padEnd(keyWidth)}  ${row.text.padEnd(valueWidth)}  ${row.layer}${where}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,23 @@
+import { renderDiagnosticsGithub, renderDiagnosticsJson, renderDiagnosticsText, summaryLine } from "../report/diagnostics";
+import { loadFleet } from "../spec/load";
+
+export interface ValidateOptions {
+  readonly dir: string;
+  readonly format: "text" | "json" | "github";
+}
+
+/** Schema, resolution and fleet rules; no Pulumi. Returns the exit code: 0 valid, 1 invalid. */
+export function validate(options: ValidateOptions, out: (text: string) => void): number {
+  const fleet = loadFleet({ dir: options.dir });
+  const diagnostics = [...fleet.errors, ...fleet.warnings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const ok = fleet.errors.length === 0;
+  if (options.format === "json") out(renderDiagnosticsJson(ok, fleet.slugs, diagnostics));
+  else if (options.format === "github") {
+    out(renderDiagnosticsGithub(diagnostics));
+    out(summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length) + "\n");
+  } else {
+    if (diagnostics.length > 0) out(renderDiagnosticsText(diagnostics, fleet.sources) + "\n");
+    out(summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length) + "\n");
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh machine it installs what the tests need, then runs every test project:
+# unit (incl. Pulumi mocks), integration (a real PostgreSQL) and e2e (the real Pulumi engine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# PostgreSQL server binaries, from Debian's packages: the test setup starts a throwaway cluster with them.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "test.sh: installing PostgreSQL (Debian package postgresql)" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
+# Node dependencies from the lockfile; `prepare` compiles the CLI and the Pulumi program into dist/.
+npm ci --no-audit --no-fund
+
+# The Pulumi engine: the user's own `pulumi` when one is on PATH, else built from Go modules into a cache.
+if [ -x tools/ensure-pulumi.sh ] && { command -v pulumi >/dev/null || command -v go >/dev/null; }; then
+  PULUMI_BIN="$(tools/ensure-pulumi.sh)"
+  export PATH="$PULUMI_BIN:$PATH"
+fi
+
+npx vitest run "$@"

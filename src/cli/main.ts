@@ -3,7 +3,7 @@
  * Pulumi's start-up. This is the only place that sets the process exit code.
  * Exit codes (DESIGN.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
@@ -43,7 +43,36 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(explain(slug, key, options, out, err));
     });
 
+  for (const operation of ["preview", "up", "drift", "destroy"] as const) {
+    const descriptions = {
+      preview: "preview the selected tenant stacks with the real engine",
+      up: "deploy the selected tenant stacks",
+      drift: "compare every selected stack with the real world; writes no state; exit 3 when drift is found",
+      destroy: "bring the named stacks down; databases, schemas and their rows are retained",
+    };
+    program
+      .command(operation)
+      .description(descriptions[operation])
+      .argument("[slugs...]", "tenant slugs (or control-plane)")
+      .option("--all", "every tenant (and the control-plane stack)")
+      .option("--changed", "tenants whose effective spec changed against --base")
+      .option("--base <ref>", "git ref to compare with, e.g. origin/main")
+      .option("--dir <dir>", "tenants directory", "tenants")
+      .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
+      .addOption(formatOption(["text", "json", "markdown"]))
+      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; format: "text" | "json" | "markdown" }) => {
+        const { runOperation } = await import("../commands/run");
+        setExit(await runOperation(operation, slugs, options, out, err));
+      });
+  }
+
   return program;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return n;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

@@ -61,8 +61,6 @@ export interface StartPostgresOptions {
  * 16 beats 9.6.
  */
 export function findPostgresBinDir(root: string = DEBIAN_POSTGRES_ROOT): string {
-  const fromEnv = process.env["TENANTCTL_PG_BINDIR"];
-  if (fromEnv) return fromEnv;
   const versions = existsSync(root)
     ? readdirSync(root)
         .filter((entry) => existsSync(join(root, entry, "bin", "initdb")))
@@ -111,7 +109,7 @@ export function sandboxServerSettings(rootDir: string, maxConnections: number): 
 
 /** Starts a fresh cluster on a free loopback port. Call `stop()` when done (the process also stops it on exit). */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningPostgres> {
-  const binDir = options.binDir ?? findPostgresBinDir();
+  const binDir = options.binDir ?? (process.env["TENANTCTL_PG_BINDIR"] || findPostgresBinDir());
   const user = options.user ?? "tenantctl_admin";
   const password = randomBytes(18).toString("base64url");
   const maxConnections = options.maxConnections ?? 300;
@@ -150,7 +148,6 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       "--encoding=UTF8",
       "--locale=C",
       "--no-sync",
-      "--no-instructions",
     ], rootDir);
     rmSync(passwordFile);
 

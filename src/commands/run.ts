@@ -1,0 +1,92 @@
+/** `tenantctl preview|up|drift|destroy`: select stacks, run them through the real engine, report. */
+import { compareFleets } from "../model/changes";
+import { CONTROL_PLANE_STACK } from "../model/naming";
+import { renderDiagnosticsText } from "../report/diagnostics";
+import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
+import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
+import { loadFleetAt } from "../spec/gitRef";
+import { type Fleet, loadFleet, UsageError } from "../spec/load";
+import { didYouMean } from "../spec/suggest";
+
+export interface RunOptions {
+  readonly dir: string;
+  readonly all?: boolean;
+  readonly changed?: boolean;
+  readonly base?: string;
+  readonly parallel: number;
+  readonly format: "text" | "json" | "markdown";
+}
+
+export interface Selection {
+  readonly slugs: readonly string[];
+  /** Stacks that are named but must not run, with the reason. */
+  readonly skipped: ReadonlyMap<string, string>;
+}
+
+/** Which stacks an invocation names. Pure apart from reading the base fleet from git. */
+export function selectStacks(operation: Operation, slugs: readonly string[], options: RunOptions, fleet: Fleet): Selection {
+  const modes = [slugs.length > 0, options.all === true, options.changed === true].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError("name tenants, or pass --all, or --changed --base <ref> (exactly one of these)");
+  if (options.changed && !options.base) throw new UsageError("--changed needs --base <git-ref>, e.g. --base origin/main");
+  if (operation === "destroy" && options.all) throw new UsageError("destroy --all is refused: destroying a stack is an explicit act; name the tenants");
+
+  const known = new Set(fleet.slugs);
+  const skipped = new Map<string, string>();
+  const invalid = (slug: string) => [...fleet.filesWithErrors].some((file) => file.endsWith(`/${slug}.yaml`) || file.endsWith(`/${slug}.yml`));
+  const orphanReason = (slug: string) => `no tenant file for stack ${slug}: its stack is left as it is; run \`tenantctl destroy ${slug}\` to bring it down (databases and schemas are retained)`;
+
+  let selected: string[];
+  if (options.all) selected = [CONTROL_PLANE_STACK, ...fleet.slugs];
+  else if (options.changed) {
+    const base = loadFleetAt(options.base!, options.dir);
+    const changes = compareFleets(fleet, base);
+    const templateChanged = JSON.stringify(fleet.controlPlane ?? null, replacer) !== JSON.stringify(base.controlPlane ?? null, replacer);
+    if (operation === "destroy") selected = [...changes.removed];
+    else {
+      selected = [...(templateChanged ? [CONTROL_PLANE_STACK] : []), ...changes.added, ...changes.changed];
+      for (const slug of changes.removed) skipped.set(slug, orphanReason(slug));
+      selected.push(...changes.removed);
+    }
+  } else {
+    selected = [...slugs];
+    for (const slug of slugs) {
+      if (slug === CONTROL_PLANE_STACK || known.has(slug)) continue;
+      if (operation === "destroy" || operation === "drift") continue; // a stack can outlive its file
+      const hint = didYouMean(slug, fleet.slugs);
+      throw new UsageError(`no tenant file for \`${slug}\`${hint ? `: ${hint}` : ""}`);
+    }
+  }
+  for (const slug of selected) {
+    if (skipped.has(slug)) continue;
+    if (slug !== CONTROL_PLANE_STACK && invalid(slug) && operation !== "destroy") {
+      skipped.set(slug, `invalid tenant file: fix it first (\`tenantctl validate\`); nothing was deployed`);
+    } else if (slug !== CONTROL_PLANE_STACK && !known.has(slug) && operation !== "destroy" && operation !== "drift") {
+      skipped.set(slug, orphanReason(slug));
+    }
+  }
+  return { slugs: [...new Set(selected)], skipped };
+}
+
+function replacer(key: string, value: unknown): unknown {
+  return key === "file" ? undefined : value;
+}
+
+export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  const fleet = loadFleet({ dir: options.dir });
+  if (!fleet.controlPlane) {
+    err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was run\n");
+    return 1;
+  }
+  if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
+  const selection = selectStacks(operation, slugs, options, fleet);
+  const started = Date.now();
+  const { runStacks } = await import("../orchestrate/engine");
+  const tenants = await runStacks(
+    operation,
+    selection.slugs.map((slug) => ({ slug, ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}) })),
+    { projectDir: process.cwd(), tenantsDir: options.dir, parallel: options.parallel, log: (line) => err(`${line}\n`) },
+  );
+  const report: RunReport = { operation, tenants, seconds: (Date.now() - started) / 1000 };
+  out(options.format === "json" ? renderRunJson(report) : options.format === "markdown" ? renderRunMarkdown(report) : renderRunTable(report));
+  return exitCodeFor(report);
+}

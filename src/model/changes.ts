@@ -1,0 +1,40 @@
+/** Which tenants' effective spec changed between two fleets. Pure. */
+import type { Tenant } from "./tenant";
+
+/** What a stack is built from: the resolved tenant without where each value came from. */
+export function effectiveSpec(tenant: Tenant): string {
+  const { provenance: _provenance, file: _file, ...spec } = tenant;
+  return JSON.stringify(spec);
+}
+
+export interface FleetChanges {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/**
+ * Compares resolved tenants, not files: a template change that alters a tenant's values changes that
+ * tenant, and a reformatted file that resolves the same changes nothing. Slugs are compared as file names
+ * (`slugs`), so a tenant whose file is invalid now but existed before counts as changed, never as removed.
+ */
+export function compareFleets(
+  current: { tenants: readonly Tenant[]; slugs: readonly string[] },
+  base: { tenants: readonly Tenant[]; slugs: readonly string[] },
+): FleetChanges {
+  const before = new Map(base.tenants.map((t) => [t.slug, effectiveSpec(t)]));
+  const after = new Map(current.tenants.map((t) => [t.slug, effectiveSpec(t)]));
+  const baseSlugs = new Set(base.slugs);
+  const currentSlugs = new Set(current.slugs);
+  const added: string[] = [];
+  const changed: string[] = [];
+  const unchanged: string[] = [];
+  for (const slug of current.slugs) {
+    if (!baseSlugs.has(slug)) added.push(slug);
+    else if (before.get(slug) !== undefined && before.get(slug) === after.get(slug)) unchanged.push(slug);
+    else changed.push(slug);
+  }
+  const removed = base.slugs.filter((slug) => !currentSlugs.has(slug));
+  return { added, changed, removed, unchanged };
+}

@@ -1,0 +1,106 @@
+/**
+ * The real engine, through the Automation API: one stack per tenant, named by its slug, running the
+ * project's own program (Pulumi.yaml), exactly what `pulumi up -s <slug>` runs by hand.
+ * One failing tenant never stops the others: every stack's error is caught and reported.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import type { Operation, ResourceChange, TenantRun } from "../report/runReport";
+import { mapBounded } from "./pool";
+
+export interface EngineOptions {
+  /** Where Pulumi.yaml is. */
+  readonly projectDir: string;
+  /** The tenants directory, passed to the program. */
+  readonly tenantsDir: string;
+  /** Stacks run at once. */
+  readonly parallel: number;
+  /** Extra environment for the engine and the program. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Progress lines, e.g. to stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/** Operations that change nothing in the real world are reported by the engine with these ops. */
+const NO_OP = new Set(["same", "read", "refresh", "discard", "import"]);
+
+export interface StackWork {
+  readonly slug: string;
+  /** When set, the stack is not run and this is reported (an invalid file, an orphaned stack). */
+  readonly skip?: string;
+}
+
+export async function runStacks(operation: Operation, work: readonly StackWork[], options: EngineOptions): Promise<TenantRun[]> {
+  if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
+    throw Object.assign(new Error(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`), { name: "UsageError" });
+  }
+  const automation = await import("@pulumi/pulumi/automation");
+  return mapBounded(work, options.parallel, async ({ slug, skip }): Promise<TenantRun> => {
+    const started = Date.now();
+    const seconds = () => (Date.now() - started) / 1000;
+    if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
+    const resources = new Map<string, ResourceChange>();
+    const onEvent = (event: EngineEvent) => {
+      const metadata = event.resourcePreEvent?.metadata;
+      if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
+      resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [] });
+    };
+    try {
+      const workspaceOptions = {
+        envVars: { TENANTCTL_DIR: options.tenantsDir, ...options.env },
+      };
+      let stack: Stack;
+      if (operation === "up" || operation === "preview") {
+        stack = await automation.LocalWorkspace.createOrSelectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+      } else {
+        try {
+          stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+        } catch (error) {
+          if (error instanceof automation.StackNotFoundError) {
+            return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`, seconds: seconds() };
+          }
+          throw error;
+        }
+      }
+      options.log?.(`${slug}: ${operation}…`);
+      let changes: Record<string, number> = {};
+      let outputs: OutputMap | undefined;
+      if (operation === "preview") {
+        changes = (await stack.preview({ onEvent, color: "never" })).changeSummary;
+      } else if (operation === "drift") {
+        // A refreshing preview compares the program with the real world and writes no state.
+        changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
+      } else if (operation === "up") {
+        const result = await stack.up({ onEvent, color: "never" });
+        changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
+        outputs = result.outputs;
+      } else {
+        const result = await stack.destroy({ onEvent, color: "never" });
+        changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
+      }
+      const changed = [...resources.values()].filter((r) => !NO_OP.has(r.op));
+      const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !NO_OP.has(op) && n > 0);
+      const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
+      options.log?.(`${slug}: ${outcome}`);
+      return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+    } catch (error) {
+      options.log?.(`${slug}: failed`);
+      return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !NO_OP.has(r.op)), message: engineErrorMessage(error), seconds: seconds() };
+    }
+  });
+}
+
+/** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */
+export function publicOutputs(outputs: OutputMap): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? "[secret]" : output.value]));
+}
+
+/** The engine's stderr holds the useful part; keep the diagnostics block, not the whole transcript. */
+export function engineErrorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const stderr = /stderr: ([\s\S]*?)(?:\n\s*err\?:|$)/.exec(text)?.[1] ?? text;
+  const diagnostics = /Diagnostics:\n([\s\S]*)/.exec(stderr)?.[1] ?? stderr;
+  const lines = diagnostics.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return lines.slice(0, 30).join("\n");
+}

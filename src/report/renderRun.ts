@@ -1,0 +1,54 @@
+/** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
+import { type RunReport, type TenantRun, summarize } from "./runReport";
+
+const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
+
+function changeText(tenant: TenantRun): string {
+  const parts = Object.entries(tenant.changes)
+    .filter(([op, count]) => op !== "same" && count > 0)
+    .map(([op, count]) => `${count} to ${op}`);
+  return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+
+export function summaryText(report: RunReport): string {
+  const counts = summarize(report);
+  const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([outcome, n]) => `${n} ${outcome}`);
+  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}`;
+}
+
+export function renderRunTable(report: RunReport): string {
+  const rows = report.tenants.map((t) => [t.slug, t.outcome, changeText(t), `${t.seconds.toFixed(1)} s`]);
+  const header = ["TENANT", "RESULT", "CHANGES", "TIME"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  for (const tenant of report.tenants) {
+    const details = tenant.resources.filter((r) => r.op !== "same");
+    if (details.length === 0 && !tenant.message) continue;
+    out.push("", `${tenant.slug}:`);
+    for (const resource of details) out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length ? ` (${resource.diffs.join(", ")})` : ""}`);
+    if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
+  }
+  out.push("", summaryText(report));
+  return out.join("\n") + "\n";
+}
+
+const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: "🟡", drift: "⚠️", failed: "❌", skipped: "⏭️" };
+
+export function renderRunMarkdown(report: RunReport): string {
+  const out = [`### tenantctl ${report.operation}`, "", summaryText(report), "", "| tenant | result | changes |", "|---|---|---|"];
+  for (const t of report.tenants) out.push(`| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
+  for (const t of report.tenants) {
+    const details = t.resources.filter((r) => r.op !== "same");
+    if (details.length === 0 && !t.message) continue;
+    out.push("", `<details><summary><code>${t.slug}</code>: ${changeText(t)}</summary>`, "");
+    for (const r of details) out.push(`- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`);
+    if (t.message) out.push("", "```", t.message, "```");
+    out.push("", "</details>");
+  }
+  return out.join("\n") + "\n";
+}
+
+export function renderRunJson(report: RunReport): string {
+  return JSON.stringify({ ...report, summary: summarize(report) }, null, 2) + "\n";
+}

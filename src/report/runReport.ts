@@ -1,0 +1,60 @@
+/**
+ * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the exit
+ * code are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
+ */
+export type Operation = "preview" | "up" | "drift" | "destroy";
+
+export type TenantOutcome =
+  /** The operation ran and had nothing to do. */
+  | "unchanged"
+  /** preview: changes are pending; up/destroy: changes were applied. */
+  | "changed"
+  /** drift: the real world differs from the stack. */
+  | "drift"
+  | "failed"
+  /** Not run: an invalid tenant file, or a stack with no tenant file left. */
+  | "skipped";
+
+export interface ResourceChange {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** create | update | replace | delete | … as the engine names it. */
+  readonly op: string;
+  /** Property names that differ. */
+  readonly diffs: readonly string[];
+}
+
+export interface TenantRun {
+  readonly slug: string;
+  readonly stack: string;
+  readonly outcome: TenantOutcome;
+  /** Counts by operation (`create`, `update`, `delete`, `same`, …). */
+  readonly changes: Readonly<Record<string, number>>;
+  readonly resources: readonly ResourceChange[];
+  /** Non-secret stack outputs (after `up`). */
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  /** Why it failed or was skipped, in one paragraph. */
+  readonly message?: string;
+  readonly seconds: number;
+}
+
+export interface RunReport {
+  readonly operation: Operation;
+  readonly tenants: readonly TenantRun[];
+  readonly seconds: number;
+}
+
+export function summarize(report: RunReport): Record<TenantOutcome, number> {
+  const counts: Record<TenantOutcome, number> = { unchanged: 0, changed: 0, drift: 0, failed: 0, skipped: 0 };
+  for (const tenant of report.tenants) counts[tenant.outcome]++;
+  return counts;
+}
+
+/** DESIGN.md: 0 ok, 1 error (any tenant failed or was skipped for an error), 3 drift found (drift only). */
+export function exitCodeFor(report: RunReport): 0 | 1 | 3 {
+  const counts = summarize(report);
+  if (counts.failed > 0 || report.tenants.some((t) => t.outcome === "skipped" && t.message?.startsWith("invalid"))) return 1;
+  if (report.operation === "drift" && counts.drift > 0) return 3;
+  return 0;
+}

@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Tenant } from "../../src/model/tenant";
+import { type AdminConnection, desiredSettings, TenantSettingsTable } from "../dynamic/tenantSettingsProvider";
+
+export interface TenantSettingsArgs {
+  /**
+   * The resolved tenant: `settings.values` are written, `settings.seedOnlyKeys` say which are seeded once, and
+   * `database` says where (`databaseName`, `schemaName`) and as whom (`roleName`).
+   */
+  readonly tenant: Tenant;
+  /**
+   * Admin credentials for the tenant's database server (see `databaseServerConnection` in
+   * infra/databaseServers.ts). The admin must be a superuser or a member of the tenant's role, because every
+   * statement runs after `SET ROLE <tenant role>`. Kept secret in state.
+   */
+  readonly connection: pulumi.Input<AdminConnection>;
+}
+
+/**
+ * The tenant's resolved settings, kept in a `tenant_settings` table in the tenant's database or schema and
+ * owned by the tenant's role. Managed keys are enforced on every `up` and a run-time change is drift;
+ * seed-only keys are written once and then belong to the tenant. The table is never dropped.
+ *
+ * The role and the database or schema must exist first: give this component `dependsOn: [tenantDatabase]`.
+ */
+export class TenantSettings extends pulumi.ComponentResource {
+  public readonly table: TenantSettingsTable;
+  /** Every key tenantctl writes (dotted, relative to `settings`), managed and seed-only. */
+  public readonly keys: pulumi.Output<string[]>;
+
+  constructor(name: string, args: TenantSettingsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("tenantctl:index:TenantSettings", name, {}, opts);
+    const parent = this;
+    const { tenant } = args;
+
+    const desired = resolveDesired();
+    this.table = createTable();
+    this.keys = pulumi.output(Object.keys(desired.settings).sort());
+
+    this.registerOutputs({ keys: this.keys });
+
+    function resolveDesired(): ReturnType<typeof desiredSettings> {
+      try {
+        return desiredSettings(tenant);
+      } catch (error) {
+        throw new pulumi.ResourceError(`${tenant.file}: ${(error as Error).message}`, parent);
+      }
+    }
+
+    function createTable(): TenantSettingsTable {
+      return new TenantSettingsTable(
+        `${name}-table`,
+        { connection: args.connection, ...desired },
+        { parent },
+      );
+    }
+  }
+}

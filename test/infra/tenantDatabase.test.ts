@@ -1,0 +1,280 @@
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TenantDatabase } from "../../infra/components/TenantDatabase";
+import type { Tenant } from "../../src/model/tenant";
+import { buildTenant } from "../support/tenantFixtures";
+
+const MOCK_PASSWORD = "mock-generated-password-0123456789";
+
+interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  readonly provider?: string;
+}
+const registrations: Registration[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+        // The dynamic provider never runs under mocks: stand in for what its create would return.
+        const state = args.type === "pulumi-nodejs:dynamic:GeneratedPassword" ? { ...args.inputs, value: MOCK_PASSWORD } : args.inputs;
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    "tenantctl",
+    "test",
+    false,
+  );
+});
+
+/** Resolves an output; an assertion inside an un-awaited `apply` would never run. */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** The resource options a child was constructed with, seen through a transformation on the component. */
+interface Construction {
+  readonly type: string;
+  readonly name: string;
+  readonly opts: pulumi.CustomResourceOptions;
+}
+
+interface Built {
+  readonly component: TenantDatabase;
+  readonly provider: postgresql.Provider;
+  readonly constructions: readonly Construction[];
+  /** Registrations of this build only, by resource name. */
+  readonly registered: ReadonlyMap<string, Registration>;
+}
+
+let builds = 0;
+
+async function build(tenant: Tenant, extra: { host?: string; port?: number } = {}): Promise<Built> {
+  // Each build gets its own names, so registrations from earlier tests never answer for this one.
+  const name = `${tenant.slug}-${++builds}`;
+  const provider = new postgresql.Provider(`db-primary-${builds}`, { host: "db.internal.example.com", username: "admin", password: "x" });
+  const constructions: Construction[] = [];
+  const component = new TenantDatabase(
+    name,
+    { tenant, provider, ...extra },
+    {
+      // Transformations of a component apply to its children: the one honest window onto the options
+      // (retainOnDelete, parent, provider) each child was created with, which the mock monitor never sees.
+      transformations: [
+        (args) => {
+          constructions.push({ type: args.type, name: args.name, opts: args.opts });
+          return undefined;
+        },
+      ],
+    },
+  );
+  const { nodes } = component;
+  const children = [nodes.password, nodes.role, nodes.database, nodes.schema, ...nodes.grants, ...nodes.defaultPrivileges, ...nodes.extensions];
+  await Promise.all(children.filter((child) => child !== undefined).map((child) => valueOf(child!.urn)));
+  await valueOf(component.connectionString);
+  const registered = new Map(registrations.filter((r) => r.name.startsWith(`${name}-`)).map((r) => [r.name.slice(name.length + 1), r]));
+  return { component, provider, constructions: constructions.map((c) => ({ ...c, name: c.name.slice(name.length + 1) })), registered };
+}
+
+function registration(built: Built, name: string): Registration {
+  const found = built.registered.get(name);
+  if (!found) throw new Error(`no resource ${name}; registered: ${[...built.registered.keys()].join(", ")}`);
+  return found;
+}
+
+function optionsOf(built: Built, name: string): pulumi.CustomResourceOptions {
+  const found = built.constructions.find((c) => c.name === name);
+  if (!found) throw new Error(`no construction of ${name}`);
+  return found.opts;
+}
+
+function isSecretInput(value: unknown): boolean {
+  return pulumi.runtime.isRpcSecret(value);
+}
+
+describe("TenantDatabase with isolation: schema", () => {
+  const tenant = buildTenant("globex");
+  let built: Built;
+  beforeAll(async () => {
+    built = await build(tenant);
+  });
+
+  it("creates a role, a schema in the shared database, grants, default privileges and extensions", () => {
+    expect([...built.registered.entries()].map(([name, r]) => `${r.type} ${name}`).sort()).toEqual([
+      "postgresql:index/defaultPrivileges:DefaultPrivileges default-privileges-function",
+      "postgresql:index/defaultPrivileges:DefaultPrivileges default-privileges-type",
+      "postgresql:index/extension:Extension extension-pgcrypto",
+      "postgresql:index/grant:Grant connect-shared-database",
+      "postgresql:index/grant:Grant revoke-public-schema",
+      "postgresql:index/role:Role role",
+      "postgresql:index/schema:Schema schema",
+      "pulumi-nodejs:dynamic:GeneratedPassword password",
+    ]);
+  });
+
+  it("gives the role the plan's connection limit, login, a secret password and its schema first on the search path", async () => {
+    const role = registration(built, "role").inputs;
+    expect(role).toMatchObject({
+      name: "tenant_globex",
+      login: true,
+      connectionLimit: 10,
+      searchPaths: ["tenant_globex", "public"],
+    });
+    expect(isSecretInput(role["password"])).toBe(true);
+    expect(await pulumi.isSecret(built.component.nodes.role.password)).toBe(true);
+  });
+
+  it("generates the password with a dynamic provider that serializes without dragging modules into state", () => {
+    const serialized = registration(built, "password").inputs["__provider"];
+    expect(serialized).toEqual(expect.stringContaining("randomBytes"));
+    expect(serialized).not.toEqual(expect.stringContaining("@pulumi/pulumi"));
+  });
+
+  it("puts the tenant's schema in the server's shared database, owned by the tenant's role", () => {
+    expect(registration(built, "schema").inputs).toMatchObject({ name: "tenant_globex", database: "tenants", owner: "tenant_globex" });
+  });
+
+  it("strips PUBLIC of every right on the schema and lets the tenant connect to the shared database", () => {
+    expect(registration(built, "revoke-public-schema").inputs).toEqual({
+      database: "tenants",
+      schema: "tenant_globex",
+      role: "public",
+      objectType: "schema",
+      privileges: [],
+    });
+    expect(registration(built, "connect-shared-database").inputs).toEqual({
+      database: "tenants",
+      role: "tenant_globex",
+      objectType: "database",
+      privileges: ["CONNECT"],
+    });
+  });
+
+  it("revokes PUBLIC's default access to functions and types the tenant creates, database-wide", () => {
+    for (const objectType of ["function", "type"]) {
+      expect(registration(built, `default-privileges-${objectType}`).inputs).toEqual({
+        database: "tenants",
+        owner: "tenant_globex",
+        role: "public",
+        objectType,
+        privileges: [],
+      });
+    }
+  });
+
+  it("installs extensions in the shared database without pinning a schema", () => {
+    expect(registration(built, "extension-pgcrypto").inputs).toEqual({ name: "pgcrypto", database: "tenants" });
+  });
+
+  it("retains the role, the schema and the shared extension on delete, and only those", () => {
+    expect(optionsOf(built, "role").retainOnDelete).toBe(true);
+    expect(optionsOf(built, "schema").retainOnDelete).toBe(true);
+    expect(optionsOf(built, "extension-pgcrypto").retainOnDelete).toBe(true);
+    expect(optionsOf(built, "revoke-public-schema").retainOnDelete).toBeUndefined();
+    expect(optionsOf(built, "password").retainOnDelete).toBeUndefined();
+  });
+
+  it("parents every resource to the component and sends every PostgreSQL resource through the server's provider", async () => {
+    const providerUrn = await valueOf(built.provider.urn);
+    for (const [name, r] of built.registered) {
+      expect(optionsOf(built, name).parent, name).toBe(built.component);
+      if (r.type.startsWith("postgresql:")) expect(r.provider, name).toContain(providerUrn);
+    }
+    expect(await valueOf(built.component.nodes.role.urn)).toContain("tenantctl:index:TenantDatabase$postgresql:index/role:Role::");
+  });
+
+  it("outputs where to connect, with the connection string as a secret", async () => {
+    const { component } = built;
+    expect(await valueOf(component.host)).toBe("db.internal.example.com");
+    expect(await valueOf(component.port)).toBe(5432);
+    expect(await valueOf(component.database)).toBe("tenants");
+    expect(await valueOf(component.schema)).toBe("tenant_globex");
+    expect(await valueOf(component.user)).toBe("tenant_globex");
+    expect(await valueOf(component.connectionString)).toBe(
+      `postgresql://tenant_globex:${MOCK_PASSWORD}@db.internal.example.com:5432/tenants`,
+    );
+    expect(await pulumi.isSecret(component.connectionString)).toBe(true);
+    expect(await pulumi.isSecret(component.password)).toBe(true);
+    expect(await pulumi.isSecret(component.user)).toBe(false);
+  });
+});
+
+describe("TenantDatabase with isolation: database", () => {
+  const tenant = buildTenant("acme", { database: { isolation: "database", extensions: ["pgcrypto", "pg_trgm"], connectionLimit: 100 } });
+  let built: Built;
+  beforeAll(async () => {
+    built = await build(tenant);
+  });
+
+  it("creates a database owned by the tenant's role instead of a schema", () => {
+    expect([...built.registered.keys()].sort()).toEqual([
+      "database",
+      "default-privileges-function",
+      "default-privileges-type",
+      "extension-pg_trgm",
+      "extension-pgcrypto",
+      "password",
+      "revoke-public-database",
+      "role",
+    ]);
+    expect(registration(built, "database").inputs).toEqual({ name: "tenant_acme", owner: "tenant_acme" });
+    expect(registration(built, "role").inputs).toMatchObject({ name: "tenant_acme", login: true, connectionLimit: 100 });
+    // Its own database: `public` is the tenant's schema, the default search path is right.
+    expect(registration(built, "role").inputs["searchPaths"]).toBeUndefined();
+  });
+
+  it("revokes CONNECT and TEMP from PUBLIC on the tenant database (an empty privilege list revokes all)", () => {
+    expect(registration(built, "revoke-public-database").inputs).toEqual({
+      database: "tenant_acme",
+      role: "public",
+      objectType: "database",
+      privileges: [],
+    });
+  });
+
+  it("installs every extension, and sets default privileges, in the tenant's own database", () => {
+    expect(registration(built, "extension-pg_trgm").inputs).toEqual({ name: "pg_trgm", database: "tenant_acme" });
+    expect(registration(built, "extension-pgcrypto").inputs).toEqual({ name: "pgcrypto", database: "tenant_acme" });
+    expect(registration(built, "default-privileges-function").inputs).toMatchObject({ database: "tenant_acme", owner: "tenant_acme" });
+  });
+
+  it("retains the database and the role on delete", () => {
+    expect(optionsOf(built, "database").retainOnDelete).toBe(true);
+    expect(optionsOf(built, "role").retainOnDelete).toBe(true);
+    expect(optionsOf(built, "revoke-public-database").retainOnDelete).toBeUndefined();
+  });
+
+  it("connects to the tenant's own database", async () => {
+    expect(await valueOf(built.component.database)).toBe("tenant_acme");
+    expect(await valueOf(built.component.schema)).toBe("public");
+    expect(await valueOf(built.component.connectionString)).toBe(
+      `postgresql://tenant_acme:${MOCK_PASSWORD}@db.internal.example.com:5432/tenant_acme`,
+    );
+  });
+});
+
+describe("TenantDatabase by tenant status", () => {
+  it.each(["suspended", "decommissioned"] as const)("keeps a %s tenant's role and data but turns its login off", async (status) => {
+    const built = await build(buildTenant("initech", { status }));
+    expect(registration(built, "role").inputs).toMatchObject({ name: "tenant_initech", login: false });
+    expect(optionsOf(built, "role").retainOnDelete).toBe(true);
+    expect(optionsOf(built, "schema").retainOnDelete).toBe(true);
+    expect(isSecretInput(registration(built, "role").inputs["password"])).toBe(true);
+  });
+});
+
+describe("TenantDatabase endpoint", () => {
+  it("reports the host and port clients must use when the server is reached elsewhere than the template says", async () => {
+    const built = await build(buildTenant("globex"), { host: "127.0.0.1", port: 6543 });
+    expect(await valueOf(built.component.host)).toBe("127.0.0.1");
+    expect(await valueOf(built.component.port)).toBe(6543);
+    expect(await valueOf(built.component.connectionString)).toBe(`postgresql://tenant_globex:${MOCK_PASSWORD}@127.0.0.1:6543/tenants`);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * DNS adapters: where tenantctl writes the records of zones it controls.
+ *
+ * Each adapter loads its provider SDK on first use, so importing this module costs nothing and a stack only ever
+ * loads the SDK of the provider its template names.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { TenantDomains } from "../../src/model/tenant";
+import { CloudflareDns } from "./cloudflare";
+import { Route53Dns } from "./route53";
+
+export { CloudflareDns, type CloudflareDnsArgs } from "./cloudflare";
+export { Route53Dns, type Route53DnsArgs } from "./route53";
+export { DEFAULT_DNS_TTL_SECONDS, type DnsProvider, type DnsRecordSpec } from "./dnsProvider";
+
+/** Every DNS provider tenantctl supports. */
+export type Dns = CloudflareDns | Route53Dns;
+
+export interface DnsForOptions {
+  /**
+   * The zone's id at its provider.
+   * @default config `tenantctl:cloudflareZoneId` or `tenantctl:route53ZoneId`; without it, looked up by zone name
+   */
+  readonly zoneId?: pulumi.Input<string>;
+}
+
+/** The adapter for the template's `dns` block; the one place that branches on the provider's name. */
+export function dnsFor(dns: TenantDomains["dns"], options: DnsForOptions = {}): Dns {
+  const config = new pulumi.Config("tenantctl");
+  switch (dns.provider) {
+    case "cloudflare":
+      return new CloudflareDns({ zone: dns.zone, zoneId: options.zoneId ?? config.get("cloudflareZoneId") });
+    case "route53":
+      return new Route53Dns({ zone: dns.zone, zoneId: options.zoneId ?? config.get("route53ZoneId") });
+    default:
+      return unsupported(dns.provider);
+  }
+}
+
+function unsupported(provider: never): never {
+  throw new Error(`dns.provider "${String(provider)}" is not supported: use cloudflare or route53.`);
+}

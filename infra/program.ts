@@ -1,0 +1,34 @@
+/**
+ * The Pulumi program (Pulumi.yaml points here, compiled to dist/infra/program.js). The stack name says what to
+ * deploy: `control-plane`, or a tenant slug whose file is `<dir>/<slug>.yaml`. So `pulumi up -s acme` by hand
+ * and `tenantctl up acme` run exactly the same thing.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONTROL_PLANE_STACK } from "../src/model/naming";
+import { renderDiagnosticsText } from "../src/report/diagnostics";
+import { errorsAffecting, loadFleet } from "../src/spec/load";
+import { didYouMean } from "../src/spec/suggest";
+import { readFeatures } from "./features";
+import { controlPlaneStack, tenantStack } from "./stacks";
+
+function main(): Record<string, unknown> {
+  const stack = pulumi.getStack();
+  const dir = process.env.TENANTCTL_DIR ?? new pulumi.Config("tenantctl").get("dir") ?? "tenants";
+  // The whole fleet is validated on every run: a tenant that is fine alone can still clash with another
+  // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
+  const fleet = loadFleet({ dir });
+  const blocking = errorsAffecting(fleet, stack);
+  if (blocking.length > 0 || !fleet.controlPlane) {
+    throw new pulumi.RunError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
+  }
+  const features = readFeatures();
+  if (stack === CONTROL_PLANE_STACK) return controlPlaneStack(fleet.controlPlane, features);
+  const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
+  if (!tenant) {
+    const hint = didYouMean(stack, fleet.slugs);
+    throw new pulumi.RunError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
+  }
+  return { ...tenantStack(tenant, features) };
+}
+
+export = main();

@@ -1,0 +1,72 @@
+/**
+ * What each stack declares, given resolved data: a tenant stack per tenant and the shared `control-plane` stack.
+ * The entry point (program.ts) loads the files; `tenantctl plan` calls these directly under mocks.
+ */
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import type { ControlPlane as ControlPlaneSpec, Tenant } from "../src/model/tenant";
+import { ControlPlane } from "./components/ControlPlane";
+import { TenantAuth } from "./components/TenantAuth";
+import { TenantDatabase } from "./components/TenantDatabase";
+import { TenantDomains } from "./components/TenantDomains";
+import { TenantSettings } from "./components/TenantSettings";
+import { databaseServerAccess } from "./databaseServers";
+import { dnsFor } from "./dns";
+import type { Features } from "./features";
+
+export interface TenantStackOutputs {
+  readonly slug: string;
+  readonly plan: string;
+  readonly status: string;
+  readonly database: pulumi.Output<{ host: string; port: number; database: string; schema: string; user: string }>;
+  readonly connectionString: pulumi.Output<string>;
+  readonly settingsKeys: pulumi.Output<string[]>;
+  readonly hostname?: pulumi.Output<string>;
+  readonly customDomains?: pulumi.Output<unknown[]>;
+  readonly organizationId?: pulumi.Output<string>;
+}
+
+export function tenantStack(tenant: Tenant, features: Features): TenantStackOutputs {
+  const access = databaseServerAccess(tenant.database.server);
+  const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port });
+  // The role and the database or schema must exist before the settings table is written into them.
+  const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
+  const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: dnsFor(tenant.domains.dns), features }) : undefined;
+  const auth = features.auth ? new TenantAuth(tenant.slug, { tenant }) : undefined;
+
+  return {
+    slug: tenant.slug,
+    plan: tenant.plan,
+    status: tenant.status,
+    database: pulumi.all([database.host, database.port, database.database, database.schema, database.user]).apply(([host, port, db, schema, user]) => ({ host, port, database: db, schema, user })),
+    connectionString: database.connectionString,
+    settingsKeys: settings.keys,
+    ...(domains ? { hostname: domains.hostname, customDomains: domains.customDomains } : {}),
+    ...(auth ? { organizationId: auth.organizationId } : {}),
+  };
+}
+
+/**
+ * What every tenant shares: the shared databases that hold schema-isolated tenants, and the auth resource
+ * servers and template roles. Shared databases are retained like tenant data, and PUBLIC may not connect.
+ */
+export function controlPlaneStack(controlPlane: ControlPlaneSpec, features: Features): Record<string, unknown> {
+  const sharedDatabases: Record<string, pulumi.Output<string>> = {};
+  for (const server of controlPlane.databaseServers) {
+    const access = databaseServerAccess(server);
+    const database = new postgresql.Database(
+      `shared-${server.name}`,
+      { name: server.sharedDatabase },
+      { provider: access.provider, retainOnDelete: true },
+    );
+    new postgresql.Grant(
+      `shared-${server.name}-revoke-public`,
+      { database: database.name, role: "public", objectType: "database", privileges: [] },
+      { provider: access.provider },
+    );
+    sharedDatabases[server.name] = database.name;
+  }
+  const outputs: Record<string, unknown> = { sharedDatabases };
+  if (features.auth) Object.assign(outputs, new ControlPlane("control-plane", { controlPlane }).stackOutputs());
+  return outputs;
+}

@@ -1,0 +1,48 @@
+/**
+ * TLS adapters: how customer-owned hostnames get certificates. Each adapter loads its provider SDK on first use.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { TenantDomains } from "../../src/model/tenant";
+import { AcmTls } from "./acm";
+import { CloudflareSaasTls } from "./cloudflareSaas";
+
+export { AcmTls, type AcmTlsArgs } from "./acm";
+export { CloudflareSaasTls, type CloudflareSaasTlsArgs } from "./cloudflareSaas";
+export type { CustomDomainRequest, SecuredCustomDomain, TlsProvider } from "./tlsProvider";
+export type { CustomDomain, CustomDomainStatus, CustomerDnsRecord } from "./customerRecords";
+
+/** Every TLS provider tenantctl supports. */
+export type Tls = CloudflareSaasTls | AcmTls;
+
+export interface TlsForOptions {
+  /**
+   * Id of the Cloudflare for SaaS zone (the template's `dns.zone`).
+   * @default config `tenantctl:cloudflareZoneId`; without it, looked up by zone name
+   */
+  readonly cloudflareZoneId?: pulumi.Input<string>;
+  /**
+   * Region for ACM certificates.
+   * @default config `tenantctl:acmRegion`; without it, the AWS provider's region
+   */
+  readonly acmRegion?: pulumi.Input<string>;
+}
+
+/** The adapter for the template's `tls` block; the one place that branches on the provider's name. */
+export function tlsFor(domains: Pick<TenantDomains, "tls" | "dns">, options: TlsForOptions = {}): Tls {
+  const config = new pulumi.Config("tenantctl");
+  switch (domains.tls.provider) {
+    case "cloudflare":
+      return new CloudflareSaasTls({
+        zone: domains.dns.zone,
+        zoneId: options.cloudflareZoneId ?? config.get("cloudflareZoneId"),
+      });
+    case "acm":
+      return new AcmTls({ region: options.acmRegion ?? config.get("acmRegion") });
+    default:
+      return unsupported(domains.tls.provider);
+  }
+}
+
+function unsupported(provider: never): never {
+  throw new Error(`tls.provider "${String(provider)}" is not supported: use cloudflare or acm.`);
+}

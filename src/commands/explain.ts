@@ -1,6 +1,6 @@
 import { explainTenant } from "../model/explain";
 import { renderDiagnosticsText } from "../report/diagnostics";
-import { loadFleet } from "../spec/load";
+import { errorsAffecting, loadFleet } from "../spec/load";
 import { parsePath } from "../spec/diagnostics";
 import { SourcePositions } from "../spec/source";
 import { didYouMean } from "../spec/suggest";
@@ -15,7 +15,7 @@ export function explain(slug: string, key: string | undefined, options: ExplainO
   const fleet = loadFleet({ dir: options.dir });
   const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
   if (!tenant) {
-    const own = fleet.errors.filter((d) => d.file.endsWith(`/${slug}.yaml`) || d.file.endsWith(`/${slug}.yml`) || d.file.endsWith("_control-plane.yaml"));
+    const own = errorsAffecting(fleet, slug);
     if (own.length > 0) {
       err(renderDiagnosticsText(own, fleet.sources) + `\n${slug} cannot be resolved: fix the errors above\n`);
     } else {

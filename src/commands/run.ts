@@ -5,7 +5,7 @@ import { renderDiagnosticsText } from "../report/diagnostics";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
 import { loadFleetAt } from "../spec/gitRef";
-import { type Fleet, loadFleet, UsageError } from "../spec/load";
+import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../spec/load";
 import { didYouMean } from "../spec/suggest";
 
 export interface RunOptions {
@@ -32,7 +32,7 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
 
   const known = new Set(fleet.slugs);
   const skipped = new Map<string, string>();
-  const invalid = (slug: string) => [...fleet.filesWithErrors].some((file) => file.endsWith(`/${slug}.yaml`) || file.endsWith(`/${slug}.yml`));
+  const invalid = (slug: string) => errorsAffecting(fleet, slug).length > 0;
   const orphanReason = (slug: string) => `no tenant file for stack ${slug}: its stack is left as it is; run \`tenantctl destroy ${slug}\` to bring it down (databases and schemas are retained)`;
 
   let selected: string[];

@@ -28,6 +28,10 @@ export interface Fleet {
   readonly tenants: readonly Tenant[];
   /** Slugs of every tenant file that was read, valid or not, sorted. */
   readonly slugs: readonly string[];
+  /** The template's file, relative to the working directory. */
+  readonly controlPlaneFile: string;
+  /** Each slug's file, relative to the working directory. */
+  readonly fileOf: ReadonlyMap<string, string>;
   readonly errors: readonly Diagnostic[];
   readonly warnings: readonly Diagnostic[];
   /** File texts, for code frames. */
@@ -77,10 +81,13 @@ export function loadFleet(options: LoadOptions = {}): Fleet {
   // The tenants: files starting with `_` are not tenants.
   const entries: TenantEntry[] = [];
   const slugs: string[] = [];
+  const fileOf = new Map<string, string>();
   for (const name of names) {
     if (name.startsWith("_")) continue;
     const file = display(name);
-    slugs.push(name.replace(/\.ya?ml$/, ""));
+    const slug = name.replace(/\.ya?ml$/, "");
+    slugs.push(slug);
+    fileOf.set(slug, file);
     const parsed = parseSpecFile(file, readFileSync(join(dir, name)));
     sources.set(file, parsed.text);
     if (!parsed.ok) {
@@ -118,6 +125,8 @@ export function loadFleet(options: LoadOptions = {}): Fleet {
     ...(controlPlane ? { controlPlane } : {}),
     tenants: entries.flatMap((entry) => (entry.tenant ? [entry.tenant] : [])),
     slugs,
+    controlPlaneFile: templateFile,
+    fileOf,
     errors,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     sources,
@@ -134,4 +143,10 @@ function dropUnknownKeys(data: Record<string, unknown>, issues: readonly { code:
     if (parent && typeof parent === "object") for (const key of issue.keys ?? []) delete (parent as Record<string, unknown>)[key];
   }
   return copy;
+}
+
+/** The errors that keep one stack from being deployed: its own file's, and the template's. */
+export function errorsAffecting(fleet: Fleet, slug: string): Diagnostic[] {
+  const own = fleet.fileOf.get(slug);
+  return fleet.errors.filter((d) => d.file === fleet.controlPlaneFile || d.file === own);
 }

@@ -21,4 +21,7 @@ if [ -x tools/ensure-pulumi.sh ] && { command -v pulumi >/dev/null || command -v
   export PATH="$PULUMI_BIN:$PATH"
 fi
 
+# Type-check everything, tests included (vitest itself only strips types).
+npm run --silent typecheck
+
 npx vitest run "$@"

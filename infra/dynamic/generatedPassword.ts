@@ -6,15 +6,8 @@
  * A dynamic provider runs inside the Node.js runtime we already have, needs no plugin, and does the one thing
  * we need.
  */
-import * as pulumi from "@pulumi/pulumi";
-
-/**
- * 24 random bytes are exactly 32 base64url characters: 192 bits, no padding, safe in URLs and DSNs.
- * (Exported separately: `export const` compiles to `exports.X` references, and the serialized provider
- * would then capture this whole module.)
- */
-const GENERATED_PASSWORD_BYTES = 24;
-export { GENERATED_PASSWORD_BYTES };
+import type * as pulumi from "@pulumi/pulumi";
+import { loadProviderSource, PrebuiltDynamicResource, providerSource } from "./prebuilt";
 
 export interface GeneratedPasswordOutputs {
   /** The password; a secret in state and in every output that uses it. */
@@ -22,43 +15,56 @@ export interface GeneratedPasswordOutputs {
 }
 
 /**
- * Serialized into state as a closure (that is how dynamic providers travel), so it captures nothing:
- * `crypto` is required inside the function that needs it.
+ * The provider, as one self-contained function: its source is what travels in state (see prebuilt.ts), so it may
+ * refer to nothing outside itself but globals and `require`.
  */
-export const generatedPasswordProvider: pulumi.dynamic.ResourceProvider<Record<string, never>, GeneratedPasswordOutputs> = {
-  async create() {
-    const crypto = require("crypto") as typeof import("crypto");
-    const value = crypto.randomBytes(GENERATED_PASSWORD_BYTES).toString("base64url");
-    return { id: crypto.randomUUID(), outs: { value } };
-  },
+function generatedPasswordModule() {
+  /** 24 random bytes are exactly 32 base64url characters: 192 bits, no padding, safe in URLs and DSNs. */
+  const GENERATED_PASSWORD_BYTES = 24;
 
-  // The password has no inputs that could change it: a rotation is an explicit replace
-  // (`pulumi up --replace <urn>`), never a side effect of an unrelated edit.
-  async diff() {
-    return { changes: false };
-  },
+  const provider: pulumi.dynamic.ResourceProvider<Record<string, never>, GeneratedPasswordOutputs> = {
+    async create() {
+      const crypto = require("crypto") as typeof import("crypto");
+      const value = crypto.randomBytes(GENERATED_PASSWORD_BYTES).toString("base64url");
+      return { id: crypto.randomUUID(), outs: { value } };
+    },
 
-  // Nothing to read back: the value exists only in state, so state is the truth.
-  async read(id, props) {
-    return { id, props };
-  },
-};
+    // The password has no inputs that could change it: a rotation is an explicit replace
+    // (`pulumi up --replace <urn>`), never a side effect of an unrelated edit.
+    async diff() {
+      return { changes: false };
+    },
+
+    // Nothing to read back: the value exists only in state, so state is the truth.
+    async read(id, props) {
+      return { id, props };
+    },
+  };
+
+  return { GENERATED_PASSWORD_BYTES, provider };
+}
+
+const generatedPassword = generatedPasswordModule();
+export const GENERATED_PASSWORD_BYTES = generatedPassword.GENERATED_PASSWORD_BYTES;
+/** What the engine runs: the provider's own source. */
+export const GENERATED_PASSWORD_PROVIDER_SOURCE = providerSource(generatedPasswordModule);
+/** The provider, loaded from that source as the engine loads it: tests exercise exactly what ships. */
+export const generatedPasswordProvider = loadProviderSource<typeof generatedPassword.provider>(GENERATED_PASSWORD_PROVIDER_SOURCE);
 
 /** Neither option exists yet; the empty args keep the call sites stable when one is added. */
 export type GeneratedPasswordArgs = Record<string, never>;
 
-export class GeneratedPassword extends pulumi.dynamic.Resource {
+export class GeneratedPassword extends PrebuiltDynamicResource {
   /** The generated password, marked secret so that neither state nor logs ever show it. */
   declare public readonly value: pulumi.Output<string>;
 
   constructor(name: string, _args: GeneratedPasswordArgs = {}, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      generatedPasswordProvider,
+      GENERATED_PASSWORD_PROVIDER_SOURCE,
+      "GeneratedPassword",
       name,
       { value: undefined },
       { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "value"] },
-      undefined,
-      "GeneratedPassword",
     );
   }
 }

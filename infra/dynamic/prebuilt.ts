@@ -1,0 +1,38 @@
+/**
+ * Dynamic resources whose provider travels as prebuilt source text.
+ *
+ * `pulumi.dynamic.Resource` serializes its provider at run time: it walks the provider's closure through the V8
+ * inspector and parses every function with TypeScript. That cost ~0.6 s in every stack's program, more than
+ * loading @pulumi/pulumi itself (see bench/plan.ts). The text it makes is only ever `exports.handler = <function
+ * returning the provider>`, which the engine's dynamic-provider host loads with `require-from-string` and calls.
+ * So our providers are written as one self-contained factory function each (it refers to nothing outside itself but
+ * globals and `require`), and the factory's own source is that text: no serialization, the same bytes every run.
+ * The providers the rest of the code (and every test) calls are loaded back from that text (`loadProviderSource`),
+ * so what is tested is what ships.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** The module text the dynamic-provider host loads: `handler()` returns the provider. */
+export function providerSource(factory: () => { readonly provider: unknown }): string {
+  return `"use strict";\nexports.handler = function () {\n  return (${factory.toString()})().provider;\n};\n`;
+}
+
+/** Loads provider source text as the engine's dynamic-provider host does, without the host's module scope. */
+export function loadProviderSource<T>(source: string): T {
+  const module = { exports: {} as { handler?: () => T } };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function("exports", "require", "module", source)(module.exports, require, module);
+  if (typeof module.exports.handler !== "function") throw new Error("provider source defines no exports.handler");
+  return module.exports.handler();
+}
+
+/**
+ * `pulumi.dynamic.Resource` with its provider given as text (`providerSource`): the same type token
+ * (`pulumi-nodejs:dynamic:<type>`) and the same `__provider` input, so the engine cannot tell them apart.
+ */
+export class PrebuiltDynamicResource extends pulumi.CustomResource {
+  constructor(source: string, type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
+    super(`pulumi-nodejs:dynamic:${type}`, name, { ...props, __provider: source }, opts);
+  }
+}

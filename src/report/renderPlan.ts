@@ -1,0 +1,222 @@
+/** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the DESIGN.md shape) for scripts. */
+import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../model/plan";
+
+export interface PlanEntry extends PlannedStack {
+  /** Present with `--base`. */
+  readonly changes?: StackChanges;
+}
+
+export interface PlanReport {
+  /** The git ref compared with (`--base`). */
+  readonly base?: string;
+  readonly stacks: readonly PlanEntry[];
+  readonly seconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON
+
+function resourceJson(resource: PlannedResource): Record<string, unknown> {
+  return {
+    type: resource.type,
+    name: resource.name,
+    urn: resource.urn,
+    parent: resource.parent ?? null,
+    component: resource.component,
+    ...(resource.read ? { read: true } : {}),
+    ...(resource.provider ? { provider: resource.provider } : {}),
+    inputs: resource.inputs,
+  };
+}
+
+function changeJson(change: InputChange): Record<string, unknown> {
+  return { path: change.path, ...("old" in change ? { old: change.old } : {}), ...("new" in change ? { new: change.new } : {}) };
+}
+
+function changesJson(changes: StackChanges): Record<string, unknown> {
+  return {
+    status: changes.status,
+    added: changes.added.map(resourceJson),
+    changed: changes.changed.map((resource: ChangedResource) => ({ type: resource.type, name: resource.name, urn: resource.urn, inputs: resource.inputs.map(changeJson) })),
+    removed: changes.removed.map(resourceJson),
+    ...(changes.note ? { note: changes.note } : {}),
+  };
+}
+
+/** `{"tenants": [{"slug", "stack", "resources": [{"type", "name", "urn", "parent", "inputs", ...}]}]}`; secrets are `"[secret]"`. */
+export function renderPlanJson(report: PlanReport): string {
+  const tenants = report.stacks.map((stack) => ({
+    slug: stack.slug,
+    stack: stack.stack,
+    resources: stack.resources.map(resourceJson),
+    ...(stack.error !== undefined ? { error: stack.error } : {}),
+    ...(stack.skipped !== undefined ? { skipped: stack.skipped } : {}),
+    ...(stack.changes ? { changes: changesJson(stack.changes) } : {}),
+  }));
+  // SecretValue's toJSON prints "[secret]": no secret's value ever reaches this string.
+  return JSON.stringify({ ...(report.base !== undefined ? { base: report.base } : {}), tenants }, null, 2) + "\n";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Text
+
+/** A value as a reviewer reads it: strings bare unless that would hide something, secrets as `[secret]`. */
+export function formatValue(value: PlanValue | undefined): string {
+  if (value === undefined) return "(unset)";
+  if (value instanceof SecretValue) return SECRET_TEXT;
+  if (typeof value === "string") return value === "" || /^\s|\s$|[\n\r\t]/.test(value) ? JSON.stringify(value) : value;
+  if (value === null || typeof value !== "object") return String(value);
+  if (Array.isArray(value)) return `[${value.map((item: PlanValue) => (item !== null && typeof item === "object" && !(item instanceof SecretValue) ? JSON.stringify(item) : formatValue(item))).join(", ")}]`;
+  return JSON.stringify(value);
+}
+
+/** Nested objects become dotted keys, so each line holds one value. */
+function inputLines(inputs: { readonly [key: string]: PlanValue }, prefix = ""): string[] {
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(inputs)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof SecretValue)) {
+      const nested = inputLines(value as { readonly [key: string]: PlanValue }, path);
+      lines.push(...(nested.length > 0 ? nested : [`${path}: {}`]));
+    } else lines.push(`${path}: ${formatValue(value)}`);
+  }
+  return lines;
+}
+
+function resourceLine(resource: PlannedResource): string {
+  return `${resource.type} ${resource.name}${resource.read ? " (read)" : ""}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function stackHeader(stack: PlanEntry): string {
+  const what = stack.stack === stack.slug ? `stack ${stack.stack}` : `stack ${stack.stack}, tenant ${stack.slug}`;
+  return `${stack.slug} (${what})`;
+}
+
+function renderTree(stack: PlanEntry, out: string[]): void {
+  if (stack.skipped !== undefined) {
+    out.push(`${stackHeader(stack)}: skipped, ${stack.skipped}`);
+    return;
+  }
+  if (stack.error !== undefined) {
+    out.push(`${stackHeader(stack)}: the program failed:`, ...stack.error.split("\n").map((line) => `  ${line}`));
+    return;
+  }
+  out.push(`${stackHeader(stack)}: ${plural(stack.resources.length, "resource")}`);
+  const depths = depthsOf(stack.resources);
+  for (const resource of stack.resources) {
+    const indent = "  ".repeat(depths.get(resource.urn)! + 1);
+    out.push(`${indent}${resourceLine(resource)}`);
+    for (const line of inputLines(resource.inputs)) out.push(`${indent}    ${line}`);
+  }
+}
+
+function changeLine(change: InputChange): string {
+  const secret = change.old instanceof SecretValue || change.new instanceof SecretValue;
+  if (secret && "old" in change && "new" in change) return `${change.path}: ${SECRET_TEXT} (changed)`;
+  return `${change.path}: ${formatValue(change.old)} → ${formatValue(change.new)}`;
+}
+
+function countsText(changes: StackChanges): string {
+  return `${changes.added.length} to add, ${changes.changed.length} to change, ${changes.removed.length} to remove`;
+}
+
+function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
+  const changes = stack.changes!;
+  if (stack.skipped !== undefined || stack.error !== undefined) {
+    renderTree(stack, out);
+    return;
+  }
+  const note = changes.note ? [`  note: ${changes.note}`] : [];
+  if (changes.status === "removed") {
+    out.push(
+      `- ${stackHeader(stack)}: tenant file removed since ${ref}; \`up\` leaves its stack as it is`,
+      `  \`tenantctl destroy ${stack.slug}\` would remove its ${plural(changes.removed.length, "resource")} (databases and schemas are retained)`,
+      ...note,
+    );
+    return;
+  }
+  const marker = changes.status === "added" ? "+" : "~";
+  const label = changes.status === "added" ? `new since ${ref}, ${countsText(changes)}` : countsText(changes);
+  out.push(`${marker} ${stackHeader(stack)}: ${label}`, ...note);
+  const changedByUrn = new Map(changes.changed.map((resource) => [resource.urn, resource]));
+  const addedUrns = new Set(changes.added.map((resource) => resource.urn));
+  const depths = depthsOf(stack.resources);
+  // The unchanged parents of what changed, unmarked, so each change reads in its place in the tree.
+  const byUrn = new Map(stack.resources.map((resource) => [resource.urn, resource]));
+  const context = new Set<string>();
+  for (const urn of [...addedUrns, ...changedByUrn.keys()]) {
+    for (let parent = byUrn.get(urn)?.parent; parent !== undefined && byUrn.has(parent); parent = byUrn.get(parent)!.parent) context.add(parent);
+  }
+  // A gutter for the marker, then the tree: `  ~   auth0:...Organization initech-organization`.
+  const line = (marker: string, depth: number, text: string) => `  ${marker} ${"  ".repeat(depth)}${text}`;
+  for (const resource of stack.resources) {
+    const depth = depths.get(resource.urn)!;
+    if (addedUrns.has(resource.urn)) {
+      out.push(line("+", depth, resourceLine(resource)));
+      for (const input of inputLines(resource.inputs)) out.push(line(" ", depth + 2, input));
+    } else if (changedByUrn.has(resource.urn)) {
+      out.push(line("~", depth, resourceLine(resource)));
+      for (const change of changedByUrn.get(resource.urn)!.inputs) out.push(line(" ", depth + 2, changeLine(change)));
+    } else if (context.has(resource.urn)) {
+      out.push(line(" ", depth, resourceLine(resource)));
+    }
+  }
+  for (const resource of changes.removed) out.push(line("-", 0, resourceLine(resource)));
+}
+
+export function planSummary(report: PlanReport): string {
+  const failed = report.stacks.filter((stack) => stack.error !== undefined).length;
+  const skipped = report.stacks.filter((stack) => stack.skipped !== undefined).length;
+  const problems = [failed > 0 ? `${failed} failed` : "", skipped > 0 ? `${skipped} skipped (invalid)` : ""].filter(Boolean);
+  const seconds = `rendered offline in ${report.seconds.toFixed(1)} s`;
+  if (report.base === undefined) {
+    const resources = report.stacks.reduce((sum, stack) => sum + stack.resources.length, 0);
+    return `Plan: ${plural(report.stacks.length, "stack")}, ${plural(resources, "resource")}${problems.length ? `, ${problems.join(", ")}` : ""}; ${seconds}`;
+  }
+  const byStatus = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+  let add = 0;
+  let change = 0;
+  let remove = 0;
+  for (const stack of report.stacks) {
+    if (!stack.changes) continue;
+    byStatus[stack.changes.status]++;
+    add += stack.changes.added.length;
+    change += stack.changes.changed.length;
+    if (stack.changes.status !== "removed") remove += stack.changes.removed.length;
+  }
+  const stacks = `${byStatus.added} added, ${byStatus.changed} changed, ${byStatus.removed} removed, ${byStatus.unchanged} unchanged`;
+  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; resources ${add} to add, ${change} to change, ${remove} to remove; ${seconds}`;
+}
+
+/** How many unchanged stacks the text diff names before it only counts them. */
+const UNCHANGED_LISTED = 20;
+
+export function renderPlanText(report: PlanReport): string {
+  const out: string[] = [];
+  if (report.base === undefined) {
+    for (const stack of report.stacks) {
+      renderTree(stack, out);
+      out.push("");
+    }
+  } else {
+    const unchanged: string[] = [];
+    for (const stack of report.stacks) {
+      if (stack.changes?.status === "unchanged" && stack.error === undefined && stack.skipped === undefined) {
+        unchanged.push(stack.slug);
+        continue;
+      }
+      renderDiff(stack, report.base, out);
+      out.push("");
+    }
+    if (unchanged.length > 0) {
+      const shown = unchanged.length > UNCHANGED_LISTED ? [...unchanged.slice(0, UNCHANGED_LISTED), `and ${unchanged.length - UNCHANGED_LISTED} more`] : unchanged;
+      out.push(`unchanged: ${shown.join(", ")}`, "");
+    }
+  }
+  out.push(planSummary(report));
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,136 @@
+/**
+ * The offline renderer behind `tenantctl plan`: the real stack programs under a recording monitor, one runtime store
+ * per stack. What the CLI prints is tested in test/unit/plan.test.ts; this is about the renderer itself.
+ */
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type PlannedStack, SecretValue } from "../../src/model/plan";
+import type { ControlPlane, Tenant } from "../../src/model/tenant";
+import { renderStack, renderStacks } from "../../src/orchestrate/offlinePlan";
+import { loadFleet } from "../../src/spec/load";
+
+let controlPlane: ControlPlane;
+let tenants: Map<string, Tenant>;
+beforeAll(() => {
+  const fleet = loadFleet({ dir: "tenants", cwd: join(__dirname, "..", "..") });
+  expect(fleet.errors).toEqual([]);
+  controlPlane = fleet.controlPlane!;
+  tenants = new Map(fleet.tenants.map((tenant) => [tenant.slug, tenant]));
+});
+
+const tenant = (slug: string) => tenants.get(slug)!;
+const json = (stack: PlannedStack) => JSON.stringify(stack);
+
+describe("renderStack", () => {
+  it("renders each stack in isolation, also when renders are started together", async () => {
+    const [acme, initech] = await Promise.all([renderStack(controlPlane, { tenant: tenant("acme") }), renderStack(controlPlane, { tenant: tenant("initech") })]);
+    expect([acme!.resources.length, initech!.resources.length]).toEqual([21, 17]);
+    expect(acme!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:acme::tenantctl::"))).toBe(true);
+    expect(initech!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:initech::tenantctl::"))).toBe(true);
+    // Same result as alone, one after the other.
+    const [acmeAgain, initechAgain] = await renderStacks(controlPlane, [{ tenant: tenant("acme") }, { tenant: tenant("initech") }]);
+    expect(json(acmeAgain!)).toBe(json(acme!));
+    expect(json(initechAgain!)).toBe(json(initech!));
+  });
+
+  it("keeps secrets as values that compare equal between renders without revealing them", async () => {
+    const first = await renderStack(controlPlane, { tenant: tenant("globex") });
+    const second = await renderStack(controlPlane, { tenant: tenant("globex") });
+    const password = (stack: PlannedStack) => stack.resources.find((resource) => resource.name === "globex-role")!.inputs.password;
+    expect(password(first)).toBeInstanceOf(SecretValue);
+    expect((password(first) as SecretValue).digest).toBe((password(second) as SecretValue).digest);
+    expect(JSON.stringify(password(first))).toBe('"[secret]"');
+    expect(Object.keys(password(first) as object)).toEqual([]);
+  });
+
+  it("uses the project, stack and organization it is given", async () => {
+    const stack = await renderStack(controlPlane, { tenant: tenant("initech") }, { project: "fleet", organization: "acme-corp" });
+    const reference = stack.resources.find((resource) => resource.type === "pulumi:pulumi:StackReference")!;
+    expect(reference.urn).toBe("urn:pulumi:initech::fleet::tenantctl:index:TenantAuth$pulumi:pulumi:StackReference::initech-control-plane");
+    expect(reference.inputs).toEqual({ name: "acme-corp/fleet/control-plane" });
+  });
+
+  it("honours the features it is given", async () => {
+    const stack = await renderStack(controlPlane, { tenant: tenant("acme") }, { features: { dns: false, tls: false, auth: false } });
+    expect(stack.resources.map((resource) => resource.type).filter((type) => !type.startsWith("postgresql:") && !type.startsWith("pulumi"))).toEqual([
+      "tenantctl:index:TenantDatabase",
+      "tenantctl:index:TenantSettings",
+    ]);
+  });
+
+  it("answers Route53 and ACM lookups offline too", async () => {
+    const acme = tenant("acme");
+    const onAws: Tenant = { ...acme, domains: { ...acme.domains, dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } } };
+    const stack = await renderStack(controlPlane, { tenant: onAws });
+    expect(stack.error).toBeUndefined();
+    expect(stack.resources.find((resource) => resource.type === "aws:route53/record:Record")?.inputs).toEqual({
+      name: "acme.app.example.com",
+      records: ["edge.example.com"],
+      ttl: 300,
+      type: "CNAME",
+      zoneId: "<id of zone example.com>",
+    });
+    expect(stack.resources.filter((resource) => resource.type === "aws:acm/certificate:Certificate").map((resource) => resource.inputs.domainName)).toEqual([
+      "app.acme-corp.com",
+      "portal.acme-corp.com",
+    ]);
+  });
+
+  it("reports an error the program raises asynchronously as that stack's error, and puts back the rejection listeners", async () => {
+    const sentinel = () => undefined;
+    process.on("unhandledRejection", sentinel);
+    try {
+      const listeners = process.listeners("unhandledRejection");
+      const limit = Error.stackTraceLimit;
+      // The control plane's outputs have no resource server, so acme's role permissions cannot be granted.
+      const withoutServers: ControlPlane = { ...controlPlane, auth: { ...controlPlane.auth, resourceServers: [] } };
+      const failed = await renderStack(withoutServers, { tenant: tenant("acme") });
+      expect(failed.resources).toEqual([]);
+      expect(failed.error).toContain('Role "auditor" needs resource server(s) https://api.example.com, which stack "organization/tenantctl/control-plane" has not deployed');
+      expect(process.listeners("unhandledRejection")).toEqual(listeners);
+      expect(Error.stackTraceLimit).toBe(limit);
+      // The next stack is not affected.
+      expect((await renderStack(controlPlane, { tenant: tenant("acme") })).error).toBeUndefined();
+    } finally {
+      process.removeListener("unhandledRejection", sentinel);
+    }
+  });
+
+  it("reports a program that throws while declaring, and renders the control plane", async () => {
+    const failed = await renderStack({ ...controlPlane, auth: { ...controlPlane.auth, provider: "authhero" } }, { controlPlane: true });
+    expect(failed.error).toContain('auth.provider "authhero" is not supported by the control-plane stack yet');
+    const stack = await renderStack(controlPlane, { controlPlane: true });
+    expect(stack).toMatchObject({ slug: "control-plane", stack: "control-plane" });
+    expect(stack.resources).toHaveLength(10);
+  });
+});
+
+describe("renderStack and the environment", () => {
+  it("shows what the files declare, whatever database credentials and overrides the environment holds", async () => {
+    const environment = {
+      TENANTCTL_DATABASE_SERVERS: JSON.stringify({ primary: { host: "127.0.0.1", port: 6543, username: "ci", password: "hunter2" } }),
+      PGUSER: "someone",
+      PGPASSWORD: "hunter3",
+      PGSSLMODE: "disable",
+    };
+    const saved = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, environment);
+    try {
+      const stack = await renderStack(controlPlane, { tenant: tenant("initech") });
+      expect(stack.resources.find((resource) => resource.type === "pulumi:providers:postgresql")?.inputs).toMatchObject({
+        host: "db.internal.example.com",
+        port: "5432",
+        username: "<tenantctl:databaseServers.primary.username>",
+        sslmode: "require",
+      });
+      expect(JSON.stringify(stack)).not.toMatch(/hunter|127\.0\.0\.1|someone/);
+      // Put back as they were.
+      expect(Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]))).toEqual(environment);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+});

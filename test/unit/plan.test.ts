@@ -1,0 +1,433 @@
+/**
+ * `tenantctl plan` end to end, in-process: the example fleet rendered offline by the real stack programs, its JSON
+ * shape (DESIGN.md), the text tree, `--base` against a throwaway git repository, and the exit codes.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffStack, type PlannedResource, SecretValue } from "../../src/model/plan";
+import { renderPlanJson, renderPlanText } from "../../src/report/renderPlan";
+import { runCli } from "../support/runCli";
+
+const ROOT = join(__dirname, "..", "..");
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A working directory holding a copy of the example fleet and the project file. */
+function exampleFleet(): string {
+  const cwd = mkdtempSync(join(tmpdir(), "tenantctl-plan-"));
+  dirs.push(cwd);
+  cpSync(join(ROOT, "tenants"), join(cwd, "tenants"), { recursive: true });
+  cpSync(join(ROOT, "Pulumi.yaml"), join(cwd, "Pulumi.yaml"));
+  return cwd;
+}
+
+interface JsonResource {
+  type: string;
+  name: string;
+  urn: string;
+  parent: string | null;
+  component: boolean;
+  read?: boolean;
+  provider?: string;
+  inputs: Record<string, unknown>;
+}
+interface JsonChanges {
+  status: string;
+  added: JsonResource[];
+  changed: { type: string; name: string; urn: string; inputs: { path: string; old?: unknown; new?: unknown }[] }[];
+  removed: JsonResource[];
+  note?: string;
+}
+interface JsonStack {
+  slug: string;
+  stack: string;
+  resources: JsonResource[];
+  error?: string;
+  skipped?: string;
+  changes?: JsonChanges;
+}
+
+function stackOf(output: string, slug: string): JsonStack {
+  const stack = (JSON.parse(output) as { tenants: JsonStack[] }).tenants.find((candidate) => candidate.slug === slug);
+  if (!stack) throw new Error(`no stack ${slug} in the plan`);
+  return stack;
+}
+
+function one(resources: readonly JsonResource[], type: string, name: string): JsonResource {
+  const found = resources.filter((resource) => resource.type === type && resource.name === name);
+  expect(found, `${type} ${name}`).toHaveLength(1);
+  return found[0]!;
+}
+
+const urn = (stack: string, qualifiedType: string, name: string) => `urn:pulumi:${stack}::tenantctl::${qualifiedType}::${name}`;
+const DATABASE = "postgresql:index/database:Database";
+const SCHEMA = "postgresql:index/schema:Schema";
+const ROLE = "postgresql:index/role:Role";
+const CUSTOM_HOSTNAME = "cloudflare:index/customHostname:CustomHostname";
+const SETTINGS_TABLE = "pulumi-nodejs:dynamic:TenantSettingsTable";
+
+describe("tenantctl plan (example fleet)", () => {
+  let json: string;
+  let text: string;
+  beforeAll(async () => {
+    const cwd = exampleFleet();
+    const jsonRun = await runCli(["plan", "--format", "json"], cwd);
+    expect(jsonRun).toMatchObject({ code: 0, stderr: "" });
+    json = jsonRun.stdout;
+    const textRun = await runCli(["plan"], cwd);
+    expect(textRun).toMatchObject({ code: 0, stderr: "" });
+    text = textRun.stdout;
+  }, 60_000);
+
+  it("renders the control plane and every tenant, in the JSON shape of DESIGN.md", () => {
+    const plan = JSON.parse(json) as { tenants: JsonStack[] };
+    expect(Object.keys(plan)).toEqual(["tenants"]);
+    expect(plan.tenants.map((stack) => [stack.slug, stack.stack])).toEqual([
+      ["control-plane", "control-plane"],
+      ["acme", "acme"],
+      ["globex", "globex"],
+      ["initech", "initech"],
+    ]);
+    for (const stack of plan.tenants) {
+      expect(Object.keys(stack)).toEqual(["slug", "stack", "resources"]);
+      const urns = new Set(stack.resources.map((resource) => resource.urn));
+      for (const resource of stack.resources) {
+        expect(Object.keys(resource).slice(0, 4)).toEqual(["type", "name", "urn", "parent"]);
+        expect(resource.urn.startsWith(`urn:pulumi:${stack.stack}::tenantctl::`)).toBe(true);
+        expect(resource.urn.endsWith(`::${resource.name}`)).toBe(true);
+        // Parents are URNs of resources in the same stack, and come before their children.
+        if (resource.parent !== null) expect(urns.has(resource.parent)).toBe(true);
+      }
+    }
+  });
+
+  it("gives acme a database owned by its own role, with the enterprise connection limit", () => {
+    const acme = stackOf(json, "acme");
+    const component = urn("acme", "tenantctl:index:TenantDatabase", "acme");
+    const role = one(acme.resources, ROLE, "acme-role");
+    expect(role).toMatchObject({ parent: component, provider: "db-primary" });
+    expect(role.inputs).toEqual({ name: "tenant_acme", login: true, password: "[secret]", connectionLimit: 100 });
+    const database = one(acme.resources, DATABASE, "acme-database");
+    expect(database).toMatchObject({ urn: urn("acme", `tenantctl:index:TenantDatabase$${DATABASE}`, "acme-database"), parent: component });
+    expect(database.inputs).toEqual({ name: "tenant_acme", owner: "tenant_acme" });
+    expect(acme.resources.filter((resource) => resource.type === SCHEMA)).toEqual([]);
+    expect(acme.resources.filter((resource) => resource.type === "postgresql:index/extension:Extension").map((resource) => resource.inputs)).toEqual([
+      { database: "tenant_acme", name: "pg_trgm" },
+      { database: "tenant_acme", name: "pgcrypto" },
+    ]);
+  });
+
+  it("gives acme a custom hostname for each of its two domains, and its own hostname record", () => {
+    const acme = stackOf(json, "acme");
+    const hostnames = acme.resources.filter((resource) => resource.type === CUSTOM_HOSTNAME);
+    expect(hostnames.map((resource) => [resource.name, resource.inputs.hostname, resource.parent])).toEqual([
+      ["acme-app.acme-corp.com", "app.acme-corp.com", urn("acme", "tenantctl:index:TenantDomains", "acme")],
+      ["acme-portal.acme-corp.com", "portal.acme-corp.com", urn("acme", "tenantctl:index:TenantDomains", "acme")],
+    ]);
+    expect(hostnames[0]!.inputs.zoneId).toBe("<id of zone example.com>");
+    expect(one(acme.resources, "cloudflare:index/dnsRecord:DnsRecord", "acme-hostname").inputs).toMatchObject({
+      type: "CNAME",
+      name: "acme.app.example.com",
+      content: "edge.example.com",
+    });
+  });
+
+  it("puts initech and globex in a schema of the shared database `tenants`, with their plans' limits", () => {
+    for (const [slug, limit] of [["initech", 5], ["globex", 10]] as const) {
+      const stack = stackOf(json, slug);
+      expect(stack.resources.filter((resource) => resource.type === DATABASE)).toEqual([]);
+      const schema = one(stack.resources, SCHEMA, `${slug}-schema`);
+      expect(schema.parent).toBe(urn(slug, "tenantctl:index:TenantDatabase", slug));
+      expect(schema.inputs).toEqual({ name: `tenant_${slug}`, database: "tenants", owner: `tenant_${slug}` });
+      expect(one(stack.resources, ROLE, `${slug}-role`).inputs).toEqual({
+        name: `tenant_${slug}`,
+        login: true,
+        password: "[secret]",
+        connectionLimit: limit,
+        searchPaths: [`tenant_${slug}`, "public"],
+      });
+    }
+    expect(stackOf(json, "globex").resources.filter((resource) => resource.type === CUSTOM_HOSTNAME).map((resource) => resource.inputs.hostname)).toEqual(["tenants.globex.io"]);
+    expect(stackOf(json, "initech").resources.filter((resource) => resource.type === CUSTOM_HOSTNAME)).toEqual([]);
+  });
+
+  it("includes the components, the auth side read from the control plane, and readable dynamic resources", () => {
+    const acme = stackOf(json, "acme");
+    expect(acme.resources.filter((resource) => resource.component).map((resource) => [resource.type, resource.name])).toEqual([
+      ["tenantctl:index:TenantAuth", "acme"],
+      ["tenantctl:index:TenantDatabase", "acme"],
+      ["tenantctl:index:TenantDomains", "acme"],
+      ["tenantctl:index:TenantSettings", "acme-settings"],
+    ]);
+    expect(one(acme.resources, "pulumi:pulumi:StackReference", "acme-control-plane")).toMatchObject({ read: true, inputs: { name: "organization/tenantctl/control-plane" } });
+    expect(one(acme.resources, "auth0:index/organization:Organization", "acme-organization").inputs).toEqual({
+      name: "acme",
+      displayName: "Acme Corporation",
+      metadata: { slug: "acme", plan: "enterprise", status: "active", roles: "<role admin>,<role member>,<id of acme-role-auditor>" },
+    });
+    expect(one(acme.resources, "pulumi-nodejs:dynamic:GeneratedPassword", "acme-password")).toMatchObject({ parent: urn("acme", "tenantctl:index:TenantDatabase", "acme"), inputs: {} });
+    const table = one(acme.resources, SETTINGS_TABLE, "acme-settings-table");
+    expect(table.parent).toBe(urn("acme", "tenantctl:index:TenantSettings", "acme-settings"));
+    expect(table.inputs).toEqual({
+      connection: "[secret]",
+      database: "tenant_acme",
+      schema: "public",
+      role: "tenant_acme",
+      seedOnlyKeys: ["branding"],
+      settings: {
+        "branding.primaryColor": '"#d73a49"',
+        "features.auditLog": "true",
+        "features.sso": "true",
+        locale: '"en-GB"',
+        "security.mfa": '"required"',
+        "security.sessionTimeoutMinutes": "30",
+      },
+    });
+  });
+
+  it("shows secrets only as [secret], and never the placeholders behind them or a provider's code", () => {
+    const provider = one(stackOf(json, "acme").resources, "pulumi:providers:postgresql", "db-primary");
+    expect(provider.inputs).toMatchObject({ host: "db.internal.example.com", port: "5432", password: "[secret]", username: "<tenantctl:databaseServers.primary.username>" });
+    for (const hidden of ["<offline placeholder>", "<generated password>", "__provider", "postgresql://"]) {
+      expect(json).not.toContain(hidden);
+      expect(text).not.toContain(hidden);
+    }
+  });
+
+  it("renders the shared control-plane stack", () => {
+    const controlPlane = stackOf(json, "control-plane");
+    expect(one(controlPlane.resources, DATABASE, "shared-primary")).toMatchObject({ parent: null, provider: "db-primary", inputs: { name: "tenants" } });
+    expect(controlPlane.resources.filter((resource) => resource.type === "auth0:index/role:Role").map((resource) => resource.inputs.name)).toEqual(["admin", "member"]);
+  });
+
+  it("prints a tree per stack: components, their resources indented below, inputs one per line", () => {
+    const acme = text.slice(text.indexOf("acme (stack acme): 21 resources\n"));
+    expect(acme).toContain(
+      [
+        "  tenantctl:index:TenantDatabase acme",
+        "    postgresql:index/database:Database acme-database",
+        "        name: tenant_acme",
+        "        owner: tenant_acme",
+      ].join("\n"),
+    );
+    expect(acme).toContain(["    postgresql:index/role:Role acme-role", "        connectionLimit: 100", "        login: true", "        name: tenant_acme", "        password: [secret]"].join("\n"));
+    expect(acme).toContain("        settings.locale: \"en-GB\"\n");
+    expect(acme).toContain("    pulumi:pulumi:StackReference acme-control-plane (read)\n");
+    expect(text).toMatch(/\nPlan: 4 stacks, 66 resources; rendered offline in \d+\.\d s\n$/);
+  });
+});
+
+describe("tenantctl plan --base", () => {
+  function git(cwd: string, ...args: string[]): void {
+    const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  }
+
+  /** The example fleet committed, then edited in the working tree. */
+  function repository(edit: (tenants: string) => void): string {
+    const cwd = exampleFleet();
+    git(cwd, "init", "-q");
+    git(cwd, "add", ".");
+    git(cwd, "commit", "-q", "-m", "fleet");
+    edit(join(cwd, "tenants"));
+    return cwd;
+  }
+
+  function editFile(file: string, from: string | RegExp, to: string): void {
+    const before = readFileSync(file, "utf8");
+    const after = before.replace(from, to);
+    expect(after, `${file} edited`).not.toBe(before);
+    writeFileSync(file, after);
+  }
+
+  let cwd: string;
+  beforeAll(() => {
+    cwd = repository((tenants) => {
+      editFile(join(tenants, "initech.yaml"), "plan: trial", "plan: basic");
+      editFile(join(tenants, "globex.yaml"), "settings:\n", "settings:\n  locale: de-DE\n");
+      writeFileSync(join(tenants, "hooli.yaml"), "slug: hooli\nname: Hooli\n");
+      rmSync(join(tenants, "acme.yaml"));
+    });
+  });
+
+  it("lists per tenant the resources added, changed (which inputs, old and new) and removed", async () => {
+    const result = await runCli(["plan", "--base", "HEAD", "--format", "json"], cwd);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const plan = JSON.parse(result.stdout) as { base: string; tenants: JsonStack[] };
+    expect(plan.base).toBe("HEAD");
+    expect(plan.tenants.map((stack) => [stack.slug, stack.changes?.status])).toEqual([
+      ["control-plane", "unchanged"],
+      ["globex", "changed"],
+      ["hooli", "added"],
+      ["initech", "changed"],
+      ["acme", "removed"],
+    ]);
+
+    const initech = stackOf(result.stdout, "initech").changes!;
+    expect(initech).toMatchObject({ added: [], removed: [] });
+    expect(initech.changed).toEqual([
+      {
+        type: "auth0:index/organization:Organization",
+        name: "initech-organization",
+        urn: urn("initech", "tenantctl:index:TenantAuth$auth0:index/organization:Organization", "initech-organization"),
+        inputs: [{ path: "metadata.plan", old: "trial", new: "basic" }],
+      },
+      { type: ROLE, name: "initech-role", urn: urn("initech", `tenantctl:index:TenantDatabase$${ROLE}`, "initech-role"), inputs: [{ path: "connectionLimit", old: 5, new: 10 }] },
+    ]);
+
+    const globex = stackOf(result.stdout, "globex").changes!;
+    expect(globex).toMatchObject({ added: [], removed: [] });
+    expect(globex.changed).toEqual([
+      { type: SETTINGS_TABLE, name: "globex-settings-table", urn: urn("globex", `tenantctl:index:TenantSettings$${SETTINGS_TABLE}`, "globex-settings-table"), inputs: [{ path: "settings.locale", old: '"en-US"', new: '"de-DE"' }] },
+    ]);
+
+    const hooli = stackOf(result.stdout, "hooli");
+    expect(hooli.changes).toMatchObject({ changed: [], removed: [] });
+    expect(hooli.changes!.added.map((resource) => resource.urn)).toEqual(hooli.resources.map((resource) => resource.urn));
+    expect(hooli.resources).toHaveLength(17);
+    expect(one(hooli.resources, SCHEMA, "hooli-schema").inputs).toEqual({ name: "tenant_hooli", database: "tenants", owner: "tenant_hooli" });
+
+    const acme = stackOf(result.stdout, "acme");
+    expect(acme.resources).toEqual([]);
+    expect(acme.changes).toMatchObject({ added: [], changed: [] });
+    expect(acme.changes!.removed).toHaveLength(21);
+    expect(acme.changes!.removed.map((resource) => resource.name)).toContain("acme-database");
+
+    expect(stackOf(result.stdout, "control-plane").changes).toEqual({ status: "unchanged", added: [], changed: [], removed: [] });
+  });
+
+  it("prints a diff a reviewer can read, with unchanged stacks on one line", async () => {
+    const result = await runCli(["plan", "--base", "HEAD"], cwd);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const out = result.stdout;
+    // Each change under its unchanged parent (unmarked), the marker in a gutter on the left.
+    expect(out).toContain(
+      [
+        "~ initech (stack initech): 0 to add, 2 to change, 0 to remove",
+        "    tenantctl:index:TenantAuth initech",
+        "  ~   auth0:index/organization:Organization initech-organization",
+        "          metadata.plan: trial → basic",
+        "    tenantctl:index:TenantDatabase initech",
+        "  ~   postgresql:index/role:Role initech-role",
+        "          connectionLimit: 5 → 10",
+        "",
+      ].join("\n"),
+    );
+    expect(out).toContain(
+      [
+        "~ globex (stack globex): 0 to add, 1 to change, 0 to remove",
+        "    tenantctl:index:TenantSettings globex-settings",
+        "  ~   pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table",
+        '          settings.locale: "en-US" → "de-DE"',
+        "",
+      ].join("\n"),
+    );
+    expect(out).toContain("+ hooli (stack hooli): new since HEAD, 17 to add, 0 to change, 0 to remove\n");
+    expect(out).toContain("  + tenantctl:index:TenantDatabase hooli\n");
+    expect(out).toContain("  +   postgresql:index/schema:Schema hooli-schema\n          database: tenants\n          name: tenant_hooli\n          owner: tenant_hooli\n");
+    expect(out).toContain("- acme (stack acme): tenant file removed since HEAD; `up` leaves its stack as it is\n  `tenantctl destroy acme` would remove its 21 resources (databases and schemas are retained)\n");
+    expect(out).toContain("\nunchanged: control-plane\n");
+    expect(out).toMatch(/\nPlan against HEAD: stacks 1 added, 2 changed, 1 removed, 1 unchanged; resources 17 to add, 3 to change, 0 to remove; rendered offline in \d+\.\d s\n$/);
+  });
+
+  it("says a secret changed without showing it", async () => {
+    const moved = repository((tenants) => editFile(join(tenants, "_control-plane.yaml"), "port: 5432", "port: 6432"));
+    const result = await runCli(["plan", "globex", "--base", "HEAD", "--format", "json"], moved);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const changed = stackOf(result.stdout, "globex").changes!.changed;
+    expect(changed.map((resource) => [resource.name, resource.inputs])).toEqual([
+      ["db-primary", [{ path: "port", old: "5432", new: "6432" }]],
+      ["globex-settings-table", [{ path: "connection", old: "[secret]", new: "[secret]" }]],
+    ]);
+    const text = await runCli(["plan", "globex", "--base", "HEAD"], moved);
+    expect(text.stdout).toContain("  ~   pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table\n          connection: [secret] (changed)\n");
+    expect(text.stdout).not.toContain("postgresql://");
+  });
+
+  it("renders only the named stacks, and exits 2 for a ref git does not know", async () => {
+    const result = await runCli(["plan", "initech", "acme", "--base", "HEAD", "--format", "json"], cwd);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { tenants: JsonStack[] }).tenants.map((stack) => [stack.slug, stack.changes?.status])).toEqual([
+      ["initech", "changed"],
+      ["acme", "removed"],
+    ]);
+    const unknown = await runCli(["plan", "--base", "no-such-ref"], cwd);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toMatch(/^tenantctl: git rev-parse --verify --quiet no-such-ref\^\{commit\}/);
+  });
+});
+
+describe("tenantctl plan exit codes", () => {
+  it("exits 2 for an unknown tenant and suggests the closest", async () => {
+    const result = await runCli(["plan", "acmee"], exampleFleet());
+    expect(result).toEqual({ code: 2, stdout: "", stderr: "tenantctl: no tenant file for `acmee`: did you mean `acme`?\n" });
+    expect((await runCli(["plan", "--format", "xml"], exampleFleet())).code).toBe(2);
+  });
+
+  it("exits 1 and renders nothing when the template is invalid", async () => {
+    const cwd = exampleFleet();
+    writeFileSync(join(cwd, "tenants", "_control-plane.yaml"), readFileSync(join(cwd, "tenants", "_control-plane.yaml"), "utf8").replace("provider: cloudflare               # cloudflare | route53", "provider: cloudflar"));
+    const result = await runCli(["plan"], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("tenants/_control-plane.yaml:9:");
+    expect(result.stderr).toMatch(/the control-plane template is invalid: nothing was rendered\n$/);
+  });
+
+  it("exits 1 for an invalid tenant, skips it, and still renders the others", async () => {
+    const cwd = exampleFleet();
+    writeFileSync(join(cwd, "tenants", "globex.yaml"), "slug: globex\nname: Globex\nplan: basik\n");
+    const result = await runCli(["plan", "--format", "json"], cwd);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("tenants/globex.yaml:3:7 error plan: plan `basik` does not exist in the template");
+    expect(stackOf(result.stdout, "globex")).toEqual({ slug: "globex", stack: "globex", resources: [], skipped: "invalid tenant file: fix it first (`tenantctl validate`)" });
+    expect(stackOf(result.stdout, "acme").resources).toHaveLength(21);
+  });
+
+  it("exits 1 when a stack's program fails, with the program's message", async () => {
+    const cwd = exampleFleet();
+    const template = join(cwd, "tenants", "_control-plane.yaml");
+    writeFileSync(template, readFileSync(template, "utf8").replace("provider: auth0                    # auth0 | authhero", "provider: authhero"));
+    const result = await runCli(["plan", "initech", "--format", "json"], cwd);
+    expect(result.code).toBe(1);
+    const initech = stackOf(result.stdout, "initech");
+    expect(initech.resources).toEqual([]);
+    expect(initech.error).toContain('uses auth.provider "authhero", which tenantctl cannot deploy yet');
+    const text = await runCli(["plan", "initech"], cwd);
+    expect(text.stdout).toContain("initech (stack initech): the program failed:\n  Tenant \"initech\" uses auth.provider");
+    expect(text.stdout).toContain("1 failed");
+  });
+});
+
+describe("plan diff and renderers (pure)", () => {
+  const resource = (name: string, inputs: PlannedResource["inputs"]): PlannedResource => ({ type: "t:index:T", name, urn: `urn:pulumi:s::p::t:index:T::${name}`, component: false, read: false, inputs });
+
+  it("matches resources by URN and diffs inputs leaf by leaf; secrets compare by digest and print as [secret]", () => {
+    const base = [resource("a", { password: new SecretValue("d1"), size: 1, tags: { env: "prod", team: "x" } }), resource("gone", {})];
+    const now = [resource("a", { password: new SecretValue("d2"), size: 1, tags: { env: "dev" }, list: [1] }), resource("new", { x: "y" })];
+    const changes = diffStack(base, now);
+    expect(changes.status).toBe("changed");
+    expect(changes.added.map((r) => r.name)).toEqual(["new"]);
+    expect(changes.removed.map((r) => r.name)).toEqual(["gone"]);
+    expect(changes.changed).toHaveLength(1);
+    expect(JSON.parse(JSON.stringify(changes.changed[0]!.inputs))).toEqual([
+      { path: "password", old: "[secret]", new: "[secret]" },
+      { path: "tags.env", old: "prod", new: "dev" },
+      { path: "tags.team", old: "x" },
+      { path: "list", new: [1] },
+    ]);
+    expect(diffStack([resource("a", { password: new SecretValue("same") })], [resource("a", { password: new SecretValue("same") })]).status).toBe("unchanged");
+
+    const report = { base: "main", stacks: [{ slug: "s", stack: "s", resources: now, changes }], seconds: 0.25 };
+    const text = renderPlanText(report);
+    expect(text).toContain("  ~ t:index:T a\n        password: [secret] (changed)\n        tags.env: prod → dev\n        tags.team: x → (unset)\n        list: (unset) → [1]\n");
+    expect(text).not.toContain("d1");
+    expect(renderPlanJson(report)).not.toMatch(/d1|d2/);
+  });
+});

@@ -3,6 +3,8 @@
  * deploy: `control-plane`, or a tenant slug whose file is `<dir>/<slug>.yaml`. So `pulumi up -s acme` by hand
  * and `tenantctl up acme` run exactly the same thing.
  */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTROL_PLANE_STACK } from "../src/model/naming";
 import { renderDiagnosticsText } from "../src/report/diagnostics";
@@ -13,10 +15,11 @@ import { controlPlaneStack, tenantStack } from "./stacks";
 
 function main(): Record<string, unknown> {
   const stack = pulumi.getStack();
-  const dir = process.env.TENANTCTL_DIR ?? new pulumi.Config("tenantctl").get("dir") ?? "tenants";
+  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? new pulumi.Config("tenantctl").get("dir") ?? "tenants");
   // The whole fleet is validated on every run: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
-  const fleet = loadFleet({ dir });
+  // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
+  const fleet = loadFleet({ dir, cwd: dirname(dir) });
   const blocking = errorsAffecting(fleet, stack);
   if (blocking.length > 0 || !fleet.controlPlane) {
     throw new pulumi.RunError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
@@ -29,6 +32,28 @@ function main(): Record<string, unknown> {
     throw new pulumi.RunError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
   return { ...tenantStack(tenant, features) };
+}
+
+/**
+ * A relative tenants directory is relative to the project (where Pulumi.yaml is), as a user reads
+ * `tenantctl:dir: tenants`; never to the process's working directory, which the engine sets to the directory
+ * of `main` (dist/infra/, where there are no tenant files). The project root comes from the language host
+ * when it passes one; older hosts do not, and then it is the nearest directory above this compiled program
+ * that holds a Pulumi.yaml (the repository, for `pulumi up -s acme` by hand). `tenantctl` itself always
+ * passes an absolute TENANTCTL_DIR.
+ */
+function tenantsDir(dir: string): string {
+  if (isAbsolute(dir)) return dir;
+  return resolve(projectRoot(), dir);
+}
+
+function projectRoot(): string {
+  const fromHost = pulumi.getRootDirectory();
+  if (fromHost && isAbsolute(fromHost)) return fromHost;
+  for (let candidate = __dirname; ; candidate = dirname(candidate)) {
+    if (existsSync(join(candidate, "Pulumi.yaml"))) return candidate;
+    if (dirname(candidate) === candidate) return process.cwd();
+  }
 }
 
 export = main();

@@ -43,6 +43,18 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(explain(slug, key, options, out, err));
     });
 
+  program
+    .command("plan")
+    .description("offline render of each tenant stack's resources; with --base, what changes against that ref; no engine, no credentials")
+    .argument("[slugs...]", "tenant slugs (or control-plane); default: every stack")
+    .option("--base <ref>", "git ref to compare with, e.g. origin/main")
+    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (slugs: string[], options: { dir: string; base?: string; format: "text" | "json" }) => {
+      const { plan } = await import("../commands/plan");
+      setExit(await plan(slugs, options, out, err));
+    });
+
   for (const operation of ["preview", "up", "drift", "destroy"] as const) {
     const descriptions = {
       preview: "preview the selected tenant stacks with the real engine",
@@ -65,6 +77,16 @@ function buildProgram(setExit: (code: number) => void): Command {
         setExit(await runOperation(operation, slugs, options, out, err));
       });
   }
+
+  program
+    .command("sandbox")
+    .description("start a throwaway PostgreSQL and run a real `up --all` of the fleet into it (DNS, TLS and auth off)")
+    .option("--dir <dir>", "tenants directory", "tenants")
+    .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
+    .action(async (options: { dir: string; keep?: boolean }) => {
+      const { sandbox } = await import("../commands/sandbox");
+      setExit(await sandbox(options, out, err));
+    });
 
   return program;
 }

@@ -1,4 +1,5 @@
 /** `tenantctl preview|up|drift|destroy`: select stacks, run them through the real engine, report. */
+import { resolve } from "node:path";
 import { compareFleets } from "../model/changes";
 import { CONTROL_PLANE_STACK } from "../model/naming";
 import { renderDiagnosticsText } from "../report/diagnostics";
@@ -23,8 +24,11 @@ export interface Selection {
   readonly skipped: ReadonlyMap<string, string>;
 }
 
-/** Which stacks an invocation names. Pure apart from reading the base fleet from git. */
-export function selectStacks(operation: Operation, slugs: readonly string[], options: RunOptions, fleet: Fleet): Selection {
+/**
+ * Which stacks an invocation names. Pure apart from reading the base fleet from git. `existingStacks` (the
+ * stacks in the backend) lets `--all` report the stacks whose tenant file is gone, as skipped orphans.
+ */
+export function selectStacks(operation: Operation, slugs: readonly string[], options: RunOptions, fleet: Fleet, existingStacks: readonly string[] = []): Selection {
   const modes = [slugs.length > 0, options.all === true, options.changed === true].filter(Boolean).length;
   if (modes !== 1) throw new UsageError("name tenants, or pass --all, or --changed --base <ref> (exactly one of these)");
   if (options.changed && !options.base) throw new UsageError("--changed needs --base <git-ref>, e.g. --base origin/main");
@@ -36,7 +40,14 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
   const orphanReason = (slug: string) => `no tenant file for stack ${slug}: its stack is left as it is; run \`tenantctl destroy ${slug}\` to bring it down (databases and schemas are retained)`;
 
   let selected: string[];
-  if (options.all) selected = [CONTROL_PLANE_STACK, ...fleet.slugs];
+  if (options.all) {
+    selected = [CONTROL_PLANE_STACK, ...fleet.slugs];
+    for (const slug of existingStacks) {
+      if (slug === CONTROL_PLANE_STACK || known.has(slug)) continue;
+      skipped.set(slug, orphanReason(slug));
+      selected.push(slug);
+    }
+  }
   else if (options.changed) {
     const base = loadFleetAt(options.base!, options.dir);
     const changes = compareFleets(fleet, base);
@@ -72,21 +83,51 @@ function replacer(key: string, value: unknown): unknown {
 }
 
 export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  const report = await executeRun(operation, slugs, options, err);
+  if (typeof report === "number") return report;
+  out(options.format === "json" ? renderRunJson(report) : options.format === "markdown" ? renderRunMarkdown(report) : renderRunTable(report));
+  return exitCodeFor(report);
+}
+
+/**
+ * Selects and runs the stacks; returns the report, or the exit code when nothing could run. Progress goes to
+ * `err`. The engine runs with process.env; `options.dir` is relative to the working directory.
+ */
+export async function executeRun(
+  operation: Operation,
+  slugs: readonly string[],
+  options: RunOptions,
+  err: (text: string) => void,
+  /** Where Pulumi.yaml is, when not in the working directory (the sandbox keeps its own project). */
+  projectDir: string = process.cwd(),
+): Promise<RunReport | number> {
   const fleet = loadFleet({ dir: options.dir });
   if (!fleet.controlPlane) {
     err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was run\n");
     return 1;
   }
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
-  const selection = selectStacks(operation, slugs, options, fleet);
+  const { listStacks, runStacks } = await import("../orchestrate/engine");
+  let existing: string[] = [];
+  if (options.all && operation !== "destroy") {
+    try {
+      existing = await listStacks(projectDir);
+    } catch (error) {
+      err(`tenantctl: could not list the existing stacks, so stacks without a tenant file are not reported: ${(error as Error).message.split("\n")[0]}\n`);
+    }
+  }
+  const selection = selectStacks(operation, slugs, options, fleet, existing);
   const started = Date.now();
-  const { runStacks } = await import("../orchestrate/engine");
-  const tenants = await runStacks(
-    operation,
-    selection.slugs.map((slug) => ({ slug, ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}) })),
-    { projectDir: process.cwd(), tenantsDir: options.dir, parallel: options.parallel, log: (line) => err(`${line}\n`) },
-  );
-  const report: RunReport = { operation, tenants, seconds: (Date.now() - started) / 1000 };
-  out(options.format === "json" ? renderRunJson(report) : options.format === "markdown" ? renderRunMarkdown(report) : renderRunTable(report));
-  return exitCodeFor(report);
+  const work = selection.slugs.map((slug) => ({ slug, ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}) }));
+  const engineOptions = { projectDir, tenantsDir: resolve(process.cwd(), options.dir), parallel: options.parallel, log: (line: string) => err(`${line}\n`) };
+  // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the
+  // control-plane stack goes first, alone, and the tenants follow.
+  const controlPlaneFirst = operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip) && work.length > 1;
+  const tenants = controlPlaneFirst
+    ? [
+        ...(await runStacks(operation, work.filter((w) => w.slug === CONTROL_PLANE_STACK), engineOptions)),
+        ...(await runStacks(operation, work.filter((w) => w.slug !== CONTROL_PLANE_STACK), engineOptions)),
+      ]
+    : await runStacks(operation, work, engineOptions);
+  return { operation, tenants, seconds: (Date.now() - started) / 1000 };
 }

@@ -4,7 +4,7 @@
  * One failing tenant never stops the others: every stack's error is caught and reported.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import type { Operation, ResourceChange, TenantRun } from "../report/runReport";
 import { mapBounded } from "./pool";
@@ -48,7 +48,8 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
     };
     try {
       const workspaceOptions = {
-        envVars: { TENANTCTL_DIR: options.tenantsDir, ...options.env },
+        // Absolute: the program runs in the directory of Pulumi.yaml's `main`, not in the project directory.
+        envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...options.env },
       };
       let stack: Stack;
       if (operation === "up" || operation === "preview") {
@@ -66,13 +67,16 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
       options.log?.(`${slug}: ${operation}…`);
       let changes: Record<string, number> = {};
       let outputs: OutputMap | undefined;
+      // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
+      // restores what was changed behind the tool's back (DESIGN.md: managed settings are enforced), and a
+      // preview shows exactly what that `up` would do.
       if (operation === "preview") {
-        changes = (await stack.preview({ onEvent, color: "never" })).changeSummary;
+        changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
       } else if (operation === "drift") {
         // A refreshing preview compares the program with the real world and writes no state.
         changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
       } else if (operation === "up") {
-        const result = await stack.up({ onEvent, color: "never" });
+        const result = await stack.up({ refresh: true, onEvent, color: "never" });
         changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
         outputs = result.outputs;
       } else {
@@ -89,6 +93,17 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
       return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !NO_OP.has(r.op)), message: engineErrorMessage(error), seconds: seconds() };
     }
   });
+}
+
+/**
+ * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
+ * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
+ */
+export async function listStacks(projectDir: string, env: Readonly<Record<string, string>> = {}): Promise<string[]> {
+  const automation = await import("@pulumi/pulumi/automation");
+  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: { ...env } });
+  const stacks = await workspace.listStacks();
+  return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
 }
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */

@@ -34,6 +34,11 @@ export interface RunningPostgres extends PostgresConnection {
   connectionString(database?: string): string;
   /** Stops the server (immediate shutdown: the data is thrown away anyway) and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Leaves the server running after this process exits (`tenantctl sandbox --keep`): drops the exit hook and
+   * returns a shell command line that stops it and removes its temp dir. `stop()` still works until then.
+   */
+  keepRunning(): string;
 }
 
 export interface StartPostgresOptions {
@@ -166,6 +171,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       rootDir,
       connectionString: (database = "postgres") =>
         `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+      keepRunning() {
+        process.removeListener("exit", stopOnExit);
+        const [file, argv] = command(runAs, join(binDir, "pg_ctl"), ["stop", "-D", dataDir, "-m", "fast", "-s"]);
+        return `${[file, ...argv].map(shellQuote).join(" ")} && rm -rf ${shellQuote(rootDir)}`;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -240,6 +250,11 @@ function postgresOsUser(): OsUser {
     );
   }
   return { name: "postgres", uid: Number(entry[2]), gid: Number(entry[3]) };
+}
+
+/** A word for a POSIX shell command line. */
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function command(runAs: OsUser | undefined, executable: string, args: readonly string[]): [string, string[]] {

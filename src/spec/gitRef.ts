@@ -21,7 +21,9 @@ export function loadFleetAt(ref: string, dir: string, cwd = process.cwd()): Flee
   try {
     const listed = git(["ls-tree", "-r", "--name-only", ref, "--", inRepo], top).trim();
     const target = join(checkout, relative(top, cwd));
-    mkdirSync(join(target, dir), { recursive: true });
+    // Relative to cwd even when given absolute, so it lands in the checkout rather than in the working tree.
+    const local = relative(cwd, resolve(cwd, dir)) || ".";
+    mkdirSync(join(target, local), { recursive: true });
     if (listed !== "") {
       const archive = spawnSync("git", ["archive", "--format=tar", ref, "--", inRepo], { cwd: top, maxBuffer: 1 << 30 });
       if (archive.status !== 0) throw new UsageError(`git archive ${ref}: ${archive.stderr.toString().trim()}`);
@@ -29,7 +31,7 @@ export function loadFleetAt(ref: string, dir: string, cwd = process.cwd()): Flee
       if (untar.status !== 0) throw new UsageError(`cannot unpack ${ref}: ${untar.stderr.toString().trim()}`);
     }
     // Diagnostics of the base fleet read as if it were here, so file names match the current ones.
-    return loadFleet({ dir, cwd: target });
+    return loadFleet({ dir: local, cwd: target });
   } finally {
     rmSync(checkout, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
  * user's mistake; everything wrong with the files comes back as a diagnostic with file:line:col.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { resolveControlPlane, resolveTenant } from "../model/resolve";
 import type { ControlPlane, Tenant } from "../model/tenant";
 import type { Diagnostic, Finding } from "./diagnostics";
@@ -47,7 +47,8 @@ export class UsageError extends Error {
 
 export function loadFleet(options: LoadOptions = {}): Fleet {
   const cwd = options.cwd ?? process.cwd();
-  const dir = join(cwd, options.dir ?? "tenants");
+  // resolve, not join: an absolute --dir (or TENANTCTL_DIR) is taken as it is.
+  const dir = resolve(cwd, options.dir ?? "tenants");
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new UsageError(`${relative(cwd, dir) || dir} is not a directory`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveDatabaseServer } from "../../../infra/databaseServers";
+import { databaseServersFromEnv, resolveDatabaseServer } from "../../../infra/databaseServers";
 import { PRIMARY_SERVER } from "../../support/tenantFixtures";
 
 describe("resolveDatabaseServer", () => {
@@ -30,7 +30,7 @@ describe("resolveDatabaseServer", () => {
 
   it("names the config key to set when credentials are missing", () => {
     expect(() => resolveDatabaseServer(PRIMARY_SERVER, undefined, {})).toThrow(
-      "No admin user for database server \"primary\": set `pulumi config set --path 'tenantctl:databaseServers.primary.username' <user>` or env PGUSER.",
+      "No admin user for database server \"primary\": set `pulumi config set --path 'tenantctl:databaseServers.primary.username' <user>`, or \"username\" in TENANTCTL_DATABASE_SERVERS, or env PGUSER.",
     );
     expect(() => resolveDatabaseServer(PRIMARY_SERVER, { username: "a" }, {})).toThrow(/--secret 'tenantctl:databaseServers\.primary\.password'/);
   });
@@ -38,5 +38,84 @@ describe("resolveDatabaseServer", () => {
   it("refuses an sslmode node-postgres cannot honour, and a port that is not one", () => {
     expect(() => resolveDatabaseServer(PRIMARY_SERVER, { username: "a", password: "b", sslmode: "prefer" as never }, {})).toThrow(/Unsupported sslmode "prefer"/);
     expect(() => resolveDatabaseServer(PRIMARY_SERVER, { username: "a", password: "b", port: "6543" as never }, {})).toThrow(/Invalid port "6543"/);
+  });
+});
+
+describe("TENANTCTL_DATABASE_SERVERS", () => {
+  const SECRET = "s3cr3t-pa55word";
+  const servers = (value: unknown) => ({ TENANTCTL_DATABASE_SERVERS: typeof value === "string" ? value : JSON.stringify(value) });
+
+  it("supplies a whole server entry without any stack config", () => {
+    const env = servers({ primary: { host: "127.0.0.1", port: 5433, username: "admin", password: SECRET, sslmode: "disable" } });
+    expect(resolveDatabaseServer(PRIMARY_SERVER, undefined, env)).toEqual({
+      name: "primary",
+      host: "127.0.0.1",
+      port: 5433,
+      username: "admin",
+      password: SECRET,
+      sslmode: "disable",
+      superuser: true,
+    });
+  });
+
+  it("wins over the config entry field by field, and leaves the fields it does not set to config", () => {
+    const config = { host: "cfg.example.com", port: 6543, username: "cfg", password: "cfg-pw", sslmode: "verify-full" as const, superuser: false };
+    const env = { ...servers({ primary: { port: 5433, password: SECRET } }), PGUSER: "env-user" };
+    expect(resolveDatabaseServer(PRIMARY_SERVER, config, env)).toEqual({
+      name: "primary",
+      host: "cfg.example.com",
+      port: 5433,
+      username: "cfg",
+      password: SECRET,
+      sslmode: "verify-full",
+      superuser: false,
+    });
+  });
+
+  it("wins over PGUSER/PGPASSWORD/PGSSLMODE, which still fill what neither sets", () => {
+    const env = { ...servers({ primary: { username: "json-user" } }), PGUSER: "env-user", PGPASSWORD: "env-pw", PGSSLMODE: "disable" };
+    expect(resolveDatabaseServer(PRIMARY_SERVER, undefined, env)).toMatchObject({ username: "json-user", password: "env-pw", sslmode: "disable" });
+  });
+
+  it("only applies to the servers it names", () => {
+    const env = { ...servers({ replica: { username: "other", password: "other-pw" } }), PGUSER: "env-user", PGPASSWORD: "env-pw" };
+    expect(resolveDatabaseServer(PRIMARY_SERVER, undefined, env)).toMatchObject({ username: "env-user", password: "env-pw" });
+  });
+
+  it("is ignored when unset or empty", () => {
+    expect(databaseServersFromEnv({})).toEqual({});
+    expect(databaseServersFromEnv({ TENANTCTL_DATABASE_SERVERS: "  " })).toEqual({});
+  });
+
+  it("names the variable, server and field of every mistake, and never quotes the text that holds the password", () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [`{"primary": {"password": "${SECRET}"`, /^TENANTCTL_DATABASE_SERVERS is not valid JSON/],
+      [`["${SECRET}"]`, /must be a JSON object keyed by server name/],
+      [{ primary: SECRET }, /the entry of server "primary" must be an object/],
+      [{ primary: { user: "admin", password: SECRET } }, /unknown field "user" for server "primary" \(did you mean `username`\?\)/],
+      [{ primary: { port: "5433", password: SECRET } }, /"primary\.port" must be a number, not string/],
+      [{ primary: { password: 12345 } }, /"primary\.password" must be a string, not number/],
+    ];
+    for (const [value, message] of cases) {
+      let error: Error | undefined;
+      try {
+        resolveDatabaseServer(PRIMARY_SERVER, undefined, servers(value));
+      } catch (caught) {
+        error = caught as Error;
+      }
+      expect(error?.message).toMatch(message);
+      expect(error?.message).not.toContain(SECRET);
+      expect(error?.message).not.toContain("12345");
+    }
+  });
+
+  it("keeps the password out of the errors about the other fields", () => {
+    const env = servers({ primary: { username: "admin", password: SECRET, sslmode: "prefer", port: 70000 } });
+    expect(() => resolveDatabaseServer(PRIMARY_SERVER, undefined, env)).toThrow(/Unsupported sslmode "prefer"/);
+    try {
+      resolveDatabaseServer(PRIMARY_SERVER, undefined, env);
+    } catch (error) {
+      expect((error as Error).message).not.toContain(SECRET);
+    }
   });
 });

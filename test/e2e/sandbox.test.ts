@@ -1,0 +1,93 @@
+/**
+ * `tenantctl sandbox --keep`, for real: its own throwaway PostgreSQL and state, the example fleet deployed into
+ * it, the printed commands checked by running them (the tenant's psql login through `pulumi stack output`, and
+ * the stop command).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { runCli } from "../support/runCli";
+
+const engine = pulumiEngine();
+
+describe.skipIf(!engine.available)("tenantctl sandbox", () => {
+  let project: TempProject | undefined;
+  let stop: string | undefined;
+
+  afterAll(() => {
+    // Whatever happened, the kept server must not outlive the test.
+    if (stop) execFileSync("sh", ["-c", stop], { cwd: project?.dir, stdio: "ignore" });
+    project?.remove();
+  });
+
+  it("deploys the example fleet into a throwaway PostgreSQL, prints the report and how to look, never a password", async () => {
+    if (!engine.available) return;
+    project = tempProject(engine.repoRoot, "tenantctl-sandbox-");
+    const { code, stdout, stderr } = await runCli(["sandbox", "--keep"], project.dir);
+    stop = /^Stop it and remove its data:\n\n {2}(.+)$/m.exec(stdout)?.[1];
+    expect(code, stdout + stderr).toBe(0);
+    expect(stop).toBeDefined();
+
+    // The RunReport table: the control plane and every example tenant deployed.
+    expect(stdout).toMatch(/^control-plane +changed +4 to create/m);
+    for (const slug of ["acme", "globex", "initech"]) expect(stdout).toMatch(new RegExp(`^${slug} +changed +\\d+ to create`, "m"));
+    expect(stdout).toMatch(/^Update of 4 tenant stacks in [\d.]+ s: 4 changed$/m);
+    // What was created, and how to look at it.
+    expect(stdout).toContain("acme           database tenant_acme, owned by login role tenant_acme (enterprise plan, active)");
+    expect(stdout).toContain("globex         schema tenant_globex in database tenants, owned by login role tenant_globex (basic plan, active)");
+    const port = /PostgreSQL (127\.0\.0\.1):(\d+)/.exec(stdout)?.[2];
+    expect(port).toBeDefined();
+    expect(stdout).toContain(`psql -h 127.0.0.1 -p ${port} -U tenant_acme -d tenant_acme`);
+    expect(stdout).toContain("pulumi -C .tenantctl/sandbox/project stack output connectionString --show-secrets -s acme");
+
+    // Nothing written into the project itself, beyond .tenantctl/.
+    expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
+    const sandboxDir = join(project.dir, ".tenantctl", "sandbox");
+    expect(readdirSync(join(sandboxDir, "project")).sort()).toEqual(["Pulumi.acme.yaml", "Pulumi.control-plane.yaml", "Pulumi.globex.yaml", "Pulumi.initech.yaml", "Pulumi.yaml"]);
+
+    // No password printed: not the superuser's (in the 0600 pgpass file), not a tenant's.
+    const pgpass = readFileSync(join(sandboxDir, "pgpass"), "utf8").trim();
+    const adminPassword = pgpass.split(":").pop()!;
+    expect(adminPassword.length).toBeGreaterThan(16);
+    expect(stdout + stderr).not.toContain(adminPassword);
+    expect(stdout + stderr).not.toMatch(/postgresql:\/\/[^:\s]+:[^@\s]+@/);
+
+    // The printed recipe works: env.sh + `pulumi stack output --show-secrets` gives acme's own login.
+    const env = sourced(join(sandboxDir, "env.sh"));
+    const connectionString = execFileSync("pulumi", ["-C", ".tenantctl/sandbox/project", "stack", "output", "connectionString", "--show-secrets", "-s", "acme"], {
+      cwd: project.dir,
+      env,
+      encoding: "utf8",
+    }).trim();
+    expect(stdout + stderr).not.toContain(decodeURIComponent(new URL(connectionString).password));
+    const acme = new Client({ connectionString });
+    await acme.connect();
+    try {
+      const settings = await acme.query(`SELECT current_user, value FROM tenant_settings WHERE key = 'locale'`);
+      expect(settings.rows).toEqual([{ current_user: "tenant_acme", value: "en-GB" }]);
+    } finally {
+      await acme.end();
+    }
+
+    // And the stop command stops it.
+    execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
+    stop = undefined;
+    expect(existsSync(sandboxDir)).toBe(false);
+    const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });
+    await expect(gone.connect()).rejects.toThrow();
+  });
+});
+
+/** The environment after `source env.sh` in a shell started with this process's environment. */
+function sourced(script: string): NodeJS.ProcessEnv {
+  const output = execFileSync("sh", ["-c", `. "$1" && env -0`, "sh", script], { encoding: "utf8" });
+  return Object.fromEntries(
+    output
+      .split("\0")
+      .filter((line) => line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}

@@ -20,8 +20,10 @@ export interface RunOptions {
 
 export interface Selection {
   readonly slugs: readonly string[];
-  /** Stacks that are named but must not run, with the reason. */
+  /** Stacks that are named but are left alone, with the reason (a stack whose tenant file is gone). */
   readonly skipped: ReadonlyMap<string, string>;
+  /** Stacks that are named but cannot run because their files are invalid: a failure of the run. */
+  readonly refused: ReadonlyMap<string, string>;
 }
 
 /**
@@ -36,6 +38,7 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
 
   const known = new Set(fleet.slugs);
   const skipped = new Map<string, string>();
+  const refused = new Map<string, string>();
   const invalid = (slug: string) => errorsAffecting(fleet, slug).length > 0;
   const orphanReason = (slug: string) => `no tenant file for stack ${slug}: its stack is left as it is; run \`tenantctl destroy ${slug}\` to bring it down (databases and schemas are retained)`;
 
@@ -70,12 +73,12 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
   for (const slug of selected) {
     if (skipped.has(slug)) continue;
     if (slug !== CONTROL_PLANE_STACK && invalid(slug) && operation !== "destroy") {
-      skipped.set(slug, `invalid tenant file: fix it first (\`tenantctl validate\`); nothing was deployed`);
+      refused.set(slug, `invalid tenant files: fix them first (\`tenantctl validate\`); nothing was run for this stack`);
     } else if (slug !== CONTROL_PLANE_STACK && !known.has(slug) && operation !== "destroy" && operation !== "drift") {
       skipped.set(slug, orphanReason(slug));
     }
   }
-  return { slugs: [...new Set(selected)], skipped };
+  return { slugs: [...new Set(selected)], skipped, refused };
 }
 
 function replacer(key: string, value: unknown): unknown {
@@ -118,11 +121,15 @@ export async function executeRun(
   }
   const selection = selectStacks(operation, slugs, options, fleet, existing);
   const started = Date.now();
-  const work = selection.slugs.map((slug) => ({ slug, ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}) }));
+  const work = selection.slugs.map((slug) => ({
+    slug,
+    ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}),
+    ...(selection.refused.has(slug) ? { refuse: selection.refused.get(slug)! } : {}),
+  }));
   const engineOptions = { projectDir, tenantsDir: resolve(process.cwd(), options.dir), parallel: options.parallel, log: (line: string) => err(`${line}\n`) };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the
   // control-plane stack goes first, alone, and the tenants follow.
-  const controlPlaneFirst = operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip) && work.length > 1;
+  const controlPlaneFirst = operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip && !w.refuse) && work.length > 1;
   const tenants = controlPlaneFirst
     ? [
         ...(await runStacks(operation, work.filter((w) => w.slug === CONTROL_PLANE_STACK), engineOptions)),

@@ -29,6 +29,8 @@ export interface StackWork {
   readonly slug: string;
   /** When set, the stack is not run and this is reported (an invalid file, an orphaned stack). */
   readonly skip?: string;
+  /** When set, the stack is not run and the run counts as failed for it (its tenant files are invalid). */
+  readonly refuse?: string;
 }
 
 export async function runStacks(operation: Operation, work: readonly StackWork[], options: EngineOptions): Promise<TenantRun[]> {
@@ -36,9 +38,10 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
     throw Object.assign(new Error(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`), { name: "UsageError" });
   }
   const automation = await import("@pulumi/pulumi/automation");
-  return mapBounded(work, options.parallel, async ({ slug, skip }): Promise<TenantRun> => {
+  return mapBounded(work, options.parallel, async ({ slug, skip, refuse }): Promise<TenantRun> => {
     const started = Date.now();
     const seconds = () => (Date.now() - started) / 1000;
+    if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
     if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
     const resources = new Map<string, ResourceChange>();
     const onEvent = (event: EngineEvent) => {

@@ -11,8 +11,9 @@ export type TenantOutcome =
   | "changed"
   /** drift: the real world differs from the stack. */
   | "drift"
+  /** The engine failed, or the stack was refused because its tenant files are invalid. */
   | "failed"
-  /** Not run: an invalid tenant file, or a stack with no tenant file left. */
+  /** Not run, on purpose: a stack with no tenant file left, or one not deployed yet. */
   | "skipped";
 
 export interface ResourceChange {
@@ -51,10 +52,10 @@ export function summarize(report: RunReport): Record<TenantOutcome, number> {
   return counts;
 }
 
-/** DESIGN.md: 0 ok, 1 error (any tenant failed or was skipped for an error), 3 drift found (drift only). */
+/** DESIGN.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only). */
 export function exitCodeFor(report: RunReport): 0 | 1 | 3 {
   const counts = summarize(report);
-  if (counts.failed > 0 || report.tenants.some((t) => t.outcome === "skipped" && t.message?.startsWith("invalid"))) return 1;
+  if (counts.failed > 0) return 1;
   if (report.operation === "drift" && counts.drift > 0) return 3;
   return 0;
 }

@@ -25,3 +25,27 @@ describe("selectStacks --all", () => {
     }
   });
 });
+
+describe("selectStacks refuses invalid tenants and usage mistakes", () => {
+  const broken = fleetWith({ "acme.yaml": "slug: acme\nname: Acme\n", "globex.yaml": "slug: globex\nname: Globex\nplan: basik\n" });
+
+  it("refuses a tenant whose file is invalid, and runs the others", () => {
+    const selection = selectStacks("up", [], options, broken);
+    expect(selection.slugs).toEqual(["control-plane", "acme", "globex"]);
+    expect([...selection.refused.keys()]).toEqual(["globex"]);
+    expect(selection.refused.get("globex")).toMatch(/^invalid tenant files/);
+  });
+
+  it("refuses every tenant when the template has an error (here: the connection budget is exceeded)", () => {
+    const overBudget = fleetWith(Object.fromEntries(["a", "b", "c"].map((slug) => [`${slug}.yaml`, `slug: ${slug}\nname: ${slug}\nplan: enterprise\n`])));
+    expect([...selectStacks("up", [], options, overBudget).refused.keys()]).toEqual(["a", "b", "c"]);
+  });
+
+  it("asks for exactly one way of naming stacks, and never destroys --all", () => {
+    expect(() => selectStacks("up", ["acme"], options, fleet)).toThrow(/exactly one of these/);
+    expect(() => selectStacks("up", [], { ...options, all: false }, fleet)).toThrow(/exactly one of these/);
+    expect(() => selectStacks("up", [], { ...options, all: false, changed: true }, fleet)).toThrow(/--changed needs --base/);
+    expect(() => selectStacks("destroy", [], options, fleet)).toThrow(/destroy --all is refused/);
+    expect(() => selectStacks("up", ["acmee"], { ...options, all: false }, fleet)).toThrow("no tenant file for `acmee`: did you mean `acme`?");
+  });
+});

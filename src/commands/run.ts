@@ -72,7 +72,8 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
   }
   for (const slug of selected) {
     if (skipped.has(slug)) continue;
-    if (slug !== CONTROL_PLANE_STACK && invalid(slug) && operation !== "destroy") {
+    // The control-plane stack is refused too when the template has an error (errorsAffecting covers it).
+    if (invalid(slug) && operation !== "destroy") {
       refused.set(slug, `invalid tenant files: fix them first (\`tenantctl validate\`); nothing was run for this stack`);
     } else if (slug !== CONTROL_PLANE_STACK && !known.has(slug) && operation !== "destroy" && operation !== "drift") {
       skipped.set(slug, orphanReason(slug));

@@ -38,7 +38,7 @@ describe("selectStacks refuses invalid tenants and usage mistakes", () => {
 
   it("refuses every tenant when the template has an error (here: the connection budget is exceeded)", () => {
     const overBudget = fleetWith(Object.fromEntries(["a", "b", "c"].map((slug) => [`${slug}.yaml`, `slug: ${slug}\nname: ${slug}\nplan: enterprise\n`])));
-    expect([...selectStacks("up", [], options, overBudget).refused.keys()]).toEqual(["a", "b", "c"]);
+    expect([...selectStacks("up", [], options, overBudget).refused.keys()]).toEqual(["control-plane", "a", "b", "c"]);
   });
 
   it("asks for exactly one way of naming stacks, and never destroys --all", () => {

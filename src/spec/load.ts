@@ -36,8 +36,6 @@ export interface Fleet {
   readonly warnings: readonly Diagnostic[];
   /** File texts, for code frames. */
   readonly sources: ReadonlyMap<string, string>;
-  /** Files whose content has an error, so a caller can tell which tenants are safe to act on. */
-  readonly filesWithErrors: ReadonlySet<string>;
 }
 
 /** A usage problem (not a problem in the files): the CLI exits 2. */
@@ -131,7 +129,6 @@ export function loadFleet(options: LoadOptions = {}): Fleet {
     errors,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     sources,
-    filesWithErrors: new Set(errors.map((d) => d.file)),
   };
 }
 

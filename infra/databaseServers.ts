@@ -189,7 +189,7 @@ export function databaseServerAccess(
   config: Readonly<Record<string, DatabaseServerConfig>> = readDatabaseServersConfig(),
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): DatabaseServerAccess {
-  const resolved = resolveDatabaseServer(server, config[server.name], env);
+  const resolved = resolveOrRunError(() => resolveDatabaseServer(server, config[server.name], env));
   const password = pulumi.secret(resolved.password);
   const provider = new postgresql.Provider(
     `db-${server.name}`,
@@ -214,4 +214,13 @@ export function databaseServerAccess(
     sslmode: resolved.sslmode,
   });
   return { server, host: resolved.host, port: resolved.port, provider, connection };
+}
+
+/** A setup mistake (missing credentials, bad JSON) is one message for the user, not a JavaScript stack trace. */
+function resolveOrRunError<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+  }
 }

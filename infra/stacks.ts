@@ -13,6 +13,7 @@ import { TenantSettings } from "./components/TenantSettings";
 import { databaseServerAccess } from "./databaseServers";
 import { dnsFor } from "./dns";
 import type { Features } from "./features";
+import { componentsFor } from "./status";
 
 export interface TenantStackOutputs {
   readonly slug: string;
@@ -32,7 +33,7 @@ export function tenantStack(tenant: Tenant, features: Features): TenantStackOutp
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
   const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: dnsFor(tenant.domains.dns), features }) : undefined;
-  const auth = features.auth ? new TenantAuth(tenant.slug, { tenant }) : undefined;
+  const auth = features.auth && componentsFor(tenant.status).auth ? new TenantAuth(tenant.slug, { tenant }) : undefined;
 
   return {
     slug: tenant.slug,

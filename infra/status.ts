@@ -1,6 +1,6 @@
 /**
- * What a tenant's lifecycle status means for the resources of its stack. Pure: no @pulumi imports, so the CLI,
- * `tenantctl plan` and every component read the same decision.
+ * What a tenant's lifecycle status means for the resources of its stack. Pure (no @pulumi imports): the stack
+ * program (infra/stacks.ts) and the components (TenantDatabase, TenantDomains) all read this one decision.
  *
  * - `active`: everything.
  * - `suspended`: DNS, TLS and the auth organization stay (the app serves a "suspended" page at the tenant's own

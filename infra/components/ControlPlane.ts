@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
 import type { ControlPlane as ControlPlaneSpec, ResourceServer, Role } from "../../src/model/tenant";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
+import { idsByKey } from "../auth/idsByKey";
 import { permissionsFor, resourceServerKey, templateRoleName, type RolePermission } from "../auth/roles";
 import { orFail } from "../resourceErrors";
 
@@ -134,9 +135,4 @@ export class ControlPlane extends pulumi.ComponentResource {
     }
     return created;
   }
-}
-
-function idsByKey<T>(resources: ReadonlyMap<string, T>, idOf: (resource: T) => pulumi.Output<string>): pulumi.Output<Record<string, string>> {
-  const entries = [...resources].map(([key, resource]) => pulumi.all([key, idOf(resource)]));
-  return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs));
 }

@@ -3,6 +3,7 @@ import * as auth0 from "@pulumi/auth0";
 import { CONTROL_PLANE_STACK } from "../../src/model/naming";
 import type { Role, Tenant } from "../../src/model/tenant";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
+import { idsByKey } from "../auth/idsByKey";
 import {
   assignableRolesMetadataValue,
   organizationMetadata,
@@ -51,7 +52,7 @@ export class TenantAuth extends pulumi.ComponentResource {
 
     const controlPlane = this.referenceControlPlane(name, args.controlPlaneStack);
     const roles = this.createTenantRoles(name, tenant, controlPlane);
-    this.roleIds = idsByName(roles);
+    this.roleIds = idsByKey(roles, (role) => role.id);
     this.assignableRoleIds = this.assignableRoles(tenant, controlPlane, roles);
     this.organizationId = this.createOrganization(name, tenant, this.assignableRoleIds).id;
 
@@ -155,8 +156,4 @@ export class TenantAuth extends pulumi.ComponentResource {
       { parent: this },
     );
   }
-}
-
-function idsByName(roles: ReadonlyMap<string, auth0.Role>): pulumi.Output<Record<string, string>> {
-  return pulumi.all([...roles].map(([roleName, role]) => pulumi.all([roleName, role.id]))).apply((pairs) => Object.fromEntries(pairs));
 }

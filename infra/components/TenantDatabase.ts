@@ -2,6 +2,8 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Tenant } from "../../src/model/tenant";
 import { GeneratedPassword } from "../dynamic/generatedPassword";
+import { orFail } from "../resourceErrors";
+import { componentsFor } from "../status";
 
 // `@pulumi/postgresql`'s index lazy-loads every resource module (loading it costs a few milliseconds), so
 // importing the package root is as cheap as importing `@pulumi/postgresql/role` and friends one by one.
@@ -30,22 +32,23 @@ export interface TenantDatabaseLayout {
   /** Database holding the tenant's data, its grants, default privileges and extensions. */
   readonly database: string;
   readonly schema: string;
-  /** Only suspended and decommissioned tenants are locked out; their data stays. */
+  /** Whether the role may log in: only active tenants (see `componentsFor`); the data of the others stays. */
   readonly login: boolean;
   /** Search path of the tenant's role: its schema first, then `public` where the shared extensions live. */
   readonly searchPath?: readonly string[];
 }
 
 export function tenantDatabaseLayout(tenant: Tenant): TenantDatabaseLayout {
-  const { database, status } = tenant;
-  const login = status === "active";
+  const { database } = tenant;
+  const login = componentsFor(tenant.status).databaseLogin;
+  // The model already names the database (for `isolation: schema`, the server's shared database) and the schema.
   switch (database.isolation) {
     case "database":
       return { ownDatabase: true, database: database.databaseName, schema: database.schemaName, login };
     case "schema":
       return {
         ownDatabase: false,
-        database: database.server.sharedDatabase,
+        database: database.databaseName,
         schema: database.schemaName,
         login,
         searchPath: [database.schemaName, "public"],
@@ -99,7 +102,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     super("tenantctl:index:TenantDatabase", name, {}, opts);
     const parent = this;
     const { tenant, provider } = args;
-    const layout = createLayout();
+    const layout = orFail(this, () => tenantDatabaseLayout(tenant), tenant.file);
 
     const password = createPassword();
     const role = createRole();
@@ -133,14 +136,6 @@ export class TenantDatabase extends pulumi.ComponentResource {
       user: this.user,
       connectionString: this.connectionString,
     });
-
-    function createLayout(): TenantDatabaseLayout {
-      try {
-        return tenantDatabaseLayout(tenant);
-      } catch (error) {
-        throw new pulumi.ResourceError(`${tenant.file}: ${(error as Error).message}`, parent);
-      }
-    }
 
     function createPassword(): GeneratedPassword {
       return new GeneratedPassword(`${name}-password`, {}, { parent });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tenant } from "../../src/model/tenant";
 import { type AdminConnection, desiredSettings, TenantSettingsTable } from "../dynamic/tenantSettingsProvider";
+import { orFail } from "../resourceErrors";
 
 export interface TenantSettingsArgs {
   /**
@@ -9,7 +10,7 @@ export interface TenantSettingsArgs {
    */
   readonly tenant: Tenant;
   /**
-   * Admin credentials for the tenant's database server (see `databaseServerConnection` in
+   * Admin credentials for the tenant's database server (`databaseServerAccess(...).connection` in
    * infra/databaseServers.ts). The admin must be a superuser or a member of the tenant's role, because every
    * statement runs after `SET ROLE <tenant role>`. Kept secret in state.
    */
@@ -33,19 +34,12 @@ export class TenantSettings extends pulumi.ComponentResource {
     const parent = this;
     const { tenant } = args;
 
-    const desired = resolveDesired();
+    // Throws, naming the tenant's file, on a setting key that cannot be stored (a dotted key).
+    const desired = orFail(this, () => desiredSettings(tenant), tenant.file);
     this.table = createTable();
     this.keys = pulumi.output(Object.keys(desired.settings).sort());
 
     this.registerOutputs({ keys: this.keys });
-
-    function resolveDesired(): ReturnType<typeof desiredSettings> {
-      try {
-        return desiredSettings(tenant);
-      } catch (error) {
-        throw new pulumi.ResourceError(`${tenant.file}: ${(error as Error).message}`, parent);
-      }
-    }
 
     function createTable(): TenantSettingsTable {
       return new TenantSettingsTable(

@@ -3,40 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TenantDatabase } from "../../infra/components/TenantDatabase";
 import type { Tenant } from "../../src/model/tenant";
+import { isSecretValue, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
 import { buildTenant } from "../support/tenantFixtures";
 
 const MOCK_PASSWORD = "mock-generated-password-0123456789";
+const COMPONENT = "tenantctl:index:TenantDatabase";
 
-interface Registration {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, unknown>;
-  readonly provider?: string;
-}
-const registrations: Registration[] = [];
-
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-        // The dynamic provider never runs under mocks: stand in for what its create would return.
-        const state = args.type === "pulumi-nodejs:dynamic:GeneratedPassword" ? { ...args.inputs, value: MOCK_PASSWORD } : args.inputs;
-        return { id: `${args.name}-id`, state };
-      },
-      call(args) {
-        return args.inputs;
-      },
-    },
-    "tenantctl",
-    "test",
-    false,
-  );
-});
-
-/** Resolves an output; an assertion inside an un-awaited `apply` would never run. */
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
+/** What the mock monitor received for one child of the component, by its name without the component's prefix. */
+interface Registration extends RecordedResource {
+  /** The provider reference the resource was registered with (`<urn>::<id>`), if any. */
+  readonly provider: string | undefined;
 }
 
 /** The resource options a child was constructed with, seen through a transformation on the component. */
@@ -50,16 +26,22 @@ interface Built {
   readonly component: TenantDatabase;
   readonly provider: postgresql.Provider;
   readonly constructions: readonly Construction[];
-  /** Registrations of this build only, by resource name. */
+  /** The component's children, by resource name without the component's prefix. */
   readonly registered: ReadonlyMap<string, Registration>;
 }
 
-let builds = 0;
-
 async function build(tenant: Tenant, extra: { host?: string; port?: number } = {}): Promise<Built> {
-  // Each build gets its own names, so registrations from earlier tests never answer for this one.
-  const name = `${tenant.slug}-${++builds}`;
-  const provider = new postgresql.Provider(`db-primary-${builds}`, { host: "db.internal.example.com", username: "admin", password: "x" });
+  const providers = new Map<string, string | undefined>();
+  // Fresh mocks per build, so nothing an earlier build registered can answer for this one.
+  const recorder = await recordResources({
+    state(resource) {
+      providers.set(resource.name, resource.provider);
+      // The dynamic provider never runs under mocks: stand in for what its create would return.
+      return resource.type === "pulumi-nodejs:dynamic:GeneratedPassword" ? { value: MOCK_PASSWORD } : undefined;
+    },
+  });
+  const name = tenant.slug;
+  const provider = new postgresql.Provider("db-primary", { host: "db.internal.example.com", username: "admin", password: "x" });
   const constructions: Construction[] = [];
   const component = new TenantDatabase(
     name,
@@ -75,11 +57,9 @@ async function build(tenant: Tenant, extra: { host?: string; port?: number } = {
       ],
     },
   );
-  const { nodes } = component;
-  const children = [nodes.password, nodes.role, nodes.database, nodes.schema, ...nodes.grants, ...nodes.defaultPrivileges, ...nodes.extensions];
-  await Promise.all(children.filter((child) => child !== undefined).map((child) => valueOf(child!.urn)));
   await valueOf(component.connectionString);
-  const registered = new Map(registrations.filter((r) => r.name.startsWith(`${name}-`)).map((r) => [r.name.slice(name.length + 1), r]));
+  const children = (await recorder.settled()).filter((r) => r.name.startsWith(`${name}-`));
+  const registered = new Map(children.map((r) => [r.name.slice(name.length + 1), { ...r, provider: providers.get(r.name) }]));
   return { component, provider, constructions: constructions.map((c) => ({ ...c, name: c.name.slice(name.length + 1) })), registered };
 }
 
@@ -93,10 +73,6 @@ function optionsOf(built: Built, name: string): pulumi.CustomResourceOptions {
   const found = built.constructions.find((c) => c.name === name);
   if (!found) throw new Error(`no construction of ${name}`);
   return found.opts;
-}
-
-function isSecretInput(value: unknown): boolean {
-  return pulumi.runtime.isRpcSecret(value);
 }
 
 describe("TenantDatabase with isolation: schema", () => {
@@ -127,7 +103,7 @@ describe("TenantDatabase with isolation: schema", () => {
       connectionLimit: 10,
       searchPaths: ["tenant_globex", "public"],
     });
-    expect(isSecretInput(role["password"])).toBe(true);
+    expect(isSecretValue(role["password"])).toBe(true);
     expect(await pulumi.isSecret(built.component.nodes.role.password)).toBe(true);
   });
 
@@ -183,11 +159,15 @@ describe("TenantDatabase with isolation: schema", () => {
 
   it("parents every resource to the component and sends every PostgreSQL resource through the server's provider", async () => {
     const providerUrn = await valueOf(built.provider.urn);
+    expect(built.registered.size).toBe(8);
     for (const [name, r] of built.registered) {
       expect(optionsOf(built, name).parent, name).toBe(built.component);
-      if (r.type.startsWith("postgresql:")) expect(r.provider, name).toContain(providerUrn);
+      expect(r.parentType, name).toBe(COMPONENT);
+      if (r.type.startsWith("postgresql:")) {
+        expect(optionsOf(built, name).provider, name).toBe(built.provider);
+        expect(r.provider, name).toContain(providerUrn);
+      }
     }
-    expect(await valueOf(built.component.nodes.role.urn)).toContain("tenantctl:index:TenantDatabase$postgresql:index/role:Role::");
   });
 
   it("outputs where to connect, with the connection string as a secret", async () => {
@@ -266,7 +246,7 @@ describe("TenantDatabase by tenant status", () => {
     expect(registration(built, "role").inputs).toMatchObject({ name: "tenant_initech", login: false });
     expect(optionsOf(built, "role").retainOnDelete).toBe(true);
     expect(optionsOf(built, "schema").retainOnDelete).toBe(true);
-    expect(isSecretInput(registration(built, "role").inputs["password"])).toBe(true);
+    expect(isSecretValue(registration(built, "role").inputs["password"])).toBe(true);
   });
 });
 

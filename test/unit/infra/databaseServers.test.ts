@@ -1,5 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { databaseServersFromEnv, resolveDatabaseServer } from "../../../infra/databaseServers";
+import { databaseServerAccess, databaseServersFromEnv, resolveDatabaseServer } from "../../../infra/databaseServers";
 import { PRIMARY_SERVER } from "../../support/tenantFixtures";
 
 describe("resolveDatabaseServer", () => {
@@ -117,5 +118,18 @@ describe("TENANTCTL_DATABASE_SERVERS", () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(SECRET);
     }
+  });
+});
+
+describe("databaseServerAccess", () => {
+  it("reports a setup mistake as a RunError (one message, no stack trace) before declaring a provider", () => {
+    let error: unknown;
+    try {
+      databaseServerAccess(PRIMARY_SERVER, {}, {}, { PGUSER: "admin" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^No admin password for database server "primary"/);
   });
 });

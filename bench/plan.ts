@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { generateFleet } from "./generateFleet";
 
 const sizes = (process.argv[2] ?? "1,10,100,1000").split(",").map(Number).filter((n) => n > 0);
-const rounds = Math.max(5, Number(process.argv[3] ?? 7));
+const rounds = Math.max(5, Number(process.argv[3]) || 7);
 const root = join(__dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-plan-"));
 

@@ -65,6 +65,14 @@ export function controlPlaneStack(controlPlane: ControlPlaneSpec, features: Feat
       { database: database.name, role: "public", objectType: "database", privileges: [] },
       { provider: access.provider },
     );
+    // Every schema tenant has `public` on its search path (shared extensions live there). Before PostgreSQL 15
+    // PUBLIC may also CREATE in it, which would let one tenant plant objects that another tenant's queries
+    // resolve to: PUBLIC keeps USAGE only, whatever the server's version.
+    new postgresql.Grant(
+      `shared-${server.name}-public-schema-usage-only`,
+      { database: database.name, schema: "public", role: "public", objectType: "schema", privileges: ["USAGE"] },
+      { provider: access.provider },
+    );
     sharedDatabases[server.name] = database.name;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { effectiveSpec } from "../model/changes";
+import { effectiveSpec, sameControlPlane } from "../model/changes";
 import { CONTROL_PLANE_STACK } from "../model/naming";
 import { diffStack, type PlannedStack } from "../model/plan";
 import type { ControlPlane, Tenant } from "../model/tenant";
@@ -31,11 +31,6 @@ function projectName(cwd: string): string {
   const file = join(cwd, "Pulumi.yaml");
   if (!existsSync(file)) return "tenantctl";
   return /^name:\s*["']?([^"'\s#]+)/m.exec(readFileSync(file, "utf8"))?.[1] ?? "tenantctl";
-}
-
-function sameControlPlane(a: ControlPlane | undefined, b: ControlPlane | undefined): boolean {
-  const strip = (controlPlane: ControlPlane | undefined) => (controlPlane ? JSON.stringify({ ...controlPlane, file: undefined }) : "null");
-  return strip(a) === strip(b);
 }
 
 /** The stacks to render: the named ones, or the control plane and every tenant (now, and at the base ref). */

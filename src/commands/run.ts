@@ -1,6 +1,6 @@
 /** `tenantctl preview|up|drift|destroy`: select stacks, run them through the real engine, report. */
 import { resolve } from "node:path";
-import { compareFleets } from "../model/changes";
+import { compareFleets, sameControlPlane } from "../model/changes";
 import { CONTROL_PLANE_STACK } from "../model/naming";
 import { renderDiagnosticsText } from "../report/diagnostics";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
@@ -31,11 +31,7 @@ export interface Selection {
  * stacks in the backend) lets `--all` report the stacks whose tenant file is gone, as skipped orphans.
  */
 export function selectStacks(operation: Operation, slugs: readonly string[], options: RunOptions, fleet: Fleet, existingStacks: readonly string[] = []): Selection {
-  const modes = [slugs.length > 0, options.all === true, options.changed === true].filter(Boolean).length;
-  if (modes !== 1) throw new UsageError("name tenants, or pass --all, or --changed --base <ref> (exactly one of these)");
-  if (options.changed && !options.base) throw new UsageError("--changed needs --base <git-ref>, e.g. --base origin/main");
-  if (operation === "destroy" && options.all) throw new UsageError("destroy --all is refused: destroying a stack is an explicit act; name the tenants");
-
+  checkSelectionFlags(operation, slugs, options);
   const known = new Set(fleet.slugs);
   const skipped = new Map<string, string>();
   const refused = new Map<string, string>();
@@ -54,7 +50,7 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
   else if (options.changed) {
     const base = loadFleetAt(options.base!, options.dir);
     const changes = compareFleets(fleet, base);
-    const templateChanged = JSON.stringify(fleet.controlPlane ?? null, replacer) !== JSON.stringify(base.controlPlane ?? null, replacer);
+    const templateChanged = !sameControlPlane(fleet.controlPlane, base.controlPlane);
     if (operation === "destroy") selected = [...changes.removed];
     else {
       selected = [...(templateChanged ? [CONTROL_PLANE_STACK] : []), ...changes.added, ...changes.changed];
@@ -82,8 +78,12 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
   return { slugs: [...new Set(selected)], skipped, refused };
 }
 
-function replacer(key: string, value: unknown): unknown {
-  return key === "file" ? undefined : value;
+/** The usage mistakes in how stacks are named, before anything is read or run. */
+function checkSelectionFlags(operation: Operation, slugs: readonly string[], options: RunOptions): void {
+  const modes = [slugs.length > 0, options.all === true, options.changed === true].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError("name tenants, or pass --all, or --changed --base <ref> (exactly one of these)");
+  if (options.changed && !options.base) throw new UsageError("--changed needs --base <git-ref>, e.g. --base origin/main");
+  if (operation === "destroy" && options.all) throw new UsageError("destroy --all is refused: destroying a stack is an explicit act; name the tenants");
 }
 
 export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -105,6 +105,8 @@ export async function executeRun(
   /** Where Pulumi.yaml is, when not in the working directory (the sandbox keeps its own project). */
   projectDir: string = process.cwd(),
 ): Promise<RunReport | number> {
+  // A usage mistake is reported as one (exit 2) before the fleet is read or the backend asked for its stacks.
+  checkSelectionFlags(operation, slugs, options);
   const fleet = loadFleet({ dir: options.dir });
   if (!fleet.controlPlane) {
     err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was run\n");

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join, relative, resolve } from "node:path";
 import { CONTROL_PLANE_STACK } from "../model/naming";
 import { renderRunTable } from "../report/renderRun";
-import { exitCodeFor, type RunReport, type TenantRun } from "../report/runReport";
+import { changesNothing, exitCodeFor, type RunReport, type TenantRun } from "../report/runReport";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "../sandbox/engine";
 import { type RunningPostgres, startPostgres } from "../sandbox/postgres";
 import { loadFleet } from "../spec/load";
@@ -216,7 +216,7 @@ export function describeSandbox(report: RunReport, postgres: { host: string; por
     }
     const byType = new Map<string, number>();
     for (const resource of tenant.resources) {
-      if (resource.op === "same") continue;
+      if (changesNothing(resource.op)) continue;
       const type = resource.type.split(":").pop() ?? resource.type;
       byType.set(type, (byType.get(type) ?? 0) + 1);
     }

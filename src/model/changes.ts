@@ -1,10 +1,16 @@
 /** Which tenants' effective spec changed between two fleets. Pure. */
-import type { Tenant } from "./tenant";
+import type { ControlPlane, Tenant } from "./tenant";
 
 /** What a stack is built from: the resolved tenant without where each value came from. */
 export function effectiveSpec(tenant: Tenant): string {
   const { provenance: _provenance, file: _file, ...spec } = tenant;
   return JSON.stringify(spec);
+}
+
+/** Whether two templates declare the same thing: where they were read from (`file`) does not count. */
+export function sameControlPlane(a: ControlPlane | undefined, b: ControlPlane | undefined): boolean {
+  const spec = (controlPlane: ControlPlane | undefined) => (controlPlane ? JSON.stringify({ ...controlPlane, file: undefined }) : "null");
+  return spec(a) === spec(b);
 }
 
 export interface FleetChanges {

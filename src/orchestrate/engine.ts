@@ -6,7 +6,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
-import type { Operation, ResourceChange, TenantRun } from "../report/runReport";
+import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
+import { UsageError } from "../spec/load";
 import { mapBounded } from "./pool";
 
 export interface EngineOptions {
@@ -22,9 +23,6 @@ export interface EngineOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Operations that change nothing in the real world are reported by the engine with these ops. */
-const NO_OP = new Set(["same", "read", "refresh", "discard", "import"]);
-
 export interface StackWork {
   readonly slug: string;
   /** When set, the stack is not run and this is reported (an invalid file, an orphaned stack). */
@@ -35,7 +33,7 @@ export interface StackWork {
 
 export async function runStacks(operation: Operation, work: readonly StackWork[], options: EngineOptions): Promise<TenantRun[]> {
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
-    throw Object.assign(new Error(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`), { name: "UsageError" });
+    throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
   const automation = await import("@pulumi/pulumi/automation");
   return mapBounded(work, options.parallel, async ({ slug, skip, refuse }): Promise<TenantRun> => {
@@ -86,14 +84,14 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
         const result = await stack.destroy({ onEvent, color: "never" });
         changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
       }
-      const changed = [...resources.values()].filter((r) => !NO_OP.has(r.op));
-      const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !NO_OP.has(op) && n > 0);
+      const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
+      const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
       const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
       options.log?.(`${slug}: ${outcome}`);
       return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
     } catch (error) {
       options.log?.(`${slug}: failed`);
-      return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !NO_OP.has(r.op)), message: engineErrorMessage(error), seconds: seconds() };
+      return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error), seconds: seconds() };
     }
   });
 }

@@ -1,11 +1,11 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
-import { type RunReport, type TenantRun, summarize } from "./runReport";
+import { changesNothing, type RunReport, type TenantRun, summarize } from "./runReport";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
 
 function changeText(tenant: TenantRun): string {
   const parts = Object.entries(tenant.changes)
-    .filter(([op, count]) => op !== "same" && count > 0)
+    .filter(([op, count]) => !changesNothing(op) && count > 0)
     .map(([op, count]) => `${count} to ${op}`);
   return parts.length > 0 ? parts.join(", ") : "no changes";
 }
@@ -23,7 +23,7 @@ export function renderRunTable(report: RunReport): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const out = [line(header), ...rows.map(line)];
   for (const tenant of report.tenants) {
-    const details = tenant.resources.filter((r) => r.op !== "same");
+    const details = tenant.resources.filter((r) => !changesNothing(r.op));
     if (details.length === 0 && !tenant.message) continue;
     out.push("", `${tenant.slug}:`);
     for (const resource of details) out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length ? ` (${resource.diffs.join(", ")})` : ""}`);
@@ -39,7 +39,7 @@ export function renderRunMarkdown(report: RunReport): string {
   const out = [`### tenantctl ${report.operation}`, "", summaryText(report), "", "| tenant | result | changes |", "|---|---|---|"];
   for (const t of report.tenants) out.push(`| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
   for (const t of report.tenants) {
-    const details = t.resources.filter((r) => r.op !== "same");
+    const details = t.resources.filter((r) => !changesNothing(r.op));
     if (details.length === 0 && !t.message) continue;
     out.push("", `<details><summary><code>${t.slug}</code>: ${changeText(t)}</summary>`, "");
     for (const r of details) out.push(`- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`);

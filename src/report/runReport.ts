@@ -16,6 +16,13 @@ export type TenantOutcome =
   /** Not run, on purpose: a stack with no tenant file left, or one not deployed yet. */
   | "skipped";
 
+/** Engine operations that change nothing in the real world: not a change, not drift, not worth a line. */
+const NO_OP: ReadonlySet<string> = new Set(["same", "read", "refresh", "discard", "import"]);
+
+export function changesNothing(op: string): boolean {
+  return NO_OP.has(op);
+}
+
 export interface ResourceChange {
   readonly urn: string;
   readonly type: string;

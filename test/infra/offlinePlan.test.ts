@@ -101,7 +101,12 @@ describe("renderStack", () => {
     expect(failed.error).toContain('auth.provider "authhero" is not supported by the control-plane stack yet');
     const stack = await renderStack(controlPlane, { controlPlane: true });
     expect(stack).toMatchObject({ slug: "control-plane", stack: "control-plane" });
-    expect(stack.resources).toHaveLength(10);
+    expect(stack.resources).toHaveLength(11);
+    const grants = stack.resources.filter((r) => r.type === "postgresql:index/grant:Grant").map((r) => ({ name: r.name, inputs: r.inputs }));
+    expect(grants).toEqual([
+      { name: "shared-primary-public-schema-usage-only", inputs: { database: "tenants", schema: "public", role: "public", objectType: "schema", privileges: ["USAGE"] } },
+      { name: "shared-primary-revoke-public", inputs: { database: "tenants", role: "public", objectType: "database", privileges: [] } },
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Pulumi mocks that record what a program declares: every resource with its type, name, parent type, inputs and
- * URN, and every invoke. Shared by the infra tests and reusable by an offline render (`tenantctl plan`): it imports
- * nothing from vitest.
+ * URN, and every invoke. Shared by the infra tests; it imports nothing from vitest. (`tenantctl plan` has its own
+ * recording monitor: src/orchestrate/offlinePlan.ts.)
  *
  * Usage:
  *   const recorder = await recordResources({ state: (r) => ..., call: (c) => ..., stackOutputs: {...} });
@@ -17,7 +17,7 @@ export interface RecordedResource {
   readonly name: string;
   /** Type of the parent resource, e.g. `tenantctl:index:TenantDomains`; undefined at the top of the program. */
   readonly parentType: string | undefined;
-  /** Inputs as the engine received them; secrets stay wrapped (see `isSecretValue`, `redactSecrets`). */
+  /** Inputs as the engine received them; secrets stay wrapped (see `isSecretValue`). */
   readonly inputs: Record<string, unknown>;
   readonly urn: string;
   readonly id: string;
@@ -172,16 +172,6 @@ export function isSecretValue(value: unknown): boolean {
     value !== null &&
     (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
   );
-}
-
-/** A copy of recorded inputs with every secret replaced by `"[secret]"`, as `tenantctl plan` prints them. */
-export function redactSecrets(value: unknown): unknown {
-  if (isSecretValue(value)) return "[secret]";
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactSecrets(inner)]));
-  }
-  return value;
 }
 
 /** The recorded resources of one type. */

@@ -218,7 +218,7 @@ describe("tenantctl plan (example fleet)", () => {
     expect(acme).toContain(["    postgresql:index/role:Role acme-role", "        connectionLimit: 100", "        login: true", "        name: tenant_acme", "        password: [secret]"].join("\n"));
     expect(acme).toContain("        settings.locale: \"en-GB\"\n");
     expect(acme).toContain("    pulumi:pulumi:StackReference acme-control-plane (read)\n");
-    expect(text).toMatch(/\nPlan: 4 stacks, 66 resources; rendered offline in \d+\.\d s\n$/);
+    expect(text).toMatch(/\nPlan: 4 stacks, 67 resources; rendered offline in \d+\.\d s\n$/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectStacks } from "../../../src/commands/run";
+import { executeRun, selectStacks } from "../../../src/commands/run";
 import { fleetWith } from "../../support/fleetFixture";
 
 const fleet = fleetWith({ "acme.yaml": "slug: acme\nname: Acme\n", "globex.yaml": "slug: globex\nname: Globex\n" });
@@ -47,5 +47,13 @@ describe("selectStacks refuses invalid tenants and usage mistakes", () => {
     expect(() => selectStacks("up", [], { ...options, all: false, changed: true }, fleet)).toThrow(/--changed needs --base/);
     expect(() => selectStacks("destroy", [], options, fleet)).toThrow(/destroy --all is refused/);
     expect(() => selectStacks("up", ["acmee"], { ...options, all: false }, fleet)).toThrow("no tenant file for `acmee`: did you mean `acme`?");
+  });
+});
+
+describe("executeRun", () => {
+  it("reports a usage mistake before it reads the fleet or asks the backend for its stacks", async () => {
+    const progress: string[] = [];
+    await expect(executeRun("up", ["acme"], { ...options, dir: "no-such-tenants-dir" }, (line) => progress.push(line))).rejects.toThrow(/exactly one of these/);
+    expect(progress).toEqual([]);
   });
 });

@@ -42,6 +42,13 @@ describe("renderers", () => {
     expect(markdown).not.toContain("<details><summary><code>acme</code>");
   });
 
+  it("counts only what changes the real world: reads and refreshes are not changes", () => {
+    const unchanged = report("preview", [run("acme", "unchanged", { changes: { same: 6, read: 1, refresh: 7 }, resources: [{ urn: "urn:x::acme-control-plane", type: "pulumi:pulumi:StackReference", name: "acme-control-plane", op: "read", diffs: [] }] })]);
+    expect(renderRunTable(unchanged)).toMatch(/^acme\s+unchanged\s+no changes\s+1\.0 s$/m);
+    expect(renderRunTable(unchanged)).not.toContain("acme:\n");
+    expect(renderRunMarkdown(unchanged)).toContain("| `acme` | ✅ unchanged | no changes |");
+  });
+
   it("prints JSON with a summary", () => {
     const json = JSON.parse(renderRunJson(drift));
     expect(json.summary).toEqual({ unchanged: 1, changed: 0, drift: 1, failed: 1, skipped: 0 });

@@ -32,7 +32,7 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
     expect(stop).toBeDefined();
 
     // The RunReport table: the control plane and every example tenant deployed.
-    expect(stdout).toMatch(/^control-plane +changed +4 to create/m);
+    expect(stdout).toMatch(/^control-plane +changed +5 to create/m);
     for (const slug of ["acme", "globex", "initech"]) expect(stdout).toMatch(new RegExp(`^${slug} +changed +\\d+ to create`, "m"));
     expect(stdout).toMatch(/^Update of 4 tenant stacks in [\d.]+ s: 4 changed$/m);
     // What was created, and how to look at it.

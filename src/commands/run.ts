@@ -88,13 +88,12 @@ function checkSelectionFlags(operation: Operation, slugs: readonly string[], opt
 
 export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const report = await executeRun(operation, slugs, options, err);
-  if (typeof report === "number") return report;
   out(options.format === "json" ? renderRunJson(report) : options.format === "markdown" ? renderRunMarkdown(report) : renderRunTable(report));
   return exitCodeFor(report);
 }
 
 /**
- * Selects and runs the stacks; returns the report, or the exit code when nothing could run. Progress goes to
+ * Selects and runs the stacks and returns the report. Progress goes to
  * `err`. The engine runs with process.env; `options.dir` is relative to the working directory.
  */
 export async function executeRun(
@@ -104,14 +103,12 @@ export async function executeRun(
   err: (text: string) => void,
   /** Where Pulumi.yaml is, when not in the working directory (the sandbox keeps its own project). */
   projectDir: string = process.cwd(),
-): Promise<RunReport | number> {
+): Promise<RunReport> {
   // A usage mistake is reported as one (exit 2) before the fleet is read or the backend asked for its stacks.
   checkSelectionFlags(operation, slugs, options);
   const fleet = loadFleet({ dir: options.dir });
-  if (!fleet.controlPlane) {
-    err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was run\n");
-    return 1;
-  }
+  // Invalid files are reported here once; the stacks they affect are refused below (every stack, when the
+  // template is invalid, except for `destroy`, which needs only the state) and the run still ends with its report.
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
   const { listStacks, runStacks } = await import("../orchestrate/engine");
   let existing: string[] = [];

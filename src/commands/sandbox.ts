@@ -109,7 +109,6 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     const report = await withEnv(env, () =>
       executeRun("up", [], { dir: options.dir, all: true, parallel: options.parallel ?? 2, format: "text" }, err, sandboxProject),
     );
-    if (typeof report === "number") return report;
 
     out(renderRunTable(report));
     out(describeSandbox(report, postgres, fleet.controlPlane.databaseServers));

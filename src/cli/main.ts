@@ -10,6 +10,10 @@ const err = (text: string) => process.stderr.write(text);
 
 export const EXIT = { ok: 0, error: 1, usage: 2, drift: 3 } as const;
 
+function dirOption() {
+  return new Option("--dir <dir>", "tenants directory").default("tenants");
+}
+
 function formatOption(formats: readonly string[]) {
   return new Option("--format <format>", "output format").choices(formats).default("text");
 }
@@ -24,7 +28,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command("validate")
     .description("schema, resolution and fleet rules; no Pulumi")
-    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(dirOption())
     .addOption(formatOption(["text", "json", "github"]))
     .action(async (options: { dir: string; format: "text" | "json" | "github" }) => {
       const { validate } = await import("../commands/validate");
@@ -36,7 +40,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("resolved values with the layer that set each")
     .argument("<slug>", "tenant slug")
     .argument("[key]", "dotted key or prefix, e.g. settings.security")
-    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(dirOption())
     .addOption(formatOption(["text", "json"]))
     .action(async (slug: string, key: string | undefined, options: { dir: string; format: "text" | "json" }) => {
       const { explain } = await import("../commands/explain");
@@ -48,7 +52,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("offline render of each tenant stack's resources; with --base, what changes against that ref; no engine, no credentials")
     .argument("[slugs...]", "tenant slugs (or control-plane); default: every stack")
     .option("--base <ref>", "git ref to compare with, e.g. origin/main")
-    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(dirOption())
     .addOption(formatOption(["text", "json"]))
     .action(async (slugs: string[], options: { dir: string; base?: string; format: "text" | "json" }) => {
       const { plan } = await import("../commands/plan");
@@ -69,7 +73,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option("--all", "every tenant (and the control-plane stack)")
       .option("--changed", "tenants whose effective spec changed against --base")
       .option("--base <ref>", "git ref to compare with, e.g. origin/main")
-      .option("--dir <dir>", "tenants directory", "tenants")
+      .addOption(dirOption())
       .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
       .addOption(formatOption(["text", "json", "markdown"]))
       .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; format: "text" | "json" | "markdown" }) => {
@@ -81,7 +85,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command("sandbox")
     .description("start a throwaway PostgreSQL and run a real `up --all` of the fleet into it (DNS, TLS and auth off)")
-    .option("--dir <dir>", "tenants directory", "tenants")
+    .addOption(dirOption())
     .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
     .action(async (options: { dir: string; keep?: boolean }) => {
       const { sandbox } = await import("../commands/sandbox");

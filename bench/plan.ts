@@ -86,7 +86,7 @@ const bare = `require(${JSON.stringify(require.resolve("@pulumi/pulumi"))});`;
 const stacksOnly = `require(${JSON.stringify(join(root, "dist/infra/stacks.js"))});`;
 const program =
   `require(${JSON.stringify(join(root, "dist/infra/stacks.js"))});` +
-  `const {loadFleet}=require(${JSON.stringify(join(root, "dist/src/spec/load.js"))});` +
+  `const {loadFleet}=require(${JSON.stringify(join(root, "dist/src/core/load.js"))});` +
   `const {renderStack}=require(${JSON.stringify(join(root, "dist/src/orchestrate/offlinePlan.js"))});` +
   `const fleet=loadFleet({dir:"tenants"});` +
   `renderStack(fleet.controlPlane,{tenant:fleet.tenants[0]}).then((s)=>{if(s.error||s.resources.length<10)throw new Error(s.error||"too few resources")});`;

@@ -6,11 +6,11 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CONTROL_PLANE_STACK } from "../src/model/naming";
+import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { renderDiagnosticsText } from "../src/report/diagnostics";
-import { errorsAffecting, loadFleet } from "../src/spec/load";
-import { didYouMean } from "../src/spec/suggest";
-import { readFeatures } from "./features";
+import { errorsAffecting, loadFleet } from "../src/core/load";
+import { didYouMean } from "../src/core/suggest";
+import { readFeatures } from "./context/features";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
 function main(): Record<string, unknown> {

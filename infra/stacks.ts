@@ -4,15 +4,15 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { ControlPlane as ControlPlaneSpec, Tenant } from "../src/model/tenant";
-import { ControlPlane } from "./components/ControlPlane";
+import type { ControlPlane as ControlPlaneSpec, Tenant } from "../src/core/model";
+import { ControlPlane } from "./components/Auth0ControlPlane";
 import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
-import { databaseServerAccess } from "./databaseServers";
+import { databaseServerAccess } from "./context/databaseServers";
 import { dnsFor } from "./dns";
-import type { Features } from "./features";
+import type { Features } from "./context/features";
 import { componentsFor } from "./status";
 
 export interface TenantStackOutputs {

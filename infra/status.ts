@@ -9,7 +9,7 @@
  *   the customer's hostnames stop resolving to us; the auth organization and its roles stay for audit; data is
  *   retained (databases and schemas are never dropped by a status change).
  */
-import type { TenantStatus } from "../src/model/tenant";
+import type { TenantStatus } from "../src/core/model";
 
 export interface StatusComponents {
   /** The tenant hostname's DNS record. */

@@ -1,7 +1,7 @@
 /**
  * The contract between the `control-plane` stack and the tenant stacks: the stack output names, and their shape.
  */
-import type { ControlPlane } from "../../src/model/tenant";
+import type { ControlPlane } from "../../src/core/model";
 
 export const CONTROL_PLANE_OUTPUTS = {
   /** Template role ids by role name: `{ admin: "rol_…", member: "rol_…" }`. */

@@ -2,7 +2,7 @@
  * Auth naming and permission rules shared by the control-plane and tenant stacks. Pure (no @pulumi imports): the
  * components turn the errors thrown here into `pulumi.ResourceError`s, and `validate` rules may reuse them.
  */
-import type { ResourceServer, Role, Tenant } from "../../src/model/tenant";
+import type { ResourceServer, Role, Tenant } from "../../src/core/model";
 
 /**
  * Tenant roles are named `<slug>:<role>`. Auth0 role names are global to the Auth0 tenant, so the prefix keeps two

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
-import { CONTROL_PLANE_STACK } from "../../src/model/naming";
-import type { Role, Tenant } from "../../src/model/tenant";
+import { CONTROL_PLANE_STACK } from "../../src/core/naming";
+import type { Role, Tenant } from "../../src/core/model";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
 import {

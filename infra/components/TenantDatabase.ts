@@ -1,6 +1,6 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { Tenant } from "../../src/model/tenant";
+import type { Tenant } from "../../src/core/model";
 import { GeneratedPassword } from "../dynamic/generatedPassword";
 import { orFail } from "../resourceErrors";
 import { componentsFor } from "../status";

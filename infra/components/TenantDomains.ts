@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Tenant } from "../../src/model/tenant";
+import type { Tenant } from "../../src/core/model";
 import type { DnsProvider } from "../dns/dnsProvider";
 import { componentsFor } from "../status";
 import type { CustomDomain } from "../tls/customerRecords";

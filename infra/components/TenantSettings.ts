@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Tenant } from "../../src/model/tenant";
+import type { Tenant } from "../../src/core/model";
 import { type AdminConnection, desiredSettings, TenantSettingsTable } from "../dynamic/tenantSettingsProvider";
 import { orFail } from "../resourceErrors";
 

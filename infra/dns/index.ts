@@ -5,7 +5,7 @@
  * loads the SDK of the provider its template names.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantDomains } from "../../src/model/tenant";
+import type { TenantDomains } from "../../src/core/model";
 import { CloudflareDns } from "./cloudflare";
 import { Route53Dns } from "./route53";
 

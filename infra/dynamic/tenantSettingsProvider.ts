@@ -19,7 +19,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Client } from "pg";
-import type { JsonValue, Tenant } from "../../src/model/tenant";
+import type { JsonValue, Tenant } from "../../src/core/model";
 import { loadProviderSource, PrebuiltDynamicResource, providerSource } from "./prebuilt";
 
 /** How the admin connection negotiates TLS; the libpq names, restricted to those node-postgres can honour. */

@@ -2,7 +2,7 @@
  * TLS adapters: how customer-owned hostnames get certificates. Each adapter loads its provider SDK on first use.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantDomains } from "../../src/model/tenant";
+import type { TenantDomains } from "../../src/core/model";
 import { AcmTls } from "./acm";
 import { CloudflareSaasTls } from "./cloudflareSaas";
 

@@ -1,9 +1,9 @@
-import { explainTenant } from "../model/explain";
+import { explainTenant } from "../core/resolve/explain";
 import { renderDiagnosticsText } from "../report/diagnostics";
-import { errorsAffecting, loadFleet } from "../spec/load";
-import { parsePath } from "../spec/diagnostics";
-import { SourcePositions } from "../spec/source";
-import { didYouMean } from "../spec/suggest";
+import { errorsAffecting, loadFleet } from "../core/load";
+import { parsePath } from "../core/diagnostics";
+import { SourcePositions } from "../core/read/source";
+import { didYouMean } from "../core/suggest";
 
 export interface ExplainOptions {
   readonly dir: string;

@@ -8,15 +8,15 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { effectiveSpec, sameControlPlane } from "../model/changes";
-import { CONTROL_PLANE_STACK } from "../model/naming";
-import { diffStack, type PlannedStack } from "../model/plan";
-import type { ControlPlane, Tenant } from "../model/tenant";
+import { effectiveSpec, sameControlPlane } from "../core/compare/fleetChanges";
+import { CONTROL_PLANE_STACK } from "../core/naming";
+import { diffStack, type PlannedStack } from "../core/compare/plannedStack";
+import type { ControlPlane, Tenant } from "../core/model";
 import { renderDiagnosticsText } from "../report/diagnostics";
 import { type PlanEntry, type PlanReport, renderPlanJson, renderPlanText } from "../report/renderPlan";
-import { loadFleetAt } from "../spec/gitRef";
-import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../spec/load";
-import { didYouMean } from "../spec/suggest";
+import { loadFleetAt } from "../orchestrate/fleetAtRef";
+import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../core/load";
+import { didYouMean } from "../core/suggest";
 
 export interface PlanOptions {
   readonly dir: string;

@@ -1,13 +1,13 @@
 /** `tenantctl preview|up|drift|destroy`: select stacks, run them through the real engine, report. */
 import { resolve } from "node:path";
-import { compareFleets, sameControlPlane } from "../model/changes";
-import { CONTROL_PLANE_STACK } from "../model/naming";
+import { compareFleets, sameControlPlane } from "../core/compare/fleetChanges";
+import { CONTROL_PLANE_STACK } from "../core/naming";
 import { renderDiagnosticsText } from "../report/diagnostics";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
-import { loadFleetAt } from "../spec/gitRef";
-import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../spec/load";
-import { didYouMean } from "../spec/suggest";
+import { loadFleetAt } from "../orchestrate/fleetAtRef";
+import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../core/load";
+import { didYouMean } from "../core/suggest";
 
 export interface RunOptions {
   readonly dir: string;
@@ -110,7 +110,7 @@ export async function executeRun(
   // Invalid files are reported here once; the stacks they affect are refused below (every stack, when the
   // template is invalid, except for `destroy`, which needs only the state) and the run still ends with its report.
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
-  const { listStacks, runStacks } = await import("../orchestrate/engine");
+  const { listStacks, runStacks } = await import("../orchestrate/automation");
   let existing: string[] = [];
   if (options.all && operation !== "destroy") {
     try {

@@ -10,12 +10,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { CONTROL_PLANE_STACK } from "../model/naming";
+import { CONTROL_PLANE_STACK } from "../core/naming";
 import { renderRunTable } from "../report/renderRun";
 import { changesNothing, exitCodeFor, type RunReport, type TenantRun } from "../report/runReport";
-import { engineEnv, findOrBuildEngine, repositoryRoot } from "../sandbox/engine";
+import { engineEnv, findOrBuildEngine, repositoryRoot } from "../sandbox/pulumiEngine";
 import { type RunningPostgres, startPostgres } from "../sandbox/postgres";
-import { loadFleet } from "../spec/load";
+import { loadFleet } from "../core/load";
 import { executeRun } from "./run";
 
 export interface SandboxOptions {

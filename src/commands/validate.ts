@@ -1,6 +1,6 @@
 import { renderDiagnosticsGithub, renderDiagnosticsJson, renderDiagnosticsText, summaryLine } from "../report/diagnostics";
-import { compareDiagnostics } from "../spec/diagnostics";
-import { loadFleet } from "../spec/load";
+import { compareDiagnostics } from "../core/diagnostics";
+import { loadFleet } from "../core/load";
 
 export interface ValidateOptions {
   readonly dir: string;

@@ -22,11 +22,11 @@
 import { createHmac, randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { placeholderControlPlaneOutputs } from "../../infra/auth/controlPlaneOutputs";
-import type { Features } from "../../infra/features";
+import type { Features } from "../../infra/context/features";
 import { controlPlaneStack, tenantStack } from "../../infra/stacks";
-import { CONTROL_PLANE_STACK } from "../model/naming";
-import { type PlannedResource, type PlannedStack, type PlanValue, SecretValue, treeOrder } from "../model/plan";
-import type { ControlPlane, Tenant } from "../model/tenant";
+import { CONTROL_PLANE_STACK } from "../core/naming";
+import { type PlannedResource, type PlannedStack, type PlanValue, SecretValue, treeOrder } from "../core/compare/plannedStack";
+import type { ControlPlane, Tenant } from "../core/model";
 
 /** Everything on: a reviewer sees the whole stack. */
 export const ALL_FEATURES: Features = { dns: true, tls: true, auth: true };

@@ -1,5 +1,5 @@
 /** Renderers for diagnostics: text with a code frame, JSON (the contract in DESIGN.md), GitHub annotations. */
-import type { Diagnostic } from "../spec/diagnostics";
+import type { Diagnostic } from "../core/diagnostics";
 
 export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
   return diagnostics.map((d) => renderOne(d, sources.get(d.file))).join("\n");

@@ -1,5 +1,5 @@
 /** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the DESIGN.md shape) for scripts. */
-import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../model/plan";
+import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {
   /** Present with `--base`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_OUTPUTS } from "../../infra/auth/controlPlaneOutputs";
-import { ControlPlane, type ControlPlaneArgs } from "../../infra/components/ControlPlane";
+import { ControlPlane, type ControlPlaneArgs } from "../../infra/components/Auth0ControlPlane";
 import { TenantAuth } from "../../infra/components/TenantAuth";
-import type { ControlPlane as ControlPlaneSpec } from "../../src/model/tenant";
+import type { ControlPlane as ControlPlaneSpec } from "../../src/core/model";
 import { EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
 import { ofType, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
 

@@ -4,10 +4,10 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlannedStack, SecretValue } from "../../src/model/plan";
-import type { ControlPlane, Tenant } from "../../src/model/tenant";
+import { type PlannedStack, SecretValue } from "../../src/core/compare/plannedStack";
+import type { ControlPlane, Tenant } from "../../src/core/model";
 import { renderStack, renderStacks } from "../../src/orchestrate/offlinePlan";
-import { loadFleet } from "../../src/spec/load";
+import { loadFleet } from "../../src/core/load";
 
 let controlPlane: ControlPlane;
 let tenants: Map<string, Tenant>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TenantAuth, type TenantAuthArgs } from "../../infra/components/TenantAuth";
-import type { Tenant } from "../../src/model/tenant";
+import type { Tenant } from "../../src/core/model";
 import { CONTROL_PLANE_STACK_OUTPUTS, EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, aTenant } from "../support/domainFixtures";
 import { ofType, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
 

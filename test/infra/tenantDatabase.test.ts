@@ -2,7 +2,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TenantDatabase } from "../../infra/components/TenantDatabase";
-import type { Tenant } from "../../src/model/tenant";
+import type { Tenant } from "../../src/core/model";
 import { isSecretValue, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
 import { buildTenant } from "../support/tenantFixtures";
 

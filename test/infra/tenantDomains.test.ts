@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { TenantDomains, type TenantDomainsArgs } from "../../infra/components/TenantDomains";
 import { dnsFor } from "../../infra/dns";
 import { AcmTls, CloudflareSaasTls } from "../../infra/tls";
-import type { Tenant } from "../../src/model/tenant";
+import type { Tenant } from "../../src/core/model";
 import { aTenant } from "../support/domainFixtures";
 import { ofType, recordResources, valueOf, type RecordResourcesOptions, type RecordedResource } from "../support/pulumiMocks";
 

@@ -10,7 +10,7 @@ import {
   type TenantSettingsState,
   tenantSettingsProvider as provider,
 } from "../../infra/dynamic/tenantSettingsProvider";
-import type { JsonObject, Tenant } from "../../src/model/tenant";
+import type { JsonObject, Tenant } from "../../src/core/model";
 import { connect, testPostgres } from "../support/postgres";
 import { buildTenant, DEFAULT_SETTINGS, PRIMARY_SERVER } from "../support/tenantFixtures";
 

@@ -3,8 +3,8 @@
  * the same example fleet, with the template's auth (Example API, admin and member) and deep overrides for the
  * `domains` and `auth` blocks these tests are about.
  */
-import { CONTROL_PLANE_STACK } from "../../src/model/naming";
-import type { ControlPlane, ResourceServer, Role, Tenant, TenantAuth, TenantDomains } from "../../src/model/tenant";
+import { CONTROL_PLANE_STACK } from "../../src/core/naming";
+import type { ControlPlane, ResourceServer, Role, Tenant, TenantAuth, TenantDomains } from "../../src/core/model";
 import { buildTenant, PRIMARY_SERVER, type TenantOverrides } from "./tenantFixtures";
 
 export const EXAMPLE_API: ResourceServer = {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { type Fleet, loadFleet } from "../../src/spec/load";
+import { type Fleet, loadFleet } from "../../src/core/load";
 
 /** A small template; line numbers in tests refer to it, so edit with care. */
 export const TEMPLATE = `platform:

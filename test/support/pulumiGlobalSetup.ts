@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { TestProject } from "vitest/node";
-import { engineEnv, findOrBuildEngine } from "../../src/sandbox/engine";
+import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
 // For the `ProvidedContext` augmentation that types `provide("pulumi", ...)`; erased at run time.
 import type {} from "./pulumi";
 

@@ -2,8 +2,8 @@
  * Hand-made resolved `Tenant` values for infra tests: what the resolver would produce for the example fleet,
  * without going through YAML. Override only what a test is about.
  */
-import type { DatabaseServer, JsonObject, Tenant, TenantDatabase, TenantSettings } from "../../src/model/tenant";
-import { tenantIdentifier } from "../../src/model/naming";
+import type { DatabaseServer, JsonObject, Tenant, TenantDatabase, TenantSettings } from "../../src/core/model";
+import { tenantIdentifier } from "../../src/core/naming";
 
 export const PRIMARY_SERVER: DatabaseServer = {
   name: "primary",

@@ -11,7 +11,7 @@ import {
   tenantRoleName,
   undeployedResourceServers,
 } from "../../../infra/auth/roles";
-import type { ResourceServer } from "../../../src/model/tenant";
+import type { ResourceServer } from "../../../src/core/model";
 
 const API: ResourceServer = { identifier: "https://api.example.com", name: "Example API", scopes: ["read:data", "write:data"] };
 const AUDIT_API: ResourceServer = { identifier: "https://audit.example.com", name: "Audit API", scopes: ["read:audit"] };

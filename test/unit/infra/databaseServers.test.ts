@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { databaseServerAccess, databaseServersFromEnv, resolveDatabaseServer } from "../../../infra/databaseServers";
+import { databaseServerAccess, databaseServersFromEnv, resolveDatabaseServer } from "../../../infra/context/databaseServers";
 import { PRIMARY_SERVER } from "../../support/tenantFixtures";
 
 describe("resolveDatabaseServer", () => {

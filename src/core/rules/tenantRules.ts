@@ -1,7 +1,7 @@
 /** Rules about one tenant at a time. */
 import { basename } from "node:path";
-import { CONTROL_PLANE_STACK } from "../../model/naming";
-import { isPlainMap } from "../../model/resolve";
+import { CONTROL_PLANE_STACK } from "../naming";
+import { isPlainMap } from "../resolve/resolve";
 import type { Finding, PathSegment } from "../diagnostics";
 import { didYouMean, listOf } from "../suggest";
 import type { Rule } from "./context";

@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadFleet } from "../../../src/spec/load";
-import { parseSpecFile } from "../../../src/spec/source";
+import { loadFleet } from "../../../src/core/load";
+import { parseSpecFile } from "../../../src/core/read/source";
 import { writeFleet } from "../../support/fleetFixture";
 
 const root = join(__dirname, "..", "..", "..");

@@ -4,7 +4,7 @@
  * The JSON Schema files for editors are generated from these (see jsonSchema.ts), never written by hand.
  */
 import { z } from "zod";
-import { POSTGRES_IDENTIFIER_MAX_BYTES, SLUG_MAX_LENGTH, SLUG_PATTERN } from "../model/naming";
+import { POSTGRES_IDENTIFIER_MAX_BYTES, SLUG_MAX_LENGTH, SLUG_PATTERN } from "../naming";
 
 const FQDN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { JSON_SCHEMA_FILES, renderJsonSchema } from "../../../src/spec/jsonSchema";
+import { JSON_SCHEMA_FILES, renderJsonSchema } from "../../../src/core/schema/jsonSchema";
 
 const root = join(__dirname, "..", "..", "..");
 

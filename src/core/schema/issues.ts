@@ -3,8 +3,8 @@
  * and a fix (`databse` → did you mean `database`?).
  */
 import type { z } from "zod";
-import type { Finding, PathSegment } from "./diagnostics";
-import { didYouMean, listOf } from "./suggest";
+import type { Finding, PathSegment } from "../diagnostics";
+import { didYouMean, listOf } from "../suggest";
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;

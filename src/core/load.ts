@@ -4,14 +4,14 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { resolveControlPlane, resolveTenant } from "../model/resolve";
-import type { ControlPlane, Tenant } from "../model/tenant";
+import { resolveControlPlane, resolveTenant } from "./resolve/resolve";
+import type { ControlPlane, Tenant } from "./model";
 import type { Diagnostic, Finding } from "./diagnostics";
 import { compareDiagnostics } from "./diagnostics";
 import { RULES, type FleetContext, type TenantEntry } from "./rules";
-import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema";
-import { findingsFromIssues, valueAt } from "./schemaIssues";
-import { Locator, parseSpecFile } from "./source";
+import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema/schema";
+import { findingsFromIssues, valueAt } from "./schema/issues";
+import { Locator, parseSpecFile } from "./read/source";
 
 export const CONTROL_PLANE_FILE = "_control-plane.yaml";
 

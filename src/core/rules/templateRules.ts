@@ -1,5 +1,5 @@
 /** Rules about the control-plane template itself. */
-import { leaves } from "../../model/resolve";
+import { leaves } from "../resolve/resolve";
 import type { Finding } from "../diagnostics";
 import { didYouMean, listOf } from "../suggest";
 import type { Rule } from "./context";

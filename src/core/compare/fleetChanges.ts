@@ -1,5 +1,5 @@
 /** Which tenants' effective spec changed between two fleets. Pure. */
-import type { ControlPlane, Tenant } from "./tenant";
+import type { ControlPlane, Tenant } from "../model";
 
 /** What a stack is built from: the resolved tenant without where each value came from. */
 export function effectiveSpec(tenant: Tenant): string {

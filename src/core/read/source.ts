@@ -7,8 +7,8 @@
  */
 import { load as loadYaml, YAMLException } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
-import type { Diagnostic, Finding, PathSegment } from "./diagnostics";
-import { formatPath } from "./diagnostics";
+import type { Diagnostic, Finding, PathSegment } from "../diagnostics";
+import { formatPath } from "../diagnostics";
 
 export interface Position {
   readonly line: number;

@@ -7,9 +7,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffStack, type PlannedResource, SecretValue } from "../../src/model/plan";
-import { renderPlanJson, renderPlanText } from "../../src/report/renderPlan";
-import { runCli } from "../support/runCli";
+import { diffStack, type PlannedResource, SecretValue } from "../../../src/core/compare/plannedStack";
+import { renderPlanJson, renderPlanText } from "../../../src/report/renderPlan";
+import { runCli } from "../../support/runCli";
 
 const ROOT = join(__dirname, "..", "..");
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isHostname } from "../../../src/spec/schema";
-import { closestMatch, editDistance } from "../../../src/spec/suggest";
+import { isHostname } from "../../../src/core/schema/schema";
+import { closestMatch, editDistance } from "../../../src/core/suggest";
 import { TEMPLATE, fleetWith, where } from "../../support/fleetFixture";
 
 describe("tenant schema", () => {

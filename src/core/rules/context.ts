@@ -1,6 +1,6 @@
-import type { ControlPlane, Tenant } from "../../model/tenant";
+import type { ControlPlane, Tenant } from "../model";
 import type { Finding } from "../diagnostics";
-import type { ControlPlaneFile, TenantFile } from "../schema";
+import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 
 export interface TenantEntry {
   /** Relative to the working directory. */

@@ -1,5 +1,5 @@
 /** What `tenantctl explain` shows: every resolved value with the layer that set it. Pure. */
-import type { Provenance, Tenant } from "./tenant";
+import type { Provenance, Tenant } from "../model";
 
 export interface ExplainedValue {
   readonly key: string;

@@ -3,12 +3,12 @@
  * Every resolved leaf keeps the layer (and file and path) that set it, for `tenantctl explain` and for reviewers.
  * Pure: no I/O, no Pulumi. Problems come back as findings (placed in their files by the loader), never thrown.
  */
-import type { Finding, PathSegment } from "../spec/diagnostics";
-import { formatPath } from "../spec/diagnostics";
-import type { ControlPlaneFile, TenantFile } from "../spec/schema";
-import { didYouMean, listOf } from "../spec/suggest";
-import { normalizeHostname, tenantIdentifier } from "./naming";
-import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "./tenant";
+import type { Finding, PathSegment } from "../diagnostics";
+import { formatPath } from "../diagnostics";
+import type { ControlPlaneFile, TenantFile } from "../schema/schema";
+import { didYouMean, listOf } from "../suggest";
+import { normalizeHostname, tenantIdentifier } from "../naming";
+import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "../model";
 
 type Tree = Record<string, unknown>;
 

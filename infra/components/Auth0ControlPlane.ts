@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
-import type { ControlPlane as ControlPlaneSpec, ResourceServer, Role } from "../../src/model/tenant";
+import type { ControlPlane as ControlPlaneSpec, ResourceServer, Role } from "../../src/core/model";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
 import { permissionsFor, resourceServerKey, templateRoleName, type RolePermission } from "../auth/roles";

@@ -28,9 +28,9 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseServer } from "../src/model/tenant";
-import { didYouMean } from "../src/spec/suggest";
-import type { AdminConnection, SslMode } from "./dynamic/tenantSettingsProvider";
+import type { DatabaseServer } from "../../src/core/model";
+import { didYouMean } from "../../src/core/suggest";
+import type { AdminConnection, SslMode } from "../dynamic/tenantSettingsProvider";
 
 /** One entry of `tenantctl:databaseServers`. */
 export interface DatabaseServerConfig {

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTROL_PLANE_STACK } from "../src/core/naming";
-import { renderDiagnosticsText } from "../src/report/diagnostics";
+import { renderDiagnosticsText } from "../src/core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../src/core/load";
 import { didYouMean } from "../src/core/suggest";
 import { readFeatures } from "./context/features";

@@ -4,8 +4,8 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import type { ControlPlane as ControlPlaneSpec, Tenant } from "../src/core/model";
-import { ControlPlane } from "./components/Auth0ControlPlane";
+import type { ControlPlane, Tenant } from "../src/core/model";
+import { Auth0ControlPlane } from "./components/Auth0ControlPlane";
 import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
@@ -51,7 +51,7 @@ export function tenantStack(tenant: Tenant, features: Features): TenantStackOutp
  * What every tenant shares: the shared databases that hold schema-isolated tenants, and the auth resource
  * servers and template roles. Shared databases are retained like tenant data, and PUBLIC may not connect.
  */
-export function controlPlaneStack(controlPlane: ControlPlaneSpec, features: Features): Record<string, unknown> {
+export function controlPlaneStack(controlPlane: ControlPlane, features: Features): Record<string, unknown> {
   const sharedDatabases: Record<string, pulumi.Output<string>> = {};
   for (const server of controlPlane.databaseServers) {
     const access = databaseServerAccess(server);
@@ -76,6 +76,6 @@ export function controlPlaneStack(controlPlane: ControlPlaneSpec, features: Feat
     sharedDatabases[server.name] = database.name;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
-  if (features.auth) Object.assign(outputs, new ControlPlane("control-plane", { controlPlane }).stackOutputs());
+  if (features.auth) Object.assign(outputs, new Auth0ControlPlane("control-plane", { controlPlane }).stackOutputs());
   return outputs;
 }

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
-import type { ControlPlane as ControlPlaneSpec, ResourceServer, Role } from "../../src/core/model";
+import type { ControlPlane, ResourceServer, Role } from "../../src/core/model";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
 import { permissionsFor, resourceServerKey, templateRoleName, type RolePermission } from "../auth/roles";
 import { orFail } from "../resourceErrors";
 
-export interface ControlPlaneArgs {
+export interface Auth0ControlPlaneArgs {
   /** The resolved template, `tenants/_control-plane.yaml`. */
-  readonly controlPlane: ControlPlaneSpec;
+  readonly controlPlane: ControlPlane;
   /**
    * Turn on role-based access control for every resource server and put permissions into access tokens:
    * without it, Auth0 ignores the roles' permissions and the roles mean nothing to the APIs.
@@ -34,13 +34,13 @@ interface DeployedResourceServer {
  * scopes, and the template roles with their permissions. Tenant stacks read `roleIds` and `resourceServerIds`
  * from this stack's outputs (see `stackOutputs()`).
  */
-export class ControlPlane extends pulumi.ComponentResource {
+export class Auth0ControlPlane extends pulumi.ComponentResource {
   /** Template role ids by role name. */
   readonly roleIds: pulumi.Output<Record<string, string>>;
   /** Resource server ids by identifier. */
   readonly resourceServerIds: pulumi.Output<Record<string, string>>;
 
-  constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: Auth0ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tenantctl:index:ControlPlane", name, {}, opts);
     const { auth } = args.controlPlane;
     this.assertSupportedProvider(auth.provider);

@@ -5,7 +5,7 @@
  * loads the SDK of the provider its template names.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantDomains } from "../../src/core/model";
+import type { TenantDomainsSpec } from "../../src/core/model";
 import { CloudflareDns } from "./cloudflare";
 import { Route53Dns } from "./route53";
 
@@ -25,7 +25,7 @@ export interface DnsForOptions {
 }
 
 /** The adapter for the template's `dns` block; the one place that branches on the provider's name. */
-export function dnsFor(dns: TenantDomains["dns"], options: DnsForOptions = {}): Dns {
+export function dnsFor(dns: TenantDomainsSpec["dns"], options: DnsForOptions = {}): Dns {
   const config = new pulumi.Config("tenantctl");
   switch (dns.provider) {
     case "cloudflare":

@@ -2,7 +2,7 @@
  * TLS adapters: how customer-owned hostnames get certificates. Each adapter loads its provider SDK on first use.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantDomains } from "../../src/core/model";
+import type { TenantDomainsSpec } from "../../src/core/model";
 import { AcmTls } from "./acm";
 import { CloudflareSaasTls } from "./cloudflareSaas";
 
@@ -28,7 +28,7 @@ export interface TlsForOptions {
 }
 
 /** The adapter for the template's `tls` block; the one place that branches on the provider's name. */
-export function tlsFor(domains: Pick<TenantDomains, "tls" | "dns">, options: TlsForOptions = {}): Tls {
+export function tlsFor(domains: Pick<TenantDomainsSpec, "tls" | "dns">, options: TlsForOptions = {}): Tls {
   const config = new pulumi.Config("tenantctl");
   switch (domains.tls.provider) {
     case "cloudflare":

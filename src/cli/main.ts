@@ -92,6 +92,16 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await sandbox(options, out, err));
     });
 
+  // For contributors (`npm run schemas`), after a change to src/core/schema/schema.ts; not part of the product.
+  program
+    .command("schemas", { hidden: true })
+    .description("write the JSON Schema files for editors, generated from the zod schemas")
+    .addOption(dirOption())
+    .action(async (options: { dir: string }) => {
+      const { writeSchemas } = await import("../commands/schemas");
+      setExit(writeSchemas(options.dir, out));
+    });
+
   return program;
 }
 

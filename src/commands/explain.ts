@@ -1,5 +1,5 @@
 import { explainTenant } from "../core/resolve/explain";
-import { renderDiagnosticsText } from "../report/diagnostics";
+import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../core/load";
 import { parsePath } from "../core/diagnostics";
 import { SourcePositions } from "../core/read/source";
@@ -12,7 +12,7 @@ export interface ExplainOptions {
 
 /** Resolved values with the layer that set each, and where. Returns the exit code. */
 export function explain(slug: string, key: string | undefined, options: ExplainOptions, out: (text: string) => void, err: (text: string) => void): number {
-  const fleet = loadFleet({ dir: options.dir });
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
   if (!tenant) {
     const own = errorsAffecting(fleet, slug);

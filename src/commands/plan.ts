@@ -12,10 +12,11 @@ import { effectiveSpec, sameControlPlane } from "../core/compare/fleetChanges";
 import { CONTROL_PLANE_STACK } from "../core/naming";
 import { diffStack, type PlannedStack } from "../core/compare/plannedStack";
 import type { ControlPlane, Tenant } from "../core/model";
-import { renderDiagnosticsText } from "../report/diagnostics";
+import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { type PlanEntry, type PlanReport, renderPlanJson, renderPlanText } from "../report/renderPlan";
 import { loadFleetAt } from "../orchestrate/fleetAtRef";
-import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../core/load";
+import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
+import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
 
 export interface PlanOptions {
@@ -47,7 +48,7 @@ export function selectPlanStacks(slugs: readonly string[], fleet: Fleet, base: F
 
 export async function plan(slugs: readonly string[], options: PlanOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const cwd = process.cwd();
-  const fleet = loadFleet({ dir: options.dir });
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   const templateErrors = fleet.errors.filter((d) => d.file === fleet.controlPlaneFile);
   if (!fleet.controlPlane || templateErrors.length > 0) {
     err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was rendered\n");

@@ -2,11 +2,12 @@
 import { resolve } from "node:path";
 import { compareFleets, sameControlPlane } from "../core/compare/fleetChanges";
 import { CONTROL_PLANE_STACK } from "../core/naming";
-import { renderDiagnosticsText } from "../report/diagnostics";
+import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
 import { loadFleetAt } from "../orchestrate/fleetAtRef";
-import { errorsAffecting, type Fleet, loadFleet, UsageError } from "../core/load";
+import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
+import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
 
 export interface RunOptions {
@@ -106,7 +107,7 @@ export async function executeRun(
 ): Promise<RunReport> {
   // A usage mistake is reported as one (exit 2) before the fleet is read or the backend asked for its stacks.
   checkSelectionFlags(operation, slugs, options);
-  const fleet = loadFleet({ dir: options.dir });
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   // Invalid files are reported here once; the stacks they affect are refused below (every stack, when the
   // template is invalid, except for `destroy`, which needs only the state) and the run still ends with its report.
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");

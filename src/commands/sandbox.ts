@@ -41,7 +41,7 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     err(`tenantctl sandbox: no Pulumi.yaml in ${projectDir}: run it from the project root\n`);
     return 2;
   }
-  const fleet = loadFleet({ dir: options.dir });
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   if (!fleet.controlPlane) {
     err("tenantctl sandbox: the control-plane template is invalid; run `tenantctl validate` first\n");
     return 1;

@@ -1,4 +1,5 @@
-import { renderDiagnosticsGithub, renderDiagnosticsJson, renderDiagnosticsText, summaryLine } from "../report/diagnostics";
+import { renderDiagnosticsText } from "../core/formatDiagnostics";
+import { renderDiagnosticsGithub, renderDiagnosticsJson, summaryLine } from "../report/diagnostics";
 import { compareDiagnostics } from "../core/diagnostics";
 import { loadFleet } from "../core/load";
 
@@ -9,7 +10,7 @@ export interface ValidateOptions {
 
 /** Schema, resolution and fleet rules; no Pulumi. Returns the exit code: 0 valid, 1 invalid. */
 export function validate(options: ValidateOptions, out: (text: string) => void): number {
-  const fleet = loadFleet({ dir: options.dir });
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   const diagnostics = [...fleet.errors, ...fleet.warnings].sort(compareDiagnostics);
   const ok = fleet.errors.length === 0;
   if (options.format === "json") out(renderDiagnosticsJson(ok, fleet.slugs, diagnostics));

@@ -8,9 +8,11 @@ import { resolveControlPlane, resolveTenant } from "./resolve/resolve";
 import type { ControlPlane, Tenant } from "./model";
 import type { Diagnostic, Finding } from "./diagnostics";
 import { compareDiagnostics } from "./diagnostics";
+import { UsageError } from "./errors";
 import { RULES, type FleetContext, type TenantEntry } from "./rules";
 import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema/schema";
-import { findingsFromIssues, valueAt } from "./schema/issues";
+import { findingsFromIssues } from "./schema/issues";
+import { valueAt } from "./trees";
 import { Locator, parseSpecFile } from "./read/source";
 
 export const CONTROL_PLANE_FILE = "_control-plane.yaml";
@@ -18,8 +20,8 @@ export const CONTROL_PLANE_FILE = "_control-plane.yaml";
 export interface LoadOptions {
   /** The tenants directory. @default "tenants" */
   readonly dir?: string;
-  /** What file names in diagnostics are relative to. @default process.cwd() */
-  readonly cwd?: string;
+  /** What file names in diagnostics are relative to: the caller's working directory. */
+  readonly cwd: string;
 }
 
 export interface Fleet {
@@ -38,13 +40,8 @@ export interface Fleet {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-/** A usage problem (not a problem in the files): the CLI exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
-
-export function loadFleet(options: LoadOptions = {}): Fleet {
-  const cwd = options.cwd ?? process.cwd();
+export function loadFleet(options: LoadOptions): Fleet {
+  const cwd = options.cwd;
   // resolve, not join: an absolute --dir (or TENANTCTL_DIR) is taken as it is.
   const dir = resolve(cwd, options.dir ?? "tenants");
   let names: string[];

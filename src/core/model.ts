@@ -60,7 +60,7 @@ export interface ResourceServer {
   readonly scopes: readonly string[];
 }
 
-export interface TenantDatabase {
+export interface TenantDatabaseSpec {
   readonly isolation: DatabaseIsolation;
   readonly server: DatabaseServer;
   readonly extensions: readonly string[];
@@ -74,7 +74,7 @@ export interface TenantDatabase {
   readonly connectionLimit: number;
 }
 
-export interface TenantDomains {
+export interface TenantDomainsSpec {
   readonly subdomain: string;
   /** `<subdomain>.<baseDomain>`, lower case, no trailing dot. */
   readonly hostname: string;
@@ -86,7 +86,7 @@ export interface TenantDomains {
   readonly ingressHostname: string;
 }
 
-export interface TenantAuth {
+export interface TenantAuthSpec {
   readonly provider: AuthProviderName;
   /** Organization name at the auth provider (lowercase, unique per tenant). */
   readonly organizationName: string;
@@ -97,7 +97,7 @@ export interface TenantAuth {
   readonly resourceServers: readonly ResourceServer[];
 }
 
-export interface TenantSettings {
+export interface TenantSettingsSpec {
   /** The resolved settings tree. */
   readonly values: JsonObject;
   /**
@@ -115,10 +115,10 @@ export interface Tenant {
   /** The tenant's file, relative to the working directory. */
   readonly file: string;
   readonly limits: { readonly users: number; readonly dbConnections: number };
-  readonly database: TenantDatabase;
-  readonly domains: TenantDomains;
-  readonly auth: TenantAuth;
-  readonly settings: TenantSettings;
+  readonly database: TenantDatabaseSpec;
+  readonly domains: TenantDomainsSpec;
+  readonly auth: TenantAuthSpec;
+  readonly settings: TenantSettingsSpec;
   /** Dotted path of every resolved leaf (e.g. `settings.security.mfa`) to the layer that set it. */
   readonly provenance: ReadonlyMap<string, Provenance>;
 }

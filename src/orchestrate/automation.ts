@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
-import { UsageError } from "../core/load";
+import { UsageError } from "../core/errors";
 import { mapBounded } from "./pool";
 
 export interface EngineOptions {

@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { type Fleet, loadFleet, UsageError } from "../core/load";
+import { type Fleet, loadFleet } from "../core/load";
+import { UsageError } from "../core/errors";
 
 function git(args: string[], cwd: string): string {
   const result = spawnSync("git", args, { cwd, encoding: "utf8" });

@@ -1,32 +1,5 @@
-/** Renderers for diagnostics: text with a code frame, JSON (the contract in DESIGN.md), GitHub annotations. */
+/** Renderers for diagnostics besides the text one (src/core/formatDiagnostics.ts): JSON (the contract of `validate --format json`), GitHub annotations. */
 import type { Diagnostic } from "../core/diagnostics";
-
-export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
-  return diagnostics.map((d) => renderOne(d, sources.get(d.file))).join("\n");
-}
-
-function renderOne(d: Diagnostic, text: string | undefined): string {
-  const where = d.path ? ` ${d.path}:` : "";
-  const lines = [`${d.file}:${d.line}:${d.column} ${d.severity}${where} ${d.message}`];
-  if (d.fix) lines.push(`  fix: ${d.fix}`);
-  if (text !== undefined) lines.push(codeFrame(text, d.line, d.column));
-  return lines.join("\n") + "\n";
-}
-
-/** Two lines of context above, the line itself with a caret under the column. */
-export function codeFrame(text: string, line: number, column: number): string {
-  const all = text.split(/\r?\n/);
-  const first = Math.max(1, line - 2);
-  const last = Math.min(all.length, line);
-  const width = String(last).length;
-  const out: string[] = [];
-  for (let n = first; n <= last; n++) {
-    const marker = n === line ? ">" : " ";
-    out.push(`  ${marker} ${String(n).padStart(width)} | ${all[n - 1] ?? ""}`);
-  }
-  out.push(`    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, column - 1))}^`);
-  return out.join("\n");
-}
 
 export function renderDiagnosticsJson(ok: boolean, tenants: readonly string[], diagnostics: readonly Diagnostic[]): string {
   return JSON.stringify({ ok, tenants, diagnostics }, null, 2) + "\n";

@@ -4,7 +4,7 @@
  * `domains` and `auth` blocks these tests are about.
  */
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
-import type { ControlPlane, ResourceServer, Role, Tenant, TenantAuth, TenantDomains } from "../../src/core/model";
+import type { ControlPlane, ResourceServer, Role, Tenant, TenantAuthSpec, TenantDomainsSpec } from "../../src/core/model";
 import { buildTenant, PRIMARY_SERVER, type TenantOverrides } from "./tenantFixtures";
 
 export const EXAMPLE_API: ResourceServer = {
@@ -19,8 +19,8 @@ export const TEMPLATE_ROLES: readonly Role[] = [
 ];
 
 export interface AuthTenantOverrides extends Omit<TenantOverrides, "domains" | "auth"> {
-  readonly domains?: Partial<TenantDomains>;
-  readonly auth?: Partial<TenantAuth>;
+  readonly domains?: Partial<TenantDomainsSpec>;
+  readonly auth?: Partial<TenantAuthSpec>;
 }
 
 /** A tenant of the example fleet; `domains` and `auth` overrides merge into the defaults key by key. */

@@ -2,7 +2,7 @@
  * Hand-made resolved `Tenant` values for infra tests: what the resolver would produce for the example fleet,
  * without going through YAML. Override only what a test is about.
  */
-import type { DatabaseServer, JsonObject, Tenant, TenantDatabase, TenantSettings } from "../../src/core/model";
+import type { DatabaseServer, JsonObject, Tenant, TenantDatabaseSpec, TenantSettingsSpec } from "../../src/core/model";
 import { tenantIdentifier } from "../../src/core/naming";
 
 export const PRIMARY_SERVER: DatabaseServer = {
@@ -21,8 +21,8 @@ export const DEFAULT_SETTINGS: JsonObject = {
 };
 
 export interface TenantOverrides extends Partial<Omit<Tenant, "database" | "settings">> {
-  readonly database?: Partial<TenantDatabase>;
-  readonly settings?: Partial<TenantSettings>;
+  readonly database?: Partial<TenantDatabaseSpec>;
+  readonly settings?: Partial<TenantSettingsSpec>;
 }
 
 /**
@@ -33,7 +33,7 @@ export function buildTenant(slug: string, overrides: TenantOverrides = {}): Tena
   const identifier = tenantIdentifier(slug);
   const isolation = overrides.database?.isolation ?? "schema";
   const server = overrides.database?.server ?? PRIMARY_SERVER;
-  const database: TenantDatabase = {
+  const database: TenantDatabaseSpec = {
     isolation,
     server,
     extensions: ["pgcrypto"],
@@ -43,7 +43,7 @@ export function buildTenant(slug: string, overrides: TenantOverrides = {}): Tena
     connectionLimit: 10,
     ...overrides.database,
   };
-  const settings: TenantSettings = {
+  const settings: TenantSettingsSpec = {
     values: DEFAULT_SETTINGS,
     seedOnlyKeys: ["branding"],
     ...overrides.settings,

@@ -1,5 +1,6 @@
 /** What `tenantctl explain` shows: every resolved value with the layer that set it. Pure. */
 import type { Provenance, Tenant } from "../model";
+import { valueAtDotted } from "../trees";
 
 export interface ExplainedValue {
   readonly key: string;
@@ -34,9 +35,7 @@ export function explainTenant(tenant: Tenant, key?: string): ExplainedValue[] {
   const entries: ExplainedValue[] = [];
   for (const [path, provenance] of tenant.provenance) {
     if (key !== undefined && path !== key && !path.startsWith(`${key}.`)) continue;
-    let value: unknown = view;
-    for (const part of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[part];
-    entries.push({ key: path, value, provenance });
+    entries.push({ key: path, value: valueAtDotted(view, path), provenance });
   }
   return entries.sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -8,9 +8,8 @@ import { formatPath } from "../diagnostics";
 import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 import { didYouMean, listOf } from "../suggest";
 import { normalizeHostname, tenantIdentifier } from "../naming";
+import { isPlainMap, leaves, mergeTrees, type Tree, valueAtDotted } from "../trees";
 import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "../model";
-
-type Tree = Record<string, unknown>;
 
 interface LayerSource {
   readonly layer: Layer;
@@ -18,41 +17,6 @@ interface LayerSource {
   /** Where this layer's tree sits inside its file (`["plans", "enterprise"]`). */
   readonly prefix: readonly PathSegment[];
   readonly tree: Tree;
-}
-
-export function isPlainMap(value: unknown): value is Tree {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Merge maps key by key; anything else (lists, scalars) replaces. Inputs are not modified. */
-export function mergeTrees(base: Tree, override: Tree): Tree {
-  const merged: Tree = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    if (value === undefined) continue;
-    const existing = merged[key];
-    merged[key] = isPlainMap(existing) && isPlainMap(value) ? mergeTrees(existing, value) : value;
-  }
-  return merged;
-}
-
-/** Every leaf (scalar or list) of a tree with its dotted path. */
-export function leaves(tree: Tree, prefix = ""): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix === "" ? key : `${prefix}.${key}`;
-    if (isPlainMap(value) && Object.keys(value).length > 0) out.push(...leaves(value, path));
-    else out.push([path, value]);
-  }
-  return out;
-}
-
-function lookup(tree: Tree, dotted: string): unknown {
-  let current: unknown = tree;
-  for (const key of dotted.split(".")) {
-    if (!isPlainMap(current)) return undefined;
-    current = current[key];
-  }
-  return current;
 }
 
 /** The template as the components need it: plain, resolved, readonly. */
@@ -125,7 +89,7 @@ export function resolveTenant(
   for (const [path] of leaves(merged)) {
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i]!;
-      if (lookup(layer.tree, path) !== undefined) {
+      if (valueAtDotted(layer.tree, path) !== undefined) {
         provenance.set(path, { layer: layer.layer, file: layer.file, filePath: formatPath([...layer.prefix, path]) });
         break;
       }
@@ -133,7 +97,7 @@ export function resolveTenant(
   }
 
   const required = (path: string): unknown => {
-    const value = lookup(merged, path);
+    const value = valueAtDotted(merged, path);
     if (value === undefined) {
       findings.push({
         file,
@@ -174,7 +138,7 @@ export function resolveTenant(
   if (spec.domains?.custom !== undefined) provenance.set("domains.custom", { layer: "tenant", file, filePath: "domains.custom" });
   if (spec.auth?.roles !== undefined) provenance.set("auth.roles", { layer: "tenant", file, filePath: "auth.roles" });
   if (spec.plan === undefined) provenance.set("plan", { layer: "defaults", file: controlPlane.file, filePath: "defaults.plan" });
-  if (lookup(merged, "status") === undefined) derived("status");
+  if (valueAtDotted(merged, "status") === undefined) derived("status");
   for (const path of ["domains.hostname", "database.roleName", "database.databaseName", "database.schemaName"]) derived(path);
 
   const databaseServer: DatabaseServer = server;
@@ -182,13 +146,13 @@ export function resolveTenant(
     slug: spec.slug,
     name: spec.name,
     plan: planName,
-    status: (lookup(merged, "status") as Tenant["status"] | undefined) ?? "active",
+    status: (valueAtDotted(merged, "status") as Tenant["status"] | undefined) ?? "active",
     file,
     limits: { users: users!, dbConnections: dbConnections! },
     database: {
       isolation: isolation!,
       server: databaseServer,
-      extensions: (lookup(merged, "database.extensions") as string[] | undefined) ?? [],
+      extensions: (valueAtDotted(merged, "database.extensions") as string[] | undefined) ?? [],
       roleName: identifier,
       databaseName: isolation === "database" ? identifier : databaseServer.sharedDatabase,
       schemaName: isolation === "database" ? "public" : identifier,
@@ -210,7 +174,7 @@ export function resolveTenant(
       resourceServers: controlPlane.auth.resourceServers,
     },
     settings: {
-      values: ((lookup(merged, "settings") as JsonObject | undefined) ?? {}),
+      values: ((valueAtDotted(merged, "settings") as JsonObject | undefined) ?? {}),
       seedOnlyKeys: controlPlane.seedOnly.map((key) => key.replace(/^settings\.?/, "")).filter((key) => key !== ""),
     },
     provenance,

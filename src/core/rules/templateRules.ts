@@ -1,5 +1,5 @@
 /** Rules about the control-plane template itself. */
-import { leaves } from "../resolve/resolve";
+import { leaves } from "../trees";
 import type { Finding } from "../diagnostics";
 import { didYouMean, listOf } from "../suggest";
 import type { Rule } from "./context";

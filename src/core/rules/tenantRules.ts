@@ -1,7 +1,7 @@
 /** Rules about one tenant at a time. */
 import { basename } from "node:path";
 import { CONTROL_PLANE_STACK } from "../naming";
-import { isPlainMap } from "../resolve/resolve";
+import { isPlainMap, valueAt } from "../trees";
 import type { Finding, PathSegment } from "../diagnostics";
 import { didYouMean, listOf } from "../suggest";
 import type { Rule } from "./context";
@@ -94,11 +94,11 @@ export const settingsMatchTemplate: Rule = ({ tenants, template }) => {
   const templateTrees = [template.defaults.settings ?? {}, ...Object.values(template.plans).map((plan) => plan.settings ?? {})];
   const findings: Finding[] = [];
   const walk = (file: string, value: unknown, path: string[]) => {
-    const candidates = templateTrees.map((tree) => valueIn(tree, path.slice(1)));
+    const candidates = templateTrees.map((tree) => valueAt(tree, path.slice(1)));
     const known = candidates.filter((candidate) => candidate !== undefined);
     if (known.length === 0) {
       const siblings = new Set(templateTrees.flatMap((tree) => {
-        const parent = valueIn(tree, path.slice(1, -1));
+        const parent = valueAt(tree, path.slice(1, -1));
         return isPlainMap(parent) ? Object.keys(parent) : [];
       }));
       const key = path[path.length - 1]!;
@@ -119,15 +119,6 @@ export const settingsMatchTemplate: Rule = ({ tenants, template }) => {
   }
   return findings;
 };
-
-function valueIn(tree: unknown, path: readonly string[]): unknown {
-  let current = tree;
-  for (const key of path) {
-    if (!isPlainMap(current)) return undefined;
-    current = current[key];
-  }
-  return current;
-}
 
 function kind(value: unknown): string {
   if (Array.isArray(value)) return "a list";

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { Finding, PathSegment } from "../diagnostics";
 import { didYouMean, listOf } from "../suggest";
+import { valueAt } from "../trees";
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -79,15 +80,6 @@ function preview(value: unknown): string {
   if (typeof value === "object" && value !== null) return "";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let current: unknown = data;
-  for (const segment of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
 }
 
 /** The keys a strict object at `path` accepts, found by walking the schema definition. */

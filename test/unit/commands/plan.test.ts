@@ -11,7 +11,7 @@ import { diffStack, type PlannedResource, SecretValue } from "../../../src/core/
 import { renderPlanJson, renderPlanText } from "../../../src/report/renderPlan";
 import { runCli } from "../../support/runCli";
 
-const ROOT = join(__dirname, "..", "..");
+const ROOT = join(__dirname, "..", "..", "..");
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaves, mergeTrees } from "../../../src/core/resolve/resolve";
+import { leaves, mergeTrees } from "../../../src/core/trees";
 import { fleetWith, where } from "../../support/fleetFixture";
 
 describe("mergeTrees", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONTROL_PLANE_OUTPUTS } from "../../infra/auth/controlPlaneOutputs";
-import { ControlPlane, type ControlPlaneArgs } from "../../infra/components/Auth0ControlPlane";
+import { Auth0ControlPlane, type Auth0ControlPlaneArgs } from "../../infra/components/Auth0ControlPlane";
 import { TenantAuth } from "../../infra/components/TenantAuth";
 import type { ControlPlane as ControlPlaneSpec } from "../../src/core/model";
 import { EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
@@ -17,15 +17,15 @@ const DATA_API = { ...EXAMPLE_API, scopes: ["read:data", "write:data", "manage:u
 
 async function render(
   spec: ControlPlaneSpec,
-  args: Partial<Omit<ControlPlaneArgs, "controlPlane">> = {},
-): Promise<{ resources: RecordedResource[]; controlPlane: ControlPlane }> {
+  args: Partial<Omit<Auth0ControlPlaneArgs, "controlPlane">> = {},
+): Promise<{ resources: RecordedResource[]; controlPlane: Auth0ControlPlane }> {
   const recorder = await recordResources();
-  const controlPlane = new ControlPlane("control-plane", { controlPlane: spec, ...args });
+  const controlPlane = new Auth0ControlPlane("control-plane", { controlPlane: spec, ...args });
   await valueOf(controlPlane.roleIds);
   return { resources: await recorder.settled(), controlPlane };
 }
 
-describe("ControlPlane", () => {
+describe("Auth0ControlPlane", () => {
   it("creates each resource server with RBAC on and permissions in its access tokens", async () => {
     const { resources } = await render(aControlPlane());
 
@@ -120,12 +120,12 @@ describe("ControlPlane", () => {
   });
 });
 
-describe("ControlPlane refusals", () => {
+describe("Auth0ControlPlane refusals", () => {
   async function refusal(spec: ControlPlaneSpec): Promise<{ error: unknown; auth0Resources: RecordedResource[] }> {
     const recorder = await recordResources();
     let error: unknown;
     try {
-      new ControlPlane("control-plane", { controlPlane: spec });
+      new Auth0ControlPlane("control-plane", { controlPlane: spec });
     } catch (caught) {
       error = caught;
     }

@@ -24,4 +24,7 @@ fi
 # Type-check everything, tests included (vitest itself only strips types).
 npm run --silent typecheck
 
+# The layering (src/core <- infra <- the app), with dependency-cruiser: a wrong-direction import fails here.
+npm run --silent deps
+
 npx vitest run "$@"

@@ -2,20 +2,26 @@
  * The Pulumi program (Pulumi.yaml points here, compiled to dist/infra/program.js). The stack name says what to
  * deploy: `control-plane`, or a tenant slug whose file is `<dir>/<slug>.yaml`. So `pulumi up -s acme` by hand
  * and `tenantctl up acme` run exactly the same thing.
+ *
+ * This is the one place that reads stack config and the environment: into the deployment settings, from which the
+ * deployment context every component gets is built.
  */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CONTROL_PLANE_STACK } from "../src/core/naming";
+import { SetupError } from "../src/core/errors";
 import { renderDiagnosticsText } from "../src/core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../src/core/load";
+import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
-import { readFeatures } from "./context/features";
+import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
+import { featuresFrom } from "./context/features";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
 function main(): Record<string, unknown> {
   const stack = pulumi.getStack();
-  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? new pulumi.Config("tenantctl").get("dir") ?? "tenants");
+  const config = new pulumi.Config("tenantctl");
+  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
   // The whole fleet is validated on every run: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
@@ -24,14 +30,31 @@ function main(): Record<string, unknown> {
   if (blocking.length > 0 || !fleet.controlPlane) {
     throw new pulumi.RunError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
   }
-  const features = readFeatures();
-  if (stack === CONTROL_PLANE_STACK) return controlPlaneStack(fleet.controlPlane, features);
+  const context = createDeploymentContext(fleet.controlPlane, readDeploymentSettings(config));
+  if (stack === CONTROL_PLANE_STACK) return controlPlaneStack(fleet.controlPlane, context);
   const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
     throw new pulumi.RunError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
-  return { ...tenantStack(tenant, features) };
+  return { ...tenantStack(tenant, context) };
+}
+
+/** Stack config and environment, read once. */
+function readDeploymentSettings(config: pulumi.Config): DeploymentSettings {
+  const env = process.env;
+  return {
+    features: featuresFrom(env.TENANTCTL_DISABLE, config.getObject<string[]>("disable")),
+    databaseServers: {
+      config: config.getObject<unknown>("databaseServers"),
+      env: { TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS, PGUSER: env.PGUSER, PGPASSWORD: env.PGPASSWORD, PGSSLMODE: env.PGSSLMODE },
+    },
+    cloudflareZoneId: config.get("cloudflareZoneId"),
+    route53ZoneId: config.get("route53ZoneId"),
+    acmRegion: config.get("acmRegion"),
+    organization: pulumi.getOrganization(),
+    project: pulumi.getProject(),
+  };
 }
 
 /**
@@ -56,4 +79,14 @@ function projectRoot(): string {
   }
 }
 
-export = main();
+/** A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a stack trace. */
+function runProgram(): Record<string, unknown> {
+  try {
+    return main();
+  } catch (error) {
+    if (error instanceof SetupError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+export = runProgram();

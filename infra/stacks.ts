@@ -1,6 +1,7 @@
 /**
  * What each stack declares, given resolved data: a tenant stack per tenant and the shared `control-plane` stack.
- * The entry point (program.ts) loads the files; `tenantctl plan` calls these directly under mocks.
+ * The entry point (program.ts) loads the files and builds the deployment context; `tenantctl plan` calls these
+ * directly, offline, with a context of placeholders.
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,9 +11,7 @@ import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
-import { databaseServerAccess } from "./context/databaseServers";
-import { dnsFor } from "./dns";
-import type { Features } from "./context/features";
+import type { DeploymentContext } from "./context/deploymentContext";
 import { componentsFor } from "./status";
 
 export interface TenantStackOutputs {
@@ -27,13 +26,14 @@ export interface TenantStackOutputs {
   readonly organizationId?: pulumi.Output<string>;
 }
 
-export function tenantStack(tenant: Tenant, features: Features): TenantStackOutputs {
-  const access = databaseServerAccess(tenant.database.server);
+export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantStackOutputs {
+  const { features } = context;
+  const access = context.databaseServer(tenant.database.server);
   const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port });
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
-  const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: dnsFor(tenant.domains.dns), features }) : undefined;
-  const auth = features.auth && componentsFor(tenant.status).auth ? new TenantAuth(tenant.slug, { tenant }) : undefined;
+  const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
+  const auth = features.auth && componentsFor(tenant.status).auth ? new TenantAuth(tenant.slug, { tenant, controlPlaneStack: context.controlPlaneStack }) : undefined;
 
   return {
     slug: tenant.slug,
@@ -51,10 +51,10 @@ export function tenantStack(tenant: Tenant, features: Features): TenantStackOutp
  * What every tenant shares: the shared databases that hold schema-isolated tenants, and the auth resource
  * servers and template roles. Shared databases are retained like tenant data, and PUBLIC may not connect.
  */
-export function controlPlaneStack(controlPlane: ControlPlane, features: Features): Record<string, unknown> {
+export function controlPlaneStack(controlPlane: ControlPlane, context: DeploymentContext): Record<string, unknown> {
   const sharedDatabases: Record<string, pulumi.Output<string>> = {};
   for (const server of controlPlane.databaseServers) {
-    const access = databaseServerAccess(server);
+    const access = context.databaseServer(server);
     const database = new postgresql.Database(
       `shared-${server.name}`,
       { name: server.sharedDatabase },
@@ -76,6 +76,6 @@ export function controlPlaneStack(controlPlane: ControlPlane, features: Features
     sharedDatabases[server.name] = database.name;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
-  if (features.auth) Object.assign(outputs, new Auth0ControlPlane("control-plane", { controlPlane }).stackOutputs());
+  if (context.features.auth) Object.assign(outputs, new Auth0ControlPlane("control-plane", { controlPlane }).stackOutputs());
   return outputs;
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
-import { CONTROL_PLANE_STACK } from "../../src/core/naming";
 import type { Role, Tenant } from "../../src/core/model";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
@@ -17,11 +16,8 @@ import { orFail } from "../resourceErrors";
 
 export interface TenantAuthArgs {
   readonly tenant: Tenant;
-  /**
-   * Fully qualified name of the stack that owns the resource servers and template roles.
-   * @default `<organization>/<project>/control-plane`
-   */
-  readonly controlPlaneStack?: string;
+  /** Fully qualified name of the stack that owns the resource servers and template roles (`<organization>/<project>/control-plane`). */
+  readonly controlPlaneStack: string;
 }
 
 /** What this stack reads from the control-plane stack. */
@@ -78,8 +74,7 @@ export class TenantAuth extends pulumi.ComponentResource {
    * only bind to roles that stack owns (never to a same-named role someone made in the dashboard), and a fleet-wide
    * preview costs no Auth0 Management API calls, whose rate limit would otherwise throttle `tenantctl drift`.
    */
-  private referenceControlPlane(name: string, stack: string | undefined): ControlPlaneIds {
-    const stackName = stack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/${CONTROL_PLANE_STACK}`;
+  private referenceControlPlane(name: string, stackName: string): ControlPlaneIds {
     const reference = new pulumi.StackReference(`${name}-control-plane`, { name: stackName }, { parent: this });
     return {
       stack: stackName,

@@ -3,18 +3,14 @@ import type { Tenant } from "../../src/core/model";
 import type { DnsProvider } from "../dns/dnsProvider";
 import { componentsFor } from "../status";
 import type { CustomDomain } from "../tls/customerRecords";
-import { tlsFor } from "../tls";
 import type { TlsProvider } from "../tls/tlsProvider";
 
 export interface TenantDomainsArgs {
   readonly tenant: Tenant;
-  /** Where the tenant hostname's record is written: `dnsFor(tenant.domains.dns)`. */
+  /** Where the tenant hostname's record is written: the deployment context's `dns` (`dnsFor(tenant.domains.dns)`). */
   readonly dns: DnsProvider;
-  /**
-   * How custom domains get certificates.
-   * @default tlsFor(tenant.domains)
-   */
-  readonly tls?: TlsProvider;
+  /** How custom domains get certificates: the deployment context's `tls` (`tlsFor(tenant.domains)`). */
+  readonly tls: TlsProvider;
   /**
    * What customers point their domain's CNAME at.
    * @default the tenant's own hostname, `<subdomain>.<baseDomain>`
@@ -77,7 +73,7 @@ export class TenantDomains extends pulumi.ComponentResource {
   private secureCustomDomains(name: string, args: TenantDomainsArgs): pulumi.Output<CustomDomain[]> {
     const { tenant } = args;
     if (tenant.domains.custom.length === 0) return pulumi.output([]);
-    const tls = args.tls ?? tlsFor(tenant.domains);
+    const { tls } = args;
     const cnameTarget = args.customerCnameTarget ?? tenant.domains.hostname;
     const secured = tenant.domains.custom.map(({ hostname }) =>
       tls.secureCustomDomain(

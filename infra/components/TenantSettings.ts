@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tenant } from "../../src/core/model";
-import { type AdminConnection, desiredSettings, TenantSettingsTable } from "../dynamic/tenantSettingsProvider";
+import type { AdminConnection } from "../dynamic/settings/adminConnection";
+import { desiredSettings, TenantSettingsTable } from "../dynamic/settings/TenantSettingsTable";
 import { orFail } from "../resourceErrors";
 
 export interface TenantSettingsArgs {
@@ -10,8 +11,7 @@ export interface TenantSettingsArgs {
    */
   readonly tenant: Tenant;
   /**
-   * Admin credentials for the tenant's database server (`databaseServerAccess(...).connection` in
-   * infra/databaseServers.ts). The admin must be a superuser or a member of the tenant's role, because every
+   * Admin credentials for the tenant's database server (`DatabaseServerAccess.connection`, infra/context/). The admin must be a superuser or a member of the tenant's role, because every
    * statement runs after `SET ROLE <tenant role>`. Kept secret in state.
    */
   readonly connection: pulumi.Input<AdminConnection>;
@@ -34,7 +34,7 @@ export class TenantSettings extends pulumi.ComponentResource {
     const parent = this;
     const { tenant } = args;
 
-    // Throws, naming the tenant's file, on a setting key that cannot be stored (a dotted key).
+    // `validate` refuses keys that cannot be stored (rule settingKeysStorable); a hand-built Tenant still gets one message.
     const desired = orFail(this, () => desiredSettings(tenant), tenant.file);
     this.table = createTable();
     this.keys = pulumi.output(Object.keys(desired.settings).sort());

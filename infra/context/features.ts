@@ -1,9 +1,9 @@
 /**
- * Which parts of a stack a deployment turns on. The sandbox and the e2e tests run with DNS, TLS and auth off
- * (no cloud account); production runs with everything on. Read from stack config `tenantctl:disable`
- * (a list) or the environment `TENANTCTL_DISABLE=dns,tls,auth`, so `pulumi up -s acme` honours the same switch.
+ * Which parts of a stack a deployment turns on. The sandbox and the end-to-end tests run with DNS, TLS and auth off
+ * (no cloud account); production runs with everything on. Set by stack config `tenantctl:disable` (a list) or the
+ * environment `TENANTCTL_DISABLE=dns,tls,auth`, so `pulumi up -s acme` honours the same switch.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { SetupError } from "../../src/core/errors";
 
 export interface Features {
   readonly dns: boolean;
@@ -13,18 +13,21 @@ export interface Features {
 
 export const FEATURE_NAMES = ["dns", "tls", "auth"] as const;
 
+/** Everything on: production, and what a reviewer of `tenantctl plan` sees. */
+export const ALL_FEATURES: Features = { dns: true, tls: true, auth: true };
+
+/** The features left on once `values` are switched off. Throws a SetupError on a name that is not a feature. */
 export function parseDisabled(values: readonly string[]): Features {
   const disabled = new Set(values.map((value) => value.trim().toLowerCase()).filter((value) => value !== ""));
   for (const name of disabled) {
     if (!(FEATURE_NAMES as readonly string[]).includes(name)) {
-      throw new pulumi.RunError(`unknown feature \`${name}\` in tenantctl:disable / TENANTCTL_DISABLE: use any of ${FEATURE_NAMES.join(", ")}`);
+      throw new SetupError(`unknown feature \`${name}\` in tenantctl:disable / TENANTCTL_DISABLE: use any of ${FEATURE_NAMES.join(", ")}`);
     }
   }
   return { dns: !disabled.has("dns"), tls: !disabled.has("tls"), auth: !disabled.has("auth") };
 }
 
-export function readFeatures(env: Readonly<Record<string, string | undefined>> = process.env): Features {
-  const fromEnv = env.TENANTCTL_DISABLE;
-  if (fromEnv !== undefined) return parseDisabled(fromEnv.split(","));
-  return parseDisabled(new pulumi.Config("tenantctl").getObject<string[]>("disable") ?? []);
+/** The environment wins over the stack config, as for every other setting. */
+export function featuresFrom(env: string | undefined, config: readonly string[] | undefined): Features {
+  return parseDisabled(env !== undefined ? env.split(",") : (config ?? []));
 }

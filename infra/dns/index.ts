@@ -4,7 +4,7 @@
  * Each adapter loads its provider SDK on first use, so importing this module costs nothing and a stack only ever
  * loads the SDK of the provider its template names.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { TenantDomainsSpec } from "../../src/core/model";
 import { CloudflareDns } from "./cloudflare";
 import { Route53Dns } from "./route53";
@@ -19,19 +19,18 @@ export type Dns = CloudflareDns | Route53Dns;
 export interface DnsForOptions {
   /**
    * The zone's id at its provider.
-   * @default config `tenantctl:cloudflareZoneId` or `tenantctl:route53ZoneId`; without it, looked up by zone name
+   * @default looked up by zone name (the deployment context passes `tenantctl:cloudflareZoneId` or `tenantctl:route53ZoneId`)
    */
   readonly zoneId?: pulumi.Input<string>;
 }
 
 /** The adapter for the template's `dns` block; the one place that branches on the provider's name. */
 export function dnsFor(dns: TenantDomainsSpec["dns"], options: DnsForOptions = {}): Dns {
-  const config = new pulumi.Config("tenantctl");
   switch (dns.provider) {
     case "cloudflare":
-      return new CloudflareDns({ zone: dns.zone, zoneId: options.zoneId ?? config.get("cloudflareZoneId") });
+      return new CloudflareDns({ zone: dns.zone, zoneId: options.zoneId });
     case "route53":
-      return new Route53Dns({ zone: dns.zone, zoneId: options.zoneId ?? config.get("route53ZoneId") });
+      return new Route53Dns({ zone: dns.zone, zoneId: options.zoneId });
     default:
       return unsupported(dns.provider);
   }

@@ -7,7 +7,7 @@
  * we need.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { loadProviderSource, PrebuiltDynamicResource, providerSource } from "./prebuilt";
+import { composedProviderSource, loadProviderSource, PrebuiltDynamicResource } from "./prebuilt";
 
 export interface GeneratedPasswordOutputs {
   /** The password; a secret in state and in every output that uses it. */
@@ -47,7 +47,7 @@ function generatedPasswordModule() {
 const generatedPassword = generatedPasswordModule();
 export const GENERATED_PASSWORD_BYTES = generatedPassword.GENERATED_PASSWORD_BYTES;
 /** What the engine runs: the provider's own source. */
-export const GENERATED_PASSWORD_PROVIDER_SOURCE = providerSource(generatedPasswordModule);
+export const GENERATED_PASSWORD_PROVIDER_SOURCE = composedProviderSource([generatedPasswordModule]);
 /** The provider, loaded from that source as the engine loads it: tests exercise exactly what ships. */
 export const generatedPasswordProvider = loadProviderSource<typeof generatedPassword.provider>(GENERATED_PASSWORD_PROVIDER_SOURCE);
 

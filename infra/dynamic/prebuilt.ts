@@ -5,16 +5,22 @@
  * inspector and parses every function with TypeScript. That cost ~0.6 s in every stack's program, more than
  * loading @pulumi/pulumi itself (see bench/plan.ts). The text it makes is only ever `exports.handler = <function
  * returning the provider>`, which the engine's dynamic-provider host loads with `require-from-string` and calls.
- * So our providers are written as one self-contained factory function each (it refers to nothing outside itself but
- * globals and `require`), and the factory's own source is that text: no serialization, the same bytes every run.
+ * So our providers are written as self-contained factory functions (it refers to nothing outside itself but
+ * globals and `require`), and the factories' own source is that text: no serialization, the same bytes every run.
  * The providers the rest of the code (and every test) calls are loaded back from that text (`loadProviderSource`),
  * so what is tested is what ships.
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** The module text the dynamic-provider host loads: `handler()` returns the provider. */
-export function providerSource(factory: () => { readonly provider: unknown }): string {
-  return `"use strict";\nexports.handler = function () {\n  return (${factory.toString()})().provider;\n};\n`;
+/**
+ * The module text the dynamic-provider host loads: `handler()` returns the provider. A provider may be split into
+ * several self-contained factories (what it means, how it stores, the provider itself): each factory is called with
+ * the results of the ones before it, in order, and the last one's `provider` is the provider.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory's parameters are the results before it
+export function composedProviderSource(factories: readonly ((...modules: any[]) => unknown)[]): string {
+  const steps = factories.map((factory) => `  modules.push((${factory.toString()})(...modules));`).join("\n");
+  return `"use strict";\nexports.handler = function () {\n  const modules = [];\n${steps}\n  return modules[modules.length - 1].provider;\n};\n`;
 }
 
 /** Loads provider source text as the engine's dynamic-provider host does, without the host's module scope. */
@@ -27,7 +33,7 @@ export function loadProviderSource<T>(source: string): T {
 }
 
 /**
- * `pulumi.dynamic.Resource` with its provider given as text (`providerSource`): the same type token
+ * `pulumi.dynamic.Resource` with its provider given as text (`composedProviderSource`): the same type token
  * (`pulumi-nodejs:dynamic:<type>`) and the same `__provider` input, so the engine cannot tell them apart.
  */
 export class PrebuiltDynamicResource extends pulumi.CustomResource {

@@ -1,7 +1,7 @@
 /**
  * TLS adapters: how customer-owned hostnames get certificates. Each adapter loads its provider SDK on first use.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { TenantDomainsSpec } from "../../src/core/model";
 import { AcmTls } from "./acm";
 import { CloudflareSaasTls } from "./cloudflareSaas";
@@ -17,27 +17,26 @@ export type Tls = CloudflareSaasTls | AcmTls;
 export interface TlsForOptions {
   /**
    * Id of the Cloudflare for SaaS zone (the template's `dns.zone`).
-   * @default config `tenantctl:cloudflareZoneId`; without it, looked up by zone name
+   * @default looked up by zone name (the deployment context passes `tenantctl:cloudflareZoneId`)
    */
   readonly cloudflareZoneId?: pulumi.Input<string>;
   /**
    * Region for ACM certificates.
-   * @default config `tenantctl:acmRegion`; without it, the AWS provider's region
+   * @default the AWS provider's region (the deployment context passes `tenantctl:acmRegion`)
    */
   readonly acmRegion?: pulumi.Input<string>;
 }
 
 /** The adapter for the template's `tls` block; the one place that branches on the provider's name. */
 export function tlsFor(domains: Pick<TenantDomainsSpec, "tls" | "dns">, options: TlsForOptions = {}): Tls {
-  const config = new pulumi.Config("tenantctl");
   switch (domains.tls.provider) {
     case "cloudflare":
       return new CloudflareSaasTls({
         zone: domains.dns.zone,
-        zoneId: options.cloudflareZoneId ?? config.get("cloudflareZoneId"),
+        zoneId: options.cloudflareZoneId,
       });
     case "acm":
-      return new AcmTls({ region: options.acmRegion ?? config.get("acmRegion") });
+      return new AcmTls({ region: options.acmRegion });
     default:
       return unsupported(domains.tls.provider);
   }

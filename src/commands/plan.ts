@@ -59,7 +59,7 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
 
   const started = Date.now();
-  const { renderStack } = await import("../orchestrate/offlinePlan");
+  const { renderStack } = await import("../orchestrate/offlinePlan/renderStack");
   const renderOptions = { project: projectName(cwd) };
   const controlPlane = fleet.controlPlane;
   const current = new Map(fleet.tenants.map((tenant) => [tenant.slug, tenant]));

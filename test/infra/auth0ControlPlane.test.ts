@@ -114,7 +114,7 @@ describe("Auth0ControlPlane", () => {
     };
 
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: exported } });
-    const auth = new TenantAuth("initech", { tenant: aTenant("initech") });
+    const auth = new TenantAuth("initech", { tenant: aTenant("initech"), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
     expect(await valueOf(auth.assignableRoleIds)).toEqual([exported.roleIds.admin, exported.roleIds.member]);
     await recorder.settled();
   });

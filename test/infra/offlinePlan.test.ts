@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type PlannedStack, SecretValue } from "../../src/core/compare/plannedStack";
 import type { ControlPlane, Tenant } from "../../src/core/model";
-import { renderStack, renderStacks } from "../../src/orchestrate/offlinePlan";
+import { renderStack, renderStacks } from "../../src/orchestrate/offlinePlan/renderStack";
 import { loadFleet } from "../../src/core/load";
 
 let controlPlane: ControlPlane;
@@ -61,7 +61,8 @@ describe("renderStack", () => {
   it("answers Route53 and ACM lookups offline too", async () => {
     const acme = tenant("acme");
     const onAws: Tenant = { ...acme, domains: { ...acme.domains, dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } } };
-    const stack = await renderStack(controlPlane, { tenant: onAws });
+    const awsControlPlane: ControlPlane = { ...controlPlane, dns: onAws.domains.dns, tls: onAws.domains.tls };
+    const stack = await renderStack(awsControlPlane, { tenant: onAws });
     expect(stack.error).toBeUndefined();
     expect(stack.resources.find((resource) => resource.type === "aws:route53/record:Record")?.inputs).toEqual({
       name: "acme.app.example.com",

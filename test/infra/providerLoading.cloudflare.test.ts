@@ -5,6 +5,7 @@
 import { expect, it } from "vitest";
 import { TenantDomains } from "../../infra/components/TenantDomains";
 import { dnsFor } from "../../infra/dns";
+import { tlsFor } from "../../infra/tls";
 import { aTenant } from "../support/domainFixtures";
 import { recordResources, valueOf } from "../support/pulumiMocks";
 
@@ -13,7 +14,7 @@ const loadedModules = () => Object.keys(require.cache).map((file) => file.replac
 it("renders Cloudflare DNS and Cloudflare for SaaS without loading the AWS SDK or the Cloudflare index", async () => {
   await recordResources({ call: () => ({ id: "cf-zone", status: "pending", ssl: { status: "initializing" } }) });
   const tenant = aTenant("acme", { domains: { custom: [{ hostname: "app.acme-corp.com" }] } });
-  const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns) });
+  const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns), tls: tlsFor(tenant.domains) });
   await valueOf(domains.customDomains);
 
   const loaded = loadedModules();

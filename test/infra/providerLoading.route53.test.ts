@@ -5,6 +5,7 @@
 import { expect, it } from "vitest";
 import { TenantDomains } from "../../infra/components/TenantDomains";
 import { dnsFor } from "../../infra/dns";
+import { tlsFor } from "../../infra/tls";
 import { aTenant } from "../support/domainFixtures";
 import { recordResources, valueOf } from "../support/pulumiMocks";
 
@@ -18,7 +19,7 @@ it("renders Route53 and ACM without loading the Cloudflare SDK or the @pulumi/aw
   const tenant = aTenant("acme", {
     domains: { custom: [{ hostname: "app.acme-corp.com" }], dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } },
   });
-  const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns) });
+  const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns), tls: tlsFor(tenant.domains) });
   await valueOf(domains.customDomains);
 
   const loaded = loadedModules();

@@ -22,7 +22,7 @@ async function render(
   stackOutputs: Record<string, Record<string, unknown>> = { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS },
 ): Promise<{ resources: RecordedResource[]; auth: TenantAuth }> {
   const recorder = await recordResources({ stackOutputs });
-  const auth = new TenantAuth(tenant.slug, { tenant, ...args });
+  const auth = new TenantAuth(tenant.slug, { tenant, controlPlaneStack: MOCK_CONTROL_PLANE_STACK, ...args });
   await valueOf(auth.organizationId);
   return { resources: await recorder.settled(), auth };
 }
@@ -152,7 +152,7 @@ describe("TenantAuth refusals", () => {
     const recorder = await recordResources({});
     const tenant = aTenant("acme", { auth: { provider: "authhero" } });
 
-    expect(() => new TenantAuth("acme", { tenant })).toThrow(/auth\.provider "authhero".*only auth0 is supported/);
+    expect(() => new TenantAuth("acme", { tenant, controlPlaneStack: MOCK_CONTROL_PLANE_STACK })).toThrow(/auth\.provider "authhero".*only auth0 is supported/);
     expect((await recorder.settled()).filter((resource) => resource.type.startsWith("auth0:"))).toEqual([]);
   });
 
@@ -161,7 +161,7 @@ describe("TenantAuth refusals", () => {
     const role = { name: "auditor", description: "", permissions: ["read:audit"] };
     const tenant = aTenant("acme", { auth: { roles: [role], resourceServers: [DATA_API] } });
 
-    expect(() => new TenantAuth("acme", { tenant })).toThrow(
+    expect(() => new TenantAuth("acme", { tenant, controlPlaneStack: MOCK_CONTROL_PLANE_STACK })).toThrow(
       /Role "auditor" has permission "read:audit", which no resource server defines.*tenants\/_control-plane\.yaml/,
     );
     expect((await recorder.settled()).filter((resource) => resource.type.startsWith("auth0:"))).toEqual([]);

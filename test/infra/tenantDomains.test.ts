@@ -1,10 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TenantDomains, type TenantDomainsArgs } from "../../infra/components/TenantDomains";
+import { createDeploymentContext } from "../../infra/context/deploymentContext";
+import { ALL_FEATURES } from "../../infra/context/features";
 import { dnsFor } from "../../infra/dns";
-import { AcmTls, CloudflareSaasTls } from "../../infra/tls";
+import { AcmTls, CloudflareSaasTls, tlsFor } from "../../infra/tls";
 import type { Tenant } from "../../src/core/model";
-import { aTenant } from "../support/domainFixtures";
+import { aControlPlane, aTenant } from "../support/domainFixtures";
 import { ofType, recordResources, valueOf, type RecordResourcesOptions, type RecordedResource } from "../support/pulumiMocks";
 
 const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -72,7 +73,7 @@ async function render(
   mocks: RecordResourcesOptions = providerMocks(),
 ): Promise<Rendered> {
   const recorder = await recordResources(mocks);
-  const domains = new TenantDomains(tenant.slug, { tenant, dns: args.dns ?? dnsFor(tenant.domains.dns), ...args });
+  const domains = new TenantDomains(tenant.slug, { tenant, dns: args.dns ?? dnsFor(tenant.domains.dns), tls: args.tls ?? tlsFor(tenant.domains), ...args });
   await valueOf(domains.customDomains);
   return { resources: await recorder.settled(), domains, calls: recorder.calls };
 }
@@ -80,10 +81,6 @@ async function render(
 function acme(overrides: Parameters<typeof aTenant>[1] = {}): Tenant {
   return aTenant("acme", { name: "Acme Corporation", ...overrides, domains: { custom: CUSTOM, ...overrides.domains } });
 }
-
-beforeEach(() => {
-  pulumi.runtime.setAllConfig({});
-});
 
 describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
   it("points the tenant hostname at the ingress with a CNAME in the zone it looked up", async () => {
@@ -136,9 +133,15 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
 
   it("uses the configured zone id instead of looking the zone up", async () => {
     const recorder = await recordResources(providerMocks());
-    pulumi.runtime.setAllConfig({ "tenantctl:cloudflareZoneId": "cf-zone-configured" });
     const tenant = acme();
-    const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns) });
+    const context = createDeploymentContext(aControlPlane(), {
+      features: ALL_FEATURES,
+      databaseServers: { config: undefined, env: {} },
+      cloudflareZoneId: "cf-zone-configured",
+      organization: "organization",
+      project: "project",
+    });
+    const domains = new TenantDomains("acme", { tenant, dns: context.dns, tls: context.tls });
     await valueOf(domains.customDomains);
     const resources = await recorder.settled();
 

@@ -5,11 +5,9 @@
  */
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  desiredSettings,
-  type TenantSettingsState,
-  tenantSettingsProvider as provider,
-} from "../../infra/dynamic/tenantSettingsProvider";
+import { tenantSettingsProvider as provider } from "../../infra/dynamic/settings/provider";
+import type { TenantSettingsState } from "../../infra/dynamic/settings/semantics";
+import { desiredSettings } from "../../infra/dynamic/settings/TenantSettingsTable";
 import type { JsonObject, Tenant } from "../../src/core/model";
 import { connect, testPostgres } from "../support/postgres";
 import { buildTenant, DEFAULT_SETTINGS, PRIMARY_SERVER } from "../support/tenantFixtures";

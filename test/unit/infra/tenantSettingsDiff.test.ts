@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  canonicalJson,
-  desiredSettings,
-  diffSettings,
-  flattenSettings,
-  hasSettingsChanges,
-  isSeedOnly,
-  observedSettings,
-  sslOptions,
-} from "../../../infra/dynamic/tenantSettingsProvider";
+import { settingsSemantics } from "../../../infra/dynamic/settings/semantics";
+import { settingsStore } from "../../../infra/dynamic/settings/store";
+import { desiredSettings } from "../../../infra/dynamic/settings/TenantSettingsTable";
 import { buildTenant } from "../../support/tenantFixtures";
+
+const { canonicalJson, diffSettings, flattenSettings, hasSettingsChanges, isSeedOnly, observedSettings } = settingsSemantics();
+const { sslOptions } = settingsStore(settingsSemantics());
 
 const json = (value: unknown) => JSON.stringify(value);
 

@@ -1,7 +1,13 @@
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { databaseServerAccess, databaseServersFromEnv, resolveDatabaseServer } from "../../../infra/context/databaseServers";
+import { type DatabaseServerConfig, databaseServersFromEnv, resolveDatabaseServer as resolveWith } from "../../../infra/context/databaseServerConfig";
+import type { DatabaseServer } from "../../../src/core/model";
+import { SetupError } from "../../../src/core/errors";
 import { PRIMARY_SERVER } from "../../support/tenantFixtures";
+
+/** The server's config entry (`tenantctl:databaseServers.<name>`) and the environment, as program.ts passes them. */
+function resolveDatabaseServer(server: DatabaseServer, entry: DatabaseServerConfig | undefined, env: Record<string, string | undefined>) {
+  return resolveWith(server, { config: entry === undefined ? undefined : { [server.name]: entry }, env });
+}
 
 describe("resolveDatabaseServer", () => {
   it("takes the address from the template and credentials from the environment when config says nothing", () => {
@@ -38,7 +44,7 @@ describe("resolveDatabaseServer", () => {
 
   it("refuses an sslmode node-postgres cannot honour, and a port that is not one", () => {
     expect(() => resolveDatabaseServer(PRIMARY_SERVER, { username: "a", password: "b", sslmode: "prefer" as never }, {})).toThrow(/Unsupported sslmode "prefer"/);
-    expect(() => resolveDatabaseServer(PRIMARY_SERVER, { username: "a", password: "b", port: "6543" as never }, {})).toThrow(/Invalid port "6543"/);
+    expect(() => resolveDatabaseServer(PRIMARY_SERVER, { username: "a", password: "b", port: "6543" as never }, {})).toThrow(/"primary\.port" must be a number, not string/);
   });
 });
 
@@ -121,15 +127,23 @@ describe("TENANTCTL_DATABASE_SERVERS", () => {
   });
 });
 
-describe("databaseServerAccess", () => {
-  it("reports a setup mistake as a RunError (one message, no stack trace) before declaring a provider", () => {
+describe("tenantctl:databaseServers", () => {
+  it("is checked like the variable: a field of the wrong type or an unknown field names the config key", () => {
+    expect(() => resolveWith(PRIMARY_SERVER, { config: { primary: { username: "a", password: "b", superuser: "no" } }, env: {} })).toThrow(
+      /tenantctl:databaseServers: "primary\.superuser" must be a boolean, not string/,
+    );
+    expect(() => resolveWith(PRIMARY_SERVER, { config: { primary: { usernme: "a" } }, env: {} })).toThrow(/unknown field "usernme" for server "primary" \(did you mean `username`\?\)/);
+    expect(() => resolveWith(PRIMARY_SERVER, { config: ["primary"], env: {} })).toThrow(/must be an object keyed by server name/);
+  });
+
+  it("fails as a SetupError (one message, no stack trace) before any provider is declared", () => {
     let error: unknown;
     try {
-      databaseServerAccess(PRIMARY_SERVER, {}, {}, { PGUSER: "admin" });
+      resolveDatabaseServer(PRIMARY_SERVER, undefined, { PGUSER: "admin" });
     } catch (caught) {
       error = caught;
     }
-    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error).toBeInstanceOf(SetupError);
     expect((error as Error).message).toMatch(/^No admin password for database server "primary"/);
   });
 });

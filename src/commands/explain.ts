@@ -4,6 +4,7 @@ import { errorsAffecting, loadFleet } from "../core/load";
 import { parsePath } from "../core/diagnostics";
 import { SourcePositions } from "../core/read/source";
 import { didYouMean } from "../core/suggest";
+import { renderTable } from "../report/table";
 
 export interface ExplainOptions {
   readonly dir: string;
@@ -45,14 +46,8 @@ export function explain(slug: string, key: string | undefined, options: ExplainO
     out(JSON.stringify({ slug, file: tenant.file, plan: tenant.plan, values: rows }, null, 2) + "\n");
     return 0;
   }
-  const shown = rows.map((row) => ({ ...row, text: JSON.stringify(row.value) ?? "" }));
-  const keyWidth = Math.max(3, ...shown.map((row) => row.key.length));
-  const valueWidth = Math.min(40, Math.max(5, ...shown.map((row) => row.text.length)));
   out(`${slug} (${tenant.file}), plan ${tenant.plan}, status ${tenant.status}\n\n`);
-  out(`${"KEY".padEnd(keyWidth)}  ${"VALUE".padEnd(valueWidth)}  SET BY\n`);
-  for (const row of shown) {
-    const where = row.source ? `  ${row.source.file}:${row.source.line}:${row.source.column}` : "";
-    out(`${row.key.padEnd(keyWidth)}  ${row.text.padEnd(valueWidth)}  ${row.layer}${where}\n`);
-  }
+  const table = rows.map((row) => [row.key, JSON.stringify(row.value) ?? "", `${row.layer}${row.source ? `  ${row.source.file}:${row.source.line}:${row.source.column}` : ""}`]);
+  out(renderTable(["KEY", "VALUE", "SET BY"], table, [undefined, 40]).join("\n") + "\n");
   return 0;
 }

@@ -1,5 +1,6 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
 import { changesNothing, type RunReport, type TenantRun, summarize } from "./runReport";
+import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
 
@@ -18,10 +19,7 @@ export function summaryText(report: RunReport): string {
 
 export function renderRunTable(report: RunReport): string {
   const rows = report.tenants.map((t) => [t.slug, t.outcome, changeText(t), `${t.seconds.toFixed(1)} s`]);
-  const header = ["TENANT", "RESULT", "CHANGES", "TIME"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  const out = [line(header), ...rows.map(line)];
+  const out = renderTable(["TENANT", "RESULT", "CHANGES", "TIME"], rows);
   for (const tenant of report.tenants) {
     const details = tenant.resources.filter((r) => !changesNothing(r.op));
     if (details.length === 0 && !tenant.message) continue;

@@ -11,6 +11,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { shellQuote } from "./shellQuote";
 
 /** Where the Debian/Ubuntu `postgresql-<ver>` packages put their binaries: `/usr/lib/postgresql/<ver>/bin`. */
 export const DEBIAN_POSTGRES_ROOT = "/usr/lib/postgresql";
@@ -252,10 +253,6 @@ function postgresOsUser(): OsUser {
   return { name: "postgres", uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 
-/** A word for a POSIX shell command line. */
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function command(runAs: OsUser | undefined, executable: string, args: readonly string[]): [string, string[]] {
   return runAs ? ["runuser", ["-u", runAs.name, "--", executable, ...args]] : [executable, [...args]];

@@ -1,0 +1,27 @@
+/** The files the sandbox writes for the user's shell: a pgpass line and env.sh. No password goes into env.sh. */
+import type { RunningPostgres } from "./postgres";
+import { shellQuote } from "./shellQuote";
+
+/** A pgpass field: `:` and `\` are escaped with a backslash. */
+function pgpassEscape(value: string): string {
+  return value.replace(/[\\:]/g, (c) => `\\${c}`);
+}
+
+/** The pgpass line that lets psql log in as the sandbox's superuser. */
+export function pgpassLine(postgres: Pick<RunningPostgres, "host" | "port" | "user" | "password">): string {
+  return `${postgres.host}:${postgres.port}:*:${pgpassEscape(postgres.user)}:${pgpassEscape(postgres.password)}\n`;
+}
+
+/** env.sh: what `pulumi` and `psql` need to reach the sandbox, without any password in it. */
+export function envScript(env: Readonly<Record<string, string>>, pgpass: string, postgres: Pick<RunningPostgres, "host" | "port">): string {
+  const lines = [
+    "# Written by `tenantctl sandbox`: `source` it to use pulumi and psql against the sandbox.",
+    `export PATH=${shellQuote(env.PATH!.split(":")[0]!)}:"$PATH"`,
+    ...["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "TENANTCTL_DISABLE"].map(
+      (key) => `export ${key}=${shellQuote(env[key]!)}`,
+    ),
+    `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGSSLMODE=disable`,
+    `export PGPASSFILE=${shellQuote(pgpass)}`,
+  ];
+  return lines.join("\n") + "\n";
+}

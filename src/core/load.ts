@@ -12,7 +12,8 @@ import { UsageError } from "./errors";
 import { RULES, type FleetContext, type TenantEntry } from "./rules";
 import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema/schema";
 import { findingsFromIssues } from "./schema/issues";
-import { valueAt } from "./trees";
+import { parseWhatIsValid } from "./schema/parseWhatIsValid";
+import { SLUG_PATTERN } from "./naming";
 import { Locator, parseSpecFile } from "./read/source";
 
 export const CONTROL_PLANE_FILE = "_control-plane.yaml";
@@ -57,9 +58,11 @@ export function loadFleet(options: LoadOptions): Fleet {
   const findings: Finding[] = [];
   const sources = new Map<string, string>();
 
-  // The template.
+  // The template. A template with mistakes is still used, without its bad parts, to check the tenants: their own
+  // problems are reported in the same run. Nothing resolved against it is deployable.
   const templateFile = display(CONTROL_PLANE_FILE);
   let template: ControlPlaneFile | undefined;
+  let templateValid = false;
   if (!names.includes(CONTROL_PLANE_FILE)) {
     diagnostics.push({ file: templateFile, line: 1, column: 1, path: "", severity: "error", rule: "controlPlaneExists", message: "the control-plane template is missing", fix: `create ${templateFile}; every tenant inherits from it` });
   } else {
@@ -67,9 +70,10 @@ export function loadFleet(options: LoadOptions): Fleet {
     sources.set(templateFile, parsed.text);
     if (!parsed.ok) diagnostics.push(...parsed.diagnostics);
     else {
-      const result = controlPlaneSchema.safeParse(parsed.data);
-      if (result.success) template = result.data;
-      else findings.push(...findingsFromIssues(templateFile, controlPlaneSchema, parsed.data, result.error.issues));
+      const result = parseWhatIsValid(controlPlaneSchema, parsed.data);
+      if (result.status !== "valid") findings.push(...findingsFromIssues(templateFile, controlPlaneSchema, parsed.data, result.issues));
+      if (result.status !== "invalid") template = result.value;
+      templateValid = result.status === "valid";
     }
   }
   const controlPlane = template ? resolveControlPlane(templateFile, template) : undefined;
@@ -90,22 +94,19 @@ export function loadFleet(options: LoadOptions): Fleet {
       diagnostics.push(...parsed.diagnostics);
       continue;
     }
-    let result = tenantSchema.safeParse(parsed.data);
-    if (!result.success) {
-      findings.push(...findingsFromIssues(file, tenantSchema, parsed.data, result.error.issues));
-      // Unknown keys alone should not hide the fleet rules' findings for the rest of the file:
-      // drop them (they are reported already) and go on with what is left.
-      const withoutUnknownKeys = dropUnknownKeys(parsed.data, result.error.issues);
-      result = withoutUnknownKeys ? tenantSchema.safeParse(withoutUnknownKeys) : result;
-      if (!result.success) continue;
-    }
+    // A wrong `slug` or `name` must not hide the rest of the file: the file name and the slug stand in for them.
+    const result = parseWhatIsValid(tenantSchema, parsed.data, SLUG_PATTERN.test(slug) ? { slug, name: slug } : {});
+    if (result.status !== "valid") findings.push(...findingsFromIssues(file, tenantSchema, parsed.data, result.issues));
+    if (result.status === "invalid") continue;
+    const partial = result.status === "partial";
+    const spec = result.value;
     if (!template || !controlPlane) {
-      entries.push({ file, spec: result.data });
+      entries.push({ file, spec, partial });
       continue;
     }
-    const resolution = resolveTenant(file, result.data, template, controlPlane);
+    const resolution = resolveTenant(file, spec, template, controlPlane);
     findings.push(...resolution.findings);
-    entries.push(resolution.tenant ? { file, spec: result.data, tenant: resolution.tenant } : { file, spec: result.data });
+    entries.push({ file, spec, partial, ...(resolution.tenant ? { tenant: resolution.tenant } : {}) });
   }
 
   if (template && controlPlane) {
@@ -118,8 +119,9 @@ export function loadFleet(options: LoadOptions): Fleet {
   diagnostics.sort(compareDiagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error");
   return {
-    ...(controlPlane ? { controlPlane } : {}),
-    tenants: entries.flatMap((entry) => (entry.tenant ? [entry.tenant] : [])),
+    ...(controlPlane && templateValid ? { controlPlane } : {}),
+    // Only what resolved from files valid as written: a tenant checked without its bad parts is never deployable.
+    tenants: templateValid ? entries.flatMap((entry) => (entry.tenant && !entry.partial ? [entry.tenant] : [])) : [],
     slugs,
     controlPlaneFile: templateFile,
     fileOf,
@@ -127,17 +129,6 @@ export function loadFleet(options: LoadOptions): Fleet {
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     sources,
   };
-}
-
-/** A copy of `data` without the unknown keys, when unknown keys are all that is wrong; otherwise undefined. */
-function dropUnknownKeys(data: Record<string, unknown>, issues: readonly { code: string; path: PropertyKey[]; keys?: string[] }[]): Record<string, unknown> | undefined {
-  if (!issues.every((issue) => issue.code === "unrecognized_keys")) return undefined;
-  const copy = structuredClone(data);
-  for (const issue of issues) {
-    const parent = valueAt(copy, issue.path.filter((segment): segment is string | number => typeof segment !== "symbol"));
-    if (parent && typeof parent === "object") for (const key of issue.keys ?? []) delete (parent as Record<string, unknown>)[key];
-  }
-  return copy;
 }
 
 /** The errors that keep one stack from being deployed: its own file's, and the template's. */

@@ -5,8 +5,10 @@ import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 export interface TenantEntry {
   /** Relative to the working directory. */
   readonly file: string;
-  /** The file as written (schema-valid). */
+  /** The file as written, schema-valid; when `partial`, without the parts that had schema errors. */
   readonly spec: TenantFile;
+  /** The file had schema errors (reported already): rules still check the rest of it. */
+  readonly partial?: boolean;
   /** Absent when resolution failed; rules that need resolved values skip such tenants. */
   readonly tenant?: Tenant;
 }

@@ -76,7 +76,7 @@ function kindOf(value: unknown): string {
 }
 
 function preview(value: unknown): string {
-  if (value === undefined) return "";
+  if (value === undefined || value === null) return "";
   if (typeof value === "object" && value !== null) return "";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

@@ -2,6 +2,7 @@
  * Auth naming and permission rules shared by the control-plane and tenant stacks. Pure (no @pulumi imports): the
  * components turn the errors thrown here into `pulumi.ResourceError`s, and `validate` rules may reuse them.
  */
+import { AUTH0_MAX_ASSIGNABLE_ROLES } from "../../src/core/limits";
 import type { ResourceServer, Role, Tenant } from "../../src/core/model";
 
 /**
@@ -59,18 +60,6 @@ export function permissionsFor(role: Role, resourceServers: readonly ResourceSer
   return permissions;
 }
 
-/** Logical names cannot hold `::` (the URN separator); an API identifier is usually a URL. */
-export function resourceServerKey(identifier: string): string {
-  return identifier
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, "")
-    .replace(/[^a-z0-9.-]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
-/** Auth0 limits each organization metadata value to 255 characters. */
-export const AUTH0_METADATA_VALUE_MAX_LENGTH = 255;
-
 /**
  * What the organization's metadata says about the tenant. `status` lets a post-login Action refuse logins of
  * suspended and decommissioned tenants, since the organization itself is kept.
@@ -85,14 +74,16 @@ export function organizationMetadata(tenant: Pick<Tenant, "slug" | "plan" | "sta
  * tenant administrator invites or edits a member: the template roles plus the tenant's own.
  */
 export function assignableRolesMetadataValue(roleIds: readonly string[]): string {
-  const value = [...new Set(roleIds)].join(",");
-  if (value.length > AUTH0_METADATA_VALUE_MAX_LENGTH) {
+  const unique = [...new Set(roleIds)];
+  // Counted, not measured: `validate` counts the same way (rule assignableRolesFitMetadata), and an offline plan's
+  // placeholder ids are not as long as Auth0's.
+  if (unique.length > AUTH0_MAX_ASSIGNABLE_ROLES) {
     throw new Error(
-      `The organization's assignable roles (${roleIds.length} role ids, ${value.length} characters) exceed Auth0's` +
-        ` ${AUTH0_METADATA_VALUE_MAX_LENGTH}-character limit for a metadata value: give this tenant fewer roles.`,
+      `The organization's ${unique.length} assignable roles do not fit one Auth0 metadata value` +
+        ` (at most ${AUTH0_MAX_ASSIGNABLE_ROLES} role ids): give this tenant fewer roles.`,
     );
   }
-  return value;
+  return unique.join(",");
 }
 
 /** The control-plane ids of the template roles a tenant gets, in template order. */

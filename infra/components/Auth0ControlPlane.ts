@@ -3,7 +3,8 @@ import * as auth0 from "@pulumi/auth0";
 import type { ControlPlane, ResourceServer, Role } from "../../src/core/model";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
-import { permissionsFor, resourceServerKey, templateRoleName, type RolePermission } from "../auth/roles";
+import { resourceServerKey } from "../../src/core/naming";
+import { permissionsFor, templateRoleName, type RolePermission } from "../auth/roles";
 import { orFail } from "../resourceErrors";
 
 export interface Auth0ControlPlaneArgs {

@@ -35,26 +35,24 @@ export interface Finding {
 
 export type PathSegment = string | number;
 
+/** `["auth", "roles", 0, "name"]` → `auth.roles[0].name`; a key that holds a dot or a bracket is quoted: `settings["ui.theme"]`. */
 export function formatPath(path: readonly PathSegment[]): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
+    else if (/[.[\]"]/.test(segment) || segment === "") out += `[${JSON.stringify(segment)}]`;
     else out += out === "" ? segment : `.${segment}`;
   }
   return out;
 }
 
-/** `auth.roles[0].name` → ["auth", "roles", 0, "name"]. */
+/** The inverse of `formatPath`: `auth.roles[0].name` → ["auth", "roles", 0, "name"]. */
 export function parsePath(dotted: string): PathSegment[] {
   const segments: PathSegment[] = [];
-  for (const part of dotted.split(".")) {
-    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (!match) {
-      segments.push(part);
-      continue;
-    }
-    if (match[1]) segments.push(match[1]);
-    for (const index of (match[2] ?? "").matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  for (const match of dotted.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.[\]]+)/g)) {
+    if (match[1] !== undefined) segments.push(Number(match[1]));
+    else if (match[2] !== undefined) segments.push(JSON.parse(match[2]) as string);
+    else segments.push(match[3]!);
   }
   return segments;
 }

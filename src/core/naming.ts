@@ -3,11 +3,10 @@
  * infra components always agree on what a tenant's database objects are called.
  */
 
-/** PostgreSQL truncates identifiers silently at 63 bytes; we refuse instead. */
-export const POSTGRES_IDENTIFIER_MAX_BYTES = 63;
+import { AUTH0_ORGANIZATION_NAME_MAX_LENGTH } from "./limits";
 
-/** Auth0 organization names allow at most 50 characters; slugs are used as organization names. */
-export const SLUG_MAX_LENGTH = 50;
+/** Slugs are Auth0 organization names (see limits.ts). */
+export const SLUG_MAX_LENGTH = AUTH0_ORGANIZATION_NAME_MAX_LENGTH;
 
 /** Lowercase DNS label: letters, digits and inner hyphens. */
 export const SLUG_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -24,3 +23,15 @@ export function normalizeHostname(hostname: string): string {
 
 /** Stack names are the slugs; the shared stack has a reserved name no tenant can take. */
 export const CONTROL_PLANE_STACK = "control-plane";
+
+/**
+ * The logical-name part of a resource server: logical names cannot hold `::` (the URN separator), and an API
+ * identifier is usually a URL. Two identifiers with the same key would be one resource (rule resourceServersDistinct).
+ */
+export function resourceServerKey(identifier: string): string {
+  return identifier
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, "")
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}

@@ -1,6 +1,10 @@
+import { assignableRolesFitMetadata, authProviderSupported, resourceServersDistinct, templateRolesUnique } from "./authRules";
 import type { Rule } from "./context";
+import { extensionsListedOnce } from "./databaseRules";
+import { baseDomainInsideDnsZone, customHostnameIsNotTheZone, customHostnamesFitCertificates, tenantHostnameFitsDns } from "./domainRules";
 import { connectionBudget, customHostnamesOutsideOthers, derivedNamesUnique, noDuplicateHostnames, noDuplicateSubdomains } from "./fleetRules";
 import { defaultPlanExists, lockedAndSeedOnlyKeysExist, resourceServerScopesUnique } from "./templateRules";
+import { settingKeysStorable, settingValuesStorable } from "./settingsRules";
 import { customHostnamesListedOnce, noReservedSlugs, permissionsExist, settingsMatchTemplate, slugMatchesFileName, tenantRolesDoNotShadowTemplateRoles } from "./tenantRules";
 
 export type { FleetContext, Rule, TenantEntry } from "./context";
@@ -9,7 +13,14 @@ export type { FleetContext, Rule, TenantEntry } from "./context";
 export const RULES: readonly Rule[] = [
   defaultPlanExists,
   lockedAndSeedOnlyKeysExist,
+  authProviderSupported,
+  baseDomainInsideDnsZone,
+  templateRolesUnique,
+  resourceServersDistinct,
   resourceServerScopesUnique,
+  settingKeysStorable,
+  settingValuesStorable,
+  extensionsListedOnce,
   slugMatchesFileName,
   noReservedSlugs,
   settingsMatchTemplate,
@@ -19,6 +30,10 @@ export const RULES: readonly Rule[] = [
   noDuplicateSubdomains,
   noDuplicateHostnames,
   customHostnamesOutsideOthers,
+  tenantHostnameFitsDns,
+  customHostnamesFitCertificates,
+  customHostnameIsNotTheZone,
+  assignableRolesFitMetadata,
   derivedNamesUnique,
   connectionBudget,
 ];

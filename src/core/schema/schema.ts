@@ -4,7 +4,16 @@
  * The JSON Schema files for editors are generated from these (see jsonSchema.ts), never written by hand.
  */
 import { z } from "zod";
-import { POSTGRES_IDENTIFIER_MAX_BYTES, SLUG_MAX_LENGTH, SLUG_PATTERN } from "../naming";
+import {
+  AUTH0_METADATA_VALUE_MAX_LENGTH,
+  AUTH0_ORGANIZATION_DISPLAY_NAME_MAX_LENGTH,
+  AUTH0_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH,
+  AUTH0_RESOURCE_SERVER_NAME_MAX_LENGTH,
+  AUTH0_SCOPE_MAX_LENGTH,
+  POSTGRES_IDENTIFIER_MAX_BYTES,
+  POSTGRES_INT4_MAX,
+} from "../limits";
+import { SLUG_MAX_LENGTH, SLUG_PATTERN } from "../naming";
 
 const FQDN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
@@ -13,7 +22,9 @@ export function isHostname(value: string): boolean {
   const name = value.replace(/\.$/, "");
   if (name.length === 0 || name.length > 253) return false;
   const labels = name.split(".");
-  return labels.length >= 2 && labels.every((label) => FQDN_LABEL.test(label)) && !/^\d+$/.test(labels[labels.length - 1]!);
+  const topLevel = labels[labels.length - 1]!;
+  // A top-level domain has two characters or more and is not all digits (ACM's DomainNameString pattern says the same).
+  return labels.length >= 2 && labels.every((label) => FQDN_LABEL.test(label)) && topLevel.length >= 2 && !/^\d+$/.test(topLevel);
 }
 
 const slug = z
@@ -37,9 +48,19 @@ const identifier = z
   .max(POSTGRES_IDENTIFIER_MAX_BYTES)
   .regex(/^[a-z_][a-z0-9_]*$/, { message: "a PostgreSQL identifier: lowercase letters, digits and underscores, not starting with a digit" });
 
-const extensionName = z.string().regex(/^[a-z][a-z0-9_-]*$/, { message: "an extension name such as `pg_trgm`" });
+// PostgreSQL refuses extension names with `--` or a leading or trailing `-` (extension.c check_valid_extension_name).
+const extensionName = z
+  .string()
+  .max(POSTGRES_IDENTIFIER_MAX_BYTES)
+  .regex(/^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$/, { message: "an extension name such as `pg_trgm`" });
 const positiveInt = z.number().int().positive();
 const name = z.string().trim().min(1, { message: "must not be empty" });
+/** The tenant's name is its organization's display name at the auth provider. */
+const displayName = name.max(AUTH0_ORGANIZATION_DISPLAY_NAME_MAX_LENGTH);
+/** Role permissions name scopes of the template's resource servers. */
+const scope = z.string().min(1).max(AUTH0_SCOPE_MAX_LENGTH);
+/** Plan names are written into each organization's metadata (`plan`). */
+const planName = z.string().regex(/^[a-z][a-z0-9_-]*$/).max(AUTH0_METADATA_VALUE_MAX_LENGTH);
 
 export const STATUSES = ["active", "suspended", "decommissioned"] as const;
 export const ISOLATIONS = ["database", "schema"] as const;
@@ -49,7 +70,7 @@ const status = z.enum(STATUSES).meta({ description: "active | suspended (logins 
 export const roleSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/, { message: "a role name: lowercase letters, digits, `_` or `-`" }),
   description: name,
-  permissions: z.array(z.string().min(1)).min(1, { message: "a role needs at least one permission" }),
+  permissions: z.array(scope).min(1, { message: "a role needs at least one permission" }),
 });
 
 const settingsTree = z
@@ -58,7 +79,7 @@ const settingsTree = z
 
 const limits = z.strictObject({
   users: positiveInt.optional(),
-  dbConnections: positiveInt.optional().meta({ description: "Connection limit of the tenant's database role." }),
+  dbConnections: positiveInt.max(POSTGRES_INT4_MAX).optional().meta({ description: "Connection limit of the tenant's database role." }),
 });
 
 const databaseLayer = z.strictObject({
@@ -85,7 +106,7 @@ const defaultsSchema = z.strictObject({
 export const tenantSchema = z
   .strictObject({
     slug,
-    name,
+    name: displayName,
     plan: z.string().optional().meta({ description: "A key of `plans` in the template." }),
     status: status.optional(),
     limits: limits.optional(),
@@ -120,11 +141,15 @@ export const controlPlaneSchema = z
     auth: z.strictObject({
       provider: z.enum(["auth0", "authhero"]),
       resourceServers: z.array(
-        z.strictObject({ identifier: z.string().min(1), name, scopes: z.array(z.string().min(1)) }),
+        z.strictObject({
+          identifier: z.string().min(1).max(AUTH0_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH),
+          name: name.max(AUTH0_RESOURCE_SERVER_NAME_MAX_LENGTH).regex(/^[^<>]+$/, { message: "a resource server's name cannot contain `<` or `>`" }),
+          scopes: z.array(scope),
+        }),
       ),
       roles: z.array(roleSchema),
     }),
-    plans: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), planSchema),
+    plans: z.record(planName, planSchema),
     defaults: defaultsSchema,
     locked: z.array(z.string().min(1)).optional().meta({ description: "Dotted keys only this template may set (`settings.security.mfa`)." }),
     seedOnly: z

@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffStack, type PlannedResource, SecretValue } from "../../../src/core/compare/plannedStack";
+import { loadFleet } from "../../../src/core/load";
+import { planStacks } from "../../../src/orchestrate/planStacks";
 import { renderPlanJson, renderPlanText } from "../../../src/report/renderPlan";
 import { runCli } from "../../support/runCli";
 
@@ -390,18 +392,34 @@ describe("tenantctl plan exit codes", () => {
     expect(stackOf(result.stdout, "acme").resources).toHaveLength(21);
   });
 
-  it("exits 1 when a stack's program fails, with the program's message", async () => {
+  it("exits 1 without rendering when the template names what no stack can deploy, at its line", async () => {
     const cwd = exampleFleet();
     const template = join(cwd, "tenants", "_control-plane.yaml");
-    writeFileSync(template, readFileSync(template, "utf8").replace("provider: auth0                    # auth0 | authhero", "provider: authhero"));
+    const text = readFileSync(template, "utf8");
+    writeFileSync(template, text.replace("provider: auth0                    # auth0 | authhero", "provider: authhero"));
+    const line = text.split("\n").findIndex((l) => l.startsWith("  provider: auth0")) + 1;
     const result = await runCli(["plan", "initech", "--format", "json"], cwd);
     expect(result.code).toBe(1);
-    const initech = stackOf(result.stdout, "initech");
-    expect(initech.resources).toEqual([]);
-    expect(initech.error).toContain('uses auth.provider "authhero", which tenantctl cannot deploy yet');
-    const text = await runCli(["plan", "initech"], cwd);
-    expect(text.stdout).toContain("initech (stack initech): the program failed:\n  Tenant \"initech\" uses auth.provider");
-    expect(text.stdout).toContain("1 failed");
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`tenants/_control-plane.yaml:${line}:13 error auth.provider: auth.provider \`authhero\` cannot be deployed yet`);
+    expect(result.stderr).toContain("the control-plane template is invalid: nothing was rendered");
+  });
+
+  it("exits 1 when a stack's program fails, with the program's message", async () => {
+    const cwd = exampleFleet();
+    const fleet = loadFleet({ dir: "tenants", cwd });
+    const stacks = await planStacks(["initech", "globex"], {
+      fleet: { ...fleet, controlPlane: fleet.controlPlane! },
+      skipUnchanged: false,
+      render: async (_template, target) =>
+        "tenant" in target && target.tenant.slug === "initech"
+          ? { slug: "initech", stack: "initech", resources: [], error: "Tenant \"initech\": the program failed" }
+          : { slug: "globex", stack: "globex", resources: [] },
+    });
+    expect(stacks.map((stack) => stack.error)).toEqual(['Tenant "initech": the program failed', undefined]);
+    const report = renderPlanText({ stacks, seconds: 0 });
+    expect(report).toContain("initech (stack initech): the program failed:\n  Tenant \"initech\": the program failed");
+    expect(report).toContain("1 failed");
   });
 });
 

@@ -9,7 +9,7 @@ import type { ControlPlane, Tenant } from "./model";
 import type { Diagnostic, Finding } from "./diagnostics";
 import { compareDiagnostics } from "./diagnostics";
 import { UsageError } from "./errors";
-import { RULES, type FleetContext, type TenantEntry } from "./rules";
+import { FILE_RULES, RULES, type FleetContext, type TenantEntry } from "./rules";
 import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema/schema";
 import { findingsFromIssues } from "./schema/issues";
 import { parseWhatIsValid } from "./schema/parseWhatIsValid";
@@ -109,6 +109,7 @@ export function loadFleet(options: LoadOptions): Fleet {
     entries.push({ file, spec, partial, ...(resolution.tenant ? { tenant: resolution.tenant } : {}) });
   }
 
+  for (const rule of FILE_RULES) findings.push(...rule({ tenants: entries }));
   if (template && controlPlane) {
     const fleet: FleetContext = { controlPlane, template, tenants: entries };
     for (const rule of RULES) findings.push(...rule(fleet));

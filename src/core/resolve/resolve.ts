@@ -4,11 +4,11 @@
  * Pure: no I/O, no Pulumi. Problems come back as findings (placed in their files by the loader), never thrown.
  */
 import type { Finding, PathSegment } from "../diagnostics";
-import { formatPath } from "../diagnostics";
+import { formatPath, parsePath } from "../diagnostics";
 import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 import { didYouMean, listOf } from "../suggest";
 import { normalizeHostname, tenantIdentifier } from "../naming";
-import { isPlainMap, leaves, mergeTrees, type Tree, valueAtDotted } from "../trees";
+import { isPlainMap, leafPaths, mergeTrees, type Tree, valueAt, valueAtDotted } from "../trees";
 import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "../model";
 
 interface LayerSource {
@@ -86,11 +86,11 @@ export function resolveTenant(
 
   const merged = layers.reduce<Tree>((acc, layer) => mergeTrees(acc, layer.tree), {});
   const provenance = new Map<string, Provenance>();
-  for (const [path] of leaves(merged)) {
+  for (const [segments] of leafPaths(merged)) {
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i]!;
-      if (valueAtDotted(layer.tree, path) !== undefined) {
-        provenance.set(path, { layer: layer.layer, file: layer.file, filePath: formatPath([...layer.prefix, path]) });
+      if (valueAt(layer.tree, segments) !== undefined) {
+        provenance.set(segments.join("."), { layer: layer.layer, file: layer.file, filePath: formatPath([...layer.prefix, ...segments]) });
         break;
       }
     }
@@ -118,7 +118,7 @@ export function resolveTenant(
     const where = provenance.get("database.server");
     findings.push({
       file: where?.file ?? file,
-      path: where?.filePath ? where.filePath.split(".") : [],
+      path: where?.filePath ? parsePath(where.filePath) : [],
       rule: "databaseServerExists",
       message: `database server \`${serverName}\` is not defined in the template`,
       fix: didYouMean(serverName, controlPlane.databaseServers.map((s) => s.name)) ?? `use one of ${listOf(controlPlane.databaseServers.map((s) => s.name))}`,

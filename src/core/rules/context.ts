@@ -21,3 +21,6 @@ export interface FleetContext {
 
 /** A rule is a small named function: it reads the fleet and reports findings, never throws. */
 export type Rule = (fleet: FleetContext) => Finding[];
+
+/** A rule that needs the tenant files only: it runs even when the template cannot be read. */
+export type FileRule = (fleet: Pick<FleetContext, "tenants">) => Finding[];

@@ -1,5 +1,5 @@
 import { assignableRolesFitMetadata, authProviderSupported, resourceServersDistinct, templateRolesUnique } from "./authRules";
-import type { Rule } from "./context";
+import type { FileRule, Rule } from "./context";
 import { extensionsListedOnce } from "./databaseRules";
 import { baseDomainInsideDnsZone, customHostnameIsNotTheZone, customHostnamesFitCertificates, tenantHostnameFitsDns } from "./domainRules";
 import { connectionBudget, customHostnamesOutsideOthers, derivedNamesUnique, noDuplicateHostnames, noDuplicateSubdomains } from "./fleetRules";
@@ -7,9 +7,12 @@ import { defaultPlanExists, lockedAndSeedOnlyKeysExist, resourceServerScopesUniq
 import { settingKeysStorable, settingValuesStorable } from "./settingsRules";
 import { customHostnamesListedOnce, noReservedSlugs, permissionsExist, settingsMatchTemplate, slugMatchesFileName, tenantRolesDoNotShadowTemplateRoles } from "./tenantRules";
 
-export type { FleetContext, Rule, TenantEntry } from "./context";
+export type { FileRule, FleetContext, Rule, TenantEntry } from "./context";
 
-/** Every rule, in the order their findings are most useful to read. */
+/** The rules about tenant files alone: they run whatever state the template is in. */
+export const FILE_RULES: readonly FileRule[] = [slugMatchesFileName, noReservedSlugs];
+
+/** Every rule that needs the template, in the order their findings are most useful to read. */
 export const RULES: readonly Rule[] = [
   defaultPlanExists,
   lockedAndSeedOnlyKeysExist,
@@ -21,8 +24,6 @@ export const RULES: readonly Rule[] = [
   settingKeysStorable,
   settingValuesStorable,
   extensionsListedOnce,
-  slugMatchesFileName,
-  noReservedSlugs,
   settingsMatchTemplate,
   tenantRolesDoNotShadowTemplateRoles,
   permissionsExist,

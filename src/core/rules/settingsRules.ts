@@ -31,7 +31,8 @@ const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\
 
 const utf8 = new TextEncoder();
 
-function keyProblem(key: string, dottedKey: string): string | undefined {
+/** Why a settings key cannot be stored (reported by settingKeysStorable), or undefined. */
+export function settingKeyProblem(key: string, dottedKey: string): string | undefined {
   if (key === "") return "is empty";
   if (key.includes(".")) return "contains a dot, and setting keys are stored as dotted paths";
   if (UNSTORABLE_TEXT.test(key)) return "holds a character PostgreSQL cannot store (U+0000 or an unpaired surrogate)";
@@ -44,7 +45,7 @@ export const settingKeysStorable: Rule = (fleet) => {
   const findings: Finding[] = [];
   const walk = (file: string, tree: Record<string, unknown>, path: PathSegment[], dotted: string[]) => {
     for (const [key, value] of Object.entries(tree)) {
-      const problem = keyProblem(key, [...dotted, key].join("."));
+      const problem = settingKeyProblem(key, [...dotted, key].join("."));
       if (problem) {
         findings.push({ file, path: [...path, key], atKey: true, rule: "settingKeysStorable", message: `setting key \`${key}\` ${problem}`, fix: key.includes(".") ? `nest the value instead: \`${key.split(".")[0]}: { ${key.split(".").slice(1).join(".")}: ... }\`` : "rename the key" });
         continue;

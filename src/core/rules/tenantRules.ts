@@ -4,7 +4,8 @@ import { CONTROL_PLANE_STACK } from "../naming";
 import { isPlainMap, valueAt } from "../trees";
 import type { Finding, PathSegment } from "../diagnostics";
 import { didYouMean, listOf } from "../suggest";
-import type { Rule } from "./context";
+import type { FileRule, Rule } from "./context";
+import { settingKeyProblem } from "./settingsRules";
 
 /** Names a tenant may not take: they are hostnames the platform itself uses, or the shared stack. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
@@ -15,7 +16,7 @@ export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
 ]);
 
 /** The file name is the slug and the stack name: `tenants/acme.yaml` must say `slug: acme`. */
-export const slugMatchesFileName: Rule = ({ tenants }) =>
+export const slugMatchesFileName: FileRule = ({ tenants }) =>
   tenants.flatMap(({ file, spec }) => {
     const expected = basename(file).replace(/\.ya?ml$/, "");
     return spec.slug === expected
@@ -23,7 +24,7 @@ export const slugMatchesFileName: Rule = ({ tenants }) =>
       : [{ file, path: ["slug"], rule: "slugMatchesFileName", message: `slug \`${spec.slug}\` differs from the file name \`${basename(file)}\``, fix: `set \`slug: ${expected}\`, or rename the file to \`${spec.slug}.yaml\`` }];
   });
 
-export const noReservedSlugs: Rule = ({ tenants }) =>
+export const noReservedSlugs: FileRule = ({ tenants }) =>
   tenants.flatMap(({ file, spec }) => {
     const findings: Finding[] = [];
     if (RESERVED_SLUGS.has(spec.slug)) {
@@ -94,6 +95,8 @@ export const settingsMatchTemplate: Rule = ({ tenants, template }) => {
   const templateTrees = [template.defaults.settings ?? {}, ...Object.values(template.plans).map((plan) => plan.settings ?? {})];
   const findings: Finding[] = [];
   const walk = (file: string, value: unknown, path: string[]) => {
+    // A key that cannot be stored is settingKeysStorable's to report; it can match nothing in a storable template.
+    if (settingKeyProblem(path[path.length - 1]!, path.slice(1).join(".")) !== undefined) return;
     const candidates = templateTrees.map((tree) => valueAt(tree, path.slice(1)));
     const known = candidates.filter((candidate) => candidate !== undefined);
     if (known.length === 0) {

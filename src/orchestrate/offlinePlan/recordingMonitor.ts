@@ -50,11 +50,15 @@ export class RecordingMonitor {
     private readonly stackOutputs: (stackName: string) => { [key: string]: Serialized } | undefined,
   ) {}
 
-  /** The engine's URN: the parent's qualified type chain, then this type (the root stack is not part of it). */
+  /**
+   * The engine's URN: the parent's qualified type chain, then this type (the root stack is not part of it). Like the
+   * engine, a second resource with the same URN is refused.
+   */
   private urn(parent: string, type: string, name: string): string {
     const parentType = parent ? this.qualifiedTypes.get(parent) : undefined;
     const qualified = parentType ? `${parentType}$${type}` : type;
     const urn = `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
+    if (this.qualifiedTypes.has(urn)) throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
     this.qualifiedTypes.set(urn, qualified);
     return urn;
   }

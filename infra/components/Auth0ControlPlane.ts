@@ -10,12 +10,6 @@ import { orFail } from "../resourceErrors";
 export interface Auth0ControlPlaneArgs {
   /** The resolved template, `tenants/_control-plane.yaml`. */
   readonly controlPlane: ControlPlane;
-  /**
-   * Turn on role-based access control for every resource server and put permissions into access tokens:
-   * without it, Auth0 ignores the roles' permissions and the roles mean nothing to the APIs.
-   * @default true
-   */
-  readonly enforceRbac?: boolean;
 }
 
 interface CheckedRole {
@@ -47,7 +41,7 @@ export class Auth0ControlPlane extends pulumi.ComponentResource {
     this.assertSupportedProvider(auth.provider);
 
     const checkedRoles = this.checkTemplateRoles(auth.roles, auth.resourceServers);
-    const servers = this.createResourceServers(name, auth.resourceServers, args.enforceRbac ?? true);
+    const servers = this.createResourceServers(name, auth.resourceServers);
     const roles = this.createTemplateRoles(name, checkedRoles, servers);
 
     this.resourceServerIds = idsByKey(servers, ({ server }) => server.id);
@@ -73,7 +67,6 @@ export class Auth0ControlPlane extends pulumi.ComponentResource {
   private createResourceServers(
     name: string,
     resourceServers: readonly ResourceServer[],
-    enforceRbac: boolean,
   ): Map<string, DeployedResourceServer> {
     const deployed = new Map<string, DeployedResourceServer>();
     for (const spec of resourceServers) {
@@ -83,7 +76,10 @@ export class Auth0ControlPlane extends pulumi.ComponentResource {
         {
           identifier: spec.identifier,
           name: spec.name,
-          ...(enforceRbac ? { enforcePolicies: true, tokenDialect: "access_token_authz" } : {}),
+          // Role-based access control on, and permissions in access tokens: without it, Auth0 ignores the roles'
+          // permissions and the roles mean nothing to the APIs.
+          enforcePolicies: true,
+          tokenDialect: "access_token_authz",
         },
         { parent: this },
       );

@@ -12,23 +12,6 @@ export interface TenantDomainsArgs {
   /** How custom domains get certificates: the deployment context's `tls` (`tlsFor(tenant.domains)`). */
   readonly tls: TlsProvider;
   /**
-   * What customers point their domain's CNAME at.
-   * @default the tenant's own hostname, `<subdomain>.<baseDomain>`
-   */
-  readonly customerCnameTarget?: string;
-  /**
-   * Send the tenant hostname through the DNS provider's proxy where it has one (Cloudflare).
-   * Off by default: the ingress terminates TLS for `*.<baseDomain>`, which a proxy's universal certificate for the
-   * zone apex does not cover when `baseDomain` is itself a subdomain.
-   * @default false
-   */
-  readonly proxied?: boolean;
-  /**
-   * Seconds.
-   * @default 300
-   */
-  readonly ttl?: number;
-  /**
    * Parts this deployment switches off (the sandbox and e2e runs have no cloud account), on top of what the
    * tenant's status allows; the program passes its `tenantctl:disable` features.
    * @default { dns: true, tls: true }
@@ -65,7 +48,9 @@ export class TenantDomains extends pulumi.ComponentResource {
     const { domains } = args.tenant;
     args.dns.createRecord(
       `${name}-hostname`,
-      { type: "CNAME", name: domains.hostname, value: domains.ingressHostname, ttl: args.ttl, proxied: args.proxied ?? false },
+      // Not proxied: the ingress terminates TLS for `*.<baseDomain>`, which a proxy's universal certificate for the
+      // zone apex does not cover when `baseDomain` is itself a subdomain.
+      { type: "CNAME", name: domains.hostname, value: domains.ingressHostname },
       { parent: this },
     );
   }
@@ -74,7 +59,8 @@ export class TenantDomains extends pulumi.ComponentResource {
     const { tenant } = args;
     if (tenant.domains.custom.length === 0) return pulumi.output([]);
     const { tls } = args;
-    const cnameTarget = args.customerCnameTarget ?? tenant.domains.hostname;
+    // Customers point their domain at the tenant's own hostname, so a move of the ingress is one record of ours.
+    const cnameTarget = tenant.domains.hostname;
     const secured = tenant.domains.custom.map(({ hostname }) =>
       tls.secureCustomDomain(
         `${name}-${hostname}`,

@@ -3,9 +3,6 @@ import type * as cloudflareDnsRecord from "@pulumi/cloudflare/dnsRecord";
 import { cloudflareZoneId } from "./cloudflareZone";
 import { DEFAULT_DNS_TTL_SECONDS, type DnsProvider, type DnsRecordSpec } from "./dnsProvider";
 
-/** Cloudflare answers "automatic" for TTL 1; it is the only value a proxied record accepts. */
-const CLOUDFLARE_AUTOMATIC_TTL = 1;
-
 export interface CloudflareDnsArgs {
   /** Zone name, e.g. `example.com`. */
   readonly zone: string;
@@ -30,7 +27,6 @@ export class CloudflareDns implements DnsProvider {
 
   createRecord(name: string, record: DnsRecordSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
     const { DnsRecord } = require("@pulumi/cloudflare/dnsRecord") as typeof cloudflareDnsRecord;
-    const proxied = record.proxied ?? false;
     return new DnsRecord(
       name,
       {
@@ -38,8 +34,9 @@ export class CloudflareDns implements DnsProvider {
         type: record.type,
         name: record.name,
         content: record.value,
-        proxied,
-        ttl: proxied ? CLOUDFLARE_AUTOMATIC_TTL : (record.ttl ?? DEFAULT_DNS_TTL_SECONDS),
+        // Straight to the target, not through Cloudflare's proxy (see TenantDomains).
+        proxied: false,
+        ttl: DEFAULT_DNS_TTL_SECONDS,
         comment: "managed by tenantctl",
       },
       opts,

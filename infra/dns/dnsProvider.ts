@@ -6,16 +6,6 @@ export interface DnsRecordSpec {
   /** Fully qualified name, without the trailing dot. */
   readonly name: string;
   readonly value: pulumi.Input<string>;
-  /**
-   * Seconds. Ignored for proxied records, whose TTL the proxy owns.
-   * @default 300
-   */
-  readonly ttl?: number;
-  /**
-   * Send traffic through the DNS provider's proxy when it has one (Cloudflare); providers without one ignore it.
-   * @default false
-   */
-  readonly proxied?: boolean;
 }
 
 /**

@@ -26,7 +26,6 @@ export class Route53Dns implements DnsProvider {
 
   createRecord(name: string, record: DnsRecordSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
     const { Record } = loadRoute53();
-    // Route53 has no proxy: `record.proxied` has nothing to map to, and traffic goes straight to the target.
     return new Record(
       name,
       {
@@ -35,7 +34,7 @@ export class Route53Dns implements DnsProvider {
         name: record.name,
         // TXT values go in unquoted: the AWS provider adds the quotes Route53 wants.
         records: [record.value],
-        ttl: record.ttl ?? DEFAULT_DNS_TTL_SECONDS,
+        ttl: DEFAULT_DNS_TTL_SECONDS,
       },
       opts,
     );

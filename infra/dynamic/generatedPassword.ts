@@ -41,11 +41,10 @@ function generatedPasswordModule() {
     },
   };
 
-  return { GENERATED_PASSWORD_BYTES, provider };
+  return { provider };
 }
 
 const generatedPassword = generatedPasswordModule();
-export const GENERATED_PASSWORD_BYTES = generatedPassword.GENERATED_PASSWORD_BYTES;
 /** What the engine runs: the provider's own source. */
 export const GENERATED_PASSWORD_PROVIDER_SOURCE = composedProviderSource([generatedPasswordModule]);
 /** The provider, loaded from that source as the engine loads it: tests exercise exactly what ships. */

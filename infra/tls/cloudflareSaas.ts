@@ -19,16 +19,6 @@ export interface CloudflareSaasTlsArgs {
    * @default looked up by `zone` with `cloudflare.getZone`
    */
   readonly zoneId?: pulumi.Input<string>;
-  /**
-   * How the certificate authority checks control of the hostname. `txt` lets the customer add every record up
-   * front and get a certificate before moving traffic; `http` needs their CNAME to point at us first.
-   * @default "txt"
-   */
-  readonly validationMethod?: "txt" | "http";
-  /**
-   * @default "1.2"
-   */
-  readonly minTlsVersion?: "1.0" | "1.1" | "1.2" | "1.3";
 }
 
 /**
@@ -53,9 +43,11 @@ export class CloudflareSaasTls implements TlsProvider {
         zoneId,
         hostname: request.hostname,
         ssl: {
-          method: this.args.validationMethod ?? "txt",
+          // TXT validation lets the customer add every record up front and get a certificate before moving traffic
+          // (HTTP validation would need their CNAME to point at us first).
+          method: "txt",
           type: "dv",
-          settings: { minTlsVersion: this.args.minTlsVersion ?? "1.2" },
+          settings: { minTlsVersion: "1.2" },
         },
       },
       opts,

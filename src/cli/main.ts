@@ -1,7 +1,7 @@
 /**
  * Flag parsing only. Each command's module is loaded when that command runs, so `validate` never pays for
  * Pulumi's start-up. This is the only place that sets the process exit code.
- * Exit codes (DESIGN.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
+ * Exit codes (docs/output.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 

@@ -1,6 +1,6 @@
 /**
  * A diagnostic is what a user sees for a mistake: where (file:line:col and dotted path), what, and the fix.
- * The JSON shape is part of the contract in DESIGN.md; `fix` and `rule` are additions.
+ * Their JSON shape is a contract (docs/output.md).
  */
 export type Severity = "error" | "warning";
 

@@ -14,15 +14,6 @@ export type AuthProviderName = "auth0" | "authhero";
 /** Which layer of the inheritance chain set a resolved value. */
 export type Layer = "defaults" | `plans.${string}` | "tenant" | "derived";
 
-export interface SourceLocation {
-  /** Path relative to the working directory, as users see it in diagnostics. */
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-}
-
 export interface Provenance {
   readonly layer: Layer;
   /** The file that set the value; absent for values derived by tenantctl itself. */

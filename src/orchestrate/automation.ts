@@ -17,8 +17,6 @@ export interface EngineOptions {
   readonly tenantsDir: string;
   /** Stacks run at once. */
   readonly parallel: number;
-  /** Extra environment for the engine and the program. */
-  readonly env?: Readonly<Record<string, string>>;
   /** Progress lines, e.g. to stderr. */
   readonly log?: (line: string) => void;
 }
@@ -50,7 +48,7 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
     try {
       const workspaceOptions = {
         // Absolute: the program runs in the directory of Pulumi.yaml's `main`, not in the project directory.
-        envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...options.env },
+        envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) },
       };
       let stack: Stack;
       if (operation === "up" || operation === "preview") {
@@ -69,7 +67,7 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
       let changes: Record<string, number> = {};
       let outputs: OutputMap | undefined;
       // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
-      // restores what was changed behind the tool's back (DESIGN.md: managed settings are enforced), and a
+      // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
       // preview shows exactly what that `up` would do.
       if (operation === "preview") {
         changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;

@@ -1,4 +1,4 @@
-/** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the DESIGN.md shape) for scripts. */
+/** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the shape in docs/output.md) for scripts. */
 import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {

@@ -59,7 +59,7 @@ export function summarize(report: RunReport): Record<TenantOutcome, number> {
   return counts;
 }
 
-/** DESIGN.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only). */
+/** docs/output.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only). */
 export function exitCodeFor(report: RunReport): 0 | 1 | 3 {
   const counts = summarize(report);
   if (counts.failed > 0) return 1;

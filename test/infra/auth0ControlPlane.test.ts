@@ -39,12 +39,6 @@ describe("Auth0ControlPlane", () => {
     });
   });
 
-  it("leaves RBAC settings alone when told to", async () => {
-    const { resources } = await render(aControlPlane(), { enforceRbac: false });
-
-    expect(ofType(resources, RESOURCE_SERVER)[0]?.inputs).toEqual({ identifier: "https://api.example.com", name: "Example API" });
-  });
-
   it("declares every scope of a resource server in one authoritative resource", async () => {
     const { resources } = await render(aControlPlane());
 

@@ -149,22 +149,6 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
     expect(ofType(resources, CUSTOM_HOSTNAME)[0]?.inputs.zoneId).toBe("cf-zone-configured");
     expect(recorder.calls.map((call) => call.token)).not.toContain("cloudflare:index/getZone:getZone");
   });
-
-  it("lets Cloudflare own the TTL of a proxied record, and validates over HTTP when asked", async () => {
-    const tenant = acme();
-    const tls = new CloudflareSaasTls({ zone: "example.com", zoneId: "cf-zone", validationMethod: "http" });
-    const { resources } = await render(tenant, { proxied: true, tls, customerCnameTarget: "customers.example.com" });
-
-    expect(ofType(resources, DNS_RECORD)[0]?.inputs).toMatchObject({ proxied: true, ttl: 1 });
-    expect(ofType(resources, CUSTOM_HOSTNAME)[0]?.inputs).toMatchObject({ zoneId: "cf-zone", ssl: { method: "http" } });
-  });
-
-  it("sends customers' CNAMEs to the target it is given", async () => {
-    const { domains } = await render(acme(), { customerCnameTarget: "customers.example.com" });
-
-    const [app] = await valueOf(domains.customDomains);
-    expect(app?.records[0]).toEqual({ type: "CNAME", name: "app.acme-corp.com", value: "customers.example.com", purpose: "routing" });
-  });
 });
 
 describe("TenantDomains with Route53 DNS and ACM", () => {

@@ -20,7 +20,7 @@ describe("tenantctl validate", () => {
     expect(result.stdout).toMatch(/✗ 1 error in 2 tenants\n$/);
   });
 
-  it("prints the JSON shape of DESIGN.md", async () => {
+  it("prints the JSON shape of docs/output.md", async () => {
     const result = await runCli(["validate", "--format", "json"], writeFleet(bad));
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({

@@ -161,4 +161,3 @@ export const controlPlaneSchema = z
 
 export type TenantFile = z.infer<typeof tenantSchema>;
 export type ControlPlaneFile = z.infer<typeof controlPlaneSchema>;
-export type LayerFile = z.infer<typeof defaultsSchema>;

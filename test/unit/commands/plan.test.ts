@@ -1,6 +1,6 @@
 /**
  * `tenantctl plan` end to end, in-process: the example fleet rendered offline by the real stack programs, its JSON
- * shape (DESIGN.md), the text tree, `--base` against a throwaway git repository, and the exit codes.
+ * shape (docs/output.md), the text tree, `--base` against a throwaway git repository, and the exit codes.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -86,7 +86,7 @@ describe("tenantctl plan (example fleet)", () => {
     text = textRun.stdout;
   }, 60_000);
 
-  it("renders the control plane and every tenant, in the JSON shape of DESIGN.md", () => {
+  it("renders the control plane and every tenant, in the JSON shape of docs/output.md", () => {
     const plan = JSON.parse(json) as { tenants: JsonStack[] };
     expect(Object.keys(plan)).toEqual(["tenants"]);
     expect(plan.tenants.map((stack) => [stack.slug, stack.stack])).toEqual([

@@ -11,7 +11,7 @@ import { componentsFor } from "../status";
 export interface TenantDatabaseArgs {
   /** The resolved tenant; `tenant.database` says what to create, `tenant.status` whether the role may log in. */
   readonly tenant: Tenant;
-  /** The provider of the tenant's database server (see `databaseServerAccess` in infra/databaseServers.ts). */
+  /** The provider of the tenant's database server (the deployment context's `databaseServer(...)`, infra/context/). */
   readonly provider: postgresql.Provider;
   /**
    * Host the tenant's clients connect to, in `host` and `connectionString`.

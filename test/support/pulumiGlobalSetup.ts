@@ -1,7 +1,7 @@
 /**
  * Vitest global setup for the e2e project: the real Pulumi engine.
  *
- * - Finds or builds the engine (src/sandbox/engine.ts, shared with `tenantctl sandbox`): a `pulumi` on PATH, else
+ * - Finds or builds the engine (src/sandbox/pulumiEngine.ts, shared with `tenantctl sandbox`): a `pulumi` on PATH, else
  *   tools/ensure-pulumi.sh builds the pinned toolchain from Go modules and its bin dir goes first on PATH.
  * - With neither `pulumi` nor `go` the suite is skipped, loudly: the reason is printed here and handed to the
  *   tests through `inject("pulumi")`, which skip with `describe.skipIf` and print it again. If Go is there but

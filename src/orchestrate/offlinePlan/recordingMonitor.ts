@@ -142,7 +142,7 @@ export class RecordingMonitor {
       const token = req.getTok();
       const answer = OFFLINE_INVOKES[token];
       if (!answer) {
-        throw new Error(`tenantctl plan cannot answer the data source ${token} offline: add a placeholder to OFFLINE_INVOKES in src/orchestrate/offlinePlan.ts`);
+        throw new Error(`tenantctl plan cannot answer the data source ${token} offline: add a placeholder to OFFLINE_INVOKES in src/orchestrate/offlinePlan/placeholders.ts`);
       }
       const result = answer(req.getArgs()?.toJavaScript() ?? {});
       callback(null, { getFailuresList: () => [], getReturn: () => struct(result) });

@@ -4,6 +4,7 @@
  * Exit codes (docs/output.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { parseShard, type Shard } from "../orchestrate/shard";
 
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
@@ -16,6 +17,10 @@ function dirOption() {
 
 function formatOption(formats: readonly string[]) {
   return new Option("--format <format>", "output format").choices(formats).default("text");
+}
+
+function shardOption() {
+  return new Option("--shard <i/n>", "only the i-th of n parts of the tenant stacks (never control-plane), for a CI matrix").argParser(shard);
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -52,9 +57,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("offline render of each tenant stack's resources; with --base, what changes against that ref; no engine, no credentials")
     .argument("[slugs...]", "tenant slugs (or control-plane); default: every stack")
     .option("--base <ref>", "git ref to compare with, e.g. origin/main")
+    .addOption(shardOption())
     .addOption(dirOption())
     .addOption(formatOption(["text", "json"]))
-    .action(async (slugs: string[], options: { dir: string; base?: string; format: "text" | "json" }) => {
+    .action(async (slugs: string[], options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" }) => {
       const { plan } = await import("../commands/plan");
       setExit(await plan(slugs, options, out, err));
     });
@@ -75,8 +81,9 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option("--base <ref>", "git ref to compare with, e.g. origin/main")
       .addOption(dirOption())
       .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
+      .addOption(shardOption())
       .addOption(formatOption(["text", "json", "markdown"]))
-      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; format: "text" | "json" | "markdown" }) => {
+      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown" }) => {
         const { runOperation } = await import("../commands/run");
         setExit(await runOperation(operation, slugs, options, out, err));
       });
@@ -103,6 +110,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   return program;
+}
+
+function shard(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^--shard [^:]*: /, ""));
+  }
 }
 
 function positiveInteger(value: string): number {

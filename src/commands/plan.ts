@@ -8,11 +8,14 @@ import { loadFleet } from "../core/load";
 import { loadFleetAt } from "../orchestrate/fleetAtRef";
 import { planStacks, selectPlanStacks } from "../orchestrate/planStacks";
 import { projectName } from "../orchestrate/projectFile";
+import type { Shard } from "../orchestrate/shard";
 import { type PlanReport, renderPlanJson, renderPlanText } from "../report/renderPlan";
 
 export interface PlanOptions {
   readonly dir: string;
   readonly base?: string;
+  /** Only this part of the tenant stacks (never `control-plane`). */
+  readonly shard?: Shard;
   readonly format: "text" | "json";
 }
 
@@ -26,7 +29,7 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
     return 1;
   }
   const base = options.base !== undefined ? { ref: options.base, fleet: loadFleetAt(options.base, options.dir) } : undefined;
-  const selected = selectPlanStacks(slugs, fleet, base?.fleet);
+  const selected = selectPlanStacks(slugs, fleet, base?.fleet, options.shard);
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
 
   const started = Date.now();

@@ -9,6 +9,7 @@ import { loadFleetAt } from "../orchestrate/fleetAtRef";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
+import { inShard, type Shard } from "../orchestrate/shard";
 
 export interface RunOptions {
   readonly dir: string;
@@ -16,6 +17,8 @@ export interface RunOptions {
   readonly changed?: boolean;
   readonly base?: string;
   readonly parallel: number;
+  /** Only this part of the selected tenant stacks (never `control-plane`). */
+  readonly shard?: Shard;
   readonly format: "text" | "json" | "markdown";
 }
 
@@ -76,7 +79,8 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
       skipped.set(slug, orphanReason(slug));
     }
   }
-  return { slugs: [...new Set(selected)], skipped, refused };
+  const slugsInShard = [...new Set(selected)].filter((slug) => !options.shard || inShard(slug, options.shard));
+  return { slugs: slugsInShard, skipped, refused };
 }
 
 /** The usage mistakes in how stacks are named, before anything is read or run. */

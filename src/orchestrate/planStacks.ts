@@ -15,19 +15,24 @@ import { CONTROL_PLANE_STACK } from "../core/naming";
 import { didYouMean } from "../core/suggest";
 import type { PlanEntry } from "../report/renderPlan";
 import type { StackToRender } from "./offlinePlan/renderStack";
+import { inShard, type Shard } from "./shard";
 
 export const INVALID_TENANT_FILE = "invalid tenant file: fix it first (`tenantctl validate`)";
 
-/** The stacks to render: the named ones, or the control plane and every tenant (now, and at the base ref). */
-export function selectPlanStacks(slugs: readonly string[], fleet: Fleet, base: Fleet | undefined): string[] {
+/**
+ * The stacks to render: the named ones, or the control plane and every tenant (now, and at the base ref); with a
+ * shard, only its part of the tenant stacks.
+ */
+export function selectPlanStacks(slugs: readonly string[], fleet: Fleet, base: Fleet | undefined, shard?: Shard): string[] {
   const known = new Set([CONTROL_PLANE_STACK, ...fleet.slugs, ...(base?.slugs ?? [])]);
-  if (slugs.length === 0) return [...known];
+  const ofShard = (stacks: readonly string[]) => (shard ? stacks.filter((stack) => inShard(stack, shard)) : [...stacks]);
+  if (slugs.length === 0) return ofShard([...known]);
   for (const slug of slugs) {
     if (known.has(slug)) continue;
     const hint = didYouMean(slug, [...known]);
     throw new UsageError(`no tenant file for \`${slug}\`${base ? " now or at the base ref" : ""}${hint ? `: ${hint}` : ""}`);
   }
-  return [...new Set(slugs)];
+  return ofShard([...new Set(slugs)]);
 }
 
 export interface PlanInputs {

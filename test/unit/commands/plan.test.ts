@@ -448,4 +448,20 @@ describe("plan diff and renderers (pure)", () => {
     expect(text).not.toContain("d1");
     expect(renderPlanJson(report)).not.toMatch(/d1|d2/);
   });
+
+describe("tenantctl plan --shard", () => {
+  it("renders only its part of the tenant stacks, never the control plane; a bad value is a usage error", async () => {
+    const cwd = exampleFleet();
+    const parts: string[][] = [];
+    for (const index of [1, 2]) {
+      const result = await runCli(["plan", "--shard", `${index}/2`, "--format", "json"], cwd);
+      expect(result.code).toBe(0);
+      parts.push((JSON.parse(result.stdout) as { tenants: JsonStack[] }).tenants.map((stack) => stack.slug));
+    }
+    expect(parts.flat().sort()).toEqual(["acme", "globex", "initech"]);
+    const bad = await runCli(["plan", "--shard", "3/2"], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("expected i/n with 1 ≤ i ≤ n");
+  });
+});
 });

@@ -71,3 +71,12 @@ describe("executeRun", () => {
     expect(progress.join("")).toContain("_control-plane.yaml:5:");
   });
 });
+
+describe("selectStacks --shard", () => {
+  const many = fleetWith(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`t${i}.yaml`, `slug: t${i}\nname: T${i}\n`])));
+  it("splits --all into parts that cover every tenant once, without the control plane", () => {
+    const parts = [1, 2, 3].map((index) => selectStacks("up", [], { ...options, shard: { index, count: 3 } }, many).slugs);
+    expect(parts.flat().sort()).toEqual([...many.slugs].sort());
+    expect(parts.flat()).not.toContain("control-plane");
+  });
+});

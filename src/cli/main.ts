@@ -19,6 +19,10 @@ function formatOption(formats: readonly string[]) {
   return new Option("--format <format>", "output format").choices(formats).default("text");
 }
 
+function outputOption() {
+  return new Option("--output <file>", "write the report to this file instead of stdout (progress still goes to stderr)");
+}
+
 function shardOption() {
   return new Option("--shard <i/n>", "only the i-th of n parts of the tenant stacks (never control-plane), for a CI matrix").argParser(shard);
 }
@@ -59,8 +63,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--base <ref>", "git ref to compare with, e.g. origin/main")
     .addOption(shardOption())
     .addOption(dirOption())
-    .addOption(formatOption(["text", "json"]))
-    .action(async (slugs: string[], options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" }) => {
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .addOption(outputOption())
+    .action(async (slugs: string[], options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" | "markdown"; output?: string }) => {
       const { plan } = await import("../commands/plan");
       setExit(await plan(slugs, options, out, err));
     });
@@ -83,7 +88,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
       .addOption(shardOption())
       .addOption(formatOption(["text", "json", "markdown"]))
-      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown" }) => {
+      .addOption(outputOption())
+      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown"; output?: string }) => {
         const { runOperation } = await import("../commands/run");
         setExit(await runOperation(operation, slugs, options, out, err));
       });

@@ -9,14 +9,17 @@ import { loadFleetAt } from "../orchestrate/fleetAtRef";
 import { planStacks, selectPlanStacks } from "../orchestrate/planStacks";
 import { projectName } from "../orchestrate/projectFile";
 import type { Shard } from "../orchestrate/shard";
-import { type PlanReport, renderPlanJson, renderPlanText } from "../report/renderPlan";
+import { emitReport } from "../report/emit";
+import { type PlanReport, renderPlanJson, renderPlanMarkdown, renderPlanText } from "../report/renderPlan";
 
 export interface PlanOptions {
   readonly dir: string;
   readonly base?: string;
   /** Only this part of the tenant stacks (never `control-plane`). */
   readonly shard?: Shard;
-  readonly format: "text" | "json";
+  readonly format: "text" | "json" | "markdown";
+  /** Write the report here instead of stdout. */
+  readonly output?: string;
 }
 
 export async function plan(slugs: readonly string[], options: PlanOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -40,12 +43,13 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
     ...(base ? { base } : {}),
     // The text diff lists unchanged stacks by name only: on a large fleet, most of a PR's plan. Not rendering them
     // makes `plan --base` cost what the change costs. (JSON keeps every stack's resources.)
-    skipUnchanged: options.format === "text",
+    skipUnchanged: options.format !== "json",
     render: (template, target) => renderStack(template, target, { project }),
   });
 
   const report: PlanReport = { ...(base ? { base: base.ref } : {}), stacks, seconds: (Date.now() - started) / 1000 };
-  out(options.format === "json" ? renderPlanJson(report) : renderPlanText(report));
+  const render = { json: renderPlanJson, markdown: renderPlanMarkdown, text: renderPlanText }[options.format];
+  emitReport(render(report), options.output, out);
   const failed = stacks.some((stack) => stack.error !== undefined);
   return fleet.errors.length > 0 || failed ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { compareFleets, sameControlPlane } from "../core/compare/fleetChanges";
 import { CONTROL_PLANE_STACK } from "../core/naming";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
+import { emitReport } from "../report/emit";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
 import { loadFleetAt } from "../orchestrate/fleetAtRef";
@@ -20,6 +21,8 @@ export interface RunOptions {
   /** Only this part of the selected tenant stacks (never `control-plane`). */
   readonly shard?: Shard;
   readonly format: "text" | "json" | "markdown";
+  /** Write the report here instead of stdout. */
+  readonly output?: string;
 }
 
 export interface Selection {
@@ -93,7 +96,8 @@ function checkSelectionFlags(operation: Operation, slugs: readonly string[], opt
 
 export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const report = await executeRun(operation, slugs, options, err);
-  out(options.format === "json" ? renderRunJson(report) : options.format === "markdown" ? renderRunMarkdown(report) : renderRunTable(report));
+  const render = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable }[options.format];
+  emitReport(render(report), options.output, out);
   return exitCodeFor(report);
 }
 

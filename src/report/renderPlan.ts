@@ -1,4 +1,5 @@
 /** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the shape in docs/output.md) for scripts. */
+import { commentMarker, fenced, fitComment, folded } from "./comment";
 import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {
@@ -194,6 +195,34 @@ export function planSummary(report: PlanReport): string {
 
 /** How many unchanged stacks the text diff names before it only counts them. */
 const UNCHANGED_LISTED = 20;
+
+/** What changes in a stack, as its Markdown row: `| \`acme\` | changed | 1 | 2 | 0 |`. */
+function markdownRow(stack: PlanEntry): string {
+  const status = stack.error !== undefined ? "❌ failed" : stack.skipped !== undefined ? "⏭️ skipped" : (stack.changes?.status ?? `${stack.resources.length} resources`);
+  const counts = stack.changes && stack.error === undefined && stack.skipped === undefined ? countsText(stack.changes) : "";
+  return `| \`${stack.slug}\` | ${status} | ${counts} |`;
+}
+
+/**
+ * The plan as one PR comment (see comment.ts): the summary, a row per stack that is not unchanged, and each such
+ * stack's diff (or, without `--base`, its tree) folded in a `diff` block.
+ */
+export function renderPlanMarkdown(report: PlanReport): string {
+  const shown = report.stacks.filter((stack) => stack.changes?.status !== "unchanged" || stack.error !== undefined || stack.skipped !== undefined);
+  const unchanged = report.stacks.length - shown.length;
+  const title = report.base === undefined ? "### tenantctl plan" : `### tenantctl plan against \`${report.base}\``;
+  const head = [commentMarker("plan"), title, "", planSummary(report), ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []), ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : [])];
+  const details = shown.map((stack) => {
+    const lines: string[] = [];
+    if (report.base === undefined) renderTree(stack, lines);
+    else renderDiff(stack, report.base, lines);
+    // The diff's gutter holds the marker: at the start of the line, so GitHub colours added and removed lines.
+    const body = lines.slice(1).map((line) => line.replace(/^ {2}/, "")).join("\n");
+    const summary = lines[0]!.replace(/^[+~-] /, "").replace(/^.*?\): /, "");
+    return folded(`<code>${stack.slug}</code>: ${summary}`, body === "" ? "(nothing to show)" : fenced(body, "diff"));
+  });
+  return fitComment({ head, rows: shown.map(markdownRow), details });
+}
 
 export function renderPlanText(report: PlanReport): string {
   const out: string[] = [];

@@ -1,5 +1,6 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
 import { changesNothing, type RunReport, type TenantRun, summarize } from "./runReport";
+import { commentMarker, fenced, fitComment, folded } from "./comment";
 import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
@@ -33,18 +34,18 @@ export function renderRunTable(report: RunReport): string {
 
 const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: "🟡", drift: "⚠️", failed: "❌", skipped: "⏭️" };
 
+/** One PR comment or job summary (see comment.ts): marker, summary, a row per tenant, folded details that fit. */
 export function renderRunMarkdown(report: RunReport): string {
-  const out = [`### tenantctl ${report.operation}`, "", summaryText(report), "", "| tenant | result | changes |", "|---|---|---|"];
-  for (const t of report.tenants) out.push(`| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
-  for (const t of report.tenants) {
-    const details = t.resources.filter((r) => !changesNothing(r.op));
-    if (details.length === 0 && !t.message) continue;
-    out.push("", `<details><summary><code>${t.slug}</code>: ${changeText(t)}</summary>`, "");
-    for (const r of details) out.push(`- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`);
-    if (t.message) out.push("", "```", t.message, "```");
-    out.push("", "</details>");
-  }
-  return out.join("\n") + "\n";
+  const head = [commentMarker(report.operation), `### tenantctl ${report.operation}`, "", summaryText(report), "", "| tenant | result | changes |", "|---|---|---|"];
+  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
+  const details = report.tenants.flatMap((t) => {
+    const changed = t.resources.filter((r) => !changesNothing(r.op));
+    if (changed.length === 0 && !t.message) return [];
+    const lines = changed.map((r) => `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`);
+    if (t.message) lines.push("", fenced(t.message));
+    return [folded(`<code>${t.slug}</code>: ${changeText(t)}`, lines.join("\n"))];
+  });
+  return fitComment({ head, rows, details });
 }
 
 export function renderRunJson(report: RunReport): string {

@@ -27,4 +27,15 @@ npm run --silent typecheck
 # The layering (src/core <- infra <- the app), with dependency-cruiser: a wrong-direction import fails here.
 npm run --silent deps
 
+# The GitHub workflows, with actionlint (built from its Go module when it is not on PATH).
+actionlint_rc=0
+ACTIONLINT_BIN="$(tools/ensure-actionlint.sh)" || actionlint_rc=$?
+if [ "$actionlint_rc" -eq 0 ]; then
+  "$ACTIONLINT_BIN/actionlint"
+elif [ "$actionlint_rc" -eq 3 ]; then
+  echo "test.sh: actionlint unavailable (no actionlint and no go on PATH): the workflows are NOT linted" >&2
+else
+  exit "$actionlint_rc"
+fi
+
 npx vitest run "$@"

@@ -20,7 +20,8 @@ function formatOption(formats: readonly string[]) {
 }
 
 function outputOption() {
-  return new Option("--output <file>", "write the report to this file instead of stdout (progress still goes to stderr)");
+  return new Option("--output <file>", "write the report to this file instead of stdout; repeatable, *.json and *.md in their own format")
+    .argParser((file: string, previous: string[] | undefined) => [...(previous ?? []), file]);
 }
 
 function shardOption() {
@@ -65,7 +66,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(dirOption())
     .addOption(formatOption(["text", "json", "markdown"]))
     .addOption(outputOption())
-    .action(async (slugs: string[], options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" | "markdown"; output?: string }) => {
+    .action(async (slugs: string[], options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" | "markdown"; output?: string[] }) => {
       const { plan } = await import("../commands/plan");
       setExit(await plan(slugs, options, out, err));
     });
@@ -89,7 +90,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(shardOption())
       .addOption(formatOption(["text", "json", "markdown"]))
       .addOption(outputOption())
-      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown"; output?: string }) => {
+      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown"; output?: string[] }) => {
         const { runOperation } = await import("../commands/run");
         setExit(await runOperation(operation, slugs, options, out, err));
       });

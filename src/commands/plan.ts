@@ -18,8 +18,8 @@ export interface PlanOptions {
   /** Only this part of the tenant stacks (never `control-plane`). */
   readonly shard?: Shard;
   readonly format: "text" | "json" | "markdown";
-  /** Write the report here instead of stdout. */
-  readonly output?: string;
+  /** Write the report to these files instead of stdout (`*.json` and `*.md` in their own format). */
+  readonly output?: readonly string[];
 }
 
 export async function plan(slugs: readonly string[], options: PlanOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -43,13 +43,13 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
     ...(base ? { base } : {}),
     // The text diff lists unchanged stacks by name only: on a large fleet, most of a PR's plan. Not rendering them
     // makes `plan --base` cost what the change costs. (JSON keeps every stack's resources.)
-    skipUnchanged: options.format !== "json",
+    skipUnchanged: options.format !== "json" && !(options.output ?? []).some((file) => file.toLowerCase().endsWith(".json")),
     render: (template, target) => renderStack(template, target, { project }),
   });
 
   const report: PlanReport = { ...(base ? { base: base.ref } : {}), stacks, seconds: (Date.now() - started) / 1000 };
-  const render = { json: renderPlanJson, markdown: renderPlanMarkdown, text: renderPlanText }[options.format];
-  emitReport(render(report), options.output, out);
+  const renderers = { json: renderPlanJson, markdown: renderPlanMarkdown, text: renderPlanText };
+  emitReport((format) => renderers[format](report), options.format, options.output ?? [], out);
   const failed = stacks.some((stack) => stack.error !== undefined);
   return fleet.errors.length > 0 || failed ? 1 : 0;
 }

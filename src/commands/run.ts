@@ -21,8 +21,8 @@ export interface RunOptions {
   /** Only this part of the selected tenant stacks (never `control-plane`). */
   readonly shard?: Shard;
   readonly format: "text" | "json" | "markdown";
-  /** Write the report here instead of stdout. */
-  readonly output?: string;
+  /** Write the report to these files instead of stdout (`*.json` and `*.md` in their own format). */
+  readonly output?: readonly string[];
 }
 
 export interface Selection {
@@ -96,8 +96,8 @@ function checkSelectionFlags(operation: Operation, slugs: readonly string[], opt
 
 export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const report = await executeRun(operation, slugs, options, err);
-  const render = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable }[options.format];
-  emitReport(render(report), options.output, out);
+  const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
+  emitReport((format) => renderers[format](report), options.format, options.output ?? [], out);
   return exitCodeFor(report);
 }
 

@@ -464,4 +464,17 @@ describe("tenantctl plan --shard", () => {
     expect(bad.stderr).toContain("expected i/n with 1 ≤ i ≤ n");
   });
 });
+
+describe("tenantctl plan --output", () => {
+  it("writes one run's report in each file's format, and nothing to stdout", async () => {
+    const cwd = exampleFleet();
+    const result = await runCli(["plan", "--output", "out/plan.json", "--output", "out/plan.md"], cwd);
+    expect(result).toMatchObject({ code: 0, stdout: "" });
+    const json = JSON.parse(readFileSync(join(cwd, "out", "plan.json"), "utf8")) as { tenants: JsonStack[] };
+    expect(json.tenants.map((stack) => stack.slug)).toEqual(["control-plane", "acme", "globex", "initech"]);
+    const markdown = readFileSync(join(cwd, "out", "plan.md"), "utf8");
+    expect(markdown.startsWith("<!-- tenantctl:plan -->\n### tenantctl plan\n")).toBe(true);
+    expect(markdown).toContain("<details><summary><code>acme</code>: 21 resources</summary>");
+  });
+});
 });

@@ -48,7 +48,7 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
     try {
       const workspaceOptions = {
         // Absolute: the program runs in the directory of Pulumi.yaml's `main`, not in the project directory.
-        envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) },
+        envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...backendWorkarounds(process.env) },
       };
       let stack: Stack;
       if (operation === "up" || operation === "preview") {
@@ -98,11 +98,23 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
  * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
  * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
  */
-export async function listStacks(projectDir: string, env: Readonly<Record<string, string>> = {}): Promise<string[]> {
+export async function listStacks(projectDir: string): Promise<string[]> {
   const automation = await import("@pulumi/pulumi/automation");
-  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: { ...env } });
+  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: backendWorkarounds(process.env) });
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
+}
+
+/**
+ * Pulumi 3.248's PostgreSQL backend deadlocks listing stacks (`pulumi stack ls`, and every `--all`): each of its 10
+ * listing workers holds a connection for its result rows while it asks, on another connection, for each row's
+ * metadata (backend/diy/postgres/bucket.go, ListPaged), from a pool of GOMAXPROCS×2 connections. With 4 stacks on a
+ * 2-core runner every connection is held and every worker waits, forever. One listing worker can always get its
+ * second connection, so that is what a postgres:// backend gets unless the user chose a number.
+ */
+export function backendWorkarounds(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const postgres = /^postgres(ql)?:\/\//.test(env["PULUMI_BACKEND_URL"] ?? "");
+  return postgres && env["PULUMI_DIY_BACKEND_PARALLEL"] === undefined ? { PULUMI_DIY_BACKEND_PARALLEL: "1" } : {};
 }
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */

@@ -1,0 +1,106 @@
+/**
+ * Shared state for many runners: the PostgreSQL DIY backend (`PULUMI_BACKEND_URL=postgres://…`). Two shards run `up`
+ * at the same time, as two CI jobs would (separate processes, one state database); every stack converges with no lock
+ * conflict, and a third process's `drift --all` sees every stack, unchanged.
+ *
+ * Its own PostgreSQL server (for the tenants and the state alike), so that nothing here meets the other e2e files'
+ * tenants of the same names.
+ */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { Client } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningPostgres, startPostgres } from "../support/postgres";
+import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+
+const engine = pulumiEngine();
+
+interface Run {
+  readonly code: number;
+  readonly stderr: string;
+  readonly report: { tenants: { slug: string; outcome: string; message?: string }[] };
+}
+
+describe.skipIf(!engine.available)("tenantctl with state in PostgreSQL, from concurrent shards", () => {
+  let postgres: RunningPostgres;
+  let project: TempProject;
+  let env: NodeJS.ProcessEnv;
+
+  /** `tenantctl <args> --format json` in a process of its own, as a CI job runs it. */
+  function tenantctl(...args: string[]): Promise<Run> {
+    if (!engine.available) throw new Error("no engine");
+    return new Promise((resolve) => {
+      execFile(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), ...args, "--format", "json"], { cwd: project.dir, env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        let report: Run["report"];
+        try {
+          report = JSON.parse(stdout) as Run["report"];
+        } catch {
+          report = { tenants: [] };
+        }
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stderr, report });
+      });
+    });
+  }
+
+  const outcomes = (run: Run) => Object.fromEntries(run.report.tenants.map((t) => [t.slug, t.outcome]));
+
+  beforeAll(async () => {
+    if (!engine.available) return;
+    postgres = await startPostgres();
+    const admin = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: "postgres" });
+    await admin.connect();
+    await admin.query("CREATE DATABASE pulumi_state");
+    await admin.end();
+    project = tempProject(engine.repoRoot, "tenantctl-e2e-shared-");
+    const credentials = `${encodeURIComponent(postgres.user)}:${encodeURIComponent(postgres.password)}`;
+    env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `postgres://${credentials}@${postgres.host}:${postgres.port}/pulumi_state?sslmode=disable`,
+      TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres),
+      TENANTCTL_DISABLE: "dns,tls,auth",
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    project?.remove();
+    await postgres?.stop();
+  });
+
+  it("two shards up at once converge, and a third process sees every stack unchanged", async () => {
+    const controlPlane = await tenantctl("up", "control-plane");
+    expect(controlPlane.code, controlPlane.stderr).toBe(0);
+
+    const [first, second] = await Promise.all([tenantctl("up", "--all", "--shard", "1/2"), tenantctl("up", "--all", "--shard", "2/2")]);
+    for (const shard of [first, second]) {
+      expect(shard.code, shard.stderr).toBe(0);
+      expect(shard.stderr).not.toMatch(/lock/i);
+      expect(Object.keys(outcomes(shard))).not.toContain("control-plane");
+    }
+    // Each tenant in exactly one shard, and created there.
+    const created = { ...outcomes(first), ...outcomes(second) };
+    expect(created).toEqual({ acme: "changed", globex: "changed", initech: "changed" });
+    expect(Object.keys(outcomes(first)).filter((slug) => slug in outcomes(second))).toEqual([]);
+
+    const drift = await tenantctl("drift", "--all");
+    expect(drift.code, drift.stderr).toBe(0);
+    expect(outcomes(drift)).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
+
+    // The state is in PostgreSQL, not in files of the project.
+    const state = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: "pulumi_state" });
+    await state.connect();
+    try {
+      const { rows } = await state.query<{ count: string }>("SELECT count(*) FROM pulumi_state");
+      expect(Number(rows[0]!.count)).toBeGreaterThan(4);
+    } finally {
+      await state.end();
+    }
+    const tenants = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: "postgres" });
+    await tenants.connect();
+    try {
+      const { rows } = await tenants.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%' ORDER BY 1");
+      expect(rows.map((row) => row.rolname)).toEqual(["tenant_acme", "tenant_globex", "tenant_initech"]);
+    } finally {
+      await tenants.end();
+    }
+  }, 600_000);
+});

@@ -6,7 +6,7 @@
  * This is the one place that reads stack config and the environment: into the deployment settings, from which the
  * deployment context every component gets is built.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../src/core/errors";
@@ -14,6 +14,7 @@ import { renderDiagnosticsText } from "../src/core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../src/core/load";
 import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
+import { type VerdictForStack, verdictFor } from "../src/core/verdict";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
 import { controlPlaneStack, tenantStack } from "./stacks";
@@ -22,7 +23,13 @@ function main(): Record<string, unknown> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
   const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
-  // The whole fleet is validated on every run: a tenant that is fine alone can still clash with another
+  // tenantctl validated the whole fleet once for its run; its verdict stands while the files are the ones it read.
+  const verdict = readVerdict(process.env.TENANTCTL_VERDICT, dir, stack);
+  if (verdict) {
+    const context = createDeploymentContext(verdict.controlPlane, readDeploymentSettings(config));
+    return verdict.tenant ? { ...tenantStack(verdict.tenant, context) } : controlPlaneStack(verdict.controlPlane, context);
+  }
+  // Otherwise (`pulumi up -s acme` by hand, or a file changed meanwhile) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
   const fleet = loadFleet({ dir, cwd: dirname(dir) });
@@ -38,6 +45,16 @@ function main(): Record<string, unknown> {
     throw new pulumi.RunError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
   return { ...tenantStack(tenant, context) };
+}
+
+/** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */
+function readVerdict(file: string | undefined, dir: string, stack: string): VerdictForStack | undefined {
+  if (!file) return undefined;
+  try {
+    return verdictFor(readFileSync(file, "utf8"), dir, stack);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stack config and environment, read once. */

@@ -10,6 +10,7 @@ import { loadFleetAt } from "../orchestrate/fleetAtRef";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
+import { stackVerdict } from "../core/verdict";
 import { inShard, type Shard } from "../orchestrate/shard";
 
 export interface RunOptions {
@@ -135,7 +136,14 @@ export async function executeRun(
     ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}),
     ...(selection.refused.has(slug) ? { refuse: selection.refused.get(slug)! } : {}),
   }));
-  const engineOptions = { projectDir, tenantsDir: resolve(process.cwd(), options.dir), parallel: options.parallel, log: (line: string) => err(`${line}\n`) };
+  const engineOptions = {
+    projectDir,
+    tenantsDir: resolve(process.cwd(), options.dir),
+    parallel: options.parallel,
+    // The fleet was validated once, here: each stack's program checks this verdict instead of validating it again.
+    verdict: (slug: string) => stackVerdict(fleet, slug),
+    log: (line: string) => err(`${line}\n`),
+  };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the
   // control-plane stack goes first, alone, and the tenants follow.
   const controlPlaneFirst = operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip && !w.refuse) && work.length > 1;

@@ -9,6 +9,7 @@ import type { ControlPlane, Tenant } from "./model";
 import type { Diagnostic, Finding } from "./diagnostics";
 import { compareDiagnostics } from "./diagnostics";
 import { UsageError } from "./errors";
+import { CONTROL_PLANE_FILE, FleetFingerprint, yamlFileNames } from "./read/fingerprint";
 import { FILE_RULES, RULES, type FleetContext, type TenantEntry } from "./rules";
 import { controlPlaneSchema, type ControlPlaneFile, tenantSchema } from "./schema/schema";
 import { findingsFromIssues } from "./schema/issues";
@@ -16,7 +17,7 @@ import { parseWhatIsValid } from "./schema/parseWhatIsValid";
 import { SLUG_PATTERN } from "./naming";
 import { Locator, parseSpecFile } from "./read/source";
 
-export const CONTROL_PLANE_FILE = "_control-plane.yaml";
+
 
 export interface LoadOptions {
   /** The tenants directory. @default "tenants" */
@@ -39,6 +40,8 @@ export interface Fleet {
   readonly warnings: readonly Diagnostic[];
   /** File texts, for code frames. */
   readonly sources: ReadonlyMap<string, string>;
+  /** Of every file read, for a verdict handed to the stack programs (verdict.ts). */
+  readonly fingerprint: string;
 }
 
 export function loadFleet(options: LoadOptions): Fleet {
@@ -48,12 +51,18 @@ export function loadFleet(options: LoadOptions): Fleet {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new UsageError(`${relative(cwd, dir) || dir} is not a directory`);
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = yamlFileNames(dir);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`);
   }
   const display = (name: string) => relative(cwd, join(dir, name));
+  const fingerprint = new FleetFingerprint();
+  const read = (name: string) => {
+    const bytes = readFileSync(join(dir, name));
+    fingerprint.add(name, bytes);
+    return bytes;
+  };
   const diagnostics: Diagnostic[] = [];
   const findings: Finding[] = [];
   const sources = new Map<string, string>();
@@ -66,7 +75,7 @@ export function loadFleet(options: LoadOptions): Fleet {
   if (!names.includes(CONTROL_PLANE_FILE)) {
     diagnostics.push({ file: templateFile, line: 1, column: 1, path: "", severity: "error", rule: "controlPlaneExists", message: "the control-plane template is missing", fix: `create ${templateFile}; every tenant inherits from it` });
   } else {
-    const parsed = parseSpecFile(templateFile, readFileSync(join(dir, CONTROL_PLANE_FILE)));
+    const parsed = parseSpecFile(templateFile, read(CONTROL_PLANE_FILE));
     sources.set(templateFile, parsed.text);
     if (!parsed.ok) diagnostics.push(...parsed.diagnostics);
     else {
@@ -88,7 +97,7 @@ export function loadFleet(options: LoadOptions): Fleet {
     const slug = name.replace(/\.ya?ml$/, "");
     slugs.push(slug);
     fileOf.set(slug, file);
-    const parsed = parseSpecFile(file, readFileSync(join(dir, name)));
+    const parsed = parseSpecFile(file, read(name));
     sources.set(file, parsed.text);
     if (!parsed.ok) {
       diagnostics.push(...parsed.diagnostics);
@@ -129,6 +138,7 @@ export function loadFleet(options: LoadOptions): Fleet {
     errors,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     sources,
+    fingerprint: fingerprint.digest(),
   };
 }
 

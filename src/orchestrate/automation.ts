@@ -3,11 +3,13 @@
  * project's own program (Pulumi.yaml), exactly what `pulumi up -s <slug>` runs by hand.
  * One failing tenant never stops the others: every stack's error is caught and reported.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
 import { UsageError } from "../core/errors";
+import type { StackVerdict } from "../core/verdict";
 import { mapBounded } from "./pool";
 
 export interface EngineOptions {
@@ -17,6 +19,11 @@ export interface EngineOptions {
   readonly tenantsDir: string;
   /** Stacks run at once. */
   readonly parallel: number;
+  /**
+   * What this run's validation of the fleet says of each stack (src/core/verdict.ts): handed to its program, which then
+   * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
+   */
+  readonly verdict?: (slug: string) => StackVerdict | undefined;
   /** Progress lines, e.g. to stderr. */
   readonly log?: (line: string) => void;
 }
@@ -34,64 +41,87 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
     throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
   const automation = await import("@pulumi/pulumi/automation");
-  return mapBounded(work, options.parallel, async ({ slug, skip, refuse }): Promise<TenantRun> => {
-    const started = Date.now();
-    const seconds = () => (Date.now() - started) / 1000;
-    if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
-    if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
-    const resources = new Map<string, ResourceChange>();
-    const onEvent = (event: EngineEvent) => {
-      const metadata = event.resourcePreEvent?.metadata;
-      if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
-      resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [] });
+  // Readable only by this user: it holds the tenants' resolved values (no secrets, but nobody else's business).
+  const verdicts = options.verdict ? mkdtempSync(join(tmpdir(), "tenantctl-verdicts-")) : undefined;
+  try {
+    return await mapBounded(work, options.parallel, (item) => runStack(automation, operation, item, options, verdicts));
+  } finally {
+    if (verdicts) rmSync(verdicts, { recursive: true, force: true });
+  }
+}
+
+async function runStack(
+  automation: typeof import("@pulumi/pulumi/automation"),
+  operation: Operation,
+  { slug, skip, refuse }: StackWork,
+  options: EngineOptions,
+  verdicts: string | undefined,
+): Promise<TenantRun> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
+  if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
+  const resources = new Map<string, ResourceChange>();
+  const onEvent = (event: EngineEvent) => {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
+    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [] });
+  };
+  try {
+    const workspaceOptions = {
+      // Absolute: the program runs in the directory of Pulumi.yaml's `main`, not in the project directory.
+      envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...verdictEnv(slug, options, verdicts), ...backendWorkarounds(process.env) },
     };
-    try {
-      const workspaceOptions = {
-        // Absolute: the program runs in the directory of Pulumi.yaml's `main`, not in the project directory.
-        envVars: { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...backendWorkarounds(process.env) },
-      };
-      let stack: Stack;
-      if (operation === "up" || operation === "preview") {
-        stack = await automation.LocalWorkspace.createOrSelectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
-      } else {
-        try {
-          stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
-        } catch (error) {
-          if (error instanceof automation.StackNotFoundError) {
-            return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`, seconds: seconds() };
-          }
-          throw error;
+    let stack: Stack;
+    if (operation === "up" || operation === "preview") {
+      stack = await automation.LocalWorkspace.createOrSelectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+    } else {
+      try {
+        stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+      } catch (error) {
+        if (error instanceof automation.StackNotFoundError) {
+          return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`, seconds: seconds() };
         }
+        throw error;
       }
-      options.log?.(`${slug}: ${operation}…`);
-      let changes: Record<string, number> = {};
-      let outputs: OutputMap | undefined;
-      // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
-      // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
-      // preview shows exactly what that `up` would do.
-      if (operation === "preview") {
-        changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
-      } else if (operation === "drift") {
-        // A refreshing preview compares the program with the real world and writes no state.
-        changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
-      } else if (operation === "up") {
-        const result = await stack.up({ refresh: true, onEvent, color: "never" });
-        changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-        outputs = result.outputs;
-      } else {
-        const result = await stack.destroy({ onEvent, color: "never" });
-        changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-      }
-      const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
-      const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
-      const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
-      options.log?.(`${slug}: ${outcome}`);
-      return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
-    } catch (error) {
-      options.log?.(`${slug}: failed`);
-      return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error), seconds: seconds() };
     }
-  });
+    options.log?.(`${slug}: ${operation}…`);
+    let changes: Record<string, number> = {};
+    let outputs: OutputMap | undefined;
+    // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
+    // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
+    // preview shows exactly what that `up` would do.
+    if (operation === "preview") {
+      changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
+    } else if (operation === "drift") {
+      // A refreshing preview compares the program with the real world and writes no state.
+      changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
+    } else if (operation === "up") {
+      const result = await stack.up({ refresh: true, onEvent, color: "never" });
+      changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
+      outputs = result.outputs;
+    } else {
+      const result = await stack.destroy({ onEvent, color: "never" });
+      changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
+    }
+    const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
+    const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
+    const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
+    options.log?.(`${slug}: ${outcome}`);
+    return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+  } catch (error) {
+    options.log?.(`${slug}: failed`);
+    return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error), seconds: seconds() };
+  }
+}
+
+/** TENANTCTL_VERDICT for the stack's program: a file of its own, when the run's validation lets the stack be deployed. */
+function verdictEnv(slug: string, options: EngineOptions, verdicts: string | undefined): Record<string, string> {
+  const verdict = verdicts ? options.verdict?.(slug) : undefined;
+  if (!verdicts || !verdict) return {};
+  const file = join(verdicts, `${slug}.json`);
+  writeFileSync(file, JSON.stringify(verdict), { mode: 0o600 });
+  return { TENANTCTL_VERDICT: file };
 }
 
 /**

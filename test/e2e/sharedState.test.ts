@@ -103,4 +103,22 @@ describe.skipIf(!engine.available)("tenantctl with state in PostgreSQL, from con
       await tenants.end();
     }
   }, 600_000);
+
+  it("a tenant that clashes with another is refused by `pulumi up -s` by hand, where no verdict of a run helps", async () => {
+    project.writeFile("hooli.yaml", "slug: hooli\nname: Hooli\ndomains:\n  custom:\n    - hostname: app.acme-corp.com\n");
+    const pulumi = (...args: string[]) =>
+      new Promise<{ code: number; output: string }>((resolve) => {
+        // This project's main is the repository's program: TENANTCTL_DIR says which tenants it deploys.
+        execFile("pulumi", args, { cwd: project.dir, env: { ...env, TENANTCTL_DIR: project.tenantsDir }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }));
+      });
+    expect((await pulumi("stack", "init", "hooli", "--non-interactive")).code).toBe(0);
+    const byHand = await pulumi("up", "-s", "hooli", "--yes", "--non-interactive", "--skip-preview");
+    expect(byHand.code).not.toBe(0);
+    expect(byHand.output).toContain("the tenant files are invalid; nothing was deployed");
+    expect(byHand.output).toContain("custom hostname `app.acme-corp.com` is already used by tenant `acme`");
+    const run = await tenantctl("up", "hooli");
+    expect(run.code).toBe(1);
+    expect(outcomes(run)).toEqual({ hooli: "failed" });
+    project.writeFile("hooli.yaml", undefined);
+  }, 300_000);
 });

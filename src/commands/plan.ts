@@ -41,9 +41,9 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
   const stacks = await planStacks(selected, {
     fleet: { ...fleet, controlPlane },
     ...(base ? { base } : {}),
-    // The text diff lists unchanged stacks by name only: on a large fleet, most of a PR's plan. Not rendering them
-    // makes `plan --base` cost what the change costs. (JSON keeps every stack's resources.)
-    skipUnchanged: options.format !== "json" && !(options.output ?? []).some((file) => file.toLowerCase().endsWith(".json")),
+    // A stack unchanged since the base renders the same: on a large fleet, most of a PR's plan. Not rendering it
+    // makes `plan --base` cost what the change costs; every format lists it as unchanged, without its resources.
+    skipUnchanged: true,
     render: (template, target) => renderStack(template, target, { project }),
   });
 

@@ -1,12 +1,11 @@
 /** `tenantctl preview|up|drift|destroy`: select stacks, run them through the real engine, report. */
 import { resolve } from "node:path";
-import { compareFleets, sameControlPlane } from "../core/compare/fleetChanges";
 import { CONTROL_PLANE_STACK } from "../core/naming";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { emitReport } from "../report/emit";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
-import { loadFleetAt } from "../orchestrate/fleetAtRef";
+import { changesSince } from "../orchestrate/fleetAtRef";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
@@ -56,9 +55,7 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
     }
   }
   else if (options.changed) {
-    const base = loadFleetAt(options.base!, options.dir);
-    const changes = compareFleets(fleet, base);
-    const templateChanged = !sameControlPlane(fleet.controlPlane, base.controlPlane);
+    const { changes, templateChanged } = changesSince(options.base!, options.dir, fleet);
     if (operation === "destroy") selected = [...changes.removed];
     else {
       selected = [...(templateChanged ? [CONTROL_PLANE_STACK] : []), ...changes.added, ...changes.changed];

@@ -44,6 +44,13 @@ export interface Fleet {
   readonly fingerprint: string;
 }
 
+/** The files of a tenants directory, wherever they are read from: the disk, or a git commit (the base of a change). */
+export interface FleetFiles {
+  /** The YAML files' names, sorted. */
+  readonly names: readonly string[];
+  read(name: string): Uint8Array;
+}
+
 export function loadFleet(options: LoadOptions): Fleet {
   const cwd = options.cwd;
   // resolve, not join: an absolute --dir (or TENANTCTL_DIR) is taken as it is.
@@ -56,10 +63,17 @@ export function loadFleet(options: LoadOptions): Fleet {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`);
   }
+  return loadFleetFrom({ names, read: (name) => readFileSync(join(dir, name)) }, { dir, cwd });
+}
+
+/** The loader proper: `files` are those of the directory `options.dir` (absolute, for the names in diagnostics). */
+export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string; readonly cwd: string }): Fleet {
+  const { dir, cwd } = options;
+  const names = files.names;
   const display = (name: string) => relative(cwd, join(dir, name));
   const fingerprint = new FleetFingerprint();
   const read = (name: string) => {
-    const bytes = readFileSync(join(dir, name));
+    const bytes = files.read(name);
     fingerprint.add(name, bytes);
     return bytes;
   };

@@ -28,6 +28,8 @@ export interface FleetChanges {
 export function compareFleets(
   current: { tenants: readonly Tenant[]; slugs: readonly string[] },
   base: { tenants: readonly Tenant[]; slugs: readonly string[] },
+  /** Tenants whose file (and the template) are byte for byte the same in both: unchanged without resolving them. */
+  sameFiles: ReadonlySet<string> = new Set(),
 ): FleetChanges {
   const before = new Map(base.tenants.map((t) => [t.slug, effectiveSpec(t)]));
   const after = new Map(current.tenants.map((t) => [t.slug, effectiveSpec(t)]));
@@ -38,6 +40,7 @@ export function compareFleets(
   const unchanged: string[] = [];
   for (const slug of current.slugs) {
     if (!baseSlugs.has(slug)) added.push(slug);
+    else if (sameFiles.has(slug)) unchanged.push(slug);
     else if (before.get(slug) !== undefined && before.get(slug) === after.get(slug)) unchanged.push(slug);
     else changed.push(slug);
   }

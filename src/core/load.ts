@@ -42,6 +42,8 @@ export interface Fleet {
   readonly sources: ReadonlyMap<string, string>;
   /** Of every file read, for a verdict handed to the stack programs (verdict.ts). */
   readonly fingerprint: string;
+  /** Every file read, by name, with its git blob id: what changed since a commit is known without reading it again. */
+  readonly blobIds: ReadonlyMap<string, string>;
 }
 
 /** The files of a tenants directory, wherever they are read from: the disk, or a git commit (the base of a change). */
@@ -153,6 +155,7 @@ export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     sources,
     fingerprint: fingerprint.digest(),
+    blobIds: fingerprint.blobIds(),
   };
 }
 

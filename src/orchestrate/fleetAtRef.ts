@@ -3,9 +3,7 @@
  * object database into memory (`git ls-tree`, then `git cat-file --batch`), never checked out to disk.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, relative, resolve } from "node:path";
 import { compareFleets, type FleetChanges, sameControlPlane } from "../core/compare/fleetChanges";
 import { UsageError } from "../core/errors";
 import { type Fleet, loadFleetFrom } from "../core/load";
@@ -68,11 +66,6 @@ export function loadFleetAt(ref: string, dir: string, cwd = process.cwd()): Flee
   return fleetAt(treeAt(ref, dir, cwd), dir, cwd);
 }
 
-/** The blob id git gives these bytes: equal ids, equal files. */
-function blobId(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
-
 export interface ChangesSince {
   readonly changes: FleetChanges;
   readonly templateChanged: boolean;
@@ -85,16 +78,8 @@ export interface ChangesSince {
  */
 export function changesSince(ref: string, dir: string, current: Fleet, cwd = process.cwd()): ChangesSince {
   const tree = treeAt(ref, dir, cwd);
-  const here = resolve(cwd, dir);
-  const sameBytes = (name: string) => {
-    const then = tree.blobs.get(name);
-    if (then === undefined) return false;
-    try {
-      return blobId(readFileSync(join(here, name))) === then;
-    } catch {
-      return false;
-    }
-  };
+  // The loader kept each file's blob id as it read it: nothing is read again.
+  const sameBytes = (name: string) => tree.blobs.get(name) !== undefined && tree.blobs.get(name) === current.blobIds.get(name);
   const fileAtRef = new Map([...tree.blobs.keys()].filter((name) => !name.startsWith("_")).map((name) => [name.replace(/\.ya?ml$/, ""), name]));
   const baseSlugs = [...fileAtRef.keys()];
   if (!sameBytes(CONTROL_PLANE_FILE)) {

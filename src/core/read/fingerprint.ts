@@ -19,11 +19,21 @@ export function isFleetFile(name: string): boolean {
   return name === CONTROL_PLANE_FILE || !name.startsWith("_");
 }
 
+/** The id git gives a file's bytes (`git hash-object`): equal ids, equal files, comparable with a commit's tree. */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
 export class FleetFingerprint {
   private readonly files = new Map<string, string>();
 
   add(name: string, bytes: Uint8Array): void {
-    this.files.set(name, createHash("sha256").update(bytes).digest("hex"));
+    this.files.set(name, gitBlobId(bytes));
+  }
+
+  /** Each file read, by name, with its git blob id. */
+  blobIds(): ReadonlyMap<string, string> {
+    return new Map(this.files);
   }
 
   digest(): string {

@@ -10,6 +10,7 @@ import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
 import { UsageError } from "../core/errors";
 import type { StackVerdict } from "../core/verdict";
+import { driftedProperties } from "./driftedProperties";
 import { mapBounded } from "./pool";
 
 export interface EngineOptions {
@@ -65,7 +66,8 @@ async function runStack(
   const onEvent = (event: EngineEvent) => {
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
-    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [] });
+    const properties = changesNothing(metadata.op) || metadata.op === "create" ? [] : driftedProperties(metadata);
+    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
   try {
     const workspaceOptions = {

@@ -1,5 +1,5 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
-import { changesNothing, type RunReport, type TenantRun, summarize } from "./runReport";
+import { changesNothing, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
 import { commentMarker, fenced, fitComment, folded } from "./comment";
 import { renderTable } from "./table";
 
@@ -10,6 +10,12 @@ function changeText(tenant: TenantRun): string {
     .filter(([op, count]) => !changesNothing(op) && count > 0)
     .map(([op, count]) => `${count} to ${op}`);
   return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+
+/** `settings.locale: "en-US" → "fr-FR"`: what the files say, then what the real world holds. */
+function propertyLines(resource: ResourceChange): string[] {
+  const text = (value: unknown) => (value === undefined ? "(unset)" : JSON.stringify(value));
+  return (resource.properties ?? []).map((p) => `${p.path}: ${text(p.expected)} → ${text(p.actual)}`);
 }
 
 export function summaryText(report: RunReport): string {
@@ -25,7 +31,10 @@ export function renderRunTable(report: RunReport): string {
     const details = tenant.resources.filter((r) => !changesNothing(r.op));
     if (details.length === 0 && !tenant.message) continue;
     out.push("", `${tenant.slug}:`);
-    for (const resource of details) out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length ? ` (${resource.diffs.join(", ")})` : ""}`);
+    for (const resource of details) {
+      out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length && !resource.properties ? ` (${resource.diffs.join(", ")})` : ""}`);
+      for (const line of propertyLines(resource)) out.push(`             ${line}`);
+    }
     if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
   }
   out.push("", summaryText(report));
@@ -41,7 +50,10 @@ export function renderRunMarkdown(report: RunReport): string {
   const details = report.tenants.flatMap((t) => {
     const changed = t.resources.filter((r) => !changesNothing(r.op));
     if (changed.length === 0 && !t.message) return [];
-    const lines = changed.map((r) => `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`);
+    const lines = changed.flatMap((r) => [
+      `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
+      ...propertyLines(r).map((line) => `  - \`${line}\``),
+    ]);
     if (t.message) lines.push("", fenced(t.message));
     return [folded(`<code>${t.slug}</code>: ${changeText(t)}`, lines.join("\n"))];
   });

@@ -31,6 +31,8 @@ export interface ResourceChange {
   readonly op: string;
   /** Property names that differ. */
   readonly diffs: readonly string[];
+  /** Each property that differs: `expected` from the tenant files, `actual` from the real world; secrets `[secret]`. */
+  readonly properties?: readonly { readonly path: string; readonly expected: unknown; readonly actual: unknown }[];
 }
 
 export interface TenantRun {

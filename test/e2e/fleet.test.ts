@@ -41,7 +41,7 @@ interface ReportJson {
     outcome: string;
     message?: string;
     changes: Record<string, number>;
-    resources: ReadonlyArray<{ type: string; name: string; op: string; diffs: string[] }>;
+    resources: ReadonlyArray<{ type: string; name: string; op: string; diffs: string[]; properties?: { path: string; expected: unknown; actual: unknown }[] }>;
     outputs?: Record<string, unknown>;
   }>;
 }
@@ -284,11 +284,15 @@ describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi en
     expect(globex.outcome).toBe("drift");
     const drifted = globex.resources.map((r) => `${r.type} ${r.name}`).sort();
     expect(drifted).toEqual(["postgresql:index/role:Role globex-role", "pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table"]);
+    // Each names the property, from what the files say to what the real world holds.
+    const propertiesOf = (name: string) => globex.resources.find((r) => r.name === name)?.properties;
+    expect(propertiesOf("globex-role")).toEqual([{ path: "connectionLimit", expected: 10, actual: 999 }]);
+    expect(propertiesOf("globex-settings-table")).toEqual([{ path: "settings.locale", expected: "en-US", actual: "fr-FR" }]);
     // The text report names them too.
     const text = await runCli(["drift", "globex"], project.dir);
     expect(text.code).toBe(3);
-    expect(text.stdout).toMatch(/globex-role/);
-    expect(text.stdout).toMatch(/globex-settings-table/);
+    expect(text.stdout).toMatch(/globex-role\n +connectionLimit: 10 → 999/);
+    expect(text.stdout).toMatch(/globex-settings-table\n +settings\.locale: "en-US" → "fr-FR"/);
 
     const up = await cli("up", "globex");
     expect(up.code, up.stderr).toBe(0);

@@ -11,6 +11,7 @@ import { changesNothing, type Operation, type ResourceChange, type TenantRun } f
 import { UsageError } from "../core/errors";
 import type { StackVerdict } from "../core/verdict";
 import { driftedProperties } from "./driftedProperties";
+import { engineErrorMessage } from "./engineErrors";
 import { mapBounded } from "./pool";
 
 export interface EngineOptions {
@@ -76,7 +77,13 @@ async function runStack(
     };
     let stack: Stack;
     if (operation === "up" || operation === "preview") {
-      stack = await automation.LocalWorkspace.createOrSelectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+      try {
+        stack = await automation.LocalWorkspace.createOrSelectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+      } catch (error) {
+        // Two runs of a new stack at once: the other one created it between our select and our init.
+        if (!/already exists/.test(String((error as Error).message))) throw error;
+        stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
+      }
     } else {
       try {
         stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: options.projectDir }, workspaceOptions);
@@ -152,13 +159,4 @@ export function backendWorkarounds(env: Readonly<Record<string, string | undefin
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */
 export function publicOutputs(outputs: OutputMap): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? "[secret]" : output.value]));
-}
-
-/** The engine's stderr holds the useful part; keep the diagnostics block, not the whole transcript. */
-export function engineErrorMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const stderr = /stderr: ([\s\S]*?)(?:\n\s*err\?:|$)/.exec(text)?.[1] ?? text;
-  const diagnostics = /Diagnostics:\n([\s\S]*)/.exec(stderr)?.[1] ?? stderr;
-  const lines = diagnostics.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return lines.slice(0, 30).join("\n");
 }

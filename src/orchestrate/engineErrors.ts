@@ -14,7 +14,7 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
     pattern: /the stack is currently locked by \d+ lock\(s\)[^\n]*(?:\n\s*(\S+): created by ([^@\s]+)@(\S+) \(pid (\d+)\) at (\S+))?/,
     explain: (m) => ({
       cause: m[2] ? `the stack is locked by another run: ${m[2]}@${m[3]}, pid ${m[4]}, since ${m[5]}` : "the stack is locked by another run",
-      fix: `wait for that run to end; if it was killed, remove its lock${m[1] ? ` (${m[1]} in the state backend)` : ""}`,
+      fix: `wait for that run to end; if it was killed, remove its lock${m[1] ? ` (${m[1].replace(/\?.*$/, "")} in the state backend)` : ""}`,
     }),
   },
   {

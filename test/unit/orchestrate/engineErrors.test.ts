@@ -20,7 +20,7 @@ const AUTHENTICATION = `  postgresql:index:Database (shared-primary):
     error:   sdk-v2/provider2.go:571: sdk.helper_schema: error connecting to PostgreSQL server 127.0.0.1 (scheme: postgres): pq: password authentication failed for user "tenantctl_admin" (28P01): provider=postgresql@3.18.1`;
 
 const LOCKED = `error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with \`pulumi cancel\`.
-  file:///tmp/state/.pulumi/locks/organization/tenantctl/acme/4a1f.json: created by root@runner-7 (pid 4242) at 2026-12-02T05:20:31Z`;
+  file:///tmp/state/.pulumi/locks/organization/tenantctl/acme/4a1f.json?no_tmp_dir=true: created by root@runner-7 (pid 4242) at 2026-12-02T05:20:31Z`;
 
 const INVALID = `  pulumi:pulumi:Stack (tenantctl-acme):
     error: the tenant files are invalid; nothing was deployed:

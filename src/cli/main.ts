@@ -9,7 +9,7 @@ import { parseShard, type Shard } from "../orchestrate/shard";
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 
-export const EXIT = { ok: 0, error: 1, usage: 2, drift: 3 } as const;
+export const EXIT = { ok: 0, error: 1, usage: 2, drift: 3, interrupted: 130 } as const;
 
 function dirOption() {
   return new Option("--dir <dir>", "tenants directory").default("tenants");
@@ -92,7 +92,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(outputOption())
       .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown"; output?: string[] }) => {
         const { runOperation } = await import("../commands/run");
-        setExit(await runOperation(operation, slugs, options, out, err));
+        setExit(await whileInterruptible((signal) => runOperation(operation, slugs, options, out, err, signal)));
       });
   }
 
@@ -117,6 +117,30 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   return program;
+}
+
+/**
+ * Ctrl-C or SIGTERM during a run: the first starts no new stack and cancels the running ones through the engine, and
+ * the run still ends with its report (exit 130); a second stops at once.
+ */
+async function whileInterruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      err(`\ntenantctl: ${signal} again: stopping now\n`);
+      process.exit(130);
+    }
+    err(`\ntenantctl: ${signal}: no new stack starts; the running ones are being cancelled (again to stop at once)\n`);
+    interrupt.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await run(interrupt.signal);
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
 }
 
 function shard(value: string): Shard {

@@ -92,8 +92,16 @@ function checkSelectionFlags(operation: Operation, slugs: readonly string[], opt
   if (operation === "destroy" && options.all) throw new UsageError("destroy --all is refused: destroying a stack is an explicit act; name the tenants");
 }
 
-export async function runOperation(operation: Operation, slugs: readonly string[], options: RunOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
-  const report = await executeRun(operation, slugs, options, err);
+export async function runOperation(
+  operation: Operation,
+  slugs: readonly string[],
+  options: RunOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  /** Aborted on Ctrl-C or SIGTERM (the CLI owns the signals). */
+  interrupt?: AbortSignal,
+): Promise<number> {
+  const report = await executeRun(operation, slugs, options, err, process.cwd(), interrupt);
   const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
   emitReport((format) => renderers[format](report), options.format, options.output ?? [], out);
   return exitCodeFor(report);
@@ -110,6 +118,7 @@ export async function executeRun(
   err: (text: string) => void,
   /** Where Pulumi.yaml is, when not in the working directory (the sandbox keeps its own project). */
   projectDir: string = process.cwd(),
+  interrupt?: AbortSignal,
 ): Promise<RunReport> {
   // A usage mistake is reported as one (exit 2) before the fleet is read or the backend asked for its stacks.
   checkSelectionFlags(operation, slugs, options);
@@ -139,6 +148,7 @@ export async function executeRun(
     parallel: options.parallel,
     // The fleet was validated once, here: each stack's program checks this verdict instead of validating it again.
     verdict: (slug: string) => stackVerdict(fleet, slug),
+    ...(interrupt ? { signal: interrupt } : {}),
     log: (line: string) => err(`${line}\n`),
   };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the
@@ -150,5 +160,5 @@ export async function executeRun(
         ...(await runStacks(operation, work.filter((w) => w.slug !== CONTROL_PLANE_STACK), engineOptions)),
       ]
     : await runStacks(operation, work, engineOptions);
-  return { operation, tenants, seconds: (Date.now() - started) / 1000 };
+  return { operation, tenants, seconds: (Date.now() - started) / 1000, ...(interrupt?.aborted ? { interrupted: true } : {}) };
 }

@@ -26,6 +26,11 @@ export interface EngineOptions {
    * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
    */
   readonly verdict?: (slug: string) => StackVerdict | undefined;
+  /**
+   * Aborted on Ctrl-C or SIGTERM: no stack starts after it, and the running ones are cancelled through the engine
+   * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
+   */
+  readonly signal?: AbortSignal;
   /** Progress lines, e.g. to stderr. */
   readonly log?: (line: string) => void;
 }
@@ -37,6 +42,8 @@ export interface StackWork {
   /** When set, the stack is not run and the run counts as failed for it (its tenant files are invalid). */
   readonly refuse?: string;
 }
+
+const NOT_STARTED = "not started: the run was interrupted";
 
 export async function runStacks(operation: Operation, work: readonly StackWork[], options: EngineOptions): Promise<TenantRun[]> {
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
@@ -63,6 +70,7 @@ async function runStack(
   const seconds = () => (Date.now() - started) / 1000;
   if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
   if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
+  if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: 0 };
   const resources = new Map<string, ResourceChange>();
   const onEvent = (event: EngineEvent) => {
     const metadata = event.resourcePreEvent?.metadata;
@@ -94,6 +102,7 @@ async function runStack(
         throw error;
       }
     }
+    if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
     options.log?.(`${slug}: ${operation}…`);
     let changes: Record<string, number> = {};
     let outputs: OutputMap | undefined;
@@ -101,16 +110,16 @@ async function runStack(
     // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
     // preview shows exactly what that `up` would do.
     if (operation === "preview") {
-      changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
+      changes = (await stack.preview({ refresh: true, onEvent, color: "never", signal: options.signal })).changeSummary;
     } else if (operation === "drift") {
       // A refreshing preview compares the program with the real world and writes no state.
-      changes = (await stack.preview({ refresh: true, onEvent, color: "never" })).changeSummary;
+      changes = (await stack.preview({ refresh: true, onEvent, color: "never", signal: options.signal })).changeSummary;
     } else if (operation === "up") {
-      const result = await stack.up({ refresh: true, onEvent, color: "never" });
+      const result = await stack.up({ refresh: true, onEvent, color: "never", signal: options.signal });
       changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
       outputs = result.outputs;
     } else {
-      const result = await stack.destroy({ onEvent, color: "never" });
+      const result = await stack.destroy({ onEvent, color: "never", signal: options.signal });
       changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
     }
     const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
@@ -119,6 +128,11 @@ async function runStack(
     options.log?.(`${slug}: ${outcome}`);
     return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
   } catch (error) {
+    if (options.signal?.aborted) {
+      options.log?.(`${slug}: cancelled`);
+      const done = [...resources.values()].filter((r) => !changesNothing(r.op));
+      return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: done, message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock", seconds: seconds() };
+    }
     options.log?.(`${slug}: failed`);
     return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error), seconds: seconds() };
   }

@@ -41,7 +41,7 @@ export function renderRunTable(report: RunReport): string {
   return out.join("\n") + "\n";
 }
 
-const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: "🟡", drift: "⚠️", failed: "❌", skipped: "⏭️" };
+const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: "🟡", drift: "⚠️", failed: "❌", skipped: "⏭️", cancelled: "⏹️" };
 
 /** One PR comment or job summary (see comment.ts): marker, summary, a row per tenant, folded details that fit. */
 export function renderRunMarkdown(report: RunReport): string {

@@ -14,7 +14,9 @@ export type TenantOutcome =
   /** The engine failed, or the stack was refused because its tenant files are invalid. */
   | "failed"
   /** Not run, on purpose: a stack with no tenant file left, or one not deployed yet. */
-  | "skipped";
+  | "skipped"
+  /** The run was interrupted (Ctrl-C, SIGTERM): cancelled through the engine, or not started; `message` says which. */
+  | "cancelled";
 
 /** Engine operations that change nothing in the real world: not a change, not drift, not worth a line. */
 const NO_OP: ReadonlySet<string> = new Set(["same", "read", "refresh", "discard", "import"]);
@@ -53,16 +55,19 @@ export interface RunReport {
   readonly operation: Operation;
   readonly tenants: readonly TenantRun[];
   readonly seconds: number;
+  /** Ctrl-C or SIGTERM stopped the run: no new stack started, the running ones were cancelled. */
+  readonly interrupted?: boolean;
 }
 
 export function summarize(report: RunReport): Record<TenantOutcome, number> {
-  const counts: Record<TenantOutcome, number> = { unchanged: 0, changed: 0, drift: 0, failed: 0, skipped: 0 };
+  const counts: Record<TenantOutcome, number> = { unchanged: 0, changed: 0, drift: 0, failed: 0, skipped: 0, cancelled: 0 };
   for (const tenant of report.tenants) counts[tenant.outcome]++;
   return counts;
 }
 
-/** docs/output.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only). */
-export function exitCodeFor(report: RunReport): 0 | 1 | 3 {
+/** docs/output.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only), 130 interrupted. */
+export function exitCodeFor(report: RunReport): 0 | 1 | 3 | 130 {
+  if (report.interrupted) return 130;
   const counts = summarize(report);
   if (counts.failed > 0) return 1;
   if (report.operation === "drift" && counts.drift > 0) return 3;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../../../src/report/renderRun";
-import { exitCodeFor, type RunReport, type TenantRun } from "../../../src/report/runReport";
+import { exitCodeFor, type RunReport, summarize, type TenantRun } from "../../../src/report/runReport";
 
 const run = (slug: string, outcome: TenantRun["outcome"], extra: Partial<TenantRun> = {}): TenantRun => ({ slug, stack: slug, outcome, changes: {}, resources: [], seconds: 1, ...extra });
 const report = (operation: RunReport["operation"], tenants: TenantRun[]): RunReport => ({ operation, tenants, seconds: 3 });
@@ -51,7 +51,24 @@ describe("renderers", () => {
 
   it("prints JSON with a summary", () => {
     const json = JSON.parse(renderRunJson(drift));
-    expect(json.summary).toEqual({ unchanged: 1, changed: 0, drift: 1, failed: 1, skipped: 0 });
+    expect(json.summary).toEqual({ unchanged: 1, changed: 0, drift: 1, failed: 1, skipped: 0, cancelled: 0 });
     expect(json.tenants.map((t: TenantRun) => t.outcome)).toEqual(["unchanged", "drift", "failed"]);
+  });
+});
+
+describe("an interrupted run", () => {
+  it("exits 130 and counts what was cancelled, whatever else happened", () => {
+    const report = {
+      operation: "up" as const,
+      seconds: 3,
+      interrupted: true,
+      tenants: [
+        { slug: "control-plane", stack: "control-plane", outcome: "changed" as const, changes: {}, resources: [], seconds: 1 },
+        { slug: "acme", stack: "acme", outcome: "cancelled" as const, changes: {}, resources: [], message: "not started: the run was interrupted", seconds: 0 },
+      ],
+    };
+    expect(exitCodeFor(report)).toBe(130);
+    expect(summarize(report)).toMatchObject({ changed: 1, cancelled: 1 });
+    expect(exitCodeFor({ ...report, interrupted: false })).toBe(0);
   });
 });

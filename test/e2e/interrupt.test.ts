@@ -1,0 +1,91 @@
+/**
+ * Ctrl-C during `up --all`, as a user at a terminal meets it: no new stack starts, the running one is cancelled
+ * through the engine (state saved, lock released), the summary says what was done, cancelled and not started, and the
+ * exit code is 130. The next `up --all` then finishes the job without help. Its own PostgreSQL and state.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningPostgres, startPostgres } from "../support/postgres";
+import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+
+const engine = pulumiEngine();
+
+interface Run {
+  readonly code: number | null;
+  readonly stderr: string;
+  readonly report: { tenants: { slug: string; outcome: string; message?: string }[]; summary?: Record<string, number> };
+}
+
+describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
+  let postgres: RunningPostgres;
+  let project: TempProject;
+  let state: string;
+  let env: NodeJS.ProcessEnv;
+
+  /** tenantctl in a process of its own; `interruptWhen` sends it SIGINT once its progress matches. */
+  function tenantctl(args: string[], interruptWhen?: RegExp): Promise<Run> {
+    if (!engine.available) throw new Error("no engine");
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), ...args, "--format", "json"], { cwd: project.dir, env });
+      let stdout = "";
+      let stderr = "";
+      let interrupted = false;
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (interruptWhen && !interrupted && interruptWhen.test(stderr)) {
+          interrupted = true;
+          child.kill("SIGINT");
+        }
+      });
+      child.on("close", (code) => {
+        let report: Run["report"] = { tenants: [] };
+        try {
+          report = JSON.parse(stdout) as Run["report"];
+        } catch {
+          // no report: the assertions below say so
+        }
+        resolve({ code, stderr, report });
+      });
+    });
+  }
+
+  beforeAll(async () => {
+    if (!engine.available) return;
+    postgres = await startPostgres();
+    project = tempProject(engine.repoRoot, "tenantctl-e2e-interrupt-");
+    state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-interrupt-state-"));
+    env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres), TENANTCTL_DISABLE: "dns,tls,auth" };
+  }, 120_000);
+
+  afterAll(async () => {
+    project?.remove();
+    if (state) rmSync(state, { recursive: true, force: true });
+    await postgres?.stop();
+  });
+
+  it("cancels the running stack, starts no other, reports each, exits 130; the next up finishes the job", async () => {
+    const interrupted = await tenantctl(["up", "--all", "--parallel", "1"], /acme: up…/);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toContain("tenantctl: SIGINT: no new stack starts; the running ones are being cancelled");
+    const outcome = Object.fromEntries(interrupted.report.tenants.map((t) => [t.slug, t]));
+    expect(outcome["control-plane"]?.outcome).toBe("changed");
+    // acme was running: cancelled through the engine, unless it finished first.
+    expect(["cancelled", "changed"]).toContain(outcome["acme"]?.outcome);
+    for (const slug of ["globex", "initech"]) {
+      expect(outcome[slug]).toMatchObject({ outcome: "cancelled", message: "not started: the run was interrupted" });
+    }
+
+    // No lock left behind, nothing half done that the next run trips over.
+    const again = await tenantctl(["up", "--all"]);
+    expect(again.code, again.stderr).toBe(0);
+    const after = Object.fromEntries(again.report.tenants.map((t) => [t.slug, t.outcome]));
+    expect(after).toMatchObject({ "control-plane": "unchanged", globex: "changed", initech: "changed" });
+    expect(["changed", "unchanged"]).toContain(after["acme"]);
+    const drift = await tenantctl(["drift", "--all"]);
+    expect(drift.code, drift.stderr).toBe(0);
+  }, 600_000);
+});

@@ -2,7 +2,7 @@
  * The loader: a directory of YAML files in, resolved tenants and diagnostics out. It never throws for a
  * user's mistake; everything wrong with the files comes back as a diagnostic with file:line:col.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { resolveControlPlane, resolveTenant } from "./resolve/resolve";
 import type { ControlPlane, Tenant } from "./model";

@@ -3,7 +3,7 @@ import { TenantDomains, type TenantDomainsArgs } from "../../infra/components/Te
 import { createDeploymentContext } from "../../infra/context/deploymentContext";
 import { ALL_FEATURES } from "../../infra/context/features";
 import { dnsFor } from "../../infra/dns";
-import { AcmTls, CloudflareSaasTls, tlsFor } from "../../infra/tls";
+import { AcmTls, tlsFor } from "../../infra/tls";
 import type { Tenant } from "../../src/core/model";
 import { aControlPlane, aTenant } from "../support/domainFixtures";
 import { ofType, recordResources, valueOf, type RecordResourcesOptions, type RecordedResource } from "../support/pulumiMocks";

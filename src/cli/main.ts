@@ -4,6 +4,7 @@
  * Exit codes (docs/output.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_LOCK_TIMEOUT_MS, parseDuration } from "../orchestrate/locks";
 import { parseShard, type Shard } from "../orchestrate/shard";
 
 const out = (text: string) => process.stdout.write(text);
@@ -88,13 +89,23 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(dirOption())
       .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
       .addOption(shardOption())
+      .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
       .addOption(formatOption(["text", "json", "markdown"]))
       .addOption(outputOption())
-      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; format: "text" | "json" | "markdown"; output?: string[] }) => {
+      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
         const { runOperation } = await import("../commands/run");
-        setExit(await whileInterruptible((signal) => runOperation(operation, slugs, options, out, err, signal)));
+        setExit(await whileInterruptible((signal) => runOperation(operation, slugs, { ...options, lockTimeoutMs: options.lockTimeout }, out, err, signal)));
       });
   }
+
+  program
+    .command("unlock")
+    .description("remove a stack's lock once its holder is gone (refused while it runs on this host)")
+    .argument("<slug>", "tenant slug, or control-plane")
+    .action(async (slug: string) => {
+      const { unlock } = await import("../commands/unlock");
+      setExit(unlock(slug, out, err));
+    });
 
   program
     .command("sandbox")
@@ -140,6 +151,14 @@ async function whileInterruptible<T>(run: (signal: AbortSignal) => Promise<T>): 
   } finally {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
+  }
+}
+
+function lockTimeout(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^--lock-timeout [^:]*: /, ""));
   }
 }
 

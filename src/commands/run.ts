@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly parallel: number;
   /** Only this part of the selected tenant stacks (never `control-plane`). */
   readonly shard?: Shard;
+  /** How long to wait for another run's lock on a stack. */
+  readonly lockTimeoutMs?: number;
   readonly format: "text" | "json" | "markdown";
   /** Write the report to these files instead of stdout (`*.json` and `*.md` in their own format). */
   readonly output?: readonly string[];
@@ -149,6 +151,7 @@ export async function executeRun(
     // The fleet was validated once, here: each stack's program checks this verdict instead of validating it again.
     verdict: (slug: string) => stackVerdict(fleet, slug),
     ...(interrupt ? { signal: interrupt } : {}),
+    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     log: (line: string) => err(`${line}\n`),
   };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the

@@ -12,7 +12,9 @@ import { UsageError } from "../core/errors";
 import type { StackVerdict } from "../core/verdict";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
+import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
+import { projectName } from "./projectFile";
 
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
@@ -31,6 +33,8 @@ export interface EngineOptions {
    * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
    */
   readonly signal?: AbortSignal;
+  /** How long to wait for another run's lock on a stack. @default DEFAULT_LOCK_TIMEOUT_MS */
+  readonly lockTimeoutMs?: number;
   /** Progress lines, e.g. to stderr. */
   readonly log?: (line: string) => void;
 }
@@ -104,24 +108,10 @@ async function runStack(
     }
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
     options.log?.(`${slug}: ${operation}…`);
-    let changes: Record<string, number> = {};
-    let outputs: OutputMap | undefined;
-    // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
-    // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
-    // preview shows exactly what that `up` would do.
-    if (operation === "preview") {
-      changes = (await stack.preview({ refresh: true, onEvent, color: "never", signal: options.signal })).changeSummary;
-    } else if (operation === "drift") {
-      // A refreshing preview compares the program with the real world and writes no state.
-      changes = (await stack.preview({ refresh: true, onEvent, color: "never", signal: options.signal })).changeSummary;
-    } else if (operation === "up") {
-      const result = await stack.up({ refresh: true, onEvent, color: "never", signal: options.signal });
-      changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-      outputs = result.outputs;
-    } else {
-      const result = await stack.destroy({ onEvent, color: "never", signal: options.signal });
-      changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-    }
+    const { changes, outputs } = await waitingForLocks(slug, options, () => {
+      resources.clear();
+      return runOperation(stack, operation, onEvent, options.signal);
+    });
     const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
     const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
@@ -134,8 +124,68 @@ async function runStack(
       return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: done, message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock", seconds: seconds() };
     }
     options.log?.(`${slug}: failed`);
-    return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error), seconds: seconds() };
+    return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
   }
+}
+
+async function runOperation(stack: Stack, operation: Operation, onEvent: (event: EngineEvent) => void, signal: AbortSignal | undefined): Promise<{ changes: Record<string, number>; outputs?: OutputMap }> {
+  // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
+  // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
+  // preview shows exactly what that `up` would do.
+  if (operation === "preview" || operation === "drift") {
+    // For drift, a refreshing preview compares the program with the real world and writes no state.
+    return { changes: (await stack.preview({ refresh: true, onEvent, color: "never", signal })).changeSummary };
+  }
+  if (operation === "up") {
+    const result = await stack.up({ refresh: true, onEvent, color: "never", signal });
+    return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number>, outputs: result.outputs };
+  }
+  const result = await stack.destroy({ onEvent, color: "never", signal });
+  return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
+}
+
+/**
+ * Runs `work`, and while another run holds the stack's lock, tries again with backoff until the lock timeout. A lock
+ * left by a process of this host that is gone (a run killed with SIGKILL) is cleared at once, with a notice.
+ */
+async function waitingForLocks<T>(slug: string, options: EngineOptions, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + (options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  let wait = 1000;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isLockError(error) || options.signal?.aborted) throw error;
+      const backend = fileBackendDir(process.env);
+      const locks = backend ? stackLocks(backend, projectName(options.projectDir), slug) : [];
+      if (locks.length > 0 && locks.every(isStale)) {
+        for (const lock of locks) {
+          removeLock(lock);
+          options.log?.(`${slug}: cleared a stale lock of ${describeHolder(lock)}: that process is gone`);
+        }
+        continue;
+      }
+      if (Date.now() + wait > deadline) throw error;
+      const holder = locks[0] ? describeHolder(locks[0]) : "another run";
+      options.log?.(`${slug}: locked by ${holder}; trying again in ${wait / 1000} s`);
+      await sleep(wait, options.signal);
+      wait = Math.min(wait * 2, 15_000);
+    }
+  }
+}
+
+function isLockError(error: unknown): boolean {
+  return /the stack is currently locked by \d+ lock/.test(String((error as Error | undefined)?.message ?? error));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** TENANTCTL_VERDICT for the stack's program: a file of its own, when the run's validation lets the stack be deployed. */

@@ -6,15 +6,15 @@
 
 interface KnownCause {
   readonly pattern: RegExp;
-  readonly explain: (match: RegExpExecArray) => { readonly cause: string; readonly fix: string };
+  readonly explain: (match: RegExpExecArray, slug?: string) => { readonly cause: string; readonly fix: string };
 }
 
 const KNOWN_CAUSES: readonly KnownCause[] = [
   {
     pattern: /the stack is currently locked by \d+ lock\(s\)[^\n]*(?:\n\s*(\S+): created by ([^@\s]+)@(\S+) \(pid (\d+)\) at (\S+))?/,
-    explain: (m) => ({
+    explain: (m, slug) => ({
       cause: m[2] ? `the stack is locked by another run: ${m[2]}@${m[3]}, pid ${m[4]}, since ${m[5]}` : "the stack is locked by another run",
-      fix: `wait for that run to end; if it was killed, remove its lock${m[1] ? ` (${m[1].replace(/\?.*$/, "")} in the state backend)` : ""}`,
+      fix: `wait for that run to end (\`--lock-timeout\` waits longer); if it is gone, \`tenantctl unlock ${slug ?? "<slug>"}\`${m[1] ? ` (the lock: ${m[1].replace(/\?.*$/, "")})` : ""}`,
     }),
   },
   {
@@ -50,12 +50,12 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
 /** Lines of the engine's transcript that say nothing about what went wrong. */
 const NOISE = [/^warning: using pulumi-resource-\S+ from \$PATH/, /^error: update failed$/, /^Resources:$/, /^[+~-]?\s*\d+ (created|errored|updated|deleted|unchanged)/, /^Duration: /, /^\S+:\S+:\S+ \([^)]*\):$/, /^error: 1 error occurred:$/];
 
-export function engineErrorMessage(error: unknown): string {
+export function engineErrorMessage(error: unknown, slug?: string): string {
   const text = error instanceof Error ? error.message : String(error);
   for (const { pattern, explain } of KNOWN_CAUSES) {
     const match = pattern.exec(text);
     if (match) {
-      const { cause, fix } = explain(match);
+      const { cause, fix } = explain(match, slug);
       return `${cause}\nfix: ${fix}`;
     }
   }

@@ -3,9 +3,9 @@
  * through the engine (state saved, lock released), the summary says what was done, cancelled and not started, and the
  * exit code is 130. The next `up --all` then finishes the job without help. Its own PostgreSQL and state.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
@@ -88,4 +88,37 @@ describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
     const drift = await tenantctl(["drift", "--all"]);
     expect(drift.code, drift.stderr).toBe(0);
   }, 600_000);
+
+  /** A lock file as the engine writes it, for `holder`. */
+  function lockOf(stack: string, holder: { pid: number }): string {
+    const dir = join(state, ".pulumi", "locks", "organization", "tenantctl", stack);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `e2e-${holder.pid}.json`);
+    writeFileSync(file, JSON.stringify({ pid: holder.pid, username: "ci", hostname: hostname(), timestamp: "2026-12-02T05:00:00Z" }));
+    return file;
+  }
+
+  it("clears a lock left by a killed run of this host, with a notice, and runs", async () => {
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const file = lockOf("acme", { pid: gone });
+    const run = await tenantctl(["up", "acme"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`acme: cleared a stale lock of ci@${hostname()} (pid ${gone}) since 2026-12-02T05:00:00Z: that process is gone`);
+    expect(existsSync(file)).toBe(false);
+  }, 300_000);
+
+  it("waits for a lock held by a live run, then fails naming the holder and how to unlock", async () => {
+    const file = lockOf("acme", { pid: process.pid });
+    try {
+      const run = await tenantctl(["up", "acme", "--lock-timeout", "3s"]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`acme: locked by ci@${hostname()} (pid ${process.pid}) since 2026-12-02T05:00:00Z; trying again in 1 s`);
+      const message = run.report.tenants[0]?.message ?? "";
+      expect(message).toContain(`the stack is locked by another run: ci@${hostname()}, pid ${process.pid}, since 2026-12-02T05:00:00Z`);
+      expect(message).toContain("`tenantctl unlock acme`");
+      expect(message).not.toMatch(/Command failed|--event-log/);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }, 300_000);
 });

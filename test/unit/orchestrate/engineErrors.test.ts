@@ -36,8 +36,8 @@ describe("engineErrorMessage", () => {
       "the database server 127.0.0.1:1 is unreachable (connect: connection refused)\nfix: check the host and port (template `database.servers`, or `tenantctl:databaseServers` / TENANTCTL_DATABASE_SERVERS), and that the server accepts connections from here",
     );
     expect(engineErrorMessage(wrapped(AUTHENTICATION))).toMatch(/^the database server refused the admin login of "tenantctl_admin"\nfix: check the password in `tenantctl:databaseServers.<server>.password`/);
-    expect(engineErrorMessage(wrapped(LOCKED))).toBe(
-      "the stack is locked by another run: root@runner-7, pid 4242, since 2026-12-02T05:20:31Z\nfix: wait for that run to end; if it was killed, remove its lock (file:///tmp/state/.pulumi/locks/organization/tenantctl/acme/4a1f.json in the state backend)",
+    expect(engineErrorMessage(wrapped(LOCKED), "acme")).toBe(
+      "the stack is locked by another run: root@runner-7, pid 4242, since 2026-12-02T05:20:31Z\nfix: wait for that run to end (`--lock-timeout` waits longer); if it is gone, `tenantctl unlock acme` (the lock: file:///tmp/state/.pulumi/locks/organization/tenantctl/acme/4a1f.json)",
     );
     expect(engineErrorMessage(new Error("Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT"))).toMatch(/^the Pulumi CLI is not on PATH\nfix: /);
     expect(engineErrorMessage(wrapped("    error: no resource plugin 'pulumi-resource-postgresql' found in the workspace at version v3.18.1 or on your $PATH"))).toMatch(

@@ -6,6 +6,7 @@ import { emitReport } from "../report/emit";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
 import { changesSince } from "../orchestrate/fleetAtRef";
+import { stopOrphanedPlugins } from "../orchestrate/orphans";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
@@ -163,5 +164,7 @@ export async function executeRun(
         ...(await runStacks(operation, work.filter((w) => w.slug !== CONTROL_PLANE_STACK), engineOptions)),
       ]
     : await runStacks(operation, work, engineOptions);
+  // A run killed before this one (SIGKILL of its process group) leaves its plugins running: they go now.
+  stopOrphanedPlugins((line) => err(`tenantctl: ${line}\n`));
   return { operation, tenants, seconds: (Date.now() - started) / 1000, ...(interrupt?.aborted ? { interrupted: true } : {}) };
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orphanedPlugins } from "../../src/orchestrate/orphans";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
 
@@ -88,6 +89,24 @@ describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
     const drift = await tenantctl(["drift", "--all"]);
     expect(drift.code, drift.stderr).toBe(0);
   }, 600_000);
+
+  it("after a run killed with SIGKILL, the next run succeeds without help and leaves no plugin of the killed one running", async () => {
+    if (!engine.available) return;
+    const killed = await new Promise<number | null>((resolve) => {
+      // Its own process group, as a CI job's: the group is killed, as a cancelled job is.
+      const child = spawn(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), "up", "acme"], { cwd: project.dir, env, detached: true });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/acme: up…/.test(stderr)) setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 1200);
+      });
+      child.on("close", (code) => resolve(code));
+    });
+    expect(killed).toBeNull();
+    const next = await tenantctl(["up", "acme"]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(orphanedPlugins().filter((plugin) => plugin.command.includes(engine.repoRoot) || plugin.command.includes(engine.binDir))).toEqual([]);
+  }, 300_000);
 
   /** A lock file as the engine writes it, for `holder`. */
   function lockOf(stack: string, holder: { pid: number }): string {

@@ -94,7 +94,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(outputOption())
       .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
         const { runOperation } = await import("../commands/run");
-        setExit(await whileInterruptible((signal) => runOperation(operation, slugs, { ...options, lockTimeoutMs: options.lockTimeout }, out, err, signal)));
+        setExit(await whileInterruptible((signal) => runOperation(operation, slugs, { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() }, out, err, signal)));
       });
   }
 
@@ -152,6 +152,11 @@ async function whileInterruptible<T>(run: (signal: AbortSignal) => Promise<T>): 
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }
+}
+
+/** A person watching a terminal gets a live view; CI logs and pipes get timestamped lines. */
+function watchedTerminal(): boolean {
+  return process.stderr.isTTY === true && !process.env["CI"] && process.env["TERM"] !== "dumb";
 }
 
 function lockTimeout(value: string): number {

@@ -4,9 +4,10 @@ import { CONTROL_PLANE_STACK } from "../core/naming";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { emitReport } from "../report/emit";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
-import { exitCodeFor, type Operation, type RunReport } from "../report/runReport";
+import { exitCodeFor, type Operation, type RunReport, type TenantRun } from "../report/runReport";
 import { changesSince } from "../orchestrate/fleetAtRef";
 import { stopOrphanedPlugins } from "../orchestrate/orphans";
+import { lineProgress, liveProgress } from "../report/progress";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
@@ -23,6 +24,8 @@ export interface RunOptions {
   readonly shard?: Shard;
   /** How long to wait for another run's lock on a stack. */
   readonly lockTimeoutMs?: number;
+  /** Progress as a live view on stderr (a terminal) rather than timestamped lines. */
+  readonly liveProgress?: boolean;
   readonly format: "text" | "json" | "markdown";
   /** Write the report to these files instead of stdout (`*.json` and `*.md` in their own format). */
   readonly output?: readonly string[];
@@ -145,6 +148,7 @@ export async function executeRun(
     ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}),
     ...(selection.refused.has(slug) ? { refuse: selection.refused.get(slug)! } : {}),
   }));
+  const progress = options.liveProgress ? liveProgress(process.stderr, selection.slugs.length) : lineProgress(err);
   const engineOptions = {
     projectDir,
     tenantsDir: resolve(process.cwd(), options.dir),
@@ -153,17 +157,22 @@ export async function executeRun(
     verdict: (slug: string) => stackVerdict(fleet, slug),
     ...(interrupt ? { signal: interrupt } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
-    log: (line: string) => err(`${line}\n`),
+    progress,
   };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the
   // control-plane stack goes first, alone, and the tenants follow.
   const controlPlaneFirst = operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip && !w.refuse) && work.length > 1;
-  const tenants = controlPlaneFirst
-    ? [
-        ...(await runStacks(operation, work.filter((w) => w.slug === CONTROL_PLANE_STACK), engineOptions)),
-        ...(await runStacks(operation, work.filter((w) => w.slug !== CONTROL_PLANE_STACK), engineOptions)),
-      ]
-    : await runStacks(operation, work, engineOptions);
+  let tenants: TenantRun[];
+  try {
+    tenants = controlPlaneFirst
+      ? [
+          ...(await runStacks(operation, work.filter((w) => w.slug === CONTROL_PLANE_STACK), engineOptions)),
+          ...(await runStacks(operation, work.filter((w) => w.slug !== CONTROL_PLANE_STACK), engineOptions)),
+        ]
+      : await runStacks(operation, work, engineOptions);
+  } finally {
+    progress.close();
+  }
   // A run killed before this one (SIGKILL of its process group) leaves its plugins running: they go now.
   stopOrphanedPlugins((line) => err(`tenantctl: ${line}\n`));
   return { operation, tenants, seconds: (Date.now() - started) / 1000, ...(interrupt?.aborted ? { interrupted: true } : {}) };

@@ -10,6 +10,7 @@ import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
 import { UsageError } from "../core/errors";
 import type { StackVerdict } from "../core/verdict";
+import type { RunProgress } from "../report/progress";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
@@ -35,8 +36,8 @@ export interface EngineOptions {
   readonly signal?: AbortSignal;
   /** How long to wait for another run's lock on a stack. @default DEFAULT_LOCK_TIMEOUT_MS */
   readonly lockTimeoutMs?: number;
-  /** Progress lines, e.g. to stderr. */
-  readonly log?: (line: string) => void;
+  /** Where progress goes (src/report/progress.ts: a live view on a terminal, timestamped lines elsewhere). */
+  readonly progress?: RunProgress;
 }
 
 export interface StackWork {
@@ -79,6 +80,7 @@ async function runStack(
   const onEvent = (event: EngineEvent) => {
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
+    options.progress?.step(slug, metadata.op, metadata.type, metadata.urn.split("::").pop() ?? metadata.urn);
     const properties = changesNothing(metadata.op) || metadata.op === "create" ? [] : driftedProperties(metadata);
     resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
@@ -107,7 +109,7 @@ async function runStack(
       }
     }
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
-    options.log?.(`${slug}: ${operation}…`);
+    options.progress?.started(slug, operation);
     const { changes, outputs } = await waitingForLocks(slug, options, () => {
       resources.clear();
       return runOperation(stack, operation, onEvent, options.signal);
@@ -115,15 +117,15 @@ async function runStack(
     const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
     const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
-    options.log?.(`${slug}: ${outcome}`);
+    options.progress?.ended(slug, outcome);
     return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
   } catch (error) {
     if (options.signal?.aborted) {
-      options.log?.(`${slug}: cancelled`);
+      options.progress?.ended(slug, "cancelled");
       const done = [...resources.values()].filter((r) => !changesNothing(r.op));
       return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: done, message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock", seconds: seconds() };
     }
-    options.log?.(`${slug}: failed`);
+    options.progress?.ended(slug, "failed");
     return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
   }
 }
@@ -161,13 +163,13 @@ async function waitingForLocks<T>(slug: string, options: EngineOptions, work: ()
       if (locks.length > 0 && locks.every(isStale)) {
         for (const lock of locks) {
           removeLock(lock);
-          options.log?.(`${slug}: cleared a stale lock of ${describeHolder(lock)}: that process is gone`);
+          options.progress?.note(`${slug}: cleared a stale lock of ${describeHolder(lock)}: that process is gone`);
         }
         continue;
       }
       if (Date.now() + wait > deadline) throw error;
       const holder = locks[0] ? describeHolder(locks[0]) : "another run";
-      options.log?.(`${slug}: locked by ${holder}; trying again in ${wait / 1000} s`);
+      options.progress?.note(`${slug}: locked by ${holder}; trying again in ${wait / 1000} s`);
       await sleep(wait, options.signal);
       wait = Math.min(wait * 2, 15_000);
     }

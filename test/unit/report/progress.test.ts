@@ -1,0 +1,46 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { lineProgress, liveProgress } from "../../../src/report/progress";
+
+describe("progress as lines (CI, pipes)", () => {
+  it("writes one timestamped line per event that matters", () => {
+    let text = "";
+    const progress = lineProgress((chunk) => (text += chunk), () => new Date("2026-12-02T06:00:00Z"));
+    progress.started("acme", "up");
+    progress.step("acme", "same", "postgresql:index/role:Role", "acme-role");
+    progress.step("acme", "update", "postgresql:index/role:Role", "acme-role");
+    progress.note("acme: locked by ci@runner (pid 1) since then; trying again in 1 s");
+    progress.ended("acme", "changed");
+    progress.close();
+    expect(text).toBe(
+      [
+        "2026-12-02T06:00:00.000Z acme: up…",
+        "2026-12-02T06:00:00.000Z acme: update postgresql:index/role:Role acme-role",
+        "2026-12-02T06:00:00.000Z acme: locked by ci@runner (pid 1) since then; trying again in 1 s",
+        "2026-12-02T06:00:00.000Z acme: changed",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("progress as a live view (a terminal)", () => {
+  it("shows each running stack with its current resource and the totals, and clears itself at the end", () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
+    Object.assign(stream, { isTTY: true, columns: 120, rows: 40 });
+    let written = "";
+    stream.on("data", (chunk: Buffer) => (written += chunk.toString()));
+    let clock = 0;
+    const progress = liveProgress(stream, 3, () => clock);
+    progress.started("acme", "up");
+    clock = 2500;
+    progress.step("acme", "create", "postgresql:index/role:Role", "acme-role");
+    expect(written).toContain("acme    up        2.5 s  create Role acme-role");
+    expect(written).toContain("0 of 3 done, 1 running, 2 waiting · 2.5 s");
+    progress.note("acme: cleared a stale lock");
+    expect(written).toContain("acme: cleared a stale lock\n");
+    progress.ended("acme", "changed");
+    expect(written).toContain("1 of 3 done, 0 running, 2 waiting");
+    progress.close();
+  });
+});

@@ -4,6 +4,7 @@
  * Exit codes (docs/output.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { UsageError } from "../core/errors";
 import { DEFAULT_LOCK_TIMEOUT_MS, parseDuration } from "../orchestrate/locks";
 import { parseShard, type Shard } from "../orchestrate/shard";
 
@@ -112,9 +113,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("start a throwaway PostgreSQL and run a real `up --all` of the fleet into it (DNS, TLS and auth off)")
     .addOption(dirOption())
     .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
-    .action(async (options: { dir: string; keep?: boolean }) => {
-      const { sandbox } = await import("../commands/sandbox");
-      setExit(await sandbox(options, out, err));
+    .option("--stop", "stop the sandbox a `--keep` left running here, and remove .tenantctl/sandbox/")
+    .action(async (options: { dir: string; keep?: boolean; stop?: boolean }) => {
+      const { sandbox, stopSandbox } = await import("../commands/sandbox");
+      if (options.stop && options.keep) throw new UsageError("--stop and --keep do not go together");
+      setExit(options.stop ? stopSandbox(out, err) : await sandbox(options, out, err));
     });
 
   // For contributors (`npm run schemas`), after a change to src/core/schema/schema.ts; not part of the product.

@@ -8,6 +8,7 @@
  * wiped at the start of every run, because the PostgreSQL it describes is new every run. No password is
  * printed: the superuser's goes into a 0600 pgpass file, the tenants' are Pulumi secrets in that state.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { projectFileWithAbsoluteMain } from "../orchestrate/projectFile";
@@ -33,6 +34,28 @@ export const SANDBOX_DIR = join(".tenantctl", "sandbox");
 
 /** Not a secret: it encrypts the state of a throwaway local sandbox, and is written into env.sh for the user. */
 export const SANDBOX_PASSPHRASE = "tenantctl-sandbox";
+
+/** What `--stop` runs: the kept server's stop command. */
+const STOP_SCRIPT = "stop.sh";
+
+/** `tenantctl sandbox --stop`: stops what `sandbox --keep` started here and removes `.tenantctl/sandbox/`. */
+export function stopSandbox(out: (text: string) => void, err: (text: string) => void): number {
+  const sandboxDir = join(process.cwd(), SANDBOX_DIR);
+  const script = join(sandboxDir, STOP_SCRIPT);
+  if (!existsSync(script)) {
+    rmSync(sandboxDir, { recursive: true, force: true });
+    out(`no sandbox is running here (no ${join(SANDBOX_DIR, STOP_SCRIPT)})\n`);
+    return 0;
+  }
+  const stopped = spawnSync("sh", [script], { encoding: "utf8" });
+  if (stopped.status !== 0) {
+    err(`tenantctl sandbox --stop: stopping PostgreSQL failed: ${(stopped.stderr || stopped.error?.message || "").trim()}\n`);
+    return 1;
+  }
+  rmSync(sandboxDir, { recursive: true, force: true });
+  out(`stopped the sandbox's PostgreSQL and removed ${SANDBOX_DIR}/\n`);
+  return 0;
+}
 
 /** The features that need cloud accounts. */
 const SANDBOX_DISABLE = "dns,tls,auth";
@@ -118,6 +141,7 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     if (options.keep) {
       const stop = postgres.keepRunning();
       kept = true;
+      writeFileSync(join(sandboxDir, STOP_SCRIPT), `#!/bin/sh\n# Written by \`tenantctl sandbox --keep\`: stops its PostgreSQL (\`tenantctl sandbox --stop\` runs it).\n${stop}\n`, { mode: 0o700 });
       out(howToLook(report, postgres, relative(projectDir, sandboxDir) || ".", stop));
     } else {
       out(

@@ -1,4 +1,8 @@
-/** The files the sandbox writes for the user's shell: a pgpass line and env.sh. No password goes into env.sh. */
+/**
+ * The files the sandbox writes for the user's shell: a pgpass line, and env.sh. Both are mode 0600: env.sh holds the
+ * throwaway server's admin credentials (TENANTCTL_DATABASE_SERVERS), so that after `source`-ing it every tenantctl
+ * command reaches the sandbox as the sandbox's own run did, and plain `psql` logs in as its administrator.
+ */
 import type { RunningPostgres } from "./postgres";
 import { shellQuote } from "./shellQuote";
 
@@ -12,15 +16,15 @@ export function pgpassLine(postgres: Pick<RunningPostgres, "host" | "port" | "us
   return `${postgres.host}:${postgres.port}:*:${pgpassEscape(postgres.user)}:${pgpassEscape(postgres.password)}\n`;
 }
 
-/** env.sh: what `pulumi` and `psql` need to reach the sandbox, without any password in it. */
-export function envScript(env: Readonly<Record<string, string>>, pgpass: string, postgres: Pick<RunningPostgres, "host" | "port">): string {
+/** env.sh: what tenantctl, `pulumi` and `psql` need to reach the sandbox. */
+export function envScript(env: Readonly<Record<string, string>>, pgpass: string, postgres: Pick<RunningPostgres, "host" | "port" | "user">): string {
   const lines = [
     "# Written by `tenantctl sandbox`: `source` it to use pulumi and psql against the sandbox.",
     `export PATH=${shellQuote(env.PATH!.split(":")[0]!)}:"$PATH"`,
-    ...["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "TENANTCTL_DISABLE"].map(
+    ...["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "TENANTCTL_DISABLE", "TENANTCTL_DATABASE_SERVERS"].map(
       (key) => `export ${key}=${shellQuote(env[key]!)}`,
     ),
-    `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGSSLMODE=disable`,
+    `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGUSER=${shellQuote(postgres.user)} PGSSLMODE=disable`,
     `export PGPASSFILE=${shellQuote(pgpass)}`,
   ];
   return lines.join("\n") + "\n";

@@ -70,6 +70,6 @@ export function howToLook(report: RunReport, postgres: { host: string; port: num
       "(after `source`-ing env.sh, from this directory; the same for every tenant's stack)",
     );
   }
-  lines.push("", "Stop it and remove its data:", "", `  ${stop} && rm -rf ${sandboxDir}`);
+  lines.push("", "Stop it and remove its data:", "", `  ${stop} && rm -rf ${sandboxDir}`, "", "(or `npx tenantctl sandbox --stop`, from this directory)");
   return lines.join("\n") + "\n";
 }

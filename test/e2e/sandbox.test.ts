@@ -4,7 +4,7 @@
  * the stop command).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -72,8 +72,16 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
       await acme.end();
     }
 
-    // And the stop command stops it.
-    execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
+    // Plain psql, after `source env.sh`, logs in as the sandbox's administrator; tenantctl gets its credentials too.
+    expect(env.PGUSER).toBe("tenantctl_admin");
+    // The admin password is in env.sh and pgpass only, both readable by this user alone.
+    for (const file of ["env.sh", "pgpass"]) expect(statSync(join(sandboxDir, file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(env.TENANTCTL_DATABASE_SERVERS ?? "{}")).toMatchObject({ primary: { host: "127.0.0.1", port: Number(port), username: "tenantctl_admin" } });
+    expect(execFileSync("psql", ["-d", "tenant_acme", "-Atc", "SELECT current_user"], { cwd: project.dir, env, encoding: "utf8" }).trim()).toBe("tenantctl_admin");
+
+    // And `sandbox --stop` stops it and removes it.
+    const stopped = await runCli(["sandbox", "--stop"], project.dir);
+    expect(stopped).toMatchObject({ code: 0, stdout: "stopped the sandbox's PostgreSQL and removed .tenantctl/sandbox/\n" });
     stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });

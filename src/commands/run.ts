@@ -8,6 +8,7 @@ import { exitCodeFor, type Operation, type RunReport, type TenantRun } from "../
 import { changesSince } from "../orchestrate/fleetAtRef";
 import { stopOrphanedPlugins } from "../orchestrate/orphans";
 import { lineProgress, liveProgress } from "../report/progress";
+import { SANDBOX_PROJECT_ENV } from "../sandbox/envScript";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
@@ -107,7 +108,9 @@ export async function runOperation(
   /** Aborted on Ctrl-C or SIGTERM (the CLI owns the signals). */
   interrupt?: AbortSignal,
 ): Promise<number> {
-  const report = await executeRun(operation, slugs, options, err, process.cwd(), interrupt);
+  // After `source .tenantctl/sandbox/env.sh`, stacks run in the sandbox's copy of the project (see envScript.ts).
+  const projectDir = process.env[SANDBOX_PROJECT_ENV] ?? process.cwd();
+  const report = await executeRun(operation, slugs, options, err, projectDir, interrupt);
   const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
   emitReport((format) => renderers[format](report), options.format, options.output ?? [], out);
   return exitCodeFor(report);

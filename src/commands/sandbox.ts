@@ -10,7 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { projectFileWithAbsoluteMain } from "../orchestrate/projectFile";
 import { renderRunTable } from "../report/renderRun";
 import { exitCodeFor } from "../report/runReport";
@@ -128,7 +128,7 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
         ),
       ),
     };
-    writeFileSync(join(sandboxDir, "env.sh"), envScript(env, pgpass, postgres), { mode: 0o600 });
+    writeFileSync(join(sandboxDir, "env.sh"), envScript(env, pgpass, postgres, sandboxProject, resolve(projectDir, options.dir)), { mode: 0o600 });
 
     err(`sandbox: PostgreSQL on ${postgres.host}:${postgres.port}; state in ${relative(projectDir, stateDir)}; running up --all\n`);
     const report = await withEnv(env, () =>

@@ -6,6 +6,9 @@
 import type { RunningPostgres } from "./postgres";
 import { shellQuote } from "./shellQuote";
 
+/** Where env.sh says the sandbox's project copy is: tenantctl runs its stacks there (commands/run.ts). */
+export const SANDBOX_PROJECT_ENV = "TENANTCTL_SANDBOX_PROJECT";
+
 /** A pgpass field: `:` and `\` are escaped with a backslash. */
 function pgpassEscape(value: string): string {
   return value.replace(/[\\:]/g, (c) => `\\${c}`);
@@ -17,7 +20,15 @@ export function pgpassLine(postgres: Pick<RunningPostgres, "host" | "port" | "us
 }
 
 /** env.sh: what tenantctl, `pulumi` and `psql` need to reach the sandbox. */
-export function envScript(env: Readonly<Record<string, string>>, pgpass: string, postgres: Pick<RunningPostgres, "host" | "port" | "user">): string {
+export function envScript(
+  env: Readonly<Record<string, string>>,
+  pgpass: string,
+  postgres: Pick<RunningPostgres, "host" | "port" | "user">,
+  /** The sandbox's copy of the project, where its stacks' Pulumi.<stack>.yaml files live. */
+  project: string,
+  /** The tenants directory, absolute. */
+  tenantsDir: string,
+): string {
   const lines = [
     "# Written by `tenantctl sandbox`: `source` it to use pulumi and psql against the sandbox.",
     `export PATH=${shellQuote(env.PATH!.split(":")[0]!)}:"$PATH"`,
@@ -26,6 +37,10 @@ export function envScript(env: Readonly<Record<string, string>>, pgpass: string,
     ),
     `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGUSER=${shellQuote(postgres.user)} PGSSLMODE=disable`,
     `export PGPASSFILE=${shellQuote(pgpass)}`,
+    // The engine writes each stack's Pulumi.<stack>.yaml next to the Pulumi.yaml it runs: tenantctl and pulumi run in
+    // the sandbox's copy of the project, so nothing is written into the repository.
+    `export ${SANDBOX_PROJECT_ENV}=${shellQuote(project)} TENANTCTL_DIR=${shellQuote(tenantsDir)}`,
+    `pulumi() { command pulumi -C "$${SANDBOX_PROJECT_ENV}" "$@"; }`,
   ];
   return lines.join("\n") + "\n";
 }

@@ -79,6 +79,14 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
     expect(JSON.parse(env.TENANTCTL_DATABASE_SERVERS ?? "{}")).toMatchObject({ primary: { host: "127.0.0.1", port: Number(port), username: "tenantctl_admin" } });
     expect(execFileSync("psql", ["-d", "tenant_acme", "-Atc", "SELECT current_user"], { cwd: project.dir, env, encoding: "utf8" }).trim()).toBe("tenantctl_admin");
 
+    // After `source env.sh`, tenantctl and pulumi work from the project root against the sandbox: no drift, and no
+    // file written outside .tenantctl/.
+    const inShell = (command: string) => execFileSync("sh", ["-c", `. .tenantctl/sandbox/env.sh && ${command}`], { cwd: project!.dir, encoding: "utf8" });
+    const drift = JSON.parse(inShell(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(engine.repoRoot, "bin", "tenantctl.js"))} drift --all --format json 2>/dev/null`)) as { tenants: { slug: string; outcome: string }[] };
+    expect(Object.fromEntries(drift.tenants.map((t) => [t.slug, t.outcome]))).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
+    inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s acme >/dev/null 2>&1");
+    expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
+
     // And `sandbox --stop` stops it and removes it.
     const stopped = await runCli(["sandbox", "--stop"], project.dir);
     expect(stopped).toMatchObject({ code: 0, stdout: "stopped the sandbox's PostgreSQL and removed .tenantctl/sandbox/\n" });

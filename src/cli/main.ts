@@ -184,12 +184,15 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
-  // `tenantctl validate | head` closes our stdout early: that is the reader's choice, not an error.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  // `tenantctl validate | head` closes our stdout early: that is the reader's choice, not an error. Once per process
+  // (the tests call main many times in one).
+  if (!process.stdout.listeners("error").includes(onStdoutError)) process.stdout.on("error", onStdoutError);
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => (exitCode = code));
   try {

@@ -41,9 +41,6 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
   const stacks = await planStacks(selected, {
     fleet: { ...fleet, controlPlane },
     ...(base ? { base } : {}),
-    // A stack unchanged since the base renders the same: on a large fleet, most of a PR's plan. Not rendering it
-    // makes `plan --base` cost what the change costs; every format lists it as unchanged, without its resources.
-    skipUnchanged: true,
     render: (template, target) => renderStack(template, target, { project }),
   });
 

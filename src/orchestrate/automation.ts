@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
+import { SECRET_TEXT } from "../core/compare/plannedStack";
 import { UsageError } from "../core/errors";
 import type { StackVerdict } from "../core/verdict";
 import type { RunProgress } from "../report/progress";
@@ -180,13 +181,16 @@ function isLockError(error: unknown): boolean {
   return /the stack is currently locked by \d+ lock/.test(String((error as Error | undefined)?.message ?? error));
 }
 
+/** Waits `ms`, or less when the run is interrupted meanwhile. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }
 
@@ -224,5 +228,5 @@ export function backendWorkarounds(env: Readonly<Record<string, string | undefin
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */
 export function publicOutputs(outputs: OutputMap): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? "[secret]" : output.value]));
+  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? SECRET_TEXT : output.value]));
 }

@@ -7,6 +7,7 @@
  * providers: the engine's dynamic-provider host passes no detailed diff) from comparing the two states leaf by leaf.
  */
 import type { StepEventMetadata } from "@pulumi/pulumi/automation";
+import { SECRET_TEXT } from "../core/compare/plannedStack";
 
 export interface PropertyChange {
   /** Dotted: `connectionLimit`, `settings.branding.primaryColor`. */
@@ -14,8 +15,6 @@ export interface PropertyChange {
   readonly expected: unknown;
   readonly actual: unknown;
 }
-
-export const SECRET_TEXT = "[secret]";
 
 /** The envelope a secret travels in when the engine does not mask it. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

@@ -40,8 +40,6 @@ export interface PlanInputs {
   readonly fleet: Fleet & { readonly controlPlane: ControlPlane };
   /** The fleet at the base ref, with its name, for `--base`. */
   readonly base?: { readonly ref: string; readonly fleet: Fleet };
-  /** Leave stacks unchanged since the base unrendered: the text diff lists them by name only. */
-  readonly skipUnchanged: boolean;
   readonly render: (controlPlane: ControlPlane, target: StackToRender) => Promise<PlannedStack>;
 }
 
@@ -53,7 +51,9 @@ export async function planStacks(selected: readonly string[], inputs: PlanInputs
 
 async function planStack(slug: string, inputs: PlanInputs): Promise<PlanEntry> {
   const { fleet, base } = inputs;
-  if (inputs.skipUnchanged && base && unchangedSince(slug, fleet, base.fleet)) {
+  // A stack unchanged since the base renders the same: on a large fleet, most of a PR's plan. Not rendering it makes
+  // `plan --base` cost what the change costs; every format lists it as unchanged, without its resources.
+  if (base && unchangedSince(slug, fleet, base.fleet)) {
     return { slug, stack: slug, resources: [], changes: { status: "unchanged", added: [], changed: [], removed: [] } };
   }
   const now = await renderNow(slug, inputs);

@@ -11,14 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orphanedPlugins } from "../../src/orchestrate/orphans";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { tenantctlProcess } from "../support/tenantctlProcess";
 
 const engine = pulumiEngine();
-
-interface Run {
-  readonly code: number | null;
-  readonly stderr: string;
-  readonly report: { tenants: { slug: string; outcome: string; message?: string }[]; summary?: Record<string, number> };
-}
 
 describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
   let postgres: RunningPostgres;
@@ -26,33 +21,8 @@ describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
   let state: string;
   let env: NodeJS.ProcessEnv;
 
-  /** tenantctl in a process of its own; `interruptWhen` sends it SIGINT once its progress matches. */
-  function tenantctl(args: string[], interruptWhen?: RegExp): Promise<Run> {
-    if (!engine.available) throw new Error("no engine");
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), ...args, "--format", "json"], { cwd: project.dir, env });
-      let stdout = "";
-      let stderr = "";
-      let interrupted = false;
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (interruptWhen && !interrupted && interruptWhen.test(stderr)) {
-          interrupted = true;
-          child.kill("SIGINT");
-        }
-      });
-      child.on("close", (code) => {
-        let report: Run["report"] = { tenants: [] };
-        try {
-          report = JSON.parse(stdout) as Run["report"];
-        } catch {
-          // no report: the assertions below say so
-        }
-        resolve({ code, stderr, report });
-      });
-    });
-  }
+  const tenantctl = (args: string[], interruptWhen?: RegExp) =>
+    tenantctlProcess(engine.available ? engine.repoRoot : "", args, { cwd: project.dir, env, ...(interruptWhen ? { interruptWhen } : {}) });
 
   beforeAll(async () => {
     if (!engine.available) return;

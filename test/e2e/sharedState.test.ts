@@ -7,42 +7,21 @@
  * tenants of the same names.
  */
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { outcomesOf, tenantctlProcess } from "../support/tenantctlProcess";
 
 const engine = pulumiEngine();
-
-interface Run {
-  readonly code: number;
-  readonly stderr: string;
-  readonly report: { tenants: { slug: string; outcome: string; message?: string }[] };
-}
 
 describe.skipIf(!engine.available)("tenantctl with state in PostgreSQL, from concurrent shards", () => {
   let postgres: RunningPostgres;
   let project: TempProject;
   let env: NodeJS.ProcessEnv;
 
-  /** `tenantctl <args> --format json` in a process of its own, as a CI job runs it. */
-  function tenantctl(...args: string[]): Promise<Run> {
-    if (!engine.available) throw new Error("no engine");
-    return new Promise((resolve) => {
-      execFile(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), ...args, "--format", "json"], { cwd: project.dir, env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        let report: Run["report"];
-        try {
-          report = JSON.parse(stdout) as Run["report"];
-        } catch {
-          report = { tenants: [] };
-        }
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stderr, report });
-      });
-    });
-  }
-
-  const outcomes = (run: Run) => Object.fromEntries(run.report.tenants.map((t) => [t.slug, t.outcome]));
+  const tenantctl = (...args: string[]) => tenantctlProcess(engine.available ? engine.repoRoot : "", args, { cwd: project.dir, env });
+  const outcomes = outcomesOf;
 
   beforeAll(async () => {
     if (!engine.available) return;

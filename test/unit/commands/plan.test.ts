@@ -410,7 +410,6 @@ describe("tenantctl plan exit codes", () => {
     const fleet = loadFleet({ dir: "tenants", cwd });
     const stacks = await planStacks(["initech", "globex"], {
       fleet: { ...fleet, controlPlane: fleet.controlPlane! },
-      skipUnchanged: false,
       render: async (_template, target) =>
         "tenant" in target && target.tenant.slug === "initech"
           ? { slug: "initech", stack: "initech", resources: [], error: "Tenant \"initech\": the program failed" }

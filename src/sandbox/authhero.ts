@@ -1,0 +1,144 @@
+/**
+ * The real AuthHero server of `tenantctl sandbox --auth authhero` and of the tests: the small package under
+ * `test/authhero-server/` (its own package.json and lockfile, so AuthHero is never a dependency of tenantctl itself),
+ * installed with `npm ci` on first use or when its lockfile changed, then started on a free loopback port with a
+ * throwaway SQLite database. The server prints one JSON line, `{url, clientId, clientSecret, …}`, when it answers.
+ *
+ * Plain TypeScript (no Pulumi, no vitest): it spawns npm and node, and looks at the file system.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The server's package, relative to the repository root. */
+export const AUTHHERO_SERVER_DIR = join("test", "authhero-server");
+
+/** Written into node_modules after a successful install: the lockfile's hash it was installed from. */
+const INSTALL_STAMP = join("node_modules", ".tenantctl-installed-lock");
+
+export interface AuthHeroServerInfo {
+  readonly url: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The control-plane tenant the client belongs to. */
+  readonly tenantId: string;
+  readonly pid: number;
+  /** From the process's start to its first answer, as the server measured it. */
+  readonly startupMs: number;
+}
+
+export interface RunningAuthHero extends AuthHeroServerInfo {
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
+  stop(): Promise<void>;
+  /** Leaves the server running after this process exits; returns the shell command that stops it. */
+  keepRunning(): string;
+}
+
+function lockHash(dir: string): string {
+  return createHash("sha256").update(readFileSync(join(dir, "package-lock.json"))).digest("hex");
+}
+
+/** Whether the server's package is installed from its current lockfile. */
+export function authheroServerInstalled(repoRoot: string): boolean {
+  const dir = join(repoRoot, AUTHHERO_SERVER_DIR);
+  const stamp = join(dir, INSTALL_STAMP);
+  return existsSync(stamp) && readFileSync(stamp, "utf8").trim() === lockHash(dir);
+}
+
+/**
+ * Installs the server's package when it is missing or its lockfile changed (`npm ci`, about a minute: most of it
+ * compiles better-sqlite3). `log` gets one line before an install starts, so a first run says why it waits.
+ */
+export async function ensureAuthHeroServer(repoRoot: string, log: (line: string) => void = () => undefined): Promise<string> {
+  const dir = join(repoRoot, AUTHHERO_SERVER_DIR);
+  if (!existsSync(join(dir, "package-lock.json"))) throw new Error(`${join(dir, "package-lock.json")} is missing: the AuthHero server's package comes with the repository`);
+  if (authheroServerInstalled(repoRoot)) return dir;
+  log(`installing the AuthHero server (npm ci in ${AUTHHERO_SERVER_DIR}; about a minute the first time, compiling better-sqlite3)`);
+  await new Promise<void>((resolve, reject) => {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const child = spawn(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`npm ci in ${dir} failed (exit code ${code}):\n${output.trim().split("\n").slice(-20).join("\n")}`))));
+  });
+  writeFileSync(join(dir, INSTALL_STAMP), `${lockHash(dir)}\n`);
+  return dir;
+}
+
+/** Starts the (installed) server; resolves once it printed where it listens. */
+export async function startAuthHero(repoRoot: string, options: { readonly timeoutMs?: number } = {}): Promise<RunningAuthHero> {
+  const dir = await ensureAuthHeroServer(repoRoot);
+  const child = spawn(process.execPath, [join(dir, "start.js")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const stopOnExit = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("exit", stopOnExit);
+  try {
+    const info = await firstLine(child, options.timeoutMs ?? 60_000);
+    let exited = child.exitCode !== null;
+    child.once("exit", () => (exited = true));
+    // Its logs are only worth reading when it fails to start; afterwards they would only fill a pipe.
+    child.stderr?.resume();
+    child.stdout?.resume();
+    return {
+      ...info,
+      async stop() {
+        process.removeListener("exit", stopOnExit);
+        if (exited) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        });
+      },
+      keepRunning() {
+        process.removeListener("exit", stopOnExit);
+        child.unref();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        return `kill ${info.pid} 2>/dev/null || true`;
+      },
+    };
+  } catch (error) {
+    process.removeListener("exit", stopOnExit);
+    stopOnExit();
+    throw error;
+  }
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<AuthHeroServerInfo> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => fail(new Error(`the AuthHero server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      const tail = stderr.trim().split("\n").slice(-15).join("\n");
+      reject(tail ? new Error(`${error.message}\n--- server log (tail) ---\n${tail}`) : error);
+    };
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const newline = stdout.indexOf("\n");
+      if (newline < 0) return;
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(stdout.slice(0, newline)) as AuthHeroServerInfo);
+      } catch {
+        fail(new Error(`the AuthHero server printed no JSON line: ${stdout.slice(0, 200)}`));
+      }
+    });
+    child.on("error", fail);
+    child.on("exit", (code) => fail(new Error(`the AuthHero server exited with code ${code} before it listened`)));
+  });
+}

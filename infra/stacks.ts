@@ -7,6 +7,8 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { ControlPlane, Tenant } from "../src/core/model";
 import { Auth0ControlPlane } from "./components/Auth0ControlPlane";
+import { AuthHeroControlPlane } from "./components/AuthHeroControlPlane";
+import { AuthHeroTenantAuth } from "./components/AuthHeroTenantAuth";
 import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
@@ -33,7 +35,7 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantS
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
   const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
-  const auth = features.auth && componentsFor(tenant.status).auth ? new TenantAuth(tenant.slug, { tenant, controlPlaneStack: context.controlPlaneStack }) : undefined;
+  const auth = features.auth && componentsFor(tenant.status).auth ? tenantAuth(tenant, context) : undefined;
 
   return {
     slug: tenant.slug,
@@ -45,6 +47,23 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantS
     ...(domains ? { hostname: domains.hostname, customDomains: domains.customDomains } : {}),
     ...(auth ? { organizationId: auth.organizationId } : {}),
   };
+}
+
+/** The tenant's side of auth, at the deployment's auth provider. */
+type TenantAuthComponent = TenantAuth | AuthHeroTenantAuth;
+
+function tenantAuth(tenant: Tenant, context: DeploymentContext): TenantAuthComponent {
+  const controlPlaneStack = context.controlPlaneStack;
+  if (context.authProvider === "authhero") return new AuthHeroTenantAuth(tenant.slug, { tenant, controlPlaneStack, connection: context.authhero() });
+  return new TenantAuth(tenant.slug, { tenant, controlPlaneStack });
+}
+
+/** What every tenant shares at the auth provider: resource servers and template roles. */
+type ControlPlaneAuth = Auth0ControlPlane | AuthHeroControlPlane;
+
+function controlPlaneAuth(controlPlane: ControlPlane, context: DeploymentContext): ControlPlaneAuth {
+  if (context.authProvider === "authhero") return new AuthHeroControlPlane("control-plane", { controlPlane, connection: context.authhero() });
+  return new Auth0ControlPlane("control-plane", { controlPlane });
 }
 
 /**
@@ -76,6 +95,6 @@ export function controlPlaneStack(controlPlane: ControlPlane, context: Deploymen
     sharedDatabases[server.name] = database.name;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
-  if (context.features.auth) Object.assign(outputs, new Auth0ControlPlane("control-plane", { controlPlane }).stackOutputs());
+  if (context.features.auth) Object.assign(outputs, controlPlaneAuth(controlPlane, context).stackOutputs());
   return outputs;
 }

@@ -136,7 +136,7 @@ export class AuthHeroProxy {
     const line = `${request.method} ${path}`;
     const index = this.queue.findIndex((entry) => entry.match.test(line));
     if (index >= 0) {
-      const [{ answer }] = this.queue.splice(index, 1) as [{ answer: InjectedAnswer }];
+      const { answer } = this.queue.splice(index, 1)[0]!;
       this.requests.push({ method: request.method ?? "", path: path.split("?")[0]!, injected: true });
       const text = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
       response.writeHead(answer.status, { "content-type": typeof answer.body === "string" ? "text/plain" : "application/json", ...answer.headers });

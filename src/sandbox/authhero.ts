@@ -8,7 +8,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The server's package, relative to the repository root. */
@@ -68,30 +69,46 @@ export async function ensureAuthHeroServer(repoRoot: string, log: (line: string)
   return dir;
 }
 
-/** Starts the (installed) server; resolves once it printed where it listens. */
-export async function startAuthHero(repoRoot: string, options: { readonly timeoutMs?: number } = {}): Promise<RunningAuthHero> {
-  const dir = await ensureAuthHeroServer(repoRoot);
-  const child = spawn(process.execPath, [join(dir, "start.js")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+export interface StartAuthHeroOptions {
+  /** @default 60 s */
+  readonly timeoutMs?: number;
+  /** Where the server's own log goes. @default a file in a temporary directory, removed on stop */
+  readonly logFile?: string;
+  /** Install progress. */
+  readonly log?: (line: string) => void;
+}
+
+/** Starts the server (installing it first if needed); resolves once it printed where it listens. */
+export async function startAuthHero(repoRoot: string, options: StartAuthHeroOptions = {}): Promise<RunningAuthHero> {
+  const dir = await ensureAuthHeroServer(repoRoot, options.log);
+  const tempDir = options.logFile ? undefined : mkdtempSync(join(tmpdir(), "tenantctl-authhero-"));
+  const logFile = options.logFile ?? join(tempDir!, "server.log");
+  // The log is a file, not a pipe: a server left running (--keep) must not die writing to a reader that went away.
+  const logFd = openSync(logFile, "a");
+  const child = spawn(process.execPath, [join(dir, "start.js")], { cwd: dir, stdio: ["ignore", "pipe", logFd], detached: true });
+  closeSync(logFd);
+  const removeTemp = () => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
   const stopOnExit = () => {
     try {
       child.kill("SIGKILL");
     } catch {
       // already gone
     }
+    removeTemp();
   };
   process.on("exit", stopOnExit);
   try {
-    const info = await firstLine(child, options.timeoutMs ?? 60_000);
+    const info = await firstLine(child, options.timeoutMs ?? 60_000, logFile);
     let exited = child.exitCode !== null;
     child.once("exit", () => (exited = true));
-    // Its logs are only worth reading when it fails to start; afterwards they would only fill a pipe.
-    child.stderr?.resume();
     child.stdout?.resume();
     return {
       ...info,
       async stop() {
         process.removeListener("exit", stopOnExit);
-        if (exited) return;
+        if (exited) return removeTemp();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
           child.once("exit", () => {
@@ -100,12 +117,12 @@ export async function startAuthHero(repoRoot: string, options: { readonly timeou
           });
           child.kill("SIGTERM");
         });
+        removeTemp();
       },
       keepRunning() {
         process.removeListener("exit", stopOnExit);
         child.unref();
         child.stdout?.destroy();
-        child.stderr?.destroy();
         return `kill ${info.pid} 2>/dev/null || true`;
       },
     };
@@ -116,24 +133,28 @@ export async function startAuthHero(repoRoot: string, options: { readonly timeou
   }
 }
 
-function firstLine(child: ChildProcess, timeoutMs: number): Promise<AuthHeroServerInfo> {
+function firstLine(child: ChildProcess, timeoutMs: number, logFile: string): Promise<AuthHeroServerInfo> {
   return new Promise((resolve, reject) => {
     let stdout = "";
-    let stderr = "";
+    let settled = false;
     const timer = setTimeout(() => fail(new Error(`the AuthHero server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
     const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      const tail = stderr.trim().split("\n").slice(-15).join("\n");
+      const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+      const tail = log.trim().split("\n").slice(-15).join("\n");
       reject(tail ? new Error(`${error.message}\n--- server log (tail) ---\n${tail}`) : error);
     };
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       const newline = stdout.indexOf("\n");
-      if (newline < 0) return;
+      if (newline < 0 || settled) return;
       clearTimeout(timer);
       try {
-        resolve(JSON.parse(stdout.slice(0, newline)) as AuthHeroServerInfo);
+        const info = JSON.parse(stdout.slice(0, newline)) as AuthHeroServerInfo;
+        settled = true;
+        resolve(info);
       } catch {
         fail(new Error(`the AuthHero server printed no JSON line: ${stdout.slice(0, 200)}`));
       }

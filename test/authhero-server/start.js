@@ -112,7 +112,11 @@ async function main() {
     issuer,
     debug: false,
   });
-  console.log = log;
+  // AuthHero keeps logging while it serves: all of it goes to stderr, and a closed stdout (the caller read its
+  // line and went away) must not bring the server down.
+  void log;
+  process.stdout.on("error", () => undefined);
+  process.stderr.on("error", () => undefined);
   const client = await managementClient(dataAdapter);
 
   const stop = () => server.close(() => process.exit(0));

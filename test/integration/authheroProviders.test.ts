@@ -85,6 +85,15 @@ describe("resource servers", () => {
     expect(matching[0]!.name).toBe("Integration API (adopted)");
     await resourceServers.update!(id, resourceServerState({ name: "Integration API (adopted)" }), resourceServerState());
   });
+
+  it("deletes one; deleting it again (404) succeeds, and a refresh drops it from state", async () => {
+    const other = resourceServerState({ identifier: "https://api.to-delete.example.com", name: "To delete" });
+    const created = await resourceServers.create!(other);
+    await resourceServers.delete!(created.id, other);
+    expect((await admin.resourceServers()).some((rs) => rs.id === created.id)).toBe(false);
+    await expect(resourceServers.delete!(created.id, other)).resolves.toBeUndefined();
+    expect((await resourceServers.read!(created.id, other)).id).toBeUndefined();
+  });
 });
 
 describe("roles and their permissions", () => {
@@ -226,7 +235,11 @@ describe("tokens, retries and errors", () => {
       const [existing] = (await admin.organizations()).filter((org) => org.name === "proxied");
       await organizations.read!(existing!.id, state);
       expect(shortProxy.tokenRequests()).toBe(1);
+      // A client that keeps its token, as AuthHero sees it once the token has expired: 403, not Auth0's 401.
+      const stale = new ManagementClient(connection);
+      expect((await stale.call("GET", `/organizations/${existing!.id}`)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await stale.call("GET", `/organizations/${existing!.id}`)).toEqual({ status: 403, body: { message: "Invalid JWT signature" } });
       // Expired by now: the real server would answer 403; the provider gets a new token first.
       const read = await organizations.read!(existing!.id, state);
       expect(read.props).toMatchObject({ name: "proxied" });

@@ -173,7 +173,7 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
 
     out(renderRunTable(report));
     out(describeSandbox(report, postgres, fleet.controlPlane.databaseServers));
-    if (authhero) out(describeAuthHero(authhero));
+    if (authhero) out(describeAuthHero(authhero, options.keep === true));
     const code = exitCodeFor(report);
     if (options.keep) {
       const stopAuthHero = authhero?.keepRunning();
@@ -204,11 +204,9 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
 }
 
 /** Where the sandbox's AuthHero is, and how to reach its Management API (the client secret is in env.sh only). */
-function describeAuthHero(authhero: RunningAuthHero): string {
-  return (
-    `\nAuthHero ${authhero.url}: organizations and roles are in its control-plane tenant (${authhero.tenantId}); ` +
-    `the Management API client ${authhero.clientId} and its secret are in ${join(SANDBOX_DIR, "env.sh")} (TENANTCTL_AUTHHERO_*).\n`
-  );
+function describeAuthHero(authhero: RunningAuthHero, kept: boolean): string {
+  const client = kept ? `; the Management API client ${authhero.clientId} and its secret are in ${join(SANDBOX_DIR, "env.sh")} (TENANTCTL_AUTHHERO_*)` : "";
+  return `\nAuthHero ${authhero.url}: organizations and roles are in its control-plane tenant (${authhero.tenantId})${client}.\n`;
 }
 
 /** Sets `env` on this process for the duration of `work` (the Automation API runs `pulumi` with process.env). */

@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { AuthHeroControlPlane } from "../../infra/components/AuthHeroControlPlane";
 import { AuthHeroTenantAuth } from "../../infra/components/AuthHeroTenantAuth";
 import { resolveAuthHero } from "../../infra/context/authheroConfig";
+import { createDeploymentContext, type DeploymentSettings } from "../../infra/context/deploymentContext";
+import { ALL_FEATURES } from "../../infra/context/features";
+import { tenantStack } from "../../infra/stacks";
 import type { Tenant } from "../../src/core/model";
 import { CONTROL_PLANE_STACK_OUTPUTS, EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
 import { isSecretValue, ofType, recordResources, valueOf } from "../support/pulumiMocks";
@@ -85,5 +88,38 @@ describe("resolveAuthHero", () => {
     );
     expect(() => resolveAuthHero({ config: { url: "auth.example.com", clientId: "a", clientSecret: "hunter2" }, env: {} })).toThrow(/is not an http\(s\) URL/);
     expect(() => resolveAuthHero({ config: { url: "https://a", clientId: "a", clientSecret: "hunter2", secret: "x" }, env: {} })).toThrow('tenantctl:authhero: unknown field "secret"; fields are url, clientId, clientSecret.');
+  });
+});
+
+describe("the deployment's auth provider", () => {
+  const settings = (extra: Partial<DeploymentSettings>): DeploymentSettings => ({
+    features: ALL_FEATURES,
+    databaseServers: { config: { primary: { username: "admin", password: "x" } }, env: {} },
+    organization: "organization",
+    project: "project",
+    ...extra,
+  });
+
+  it("is the template's unless TENANTCTL_AUTH_PROVIDER overrides it; an unknown one is a setup error", () => {
+    expect(createDeploymentContext(aControlPlane(), settings({})).authProvider).toBe("auth0");
+    expect(createDeploymentContext(aControlPlane(), settings({ authProvider: "authhero" })).authProvider).toBe("authhero");
+    expect(createDeploymentContext(aControlPlane({ auth: { provider: "authhero" } }), settings({})).authProvider).toBe("authhero");
+    expect(() => createDeploymentContext(aControlPlane(), settings({ authProvider: "okta" }))).toThrow("unknown auth provider `okta` in TENANTCTL_AUTH_PROVIDER / tenantctl:authProvider: use auth0 or authhero");
+  });
+
+  it("a tenant stack of an authhero deployment declares AuthHero entities and no Auth0 resource", async () => {
+    const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
+    const context = createDeploymentContext(aControlPlane(), settings({ features: { dns: false, tls: false, auth: true }, authProvider: "authhero", authhero: { config: undefined, env: { TENANTCTL_AUTHHERO_URL: CONNECTION.url, TENANTCTL_AUTHHERO_CLIENT_ID: CONNECTION.clientId, TENANTCTL_AUTHHERO_CLIENT_SECRET: CONNECTION.clientSecret } } }));
+    const outputs = tenantStack(acme({ auth: { provider: "auth0", roles: [auditor] } }), context);
+    await valueOf(outputs.organizationId!);
+    const resources = await recorder.settled();
+    expect(resources.filter((r) => r.type.startsWith("auth0:"))).toEqual([]);
+    expect(ofType(resources, ORGANIZATION)).toHaveLength(1);
+    expect(await valueOf(context.authhero())).toEqual(CONNECTION);
+  });
+
+  it("without AuthHero credentials, says which settings to set", () => {
+    const context = createDeploymentContext(aControlPlane({ auth: { provider: "authhero" } }), settings({}));
+    expect(() => context.authhero()).toThrow(/^auth\.provider is authhero, but no AuthHero url, clientId, clientSecret is configured: set/);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -55,6 +55,29 @@ export async function ensureAuthHeroServer(repoRoot: string, log: (line: string)
   const dir = join(repoRoot, AUTHHERO_SERVER_DIR);
   if (!existsSync(join(dir, "package-lock.json"))) throw new Error(`${join(dir, "package-lock.json")} is missing: the AuthHero server's package comes with the repository`);
   if (authheroServerInstalled(repoRoot)) return dir;
+  // Two test files (or a test run and a sandbox) may get here at once: one installs, the others wait for its stamp.
+  const lock = join(dir, ".install-lock");
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      // A lock older than any install is left by a killed one.
+      if (age > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (authheroServerInstalled(repoRoot)) return dir;
+    }
+  }
+  try {
+    if (!authheroServerInstalled(repoRoot)) await install(dir, log);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+async function install(dir: string, log: (line: string) => void): Promise<void> {
   log(`installing the AuthHero server (npm ci in ${AUTHHERO_SERVER_DIR}; about a minute the first time, compiling better-sqlite3)`);
   await new Promise<void>((resolve, reject) => {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -66,7 +89,6 @@ export async function ensureAuthHeroServer(repoRoot: string, log: (line: string)
     child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`npm ci in ${dir} failed (exit code ${code}):\n${output.trim().split("\n").slice(-20).join("\n")}`))));
   });
   writeFileSync(join(dir, INSTALL_STAMP), `${lockHash(dir)}\n`);
-  return dir;
 }
 
 export interface StartAuthHeroOptions {

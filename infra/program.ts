@@ -15,36 +15,46 @@ import { errorsAffecting, loadFleet } from "../src/core/load";
 import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
 import { type VerdictForStack, verdictFor } from "../src/core/verdict";
+import { parseConsent, sharedDatabaseImports, tenantAdoption } from "./adopt/adoption";
+import type { ControlPlane, Tenant } from "../src/core/model";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
+import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
-function main(): Record<string, unknown> {
+async function main(): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
   const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
   // tenantctl validated the whole fleet once for its run; its verdict stands while the files are the ones it read.
   const verdict = readVerdict(process.env.TENANTCTL_VERDICT, dir, stack);
-  if (verdict) {
-    const context = createDeploymentContext(verdict.controlPlane, readDeploymentSettings(config));
-    return verdict.tenant ? { ...tenantStack(verdict.tenant, context) } : controlPlaneStack(verdict.controlPlane, context);
-  }
+  if (verdict) return declare(verdict.controlPlane, verdict.tenant, readDeploymentSettings(config));
   // Otherwise (`pulumi up -s acme` by hand, or a file changed meanwhile) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
   const fleet = loadFleet({ dir, cwd: dirname(dir) });
   const blocking = errorsAffecting(fleet, stack);
   if (blocking.length > 0 || !fleet.controlPlane) {
-    throw new pulumi.RunError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
+    throw runError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
   }
-  const context = createDeploymentContext(fleet.controlPlane, readDeploymentSettings(config));
-  if (stack === CONTROL_PLANE_STACK) return controlPlaneStack(fleet.controlPlane, context);
+  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config));
   const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
-    throw new pulumi.RunError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
+    throw runError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
-  return { ...tenantStack(tenant, context) };
+  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config));
+}
+
+/**
+ * Declares the stack's resources, after looking at what the database server already holds under the names they
+ * get: what a retained tenant left, or what `tenantctl adopt` (TENANTCTL_ADOPT) takes over, is imported (infra/adopt/).
+ */
+async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings): Promise<Record<string, unknown>> {
+  const consent = parseConsent(process.env.TENANTCTL_ADOPT);
+  const context = createDeploymentContext(controlPlane, settings);
+  if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
+  return { ...tenantStack(tenant, context, await tenantAdoption(tenant, settings.databaseServers, consent)) };
 }
 
 /** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */
@@ -97,11 +107,11 @@ function projectRoot(): string {
 }
 
 /** A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a stack trace. */
-function runProgram(): Record<string, unknown> {
+async function runProgram(): Promise<Record<string, unknown>> {
   try {
-    return main();
+    return await main();
   } catch (error) {
-    if (error instanceof SetupError) throw new pulumi.RunError(error.message);
+    if (error instanceof SetupError) throw runError(error.message);
     throw error;
   }
 }

@@ -11,7 +11,9 @@ import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
+import { type AdoptionPlan, NOTHING_TO_ADOPT, sharedDatabaseResourceName } from "./adopt/adoptionPlan";
 import type { DeploymentContext } from "./context/deploymentContext";
+import { runError } from "./resourceErrors";
 import { componentsFor } from "./status";
 
 export interface TenantStackOutputs {
@@ -26,10 +28,14 @@ export interface TenantStackOutputs {
   readonly organizationId?: pulumi.Output<string>;
 }
 
-export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantStackOutputs {
+/** `adoption`: what already exists and is imported (infra/adopt/); a refusal there deploys nothing. */
+export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption: AdoptionPlan = NOTHING_TO_ADOPT): TenantStackOutputs {
   const { features } = context;
+  if (adoption.refusals.length > 0) {
+    throw runError(`what exists on the database server differs from what tenants/${tenant.slug}.yaml says; nothing was deployed:\n${adoption.refusals.map((r) => `  - ${r}`).join("\n")}`);
+  }
   const access = context.databaseServer(tenant.database.server);
-  const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port });
+  const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port, imports: adoption.imports });
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
   const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
@@ -51,14 +57,19 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantS
  * What every tenant shares: the shared databases that hold schema-isolated tenants, and the auth resource
  * servers and template roles. Shared databases are retained like tenant data, and PUBLIC may not connect.
  */
-export function controlPlaneStack(controlPlane: ControlPlane, context: DeploymentContext): Record<string, unknown> {
+export function controlPlaneStack(
+  controlPlane: ControlPlane,
+  context: DeploymentContext,
+  /** Import ids of shared databases that already exist, by server name (infra/adopt/). */
+  sharedDatabaseImports: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
   const sharedDatabases: Record<string, pulumi.Output<string>> = {};
   for (const server of controlPlane.databaseServers) {
     const access = context.databaseServer(server);
     const database = new postgresql.Database(
-      `shared-${server.name}`,
+      sharedDatabaseResourceName(server.name),
       { name: server.sharedDatabase },
-      { provider: access.provider, retainOnDelete: true },
+      { provider: access.provider, retainOnDelete: true, import: sharedDatabaseImports[server.name] },
     );
     new postgresql.Grant(
       `shared-${server.name}-revoke-public`,

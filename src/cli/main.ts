@@ -100,6 +100,21 @@ function buildProgram(setExit: (code: number) => void): Command {
   }
 
   program
+    .command("adopt")
+    .description("bring existing databases, schemas and roles of these tenants under their stacks (import); what differs is refused, never overwritten")
+    .argument("<slugs...>", "tenant slugs (or control-plane, for the shared databases)")
+    .option("--dry-run", "preview what would be imported and what refused; changes nothing")
+    .addOption(dirOption())
+    .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
+    .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .addOption(outputOption())
+    .action(async (slugs: string[], options: { dryRun?: boolean; dir: string; parallel: number; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
+      const { adopt } = await import("../commands/adopt");
+      setExit(await whileInterruptible((signal) => adopt(slugs, { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() }, out, err, signal)));
+    });
+
+  program
     .command("unlock")
     .description("remove a stack's lock once its holder is gone (refused while it runs on this host)")
     .argument("<slug>", "tenant slug, or control-plane")

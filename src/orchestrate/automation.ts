@@ -12,6 +12,7 @@ import { SECRET_TEXT } from "../core/compare/plannedStack";
 import { UsageError } from "../core/errors";
 import type { StackVerdict } from "../core/verdict";
 import type { RunProgress } from "../report/progress";
+import { ADOPT_ENV, consentValue, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
@@ -39,6 +40,11 @@ export interface EngineOptions {
   readonly lockTimeoutMs?: number;
   /** Where progress goes (src/report/progress.ts: a live view on a terminal, timestamped lines elsewhere). */
   readonly progress?: RunProgress;
+  /**
+   * `tenantctl adopt`: the stacks import what exists under the names they would create, unless it differs (see
+   * infra/adopt/adoptionPlan.ts). Without it, only a retained tenant's own objects are taken back.
+   */
+  readonly adopt?: boolean;
 }
 
 export interface StackWork {
@@ -82,8 +88,10 @@ async function runStack(
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
     options.progress?.step(slug, metadata.op, metadata.type, metadata.urn.split("::").pop() ?? metadata.urn);
-    const properties = changesNothing(metadata.op) || metadata.op === "create" ? [] : driftedProperties(metadata);
-    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op: metadata.op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
+    const properties = changesNothing(metadata.op) || metadata.op === "create" || metadata.op === "import" ? [] : driftedProperties(metadata);
+    // The engine imports, then updates what differs from the files: one line, `import`, with what the update changes.
+    const op = resources.get(metadata.urn)?.op === "import" ? "import" : metadata.op;
+    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
   try {
     const workspaceOptions = {
@@ -110,8 +118,16 @@ async function runStack(
       }
     }
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
+    if (options.adopt) stack.workspace.envVars[ADOPT_ENV] = consentValue(await readStateNames(stack), true);
     options.progress?.started(slug, operation);
-    const { changes, outputs } = await waitingForLocks(slug, options, () => {
+    // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
+    const afterStaleLock = async () => {
+      const names = await readStateNames(stack);
+      if (names.pending.length === 0) return;
+      options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
+      stack.workspace.envVars[ADOPT_ENV] = consentValue(names, options.adopt === true);
+    };
+    const { changes, outputs } = await waitingForLocks(slug, options, afterStaleLock, () => {
       resources.clear();
       return runOperation(stack, operation, onEvent, options.signal);
     });
@@ -151,7 +167,7 @@ async function runOperation(stack: Stack, operation: Operation, onEvent: (event:
  * Runs `work`, and while another run holds the stack's lock, tries again with backoff until the lock timeout. A lock
  * left by a process of this host that is gone (a run killed with SIGKILL) is cleared at once, with a notice.
  */
-async function waitingForLocks<T>(slug: string, options: EngineOptions, work: () => Promise<T>): Promise<T> {
+async function waitingForLocks<T>(slug: string, options: EngineOptions, afterStaleLock: () => Promise<void>, work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + (options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   let wait = 1000;
   for (;;) {
@@ -166,6 +182,7 @@ async function waitingForLocks<T>(slug: string, options: EngineOptions, work: ()
           removeLock(lock);
           options.progress?.note(`${slug}: cleared a stale lock of ${describeHolder(lock)}: that process is gone`);
         }
+        await afterStaleLock();
         continue;
       }
       if (Date.now() + wait > deadline) throw error;

@@ -1,0 +1,131 @@
+/**
+ * What a database server already holds under the names a stack would create: read from the catalogs with `pg`, as
+ * the admin, before the stack declares anything (see adoptionPlan.ts for what is done with it). Two or three short
+ * connections per stack run; nothing is written.
+ */
+import type { Client } from "pg";
+import type { DatabaseServer, Tenant } from "../../src/core/model";
+import { SetupError } from "../../src/core/errors";
+import type { ResolvedDatabaseServer } from "../context/databaseServerConfig";
+import { settingsSemantics } from "../dynamic/settings/semantics";
+import { settingsStore } from "../dynamic/settings/store";
+import type { ExistingContainer, ExistingRole, ExistingTenantObjects } from "./adoptionPlan";
+
+const { SETTINGS_TABLE, sslOptions } = settingsStore(settingsSemantics());
+
+/** PostgreSQL's "database does not exist". */
+const MISSING_DATABASE = "3D000";
+
+/** Role attributes a tenant's role never has, by their pg_roles column. */
+const POWERS = { rolsuper: "SUPERUSER", rolcreaterole: "CREATEROLE", rolcreatedb: "CREATEDB", rolreplication: "REPLICATION", rolbypassrls: "BYPASSRLS" } as const;
+
+export interface ExistingObjectsOptions {
+  /** Also look for the tenant's objects under the other isolation (adopt reports a schema where the plan says database). */
+  readonly otherIsolation: boolean;
+}
+
+export async function findExistingObjects(tenant: Tenant, server: ResolvedDatabaseServer, options: ExistingObjectsOptions): Promise<ExistingTenantObjects> {
+  const { database } = tenant;
+  // Under either isolation the tenant's database and schema are named like its role (src/core/naming.ts).
+  const ownName = database.roleName;
+  const { role, ownDatabase } = await connected(server, "postgres", async (client) => ({
+    role: await findRole(client, database.roleName),
+    ownDatabase: await findDatabase(client, ownName),
+  })) ?? {};
+  let sharedSchema: ExistingContainer | undefined;
+  let extensions: string[] = [];
+  let settingsTable = false;
+  if (database.isolation === "database" && ownDatabase) {
+    await connected(server, ownName, async (client) => {
+      extensions = (await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension")).rows.map((row) => row.extname);
+      settingsTable = await hasTable(client, database.schemaName, SETTINGS_TABLE);
+    });
+  }
+  if (database.isolation === "schema" || options.otherIsolation) {
+    await connected(server, database.server.sharedDatabase, async (client) => {
+      sharedSchema = await findSchema(client, ownName);
+      if (database.isolation === "schema" && sharedSchema) settingsTable = await hasTable(client, database.schemaName, SETTINGS_TABLE);
+    });
+  }
+  return { ...(role ? { role } : {}), ...(ownDatabase ? { ownDatabase } : {}), ...(sharedSchema ? { sharedSchema } : {}), extensions, settingsTable };
+}
+
+/** The control-plane stack's view: whether the shared database exists, and whether tenants' schemas with settings live in it. */
+export async function findSharedDatabase(server: DatabaseServer, resolved: ResolvedDatabaseServer): Promise<{ exists: boolean; holdsTenantSchemas: boolean }> {
+  const exists = (await connected(resolved, "postgres", (client) => findDatabase(client, server.sharedDatabase))) !== undefined;
+  if (!exists) return { exists, holdsTenantSchemas: false };
+  const holdsTenantSchemas = await connected(resolved, server.sharedDatabase, async (client) => {
+    const result = await client.query(
+      `SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = $1 AND c.relkind = 'r' AND n.nspname LIKE 'tenant\\_%' LIMIT 1`,
+      [SETTINGS_TABLE],
+    );
+    return result.rowCount === 1;
+  });
+  return { exists, holdsTenantSchemas: holdsTenantSchemas ?? false };
+}
+
+/** Runs `work` on a connection to `database`; undefined when that database does not exist. */
+async function connected<T>(server: ResolvedDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T | undefined> {
+  const pg = await import("pg");
+  const client = new pg.Client({
+    host: server.host,
+    port: server.port,
+    user: server.username,
+    password: server.password,
+    database,
+    ssl: sslOptions(server.sslmode),
+    application_name: "tenantctl",
+    connectionTimeoutMillis: 15_000,
+  });
+  try {
+    await client.connect();
+    return await work(client);
+  } catch (error) {
+    if ((error as { code?: string }).code === MISSING_DATABASE) return undefined;
+    // Worded like the postgresql provider's own failure, so the run report gives the same cause and fix.
+    throw new SetupError(`error connecting to PostgreSQL server ${server.host}:${server.port} (database server "${server.name}", looking for what already exists): ${inProviderWords(error)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function findRole(client: Client, name: string): Promise<ExistingRole | undefined> {
+  const result = await client.query<Record<keyof typeof POWERS | "rolname" | "rolcanlogin", string & boolean>>(
+    "SELECT rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = $1",
+    [name],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const powers = (Object.keys(POWERS) as (keyof typeof POWERS)[]).filter((column) => row[column]).map((column) => POWERS[column]);
+  return { name: row.rolname, canLogin: row.rolcanlogin, powers };
+}
+
+async function findDatabase(client: Client, name: string): Promise<ExistingContainer | undefined> {
+  const result = await client.query<{ datname: string; owner: string }>("SELECT datname, pg_catalog.pg_get_userbyid(datdba) AS owner FROM pg_catalog.pg_database WHERE datname = $1", [name]);
+  const row = result.rows[0];
+  return row ? { name: row.datname, owner: row.owner } : undefined;
+}
+
+async function findSchema(client: Client, name: string): Promise<ExistingContainer | undefined> {
+  const result = await client.query<{ nspname: string; owner: string }>("SELECT nspname, pg_catalog.pg_get_userbyid(nspowner) AS owner FROM pg_catalog.pg_namespace WHERE nspname = $1", [name]);
+  const row = result.rows[0];
+  return row ? { name: row.nspname, owner: row.owner } : undefined;
+}
+
+async function hasTable(client: Client, schema: string, table: string): Promise<boolean> {
+  const result = await client.query(
+    "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'",
+    [schema, table],
+  );
+  return result.rowCount === 1;
+}
+
+/** node-postgres's and Node's words for a failed connection, as the Go provider says them (src/orchestrate/engineErrors.ts knows those). */
+function inProviderWords(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const words: Record<string, string> = { ECONNREFUSED: "connect: connection refused", ENOTFOUND: "no such host", EAI_AGAIN: "no such host", ETIMEDOUT: "i/o timeout", ENETUNREACH: "network is unreachable", EHOSTUNREACH: "network is unreachable" };
+  if (code && words[code]) return words[code];
+  if (/timeout expired|Connection terminated due to connection timeout/.test(message ?? "")) return "i/o timeout";
+  return message ?? String(error);
+}

@@ -5,16 +5,13 @@
  */
 import type { Client } from "pg";
 import type { DatabaseServer, Tenant } from "../../src/core/model";
-import { SetupError } from "../../src/core/errors";
+import { withAdminClient } from "../context/adminClient";
 import type { ResolvedDatabaseServer } from "../context/databaseServerConfig";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
 import type { ExistingContainer, ExistingRole, ExistingTenantObjects } from "./adoptionPlan";
 
-const { SETTINGS_TABLE, sslOptions } = settingsStore(settingsSemantics());
-
-/** PostgreSQL's "database does not exist". */
-const MISSING_DATABASE = "3D000";
+const { SETTINGS_TABLE } = settingsStore(settingsSemantics());
 
 /** Role attributes a tenant's role never has, by their pg_roles column. */
 const POWERS = { rolsuper: "SUPERUSER", rolcreaterole: "CREATEROLE", rolcreatedb: "CREATEDB", rolreplication: "REPLICATION", rolbypassrls: "BYPASSRLS" } as const;
@@ -65,29 +62,9 @@ export async function findSharedDatabase(server: DatabaseServer, resolved: Resol
   return { exists, holdsTenantSchemas: holdsTenantSchemas ?? false };
 }
 
-/** Runs `work` on a connection to `database`; undefined when that database does not exist. */
-async function connected<T>(server: ResolvedDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T | undefined> {
-  const pg = await import("pg");
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.username,
-    password: server.password,
-    database,
-    ssl: sslOptions(server.sslmode),
-    application_name: "tenantctl",
-    connectionTimeoutMillis: 15_000,
-  });
-  try {
-    await client.connect();
-    return await work(client);
-  } catch (error) {
-    if ((error as { code?: string }).code === MISSING_DATABASE) return undefined;
-    // Worded like the postgresql provider's own failure, so the run report gives the same cause and fix.
-    throw new SetupError(`error connecting to PostgreSQL server ${server.host}:${server.port} (database server "${server.name}", looking for what already exists): ${inProviderWords(error)}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/** A connection for looking; see adminClient.ts. */
+function connected<T>(server: ResolvedDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T | undefined> {
+  return withAdminClient(server, database, "looking for what already exists", work);
 }
 
 async function findRole(client: Client, name: string): Promise<ExistingRole | undefined> {
@@ -121,11 +98,3 @@ async function hasTable(client: Client, schema: string, table: string): Promise<
   return result.rowCount === 1;
 }
 
-/** node-postgres's and Node's words for a failed connection, as the Go provider says them (src/orchestrate/engineErrors.ts knows those). */
-function inProviderWords(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  const words: Record<string, string> = { ECONNREFUSED: "connect: connection refused", ENOTFOUND: "no such host", EAI_AGAIN: "no such host", ETIMEDOUT: "i/o timeout", ENETUNREACH: "network is unreachable", EHOSTUNREACH: "network is unreachable" };
-  if (code && words[code]) return words[code];
-  if (/timeout expired|Connection terminated due to connection timeout/.test(message ?? "")) return "i/o timeout";
-  return message ?? String(error);
-}

@@ -115,6 +115,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command("archive")
+    .description("write a verified pg_dump of a decommissioned tenant's database or schema (nothing is dropped)")
+    .argument("<slug>", "tenant slug")
+    .option("--to <dir>", "where the archive goes", "archives")
+    .addOption(dirOption())
+    .action(async (slug: string, options: { dir: string; to: string }) => {
+      const { archive } = await import("../commands/archive");
+      setExit(await archive(slug, options, out, err));
+    });
+
+  program
     .command("unlock")
     .description("remove a stack's lock once its holder is gone (refused while it runs on this host)")
     .argument("<slug>", "tenant slug, or control-plane")
@@ -219,6 +230,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     } else if (error instanceof Error && error.name === "UsageError") {
       err(`tenantctl: ${error.message}\n`);
       exitCode = EXIT.usage;
+    } else if (error instanceof Error && error.name === "SetupError") {
+      // The deployment's setup (credentials, a missing tool): one message naming what to set or install.
+      err(`tenantctl: ${error.message}\n`);
+      exitCode = EXIT.error;
     } else {
       // Not a user's mistake: a bug or an environment failure. Say so plainly, keep the stack for the report.
       err(`tenantctl: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

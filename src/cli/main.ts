@@ -120,7 +120,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument("<slug>", "tenant slug")
     .option("--to <dir>", "where the archive goes", "archives")
     .addOption(dirOption())
-    .action(async (slug: string, options: { dir: string; to: string }) => {
+    .addOption(formatOption(["text", "json"]))
+    .action(async (slug: string, options: { dir: string; to: string; format: "text" | "json" }) => {
       const { archive } = await import("../commands/archive");
       setExit(await archive(slug, options, out, err));
     });

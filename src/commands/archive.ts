@@ -17,6 +17,8 @@ export interface ArchiveOptions {
   readonly dir: string;
   /** @default "archives" */
   readonly to: string;
+  /** text: what was written, for a person; json: the archive's manifest (the `.json` beside it). @default "text" */
+  readonly format?: "text" | "json";
 }
 
 export async function archive(slug: string, options: ArchiveOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -40,6 +42,10 @@ export async function archive(slug: string, options: ArchiveOptions, out: (text:
   }
   const server = await adminOf(slug, tenant.database.server);
   const made = await archiveTenant(tenant, server, options.to);
+  if (options.format === "json") {
+    out(`${JSON.stringify(made, null, 2)}\n`);
+    return 0;
+  }
   const what = made.schema ? `schema ${made.schema} of database ${made.database}` : `database ${made.database}`;
   out(
     [

@@ -16,6 +16,7 @@ import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
 import { type VerdictForStack, verdictFor } from "../src/core/verdict";
 import { parseConsent, sharedDatabaseImports, tenantAdoption } from "./adopt/adoption";
+import { auth0Adoption } from "./auth/auth0Adoption";
 import type { ControlPlane, Tenant } from "../src/core/model";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
@@ -54,7 +55,9 @@ async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, s
   const consent = parseConsent(process.env.TENANTCTL_ADOPT);
   const context = createDeploymentContext(controlPlane, settings);
   if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
-  return { ...tenantStack(tenant, context, await tenantAdoption(tenant, settings.databaseServers, consent)) };
+  const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
+  const auth = settings.features.auth && tenant.auth.provider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
+  return { ...tenantStack(tenant, context, adoption, auth) };
 }
 
 /** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */

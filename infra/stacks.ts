@@ -6,6 +6,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { ControlPlane, Tenant } from "../src/core/model";
+import { type AuthImports, NO_AUTH_IMPORTS } from "./auth/auth0Adoption";
 import { Auth0ControlPlane } from "./components/Auth0ControlPlane";
 import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
@@ -28,8 +29,11 @@ export interface TenantStackOutputs {
   readonly organizationId?: pulumi.Output<string>;
 }
 
-/** `adoption`: what already exists and is imported (infra/adopt/); a refusal there deploys nothing. */
-export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption: AdoptionPlan = NOTHING_TO_ADOPT): TenantStackOutputs {
+/**
+ * `adoption`: the database objects that already exist and are imported (infra/adopt/), a refusal there deploys
+ * nothing; `authImports`: the auth entities `tenantctl adopt` found by name.
+ */
+export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption: AdoptionPlan = NOTHING_TO_ADOPT, authImports: AuthImports = NO_AUTH_IMPORTS): TenantStackOutputs {
   const { features } = context;
   if (adoption.refusals.length > 0) {
     throw runError(`what exists on the database server differs from what tenants/${tenant.slug}.yaml says; nothing was deployed:\n${adoption.refusals.map((r) => `  - ${r}`).join("\n")}`);
@@ -39,7 +43,7 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
   const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
-  const auth = features.auth && componentsFor(tenant.status).auth ? new TenantAuth(tenant.slug, { tenant, controlPlaneStack: context.controlPlaneStack }) : undefined;
+  const auth = features.auth && componentsFor(tenant.status).auth ? new TenantAuth(tenant.slug, { tenant, controlPlaneStack: context.controlPlaneStack, imports: authImports }) : undefined;
 
   return {
     slug: tenant.slug,

@@ -58,8 +58,6 @@ describe.skipIf(!engine.available)("tenants that come and go", () => {
     project = tempProject(engine.repoRoot, "tenantctl-e2e-come-and-go-");
     state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-come-and-go-state-"));
     env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres), TENANTCTL_DISABLE: "dns,tls,auth" };
-    const first = await tenantctl(["up", "control-plane", "acme", "globex"]);
-    expect(first.code, first.stderr).toBe(0);
   }, 300_000);
 
   afterAll(async () => {
@@ -67,6 +65,24 @@ describe.skipIf(!engine.available)("tenants that come and go", () => {
     if (state) rmSync(state, { recursive: true, force: true });
     await postgres?.stop();
   });
+
+  it("adopts a shared database that existed before the control plane", async () => {
+    await sql("postgres", "CREATE DATABASE tenants");
+    await sql("tenants", "CREATE TABLE platform_notes (note text); INSERT INTO platform_notes VALUES ('kept')");
+    const up = await tenantctl(["up", "control-plane"]);
+    expect(up.code).toBe(1);
+    expect(up.report.tenants[0]?.message).toContain('the database "tenants" already exists on the database server, but stack control-plane does not manage it');
+
+    const dryRun = await tenantctl(["adopt", "control-plane", "--dry-run"]);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(resourcesOf(dryRun, "control-plane")).toContain("import shared-primary");
+    const adopted = await tenantctl(["adopt", "control-plane"]);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(await sql("tenants", "SELECT note FROM platform_notes")).toEqual([{ note: "kept" }]);
+
+    const first = await tenantctl(["up", "acme", "globex"]);
+    expect(first.code, first.stderr).toBe(0);
+  }, 300_000);
 
   it("brings a destroyed tenant back: its role, database or schema imported, rows intact, a new password", async () => {
     await sql("tenant_acme", "SET ROLE tenant_acme; CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2), (3)");

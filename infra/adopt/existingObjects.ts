@@ -25,32 +25,36 @@ export async function findExistingObjects(tenant: Tenant, server: ResolvedDataba
   const { database } = tenant;
   // Under either isolation the tenant's database and schema are named like its role (src/core/naming.ts).
   const ownName = database.roleName;
-  const { role, ownDatabase } = await connected(server, "postgres", async (client) => ({
+  const ownDatabaseIsolation = database.isolation === "database";
+  // pg_roles and pg_database are shared catalogs, the same from every database: one connection, to the database that
+  // holds the tenant's data, answers everything a stack run needs. Only when that database is missing, or adopt asks
+  // about the other isolation, is there a second one.
+  const inContainer = await connected(server, database.databaseName, async (client) => ({
     role: await findRole(client, database.roleName),
     ownDatabase: await findDatabase(client, ownName),
-  })) ?? {};
-  let sharedSchema: ExistingContainer | undefined;
-  let extensions: string[] = [];
-  let settingsTable = false;
-  if (database.isolation === "database" && ownDatabase) {
-    await connected(server, ownName, async (client) => {
-      extensions = (await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension")).rows.map((row) => row.extname);
-      settingsTable = await hasTable(client, database.schemaName, SETTINGS_TABLE);
-    });
-  }
-  if (database.isolation === "schema" || options.otherIsolation) {
-    await connected(server, database.server.sharedDatabase, async (client) => {
-      sharedSchema = await findSchema(client, ownName);
-      if (database.isolation === "schema" && sharedSchema) settingsTable = await hasTable(client, database.schemaName, SETTINGS_TABLE);
-    });
-  }
-  return { ...(role ? { role } : {}), ...(ownDatabase ? { ownDatabase } : {}), ...(sharedSchema ? { sharedSchema } : {}), extensions, settingsTable };
+    sharedSchema: ownDatabaseIsolation ? undefined : await findSchema(client, ownName),
+    extensions: ownDatabaseIsolation ? (await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension")).rows.map((row) => row.extname) : [],
+    settingsTable: await hasTable(client, database.schemaName, SETTINGS_TABLE),
+  }));
+  const found = inContainer ?? {
+    ...((await connected(server, "postgres", async (client) => ({ role: await findRole(client, database.roleName), ownDatabase: await findDatabase(client, ownName) }))) ?? {}),
+    sharedSchema: undefined,
+    extensions: [],
+    settingsTable: false,
+  };
+  const sharedSchema = ownDatabaseIsolation && options.otherIsolation ? await connected(server, database.server.sharedDatabase, (client) => findSchema(client, ownName)) : found.sharedSchema;
+  return {
+    ...(found.role ? { role: found.role } : {}),
+    ...(found.ownDatabase ? { ownDatabase: found.ownDatabase } : {}),
+    ...(sharedSchema ? { sharedSchema } : {}),
+    extensions: found.extensions,
+    settingsTable: found.settingsTable,
+  };
 }
 
 /** The control-plane stack's view: whether the shared database exists, and whether tenants' schemas with settings live in it. */
 export async function findSharedDatabase(server: DatabaseServer, resolved: ResolvedDatabaseServer): Promise<{ exists: boolean; holdsTenantSchemas: boolean }> {
-  const exists = (await connected(resolved, "postgres", (client) => findDatabase(client, server.sharedDatabase))) !== undefined;
-  if (!exists) return { exists, holdsTenantSchemas: false };
+  // Connecting to it says whether it exists (a missing database is undefined here).
   const holdsTenantSchemas = await connected(resolved, server.sharedDatabase, async (client) => {
     const result = await client.query(
       `SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -59,7 +63,7 @@ export async function findSharedDatabase(server: DatabaseServer, resolved: Resol
     );
     return result.rowCount === 1;
   });
-  return { exists, holdsTenantSchemas: holdsTenantSchemas ?? false };
+  return { exists: holdsTenantSchemas !== undefined, holdsTenantSchemas: holdsTenantSchemas ?? false };
 }
 
 /** A connection for looking; see adminClient.ts. */

@@ -3,6 +3,13 @@
  * deploy: `control-plane`, or a tenant slug whose file is `<dir>/<slug>.yaml`. So `pulumi up -s acme` by hand
  * and `tenantctl up acme` run exactly the same thing.
  *
+ * The module exports the program as a function (the Node.js language host calls an exported function and uses what
+ * it returns as the stack's outputs). `pulumi up -s acme` calls it with nothing: it reads and validates the whole fleet
+ * itself. tenantctl runs the same function in its own process, as the Automation API's inline program of each stack
+ * (src/orchestrate/engineSession.ts), handing it what its one validation of the fleet resolved for that stack: one
+ * Node.js process with @pulumi/pulumi loaded once serves every stack of a run, instead of a language host and a
+ * program process per stack, and no stack parses and validates the fleet again.
+ *
  * This is the one place that reads stack config and the environment: into the deployment settings, from which the
  * deployment context every component gets is built.
  */
@@ -19,16 +26,17 @@ import { createDeploymentContext, type DeploymentSettings } from "./context/depl
 import { featuresFrom } from "./context/features";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
-function main(): Record<string, unknown> {
+function main(validated: VerdictForStack | undefined): Record<string, unknown> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
-  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
-  // tenantctl validated the whole fleet once for its run; its verdict stands while the files are the ones it read.
-  const verdict = readVerdict(process.env.TENANTCTL_VERDICT, dir, stack);
+  // tenantctl validated the whole fleet once for its run (in its own process, or handed as a file to a program
+  // process): that verdict stands for the files it read.
+  const verdict = validated ?? readVerdict(process.env.TENANTCTL_VERDICT, stack, config);
   if (verdict) {
     const context = createDeploymentContext(verdict.controlPlane, readDeploymentSettings(config));
     return verdict.tenant ? { ...tenantStack(verdict.tenant, context) } : controlPlaneStack(verdict.controlPlane, context);
   }
+  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
   // Otherwise (`pulumi up -s acme` by hand, or a file changed meanwhile) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
@@ -48,10 +56,10 @@ function main(): Record<string, unknown> {
 }
 
 /** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */
-function readVerdict(file: string | undefined, dir: string, stack: string): VerdictForStack | undefined {
+function readVerdict(file: string | undefined, stack: string, config: pulumi.Config): VerdictForStack | undefined {
   if (!file) return undefined;
   try {
-    return verdictFor(readFileSync(file, "utf8"), dir, stack);
+    return verdictFor(readFileSync(file, "utf8"), tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants"), stack);
   } catch {
     return undefined;
   }
@@ -96,14 +104,20 @@ function projectRoot(): string {
   }
 }
 
-/** A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a stack trace. */
-function runProgram(): Record<string, unknown> {
+/**
+ * The program. A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a
+ * stack trace.
+ *
+ * @param validated what tenantctl's validation of the fleet resolved for this stack (an inline program); absent, the
+ * program finds the tenant files and validates the fleet itself.
+ */
+function runProgram(validated?: VerdictForStack): Record<string, unknown> {
   try {
-    return main();
+    return main(validated);
   } catch (error) {
     if (error instanceof SetupError) throw new pulumi.RunError(error.message);
     throw error;
   }
 }
 
-export = runProgram();
+export = runProgram;

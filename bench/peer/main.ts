@@ -247,6 +247,8 @@ async function main(): Promise<void> {
     if (speedup !== undefined) out(`tenantctl drift --all: --parallel 2 is ${speedup.toFixed(2)}× faster (wall) than --parallel 1 (goal ≥ 1.7×)`);
     out(`goal: tenantctl CPU ≤ 2× tofu's on each measure`);
     for (const [title, cost] of breakdowns) printBreakdown(title, cost);
+    // Every sampled process (pid, parent, command line, CPU, peak), for a closer look.
+    writeFileSync(join(logs, "breakdowns.json"), JSON.stringify(breakdowns.map(([title, cost]) => ({ title, ...cost })), null, 1));
     if (flags.keep) note(`kept ${work} (logs in ${logs})`);
   } finally {
     await postgres?.stop();

@@ -1,0 +1,80 @@
+/**
+ * What one tenantctl run shares between its stacks, so that a stack costs only what it must: the engine run itself.
+ *
+ * - One `pulumi version` per run (the Automation API checks the CLI's version for every workspace it creates).
+ * - The program runs in this process, as the Automation API's inline program: the same function Pulumi.yaml's
+ *   program exports (infra/program.ts), given what this run's validation of the fleet resolved for the stack. No
+ *   language host and no Node.js program per stack, @pulumi/pulumi and the components loaded once, the fleet parsed
+ *   and validated once. A stack without a verdict (nothing of ours to deploy: an orphan being destroyed) runs
+ *   Pulumi.yaml's program as before.
+ * - The dynamic providers (settings table, generated password) are served from this process too
+ *   (dynamicProviderHost.ts) instead of two Node.js processes per stack.
+ * - No `pulumi stack select` before each operation: every command the Automation API runs names its stack
+ *   (`--stack`), and a stack that does not exist is reported by the operation itself (then created, for up/preview).
+ *   It also leaves the user's selected stack alone.
+ * - No `pulumi stack output` (twice) and `pulumi stack history` after each `up`/`destroy`: the outputs and the change
+ *   summary are in the engine events the run already streams (eventSummary.ts).
+ *
+ * `TENANTCTL_INLINE_PROGRAM=0` runs Pulumi.yaml's program in a process per stack instead (the verdict then travels in a
+ * file, TENANTCTL_VERDICT), e.g. to compare the two (bench/peer) or for a project whose Pulumi.yaml runs a program of
+ * its own.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { fromStackVerdict, type StackVerdict } from "../core/verdict";
+import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
+import { projectName } from "./projectFile";
+
+type Automation = typeof import("@pulumi/pulumi/automation");
+
+export interface EngineSession {
+  readonly automation: Automation;
+  /** A stack of the project, ready to run, without a CLI call (see the module comment). */
+  stack(slug: string, envVars: Record<string, string>, verdict: StackVerdict | undefined): Promise<{ stack: Stack; workspace: LocalWorkspace }>;
+  close(): void;
+}
+
+export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
+  const automation = await import("@pulumi/pulumi/automation");
+  const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
+  const [pulumiCommand, host, program] = await Promise.all([
+    automation.PulumiCommand.get(),
+    startDynamicProviderHost(projectName(projectDir)),
+    inline ? import("../../infra/program").then((module) => module.default) : undefined,
+  ]);
+  // Only for TENANTCTL_INLINE_PROGRAM=0: readable only by this user (resolved values, no secrets, nobody else's business).
+  const verdicts = inline ? undefined : mkdtempSync(join(tmpdir(), "tenantctl-verdicts-"));
+
+  return {
+    automation,
+    async stack(slug, envVars, verdict) {
+      const workspace = await automation.LocalWorkspace.create({
+        workDir: projectDir,
+        pulumiCommand: pulumiCommand as PulumiCommand,
+        envVars: {
+          ...envVars,
+          ...(verdicts && verdict ? verdictFile(verdicts, slug, verdict) : {}),
+          PULUMI_DEBUG_PROVIDERS: host.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"]),
+        },
+        ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict)) } : {}),
+      });
+      // The Automation API selects a stack (`pulumi stack select`, one CLI start) before handing it out; every command
+      // it runs names the stack anyway, so selecting is skipped, and a missing stack shows in the operation's error.
+      workspace.selectStack = async () => undefined;
+      const stack = await automation.Stack.select(slug, workspace);
+      return { stack, workspace };
+    },
+    close() {
+      (host as DynamicProviderHost).close();
+      if (verdicts) rmSync(verdicts, { recursive: true, force: true });
+    },
+  };
+}
+
+function verdictFile(dir: string, slug: string, verdict: StackVerdict): Record<string, string> {
+  const file = join(dir, `${slug}.json`);
+  writeFileSync(file, JSON.stringify(verdict), { mode: 0o600 });
+  return { TENANTCTL_VERDICT: file };
+}

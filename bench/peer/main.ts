@@ -173,7 +173,8 @@ async function main(): Promise<void> {
 
     note(`setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${flags.tenants} modules`);
     const setupUp = measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("setup-tenantctl-up-all") });
-    await runAll(fleetModules.map((dir) => ({ args: [tofu, "init", "-input=false", "-no-color"], cwd: dir })), 2, tofuEnv);
+    // One at a time: two `tofu init` sharing a plugin cache can panic (v1.12.6, providercache LinkFromOtherCache).
+    await runAll(fleetModules.map((dir) => ({ args: [tofu, "init", "-input=false", "-no-color"], cwd: dir })), 1, tofuEnv);
     // Each module gets its own password, as each tenant stack generates its own.
     // Then one refresh-only apply: the provider reads a role's `roles` back as [] where the state after create says
     // null, so the first refresh-only plan after an apply always reports that; a tofu user settles it once like this.

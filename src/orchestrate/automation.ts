@@ -5,9 +5,11 @@
  * reported. What a run shares between its stacks (one CLI version check, the program, the dynamic providers) is in
  * engineSession.ts; per stack, only the operation itself starts the engine.
  */
+// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
+import "../../infra/deferredPulumiDependencies";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../report/runReport";
 import { SECRET_TEXT } from "../core/compare/plannedStack";
 import { UsageError } from "../core/errors";
@@ -17,7 +19,7 @@ import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
-import { type EngineSession, startEngineSession } from "./engineSession";
+import { type EngineSession, pulumiCli, stackStateExists, startEngineSession } from "./engineSession";
 import { projectName } from "./projectFile";
 
 export interface EngineOptions {
@@ -94,6 +96,8 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
         summary.clear();
         return runOperation(stack, operation, onEvent, summary, options.signal);
       });
+    const createsStacks = operation === "up" || operation === "preview";
+    if (createsStacks && stackStateExists(fileBackendDir(process.env), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
     let result: { changes: Record<string, number>; outputs?: OutputMap };
     try {
       result = await attempt();
@@ -104,12 +108,7 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
         options.progress?.ended(slug, "skipped");
         return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`, seconds: seconds() };
       }
-      try {
-        await workspace.createStack(slug);
-      } catch (initError) {
-        // Two runs of a new stack at once: the other one created it between our attempt and our init.
-        if (!(initError instanceof automation.StackAlreadyExistsError)) throw initError;
-      }
+      await createStack(workspace, slug, automation);
       result = await attempt();
     }
     const { changes, outputs } = result;
@@ -126,6 +125,15 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     }
     options.progress?.ended(slug, "failed");
     return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
+  }
+}
+
+async function createStack(workspace: LocalWorkspace, slug: string, automation: EngineSession["automation"]): Promise<void> {
+  try {
+    await workspace.createStack(slug);
+  } catch (error) {
+    // Two runs of a new stack at once: the other one created it between our look and our init.
+    if (!(error instanceof automation.StackAlreadyExistsError)) throw error;
   }
 }
 
@@ -252,7 +260,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  */
 export async function listStacks(projectDir: string): Promise<string[]> {
   const automation = await import("@pulumi/pulumi/automation");
-  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: backendWorkarounds(process.env) });
+  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: backendWorkarounds(process.env), pulumiCommand: await pulumiCli() });
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
 }

@@ -19,7 +19,9 @@
  * file, TENANTCTL_VERDICT), e.g. to compare the two (bench/peer) or for a project whose Pulumi.yaml runs a program of
  * its own.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
+import "../../infra/deferredPulumiDependencies";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
@@ -40,7 +42,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
   const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
   const [pulumiCommand, host, program] = await Promise.all([
-    automation.PulumiCommand.get(),
+    pulumiCli(),
     startDynamicProviderHost(projectName(projectDir)),
     inline ? import("../../infra/program").then((module) => module.default) : undefined,
   ]);
@@ -71,6 +73,32 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
       if (verdicts) rmSync(verdicts, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The Pulumi CLI on PATH, asked for its version once per process (`pulumi version`: the Automation API's version
+ * check, and how it knows which event-log protocol the CLI speaks), for every workspace of every run of the process.
+ */
+let cli: { path: string | undefined; command: Promise<PulumiCommand> } | undefined;
+export function pulumiCli(): Promise<PulumiCommand> {
+  if (!cli || cli.path !== process.env["PATH"]) {
+    const command = import("@pulumi/pulumi/automation").then((automation) => automation.PulumiCommand.get());
+    cli = { path: process.env["PATH"], command };
+    // A failed lookup (no CLI yet) is not remembered.
+    command.catch(() => (cli = undefined));
+  }
+  return cli.command;
+}
+
+/**
+ * Whether a stack's state is known to exist (a file backend: `.pulumi/stacks/<project>/<stack>.json[.gz]`, or the
+ * legacy layout without the project); undefined where that cannot be seen from here (another backend). Only a hint,
+ * to save a doomed first attempt of a new stack's `up`: the operation itself still says what is true.
+ */
+export function stackStateExists(backendDir: string | undefined, project: string, stack: string): boolean | undefined {
+  if (!backendDir) return undefined;
+  const stacks = join(backendDir, ".pulumi", "stacks");
+  return [join(stacks, project, stack), join(stacks, stack)].some((base) => existsSync(`${base}.json`) || existsSync(`${base}.json.gz`));
 }
 
 function verdictFile(dir: string, slug: string, verdict: StackVerdict): Record<string, string> {

@@ -37,6 +37,8 @@ type Provider = pulumi.dynamic.ResourceProvider;
 type Props = Record<string, unknown>;
 
 export interface DynamicProviderHost {
+  /** Where it listens, on 127.0.0.1. */
+  readonly port: number;
   /** `PULUMI_DEBUG_PROVIDERS` for the engine: this host for `pulumi-nodejs`, after what `existing` already says. */
   debugProviders(existing: string | undefined): string;
   close(): void;
@@ -49,6 +51,7 @@ export async function startDynamicProviderHost(project: string): Promise<Dynamic
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return {
+    port,
     debugProviders: (existing) => [existing, `${DYNAMIC_PROVIDER_PACKAGE}:${port}`].filter(Boolean).join(","),
     close: () => server.forceShutdown(),
   };

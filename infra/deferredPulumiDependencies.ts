@@ -12,8 +12,9 @@
  * How each is imported decides how the stand-in looks (a module object or a function); see DEFERRED. A module that
  * is already loaded, or cannot be found from @pulumi/pulumi, is left alone.
  *
- * Importing this module does it (`import "./deferredPulumiDependencies";` as the first import of an entry point:
- * CommonJS runs imports in order, so it must come before anything that loads @pulumi/pulumi).
+ * Importing this module does it (`import "../../infra/deferredPulumiDependencies";` as the first import of tenantctl's
+ * modules that load @pulumi/pulumi: CommonJS runs imports in order). A program started by the language host
+ * (`pulumi up -s acme` by hand) cannot use it: the host loads @pulumi/pulumi before the program.
  */
 import Module = require("node:module");
 import { dirname, join } from "node:path";

@@ -13,8 +13,6 @@
  * This is the one place that reads stack config and the environment: into the deployment settings, from which the
  * deployment context every component gets is built.
  */
-// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "./deferredPulumiDependencies";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";

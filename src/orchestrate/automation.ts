@@ -6,7 +6,7 @@
  * engineSession.ts; per stack, only the operation itself starts the engine.
  */
 // First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "../../infra/deferredPulumiDependencies";
+import "./deferredPulumiDependencies";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";

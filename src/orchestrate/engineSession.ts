@@ -20,7 +20,7 @@
  * its own.
  */
 // First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "../../infra/deferredPulumiDependencies";
+import "./deferredPulumiDependencies";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -12,7 +12,7 @@
  * How each is imported decides how the stand-in looks (a module object or a function); see DEFERRED. A module that
  * is already loaded, or cannot be found from @pulumi/pulumi, is left alone.
  *
- * Importing this module does it (`import "../../infra/deferredPulumiDependencies";` as the first import of tenantctl's
+ * Importing this module does it (`import "./deferredPulumiDependencies";` as the first import of the
  * modules that load @pulumi/pulumi: CommonJS runs imports in order). A program started by the language host
  * (`pulumi up -s acme` by hand) cannot use it: the host loads @pulumi/pulumi before the program.
  */

@@ -1,9 +1,9 @@
 /**
- * Loading @pulumi/pulumi after infra/deferredPulumiDependencies leaves TypeScript, npm's Arborist and
+ * Loading @pulumi/pulumi after src/orchestrate/deferredPulumiDependencies leaves TypeScript, npm's Arborist and
  * normalize-package-data unloaded (stand-ins in the module cache), and each still works, loaded on first use, exactly
  * as @pulumi/pulumi imports it. This file runs in a process of its own (vitest `forks`), with the deferral imported first.
  */
-import "../../../infra/deferredPulumiDependencies";
+import "../../../src/orchestrate/deferredPulumiDependencies";
 import Module = require("node:module");
 import { dirname, join } from "node:path";
 import { types } from "node:util";

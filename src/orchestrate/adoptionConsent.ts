@@ -30,8 +30,14 @@ export function stateNames(deployment: unknown): StackStateNames {
   };
 }
 
-export async function readStateNames(stack: Stack): Promise<StackStateNames> {
-  return stateNames((await stack.exportStack()).deployment);
+/** The names in the stack's state; none for a stack that does not exist yet. */
+export async function readStateNames(stack: Stack, automation: typeof import("@pulumi/pulumi/automation")): Promise<StackStateNames> {
+  try {
+    return stateNames((await stack.exportStack()).deployment);
+  } catch (error) {
+    if (error instanceof automation.StackNotFoundError) return stateNames(undefined);
+    throw error;
+  }
 }
 
 /** The TENANTCTL_ADOPT value: `adopt` for `tenantctl adopt`, `pending` after a killed run of ours. */

@@ -1,7 +1,7 @@
 /**
  * What a database server already holds under the names a stack would create: read from the catalogs with `pg`, as
- * the admin, before the stack declares anything (see adoptionPlan.ts for what is done with it). Two or three short
- * connections per stack run; nothing is written.
+ * the admin, before the stack declares anything (see adoptionPlan.ts for what is done with it). One short connection
+ * per stack run (two when the tenant's database is missing, or adopt looks at the other isolation); nothing is written.
  */
 import type { Client } from "pg";
 import type { DatabaseServer, Tenant } from "../../src/core/model";

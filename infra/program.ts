@@ -3,6 +3,13 @@
  * deploy: `control-plane`, or a tenant slug whose file is `<dir>/<slug>.yaml`. So `pulumi up -s acme` by hand
  * and `tenantctl up acme` run exactly the same thing.
  *
+ * The module exports the program as a function (the Node.js language host calls an exported function and uses what
+ * it returns as the stack's outputs). `pulumi up -s acme` calls it with nothing: it reads and validates the whole fleet
+ * itself. tenantctl runs the same function in its own process, as the Automation API's inline program of each stack
+ * (src/orchestrate/engineSession.ts), handing it what its one validation of the fleet resolved for that stack: one
+ * Node.js process with @pulumi/pulumi loaded once serves every stack of a run, instead of a language host and a
+ * program process per stack, and no stack parses and validates the fleet again.
+ *
  * This is the one place that reads stack config and the environment: into the deployment settings, from which the
  * deployment context every component gets is built.
  */
@@ -12,46 +19,61 @@ import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../src/core/errors";
 import { renderDiagnosticsText } from "../src/core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../src/core/load";
+import type { ControlPlane, Tenant } from "../src/core/model";
 import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
 import { type VerdictForStack, verdictFor } from "../src/core/verdict";
+import { parseConsent, sharedDatabaseImports, tenantAdoption } from "./adopt/adoption";
+import type { AdoptionConsent } from "./adopt/adoptionPlan";
+import { auth0Adoption } from "./auth/auth0Adoption";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
+import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
-function main(): Record<string, unknown> {
+async function main(validated: VerdictForStack | undefined, consent: AdoptionConsent): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
+  // tenantctl validated the whole fleet once for its run (in its own process, or handed as a file to a program
+  // process): that verdict stands for the files it read.
+  const verdict = validated ?? readVerdict(process.env.TENANTCTL_VERDICT, stack, config);
+  if (verdict) return declare(verdict.controlPlane, verdict.tenant, readDeploymentSettings(config), consent);
   const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
-  // tenantctl validated the whole fleet once for its run; its verdict stands while the files are the ones it read.
-  const verdict = readVerdict(process.env.TENANTCTL_VERDICT, dir, stack);
-  if (verdict) {
-    const context = createDeploymentContext(verdict.controlPlane, readDeploymentSettings(config));
-    return verdict.tenant ? { ...tenantStack(verdict.tenant, context) } : controlPlaneStack(verdict.controlPlane, context);
-  }
   // Otherwise (`pulumi up -s acme` by hand, or a file changed meanwhile) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
   const fleet = loadFleet({ dir, cwd: dirname(dir) });
   const blocking = errorsAffecting(fleet, stack);
   if (blocking.length > 0 || !fleet.controlPlane) {
-    throw new pulumi.RunError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
+    throw runError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
   }
-  const context = createDeploymentContext(fleet.controlPlane, readDeploymentSettings(config));
-  if (stack === CONTROL_PLANE_STACK) return controlPlaneStack(fleet.controlPlane, context);
+  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config), consent);
   const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
-    throw new pulumi.RunError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
+    throw runError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
-  return { ...tenantStack(tenant, context) };
+  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config), consent);
+}
+
+/**
+ * Declares the stack's resources, after looking at what the database server already holds under the names they
+ * get: what a retained tenant left, or what `tenantctl adopt` (TENANTCTL_ADOPT) takes over, is imported (infra/adopt/).
+ */
+async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings, consent: AdoptionConsent): Promise<Record<string, unknown>> {
+  const context = createDeploymentContext(controlPlane, settings);
+  if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
+  const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
+  // Auth0 entities are looked up to be imported; AuthHero's providers adopt by name at create, without a lookup here.
+  const auth = settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
+  return { ...tenantStack(tenant, context, adoption, auth) };
 }
 
 /** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */
-function readVerdict(file: string | undefined, dir: string, stack: string): VerdictForStack | undefined {
+function readVerdict(file: string | undefined, stack: string, config: pulumi.Config): VerdictForStack | undefined {
   if (!file) return undefined;
   try {
-    return verdictFor(readFileSync(file, "utf8"), dir, stack);
+    return verdictFor(readFileSync(file, "utf8"), tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants"), stack);
   } catch {
     return undefined;
   }
@@ -101,14 +123,22 @@ function projectRoot(): string {
   }
 }
 
-/** A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a stack trace. */
-function runProgram(): Record<string, unknown> {
+/**
+ * The program. A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a
+ * stack trace.
+ *
+ * @param validated what tenantctl's validation of the fleet resolved for this stack (an inline program); absent, the
+ * program finds the tenant files and validates the fleet itself.
+ * @param adoption what this run of tenantctl consents to import (an inline program); absent, TENANTCTL_ADOPT says,
+ * and without it only a retained tenant's own objects are taken back (infra/adopt/adoptionPlan.ts).
+ */
+async function runProgram(validated?: VerdictForStack, adoption?: AdoptionConsent): Promise<Record<string, unknown>> {
   try {
-    return main();
+    return await main(validated, adoption ?? parseConsent(process.env.TENANTCTL_ADOPT));
   } catch (error) {
-    if (error instanceof SetupError) throw new pulumi.RunError(error.message);
+    if (error instanceof SetupError) throw runError(error.message);
     throw error;
   }
 }
 
-export = runProgram();
+export = runProgram;

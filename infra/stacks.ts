@@ -6,6 +6,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { ControlPlane, Tenant } from "../src/core/model";
+import { type AuthImports, NO_AUTH_IMPORTS } from "./auth/auth0Adoption";
 import { Auth0ControlPlane } from "./components/Auth0ControlPlane";
 import { AuthHeroControlPlane } from "./components/AuthHeroControlPlane";
 import { AuthHeroTenantAuth } from "./components/AuthHeroTenantAuth";
@@ -13,7 +14,9 @@ import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
+import { type AdoptionPlan, NOTHING_TO_ADOPT, sharedDatabaseResourceName } from "./adopt/adoptionPlan";
 import type { DeploymentContext } from "./context/deploymentContext";
+import { runError } from "./resourceErrors";
 import { componentsFor } from "./status";
 
 export interface TenantStackOutputs {
@@ -28,14 +31,21 @@ export interface TenantStackOutputs {
   readonly organizationId?: pulumi.Output<string>;
 }
 
-export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantStackOutputs {
+/**
+ * `adoption`: the database objects that already exist and are imported (infra/adopt/), a refusal there deploys
+ * nothing; `authImports`: the auth entities `tenantctl adopt` found by name.
+ */
+export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption: AdoptionPlan = NOTHING_TO_ADOPT, authImports: AuthImports = NO_AUTH_IMPORTS): TenantStackOutputs {
   const { features } = context;
+  if (adoption.refusals.length > 0) {
+    throw runError(`what exists on the database server differs from what tenants/${tenant.slug}.yaml says; nothing was deployed:\n${adoption.refusals.map((r) => `  - ${r}`).join("\n")}`);
+  }
   const access = context.databaseServer(tenant.database.server);
-  const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port });
+  const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port, imports: adoption.imports });
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
   const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
-  const auth = features.auth && componentsFor(tenant.status).auth ? tenantAuth(tenant, context) : undefined;
+  const auth = features.auth && componentsFor(tenant.status).auth ? tenantAuth(tenant, context, authImports) : undefined;
 
   return {
     slug: tenant.slug,
@@ -52,10 +62,14 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext): TenantS
 /** The tenant's side of auth, at the deployment's auth provider. */
 type TenantAuthComponent = TenantAuth | AuthHeroTenantAuth;
 
-function tenantAuth(tenant: Tenant, context: DeploymentContext): TenantAuthComponent {
+/**
+ * `imports`: the Auth0 entities `tenantctl adopt` found by name. AuthHero needs none: its providers adopt an entity
+ * that already has tenantctl's name at create (infra/dynamic/authhero/provider.ts).
+ */
+function tenantAuth(tenant: Tenant, context: DeploymentContext, imports: AuthImports): TenantAuthComponent {
   const controlPlaneStack = context.controlPlaneStack;
   if (context.authProvider === "authhero") return new AuthHeroTenantAuth(tenant.slug, { tenant, controlPlaneStack, connection: context.authhero() });
-  return new TenantAuth(tenant.slug, { tenant, controlPlaneStack });
+  return new TenantAuth(tenant.slug, { tenant, controlPlaneStack, imports });
 }
 
 /** What every tenant shares at the auth provider: resource servers and template roles. */
@@ -70,14 +84,19 @@ function controlPlaneAuth(controlPlane: ControlPlane, context: DeploymentContext
  * What every tenant shares: the shared databases that hold schema-isolated tenants, and the auth resource
  * servers and template roles. Shared databases are retained like tenant data, and PUBLIC may not connect.
  */
-export function controlPlaneStack(controlPlane: ControlPlane, context: DeploymentContext): Record<string, unknown> {
+export function controlPlaneStack(
+  controlPlane: ControlPlane,
+  context: DeploymentContext,
+  /** Import ids of shared databases that already exist, by server name (infra/adopt/). */
+  sharedDatabaseImports: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
   const sharedDatabases: Record<string, pulumi.Output<string>> = {};
   for (const server of controlPlane.databaseServers) {
     const access = context.databaseServer(server);
     const database = new postgresql.Database(
-      `shared-${server.name}`,
+      sharedDatabaseResourceName(server.name),
       { name: server.sharedDatabase },
-      { provider: access.provider, retainOnDelete: true },
+      { provider: access.provider, retainOnDelete: true, import: sharedDatabaseImports[server.name] },
     );
     new postgresql.Grant(
       `shared-${server.name}-revoke-public`,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
 import type { Role, Tenant } from "../../src/core/model";
+import type { AuthImports } from "../auth/auth0Adoption";
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
 import {
@@ -18,6 +19,11 @@ export interface TenantAuthArgs {
   readonly tenant: Tenant;
   /** Fully qualified name of the stack that owns the resource servers and template roles (`<organization>/<project>/control-plane`). */
   readonly controlPlaneStack: string;
+  /**
+   * The organization and roles that exist already and are imported (`tenantctl adopt`, infra/auth/auth0Adoption.ts).
+   * @default nothing is imported
+   */
+  readonly imports?: AuthImports;
 }
 
 /** What this stack reads from the control-plane stack. */
@@ -47,10 +53,11 @@ export class TenantAuth extends pulumi.ComponentResource {
     this.assertSupportedProvider(tenant);
 
     const controlPlane = this.referenceControlPlane(name, args.controlPlaneStack);
-    const roles = this.createTenantRoles(name, tenant, controlPlane);
+    const imports = args.imports ?? { roles: {} };
+    const roles = this.createTenantRoles(name, tenant, controlPlane, imports);
     this.roleIds = idsByKey(roles, (role) => role.id);
     this.assignableRoleIds = this.assignableRoles(tenant, controlPlane, roles);
-    this.organizationId = this.createOrganization(name, tenant, this.assignableRoleIds).id;
+    this.organizationId = this.createOrganization(name, tenant, this.assignableRoleIds, imports).id;
 
     this.registerOutputs({
       organizationId: this.organizationId,
@@ -83,7 +90,7 @@ export class TenantAuth extends pulumi.ComponentResource {
     };
   }
 
-  private createTenantRoles(name: string, tenant: Tenant, controlPlane: ControlPlaneIds): Map<string, auth0.Role> {
+  private createTenantRoles(name: string, tenant: Tenant, controlPlane: ControlPlaneIds, imports: AuthImports): Map<string, auth0.Role> {
     const created = new Map<string, auth0.Role>();
     // Every role's permissions are checked before anything is declared: a mistake leaves Auth0 untouched.
     const permissionsByRole = tenant.auth.roles.map((spec) => ({
@@ -94,7 +101,7 @@ export class TenantAuth extends pulumi.ComponentResource {
       const role = new auth0.Role(
         `${name}-role-${spec.name}`,
         { name: tenantRoleName(tenant.slug, spec.name), description: spec.description },
-        { parent: this },
+        { parent: this, import: imports.roles[spec.name] },
       );
       this.grantPermissions(`${name}-role-${spec.name}-permissions`, role, spec, permissions, controlPlane);
       created.set(spec.name, role);
@@ -137,7 +144,7 @@ export class TenantAuth extends pulumi.ComponentResource {
     return pulumi.all([templateIds, ownIds]).apply(([template, own]) => [...template, ...own]);
   }
 
-  private createOrganization(name: string, tenant: Tenant, assignableRoleIds: pulumi.Output<string[]>): auth0.Organization {
+  private createOrganization(name: string, tenant: Tenant, assignableRoleIds: pulumi.Output<string[]>, imports: AuthImports): auth0.Organization {
     return new auth0.Organization(
       `${name}-organization`,
       {
@@ -148,7 +155,7 @@ export class TenantAuth extends pulumi.ComponentResource {
           roles: assignableRoleIds.apply((ids) => orFail(this, () => assignableRolesMetadataValue(ids))),
         },
       },
-      { parent: this },
+      { parent: this, import: imports.organization },
     );
   }
 }

@@ -1,6 +1,7 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Tenant } from "../../src/core/model";
+import type { DatabaseImports } from "../adopt/adoptionPlan";
 import { GeneratedPassword } from "../dynamic/generatedPassword";
 import { orFail } from "../resourceErrors";
 import { componentsFor } from "../status";
@@ -23,6 +24,12 @@ export interface TenantDatabaseArgs {
    * @default tenant.database.server.port
    */
   readonly port?: pulumi.Input<number>;
+  /**
+   * Objects that already exist and are taken over (Pulumi `import`) instead of created: a retained tenant that comes
+   * back, `tenantctl adopt` (see infra/adopt/). The engine imports, then updates them to what the files say.
+   * @default nothing is imported
+   */
+  readonly imports?: DatabaseImports;
 }
 
 /** What `isolation` decides, as plain data: exported so the choice is tested without mocks. */
@@ -102,6 +109,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     super("tenantctl:index:TenantDatabase", name, {}, opts);
     const parent = this;
     const { tenant, provider } = args;
+    const imports = args.imports ?? { extensions: {} };
     const layout = orFail(this, () => tenantDatabaseLayout(tenant), tenant.file);
 
     const password = createPassword();
@@ -152,7 +160,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
           connectionLimit: tenant.database.connectionLimit,
           searchPaths: layout.searchPath ? [...layout.searchPath] : undefined,
         },
-        { parent, provider, retainOnDelete: true },
+        { parent, provider, retainOnDelete: true, import: imports.role },
       );
     }
 
@@ -160,7 +168,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
       return new postgresql.Database(
         `${name}-database`,
         { name: layout.database, owner: role.name },
-        { parent, provider, retainOnDelete: true },
+        { parent, provider, retainOnDelete: true, import: imports.database },
       );
     }
 
@@ -168,7 +176,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
       return new postgresql.Schema(
         `${name}-schema`,
         { name: layout.schema, database: layout.database, owner: role.name },
-        { parent, provider, retainOnDelete: true },
+        { parent, provider, retainOnDelete: true, import: imports.schema },
       );
     }
 
@@ -224,7 +232,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
           new postgresql.Extension(
             `${name}-extension-${extension}`,
             { name: extension, database: databaseName },
-            { parent, provider, retainOnDelete: true },
+            { parent, provider, retainOnDelete: true, import: imports.extensions[extension] },
           ),
       );
     }

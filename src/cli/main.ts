@@ -100,6 +100,33 @@ function buildProgram(setExit: (code: number) => void): Command {
   }
 
   program
+    .command("adopt")
+    .description("bring existing databases, schemas and roles of these tenants under their stacks (import); what differs is refused, never overwritten")
+    .argument("<slugs...>", "tenant slugs (or control-plane, for the shared databases)")
+    .option("--dry-run", "preview what would be imported and what refused; changes nothing")
+    .addOption(dirOption())
+    .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
+    .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .addOption(outputOption())
+    .action(async (slugs: string[], options: { dryRun?: boolean; dir: string; parallel: number; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
+      const { adopt } = await import("../commands/adopt");
+      setExit(await whileInterruptible((signal) => adopt(slugs, { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() }, out, err, signal)));
+    });
+
+  program
+    .command("archive")
+    .description("write a verified pg_dump of a decommissioned tenant's database or schema (nothing is dropped)")
+    .argument("<slug>", "tenant slug")
+    .option("--to <dir>", "where the archive goes", "archives")
+    .addOption(dirOption())
+    .addOption(formatOption(["text", "json"]))
+    .action(async (slug: string, options: { dir: string; to: string; format: "text" | "json" }) => {
+      const { archive } = await import("../commands/archive");
+      setExit(await archive(slug, options, out, err));
+    });
+
+  program
     .command("unlock")
     .description("remove a stack's lock once its holder is gone (refused while it runs on this host)")
     .argument("<slug>", "tenant slug, or control-plane")
@@ -209,6 +236,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     } else if (error instanceof Error && error.name === "UsageError") {
       err(`tenantctl: ${error.message}\n`);
       exitCode = EXIT.usage;
+    } else if (error instanceof Error && error.name === "SetupError") {
+      // The deployment's setup (credentials, a missing tool): one message naming what to set or install.
+      err(`tenantctl: ${error.message}\n`);
+      exitCode = EXIT.error;
     } else {
       // Not a user's mistake: a bug or an environment failure. Say so plainly, keep the stack for the report.
       err(`tenantctl: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly format: "text" | "json" | "markdown";
   /** Write the report to these files instead of stdout (`*.json` and `*.md` in their own format). */
   readonly output?: readonly string[];
+  /** `tenantctl adopt`: import what exists under tenantctl's names (see src/commands/adopt.ts). */
+  readonly adopt?: boolean;
 }
 
 export interface Selection {
@@ -160,6 +162,7 @@ export async function executeRun(
     verdict: (slug: string) => stackVerdict(fleet, slug),
     ...(interrupt ? { signal: interrupt } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.adopt ? { adopt: true } : {}),
     progress,
   };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the

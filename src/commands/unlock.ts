@@ -29,5 +29,7 @@ export function unlock(slug: string, out: (text: string) => void, err: (text: st
     const where = onThisHost(lock) ? "its process is gone" : "it ran on another host, which tenantctl cannot check: make sure it is not running";
     out(`removed the lock of ${describeHolder(lock)} on ${slug} (${where})\n`);
   }
+  // Resources that run was creating are not in the stack's state; the next `up` would try to create them again.
+  out(`if that run was creating resources, the next \`tenantctl up ${slug}\` may find them "already exist": \`tenantctl adopt ${slug} --dry-run\` shows what \`tenantctl adopt ${slug}\` would import\n`);
   return 0;
 }

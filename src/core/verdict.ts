@@ -50,7 +50,12 @@ export function verdictFor(text: string, dir: string, stack: string): VerdictFor
     return undefined;
   }
   if (verdict.version !== 1 || verdict.stack !== stack || verdict.fingerprint !== fleetFingerprint(dir)) return undefined;
-  if (stack === CONTROL_PLANE_STACK) return { controlPlane: verdict.controlPlane };
-  if (!verdict.tenant) return undefined;
+  if (stack !== CONTROL_PLANE_STACK && !verdict.tenant) return undefined;
+  return fromStackVerdict(verdict);
+}
+
+/** What a verdict says to deploy, as the program takes it (the run's own verdict, in its own process, needs no checks). */
+export function fromStackVerdict(verdict: StackVerdict): VerdictForStack {
+  if (!verdict.tenant) return { controlPlane: verdict.controlPlane };
   return { controlPlane: verdict.controlPlane, tenant: { ...verdict.tenant, provenance: new Map(verdict.tenant.provenance) } };
 }

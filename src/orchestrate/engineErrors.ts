@@ -39,6 +39,15 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
     }),
   },
   {
+    // A create that finds the object there already: a tenant from before tenantctl, or the leftovers of a run killed
+    // where tenantctl could not see it (another host's lock). Never taken over without being asked.
+    pattern: /(role|database|schema) "([^"]+)" already exists/,
+    explain: (m, slug) => ({
+      cause: `the ${m[1]} "${m[2]}" already exists on the database server, but stack ${slug ?? "<slug>"} does not manage it`,
+      fix: `if it is this tenant's, \`tenantctl adopt ${slug ?? "<slug>"} --dry-run\` shows what would be imported and \`tenantctl adopt ${slug ?? "<slug>"}\` imports it; if it is not, rename it (tenantctl would create the same name)`,
+    }),
+  },
+  {
     pattern: /spawn pulumi ENOENT|pulumi: (?:command )?not found/,
     explain: () => ({
       cause: "the Pulumi CLI is not on PATH",

@@ -18,8 +18,11 @@ export type TenantOutcome =
   /** The run was interrupted (Ctrl-C, SIGTERM): cancelled through the engine, or not started; `message` says which. */
   | "cancelled";
 
-/** Engine operations that change nothing in the real world: not a change, not drift, not worth a line. */
-const NO_OP: ReadonlySet<string> = new Set(["same", "read", "refresh", "discard", "import"]);
+/**
+ * Engine operations that change nothing in the real world: not a change, not drift, not worth a line. An `import`
+ * changes nothing out there either, but it changes what the stack owns, so it is shown (adopt, a tenant come back).
+ */
+const NO_OP: ReadonlySet<string> = new Set(["same", "read", "refresh", "discard"]);
 
 export function changesNothing(op: string): boolean {
   return NO_OP.has(op);

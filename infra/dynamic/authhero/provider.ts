@@ -51,8 +51,9 @@ export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities)
       async read(id, props) {
         if (!props) return { id };
         const observed = await kind.read(props.connection, context(props), id);
-        // Deleted behind the tool's back: gone from state, so `up` creates it again.
-        if (!observed) return {};
+        // Deleted behind the tool's back: an empty id is "not found" to the engine, which drops it from state, so
+        // `up` creates it again. (An empty string, not undefined: Pulumi's own host sets the id as given.)
+        if (!observed) return { id: "" };
         return { id, props: { ...props, ...observed } };
       },
 

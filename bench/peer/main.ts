@@ -1,0 +1,263 @@
+/**
+ * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --keep]`: tenantctl next to its peer, OpenTofu
+ * with one root module per tenant and the same PostgreSQL provider (issue 12), side by side in one run against one
+ * throwaway PostgreSQL (the sandbox's):
+ *   - one tenant's drift: `tofu plan -refresh-only -detailed-exitcode` vs `tenantctl drift <slug>`;
+ *   - one new tenant: `tofu apply` vs `tenantctl up <new slug>`;
+ *   - the fleet: `tenantctl drift --all --parallel 2` over N tenants vs N tofu plans two at a time, and tenantctl
+ *     `--parallel 1` vs `--parallel 2`;
+ *   - a per-process breakdown of one tenant's drift and up, and of tofu's.
+ * CPU is user + system of the whole process tree (plugins included, orphans too: bench/peer/measure.py), wall is
+ * the command's, peak is the largest single process. Medians of `--rounds` interleaved runs (the fleet: of
+ * `--fleet-rounds`). Goals: tenantctl within 2× of OpenTofu's CPU on each measure; `--parallel 2` ≥ 1.7× faster
+ * than `--parallel 1`.
+ *
+ * OpenTofu v1.12.6 and terraform-provider-postgresql v1.27.0 come from tools/ensure-tofu.sh (built from Go modules
+ * into the tools cache the first time: ~4.5 min), the Pulumi engine from tools/ensure-pulumi.sh. Needs python3.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningPostgres, startPostgres } from "../../src/sandbox/postgres";
+import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
+import { breakdown, type Cost, measure } from "./measure";
+import { writeTofuModule } from "./tofuModule";
+
+const root = join(__dirname, "..", "..", "..");
+const flags = parseFlags(process.argv.slice(2));
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`bench:peer: ${line}\n`);
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+interface Flags {
+  readonly tenants: number;
+  readonly rounds: number;
+  readonly fleetRounds: number;
+  readonly keep: boolean;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const value = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    const n = i >= 0 ? Number(argv[i + 1]) : fallback;
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a whole number`);
+    return n;
+  };
+  return { tenants: value("tenants", 100), rounds: Math.max(1, value("rounds", 3)), fleetRounds: value("fleet-rounds", 1), keep: argv.includes("--keep") };
+}
+
+/** The tenants of the bench: all like `acme` in PostgreSQL (`isolation: database`, two extensions, enterprise). */
+const EXTENSIONS = ["pgcrypto", "pg_trgm"] as const;
+const CONNECTION_LIMIT = 100; // plans.enterprise.limits.dbConnections in the template
+const slugOf = (i: number) => `p${String(i).padStart(3, "0")}`;
+const newSlugOf = (i: number) => `n${String(i).padStart(3, "0")}`;
+
+function tenantFile(slug: string): string {
+  return `slug: ${slug}\nname: Peer bench tenant ${slug}\nplan: enterprise\ndatabase:\n  isolation: database\n  extensions: [${EXTENSIONS.join(", ")}]\n`;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 28 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${(result.stderr || result.stdout).slice(-3000)}`);
+}
+
+/** Runs the commands `limit` at a time (setup only: not measured). */
+async function runAll(commands: readonly { args: readonly string[]; cwd: string }[], limit: number, env: NodeJS.ProcessEnv): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < commands.length) {
+      const { args, cwd } = commands[next++]!;
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(args[0]!, args.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited ${code} in ${cwd}:\n${stderr.slice(-3000)}`))));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
+function ensureTofu(): string {
+  note("tools/ensure-tofu.sh (builds OpenTofu the first time: minutes)");
+  const result = spawnSync("bash", [join(root, "tools", "ensure-tofu.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (result.status !== 0) throw new Error(`tools/ensure-tofu.sh failed (exit ${result.status})`);
+  return result.stdout.trim().split("\n").pop()!;
+}
+
+interface Row {
+  readonly label: string;
+  readonly tofu: readonly Cost[];
+  readonly tenantctl: readonly Cost[];
+}
+
+const fmt = (n: number, unit = "") => `${n.toFixed(2)}${unit}`;
+
+function printRows(rows: readonly Row[]): void {
+  const head = `${"measure".padEnd(44)}${"tofu CPU".padStart(10)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"tenantctl CPU".padStart(13)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"CPU ×".padStart(6)}${"wall ×".padStart(8)}`;
+  out(head);
+  for (const row of rows) {
+    const t = { cpu: median(row.tofu.map((c) => c.cpu)), wall: median(row.tofu.map((c) => c.wall)), peak: Math.max(...row.tofu.map((c) => c.peakMiB)) };
+    const p = { cpu: median(row.tenantctl.map((c) => c.cpu)), wall: median(row.tenantctl.map((c) => c.wall)), peak: Math.max(...row.tenantctl.map((c) => c.peakMiB)) };
+    out(
+      `${row.label.padEnd(44)}${fmt(t.cpu, " s").padStart(10)}${fmt(t.wall, " s").padStart(8)}${`${t.peak.toFixed(0)} MiB`.padStart(8)}   ` +
+        `${fmt(p.cpu, " s").padStart(13)}${fmt(p.wall, " s").padStart(8)}${`${p.peak.toFixed(0)} MiB`.padStart(8)}   ` +
+        `${`${(p.cpu / t.cpu).toFixed(2)}×`.padStart(6)}${`${(p.wall / t.wall).toFixed(2)}×`.padStart(8)}`,
+    );
+  }
+}
+
+function printBreakdown(title: string, cost: Cost): void {
+  const { roles, unattributed } = breakdown(cost);
+  out(`\n${title}: ${fmt(cost.cpu, " s")} CPU, ${fmt(cost.wall, " s")} wall, peak ${cost.peakMiB.toFixed(0)} MiB`);
+  out(`  ${"process".padEnd(64)}${"count".padStart(6)}${"CPU".padStart(9)}${"peak".padStart(9)}`);
+  for (const r of roles) out(`  ${r.role.padEnd(64)}${String(r.count).padStart(6)}${fmt(r.cpu, " s").padStart(9)}${`${r.peakMiB.toFixed(0)} MiB`.padStart(9)}`);
+  out(`  ${"(not attributed: processes shorter than a sample, last intervals)".padEnd(64)}${"".padStart(6)}${fmt(unattributed, " s").padStart(9)}`);
+}
+
+async function main(): Promise<void> {
+  const tofuDir = ensureTofu();
+  const engine = await findOrBuildEngine({ repoRoot: root, log: (line) => process.stderr.write(`${line}\n`) });
+  if (!engine.available) throw new Error(`no Pulumi engine: ${engine.reason}`);
+  const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-peer-"));
+  const logs = join(work, "logs");
+  mkdirSync(logs);
+  let postgres: RunningPostgres | undefined;
+  let step = 0;
+  const log = (name: string) => join(logs, `${String(step++).padStart(3, "0")}-${name}.log`);
+  try {
+    postgres = await startPostgres({ maxConnections: 600 });
+    const server = { host: postgres.host, port: postgres.port, user: postgres.user };
+
+    // tenantctl's project: the repository's program and template, N tenant files, committed (the engine looks at git).
+    const project = join(work, "project");
+    const tenants = join(project, "tenants");
+    mkdirSync(tenants, { recursive: true });
+    writeFileSync(join(project, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${join(root, "dist", "infra", "program.js")}`));
+    writeFileSync(join(tenants, "_control-plane.yaml"), readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000"));
+    for (let i = 0; i < flags.tenants; i++) writeFileSync(join(tenants, `${slugOf(i)}.yaml`), tenantFile(slugOf(i)));
+    run("git", ["init", "-q"], project, process.env);
+    run("git", ["add", "-A"], project, process.env);
+    run("git", ["-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-qm", "fleet"], project, process.env);
+    const tenantctlEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...engineEnv(engine.binDir),
+      PULUMI_HOME: join(work, "pulumi-home"),
+      PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "bench",
+      TENANTCTL_DISABLE: "dns,tls,auth",
+      TENANTCTL_DATABASE_SERVERS: JSON.stringify({ primary: { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" } }),
+    };
+    mkdirSync(join(work, "state"));
+    const tenantctl = (...args: string[]) => [process.execPath, join(root, "bin", "tenantctl.js"), ...args];
+
+    // The peer: one module per tenant, its own state beside it.
+    const modules = join(work, "tofu");
+    const tofuEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: join(tofuDir, "tofurc"),
+      TF_PLUGIN_CACHE_DIR: join(work, "tofu-plugin-cache"),
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      TF_VAR_admin_password: postgres.password,
+    };
+    mkdirSync(join(work, "tofu-plugin-cache"));
+    const tofu = join(tofuDir, "bin", "tofu");
+    const moduleOf = (name: string) => writeTofuModule(join(modules, name), { identifier: `tofu_${name}`, connectionLimit: CONNECTION_LIMIT, extensions: EXTENSIONS }, server);
+    const passwordEnv = (env: NodeJS.ProcessEnv) => ({ ...env, TF_VAR_tenant_password: randomBytes(24).toString("base64url") });
+    const fleetModules = Array.from({ length: flags.tenants }, (_, i) => moduleOf(slugOf(i)));
+
+    note(`setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${flags.tenants} modules`);
+    const setupUp = measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("setup-tenantctl-up-all") });
+    // One at a time: two `tofu init` sharing a plugin cache can panic (v1.12.6, providercache LinkFromOtherCache).
+    await runAll(fleetModules.map((dir) => ({ args: [tofu, "init", "-input=false", "-no-color"], cwd: dir })), 1, tofuEnv);
+    // Each module gets its own password, as each tenant stack generates its own.
+    // Then one refresh-only apply: the provider reads a role's `roles` back as [] where the state after create says
+    // null, so the first refresh-only plan after an apply always reports that; a tofu user settles it once like this.
+    for (const dir of fleetModules) {
+      const env = passwordEnv(tofuEnv);
+      run(tofu, ["apply", "-auto-approve", "-input=false", "-no-color"], dir, env);
+      run(tofu, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"], dir, env);
+    }
+    note(`setup done (tenantctl up --all took ${setupUp.wall.toFixed(0)} s wall, ${setupUp.cpu.toFixed(0)} s CPU)`);
+
+    const rows: Row[] = [];
+    const plan = [tofu, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"];
+    if (flags.fleetRounds > 0 && flags.tenants > 0) {
+      const list = join(work, "modules.txt");
+      writeFileSync(list, fleetModules.join("\n") + "\n");
+      // Two at a time, as tenantctl --parallel 2: xargs keeps two tofu processes running.
+      const tofuFleet = ["bash", "-c", `xargs -P 2 -I{} ${plan.map((a) => JSON.stringify(a)).join(" ").replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`];
+      const fleet = { tofu: [] as Cost[], p2: [] as Cost[], p1: [] as Cost[] };
+      for (let r = 0; r < flags.fleetRounds; r++) {
+        note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans 2 at a time`);
+        fleet.tofu.push(measure(tofuFleet, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu") }));
+        note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 2`);
+        fleet.p2.push(measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("fleet-drift-p2") }));
+        note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 1`);
+        fleet.p1.push(measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("fleet-drift-p1") }));
+      }
+      rows.push({ label: `drift of ${flags.tenants} tenants, 2 at a time`, tofu: fleet.tofu, tenantctl: fleet.p2 });
+      rows.push({ label: `  (tenantctl --parallel 1 instead)`, tofu: fleet.tofu, tenantctl: fleet.p1 });
+      const p1 = median(fleet.p1.map((c) => c.wall));
+      const p2 = median(fleet.p2.map((c) => c.wall));
+      (rows as Row[] & { speedup?: number }).speedup = p1 / p2;
+    }
+
+    // One tenant: drift of an existing one, up of a new one (its file and module written before, untimed).
+    const single = { tofuPlan: [] as Cost[], drift: [] as Cost[], tofuApply: [] as Cost[], up: [] as Cost[] };
+    const driftSlug = flags.tenants > 0 ? slugOf(0) : undefined;
+    for (let r = 0; r < flags.rounds; r++) {
+      note(`round ${r + 1}/${flags.rounds}: one tenant's drift and one new tenant`);
+      if (driftSlug) {
+        single.tofuPlan.push(measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("tofu-plan") }));
+        single.drift.push(measure(tenantctl("drift", driftSlug, "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("tenantctl-drift") }));
+      }
+      const dir = moduleOf(newSlugOf(r));
+      run(tofu, ["init", "-input=false", "-no-color"], dir, tofuEnv);
+      single.tofuApply.push(measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], { cwd: dir, env: passwordEnv(tofuEnv), log: log("tofu-apply") }));
+      writeFileSync(join(tenants, `${newSlugOf(r)}.yaml`), tenantFile(newSlugOf(r)));
+      single.up.push(measure(tenantctl("up", newSlugOf(r), "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("tenantctl-up") }));
+    }
+    const singleRows: Row[] = [];
+    if (driftSlug) singleRows.push({ label: "drift, one tenant (plan -refresh-only | drift)", tofu: single.tofuPlan, tenantctl: single.drift });
+    singleRows.push({ label: "one new tenant (apply | up)", tofu: single.tofuApply, tenantctl: single.up });
+
+    note("per-process breakdown (sampled /proc every 10 ms)");
+    const sampled = { sampleMs: 10 };
+    const b = flags.rounds;
+    const bDir = moduleOf(newSlugOf(b));
+    run(tofu, ["init", "-input=false", "-no-color"], bDir, tofuEnv);
+    writeFileSync(join(tenants, `${newSlugOf(b)}.yaml`), tenantFile(newSlugOf(b)));
+    const breakdowns: [string, Cost][] = [];
+    if (driftSlug) {
+      breakdowns.push([`tenantctl drift ${driftSlug}`, measure(tenantctl("drift", driftSlug, "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("breakdown-drift"), ...sampled })]);
+      breakdowns.push(["tofu plan -refresh-only", measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-plan"), ...sampled })]);
+    }
+    breakdowns.push([`tenantctl up ${newSlugOf(b)} (new)`, measure(tenantctl("up", newSlugOf(b), "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("breakdown-up"), ...sampled })]);
+    breakdowns.push(["tofu apply (new)", measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], { cwd: bDir, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-apply"), ...sampled })]);
+
+    out(`tenantctl vs OpenTofu v1.12.6 (+ terraform-provider-postgresql v1.27.0), one PostgreSQL ${postgres.host}:${postgres.port}`);
+    out(`CPU = user+system of the whole process tree; peak = largest process; medians of ${flags.rounds} rounds (fleet: ${flags.fleetRounds}); × = tenantctl / tofu`);
+    printRows([...singleRows, ...rows]);
+    const speedup = (rows as Row[] & { speedup?: number }).speedup;
+    if (speedup !== undefined) out(`tenantctl drift --all: --parallel 2 is ${speedup.toFixed(2)}× faster (wall) than --parallel 1 (goal ≥ 1.7×)`);
+    out(`goal: tenantctl CPU ≤ 2× tofu's on each measure`);
+    for (const [title, cost] of breakdowns) printBreakdown(title, cost);
+    // Every sampled process (pid, parent, command line, CPU, peak), for a closer look.
+    writeFileSync(join(logs, "breakdowns.json"), JSON.stringify(breakdowns.map(([title, cost]) => ({ title, ...cost })), null, 1));
+    if (flags.keep) note(`kept ${work} (logs in ${logs})`);
+  } finally {
+    await postgres?.stop();
+    if (!flags.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:peer: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,90 @@
+/**
+ * `tenantctl archive <slug> [--to <dir>]`: a verified custom-format dump of a decommissioned tenant's database or
+ * schema (src/archive/archiveTenant.ts), before anyone drops it. Refused for an active or suspended tenant: their data
+ * is still changing, and an archive is the last word on a tenant that has left. Nothing is ever dropped.
+ */
+import { resolve } from "node:path";
+import { type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../infra/context/databaseServerConfig";
+import type { DatabaseServer } from "../core/model";
+import { archiveTenant } from "../archive/archiveTenant";
+import { SetupError, UsageError } from "../core/errors";
+import { renderDiagnosticsText } from "../core/formatDiagnostics";
+import { errorsAffecting, loadFleet } from "../core/load";
+import { didYouMean } from "../core/suggest";
+import { SANDBOX_PROJECT_ENV } from "../sandbox/envScript";
+
+export interface ArchiveOptions {
+  readonly dir: string;
+  /** @default "archives" */
+  readonly to: string;
+  /** text: what was written, for a person; json: the archive's manifest (the `.json` beside it). @default "text" */
+  readonly format?: "text" | "json";
+}
+
+export async function archive(slug: string, options: ArchiveOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
+  const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
+  const blocking = errorsAffecting(fleet, slug);
+  if (blocking.length > 0) {
+    err(`${renderDiagnosticsText(blocking, fleet.sources)}\ntenantctl archive: fix the tenant files first (\`tenantctl validate\`); nothing was archived\n`);
+    return 1;
+  }
+  if (!tenant) {
+    const hint = didYouMean(slug, fleet.slugs);
+    throw new UsageError(`no tenant file for \`${slug}\`${hint ? `: ${hint}` : ""} (archive reads where the data is from ${options.dir}/${slug}.yaml)`);
+  }
+  if (tenant.status !== "decommissioned") {
+    err(
+      `tenantctl archive: tenant ${slug} is ${tenant.status}, and archive is for decommissioned tenants (their data no longer changes): ` +
+        `set \`status: decommissioned\` in ${tenant.file} and \`tenantctl up ${slug}\` first; nothing was archived\n`,
+    );
+    return 1;
+  }
+  const server = await adminOf(slug, tenant.database.server);
+  const made = await archiveTenant(tenant, server, options.to);
+  if (options.format === "json") {
+    out(`${JSON.stringify(made, null, 2)}\n`);
+    return 0;
+  }
+  const what = made.schema ? `schema ${made.schema} of database ${made.database}` : `database ${made.database}`;
+  out(
+    [
+      `archived tenant ${slug}: ${what} on server ${server.name} (PostgreSQL ${made.serverVersion})`,
+      `  file:     ${made.file}`,
+      `  size:     ${made.bytes} bytes (${humanSize(made.bytes)})`,
+      `  sha256:   ${made.sha256}`,
+      `  checked:  pg_restore --list read ${made.entries} entries, the data of ${made.tables.length} table${made.tables.length === 1 ? "" : "s"} (${made.tables.join(", ")})`,
+      `  beside it: ${made.file}.sha256 (sha256sum -c), ${made.file}.json`,
+      `  restore:  createdb <scratch> && pg_restore --no-owner --dbname <scratch> ${made.file}`,
+      `nothing was dropped: dropping ${what} stays a database administrator's explicit act`,
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}
+
+/** The server's admin credentials as a stack run gets them: the environment, else the tenant stack's config. */
+async function adminOf(slug: string, server: DatabaseServer): Promise<ResolvedDatabaseServer> {
+  const env = { TENANTCTL_DATABASE_SERVERS: process.env.TENANTCTL_DATABASE_SERVERS, PGUSER: process.env.PGUSER, PGPASSWORD: process.env.PGPASSWORD, PGSSLMODE: process.env.PGSSLMODE };
+  const fromEnv: DatabaseServerSettings = { config: undefined, env };
+  try {
+    return resolveDatabaseServer(server, fromEnv);
+  } catch (error) {
+    if (!(error instanceof SetupError)) throw error;
+  }
+  const { databaseServersConfigOf } = await import("../orchestrate/stackConfig");
+  const projectDir = process.env[SANDBOX_PROJECT_ENV] ?? process.cwd();
+  const config = await databaseServersConfigOf(resolve(projectDir), slug);
+  return resolveDatabaseServer(server, { config, env });
+}
+
+function humanSize(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

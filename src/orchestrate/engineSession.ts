@@ -1,0 +1,110 @@
+/**
+ * What one tenantctl run shares between its stacks, so that a stack costs only what it must: the engine run itself.
+ *
+ * - One `pulumi version` per run (the Automation API checks the CLI's version for every workspace it creates).
+ * - The program runs in this process, as the Automation API's inline program: the same function Pulumi.yaml's
+ *   program exports (infra/program.ts), given what this run's validation of the fleet resolved for the stack. No
+ *   language host and no Node.js program per stack, @pulumi/pulumi and the components loaded once, the fleet parsed
+ *   and validated once. A stack without a verdict (nothing of ours to deploy: an orphan being destroyed) runs
+ *   Pulumi.yaml's program as before.
+ * - The dynamic providers (settings table, generated password) are served from this process too
+ *   (dynamicProviderHost.ts) instead of two Node.js processes per stack.
+ * - No `pulumi stack select` before each operation: every command the Automation API runs names its stack
+ *   (`--stack`), and a stack that does not exist is reported by the operation itself (then created, for up/preview).
+ *   It also leaves the user's selected stack alone.
+ * - No `pulumi stack output` (twice) and `pulumi stack history` after each `up`/`destroy`: the outputs and the change
+ *   summary are in the engine events the run already streams (eventSummary.ts).
+ *
+ * `TENANTCTL_INLINE_PROGRAM=0` runs Pulumi.yaml's program in a process per stack instead (the verdict then travels in a
+ * file, TENANTCTL_VERDICT), e.g. to compare the two (bench/peer) or for a project whose Pulumi.yaml runs a program of
+ * its own.
+ */
+// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
+import "./deferredPulumiDependencies";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { fromStackVerdict, type StackVerdict } from "../core/verdict";
+import { parseConsent } from "../../infra/adopt/adoption";
+import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
+import { projectName } from "./projectFile";
+
+type Automation = typeof import("@pulumi/pulumi/automation");
+
+export interface EngineSession {
+  readonly automation: Automation;
+  /** A stack of the project, ready to run, without a CLI call (see the module comment). */
+  /** `adoption`: TENANTCTL_ADOPT's value for the stack's program when the operation runs it (src/orchestrate/adoptionConsent.ts). */
+  stack(slug: string, envVars: Record<string, string>, verdict: StackVerdict | undefined, adoption?: () => string | undefined): Promise<{ stack: Stack; workspace: LocalWorkspace }>;
+  close(): void;
+}
+
+export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
+  const automation = await import("@pulumi/pulumi/automation");
+  const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
+  const [pulumiCommand, host, program] = await Promise.all([
+    pulumiCli(),
+    startDynamicProviderHost(projectName(projectDir)),
+    inline ? import("../../infra/program").then((module) => module.default) : undefined,
+  ]);
+  // Only for TENANTCTL_INLINE_PROGRAM=0: readable only by this user (resolved values, no secrets, nobody else's business).
+  const verdicts = inline ? undefined : mkdtempSync(join(tmpdir(), "tenantctl-verdicts-"));
+
+  return {
+    automation,
+    async stack(slug, envVars, verdict, adoption) {
+      const workspace = await automation.LocalWorkspace.create({
+        workDir: projectDir,
+        pulumiCommand: pulumiCommand as PulumiCommand,
+        envVars: {
+          ...envVars,
+          ...(verdicts && verdict ? verdictFile(verdicts, slug, verdict) : {}),
+          PULUMI_DEBUG_PROVIDERS: host.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"]),
+        },
+        ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict), parseConsent(adoption?.())) } : {}),
+      });
+      // The Automation API selects a stack (`pulumi stack select`, one CLI start) before handing it out; every command
+      // it runs names the stack anyway, so selecting is skipped, and a missing stack shows in the operation's error.
+      workspace.selectStack = async () => undefined;
+      const stack = await automation.Stack.select(slug, workspace);
+      return { stack, workspace };
+    },
+    close() {
+      (host as DynamicProviderHost).close();
+      if (verdicts) rmSync(verdicts, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The Pulumi CLI on PATH, asked for its version once per process (`pulumi version`: the Automation API's version
+ * check, and how it knows which event-log protocol the CLI speaks), for every workspace of every run of the process.
+ */
+let cli: { path: string | undefined; command: Promise<PulumiCommand> } | undefined;
+export function pulumiCli(): Promise<PulumiCommand> {
+  if (!cli || cli.path !== process.env["PATH"]) {
+    const command = import("@pulumi/pulumi/automation").then((automation) => automation.PulumiCommand.get());
+    cli = { path: process.env["PATH"], command };
+    // A failed lookup (no CLI yet) is not remembered.
+    command.catch(() => (cli = undefined));
+  }
+  return cli.command;
+}
+
+/**
+ * Whether a stack's state is known to exist (a file backend: `.pulumi/stacks/<project>/<stack>.json[.gz]`, or the
+ * legacy layout without the project); undefined where that cannot be seen from here (another backend). Only a hint,
+ * to save a doomed first attempt of a new stack's `up`: the operation itself still says what is true.
+ */
+export function stackStateExists(backendDir: string | undefined, project: string, stack: string): boolean | undefined {
+  if (!backendDir) return undefined;
+  const stacks = join(backendDir, ".pulumi", "stacks");
+  return [join(stacks, project, stack), join(stacks, stack)].some((base) => existsSync(`${base}.json`) || existsSync(`${base}.json.gz`));
+}
+
+function verdictFile(dir: string, slug: string, verdict: StackVerdict): Record<string, string> {
+  const file = join(dir, `${slug}.json`);
+  writeFileSync(file, JSON.stringify(verdict), { mode: 0o600 });
+  return { TENANTCTL_VERDICT: file };
+}

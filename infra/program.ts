@@ -64,7 +64,7 @@ async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, s
   const context = createDeploymentContext(controlPlane, settings);
   if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
   const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
-  const auth = settings.features.auth && tenant.auth.provider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
+  const auth = settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
   return { ...tenantStack(tenant, context, adoption, auth) };
 }
 
@@ -87,6 +87,11 @@ function readDeploymentSettings(config: pulumi.Config): DeploymentSettings {
       config: config.getObject<unknown>("databaseServers"),
       env: { TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS, PGUSER: env.PGUSER, PGPASSWORD: env.PGPASSWORD, PGSSLMODE: env.PGSSLMODE },
     },
+    authhero: {
+      config: config.getObject<unknown>("authhero"),
+      env: { TENANTCTL_AUTHHERO_URL: env.TENANTCTL_AUTHHERO_URL, TENANTCTL_AUTHHERO_CLIENT_ID: env.TENANTCTL_AUTHHERO_CLIENT_ID, TENANTCTL_AUTHHERO_CLIENT_SECRET: env.TENANTCTL_AUTHHERO_CLIENT_SECRET },
+    },
+    authProvider: env.TENANTCTL_AUTH_PROVIDER ?? config.get("authProvider"),
     cloudflareZoneId: config.get("cloudflareZoneId"),
     route53ZoneId: config.get("route53ZoneId"),
     acmRegion: config.get("acmRegion"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine it installs what the tests need, then runs every test project:
-# unit (incl. Pulumi mocks), integration (a real PostgreSQL) and e2e (the real Pulumi engine).
+# unit (incl. Pulumi mocks), integration (a real PostgreSQL, a real AuthHero) and e2e (the real Pulumi engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,18 @@ fi
 
 # Node dependencies from the lockfile; `prepare` compiles the CLI and the Pulumi program into dist/.
 npm ci --no-audit --no-fund
+
+# The real AuthHero server of the integration and e2e tests (and of `tenantctl sandbox --auth authhero`): a package of
+# its own in test/authhero-server, never a dependency of tenantctl. Installed from its lockfile only when missing or
+# when the lockfile changed (about a minute: better-sqlite3 compiles); src/sandbox/authhero.ts checks the same stamp.
+AUTHHERO_DIR=test/authhero-server
+AUTHHERO_STAMP="$AUTHHERO_DIR/node_modules/.tenantctl-installed-lock"
+AUTHHERO_LOCK_HASH="$(sha256sum "$AUTHHERO_DIR/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$AUTHHERO_STAMP" 2>/dev/null)" != "$AUTHHERO_LOCK_HASH" ]; then
+  echo "test.sh: installing the AuthHero test server (npm ci in $AUTHHERO_DIR)" >&2
+  (cd "$AUTHHERO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$AUTHHERO_LOCK_HASH" > "$AUTHHERO_STAMP"
+fi
 
 # The Pulumi engine: the user's own `pulumi` when one is on PATH, else built from Go modules into a cache.
 if [ -x tools/ensure-pulumi.sh ] && { command -v pulumi >/dev/null || command -v go >/dev/null; }; then

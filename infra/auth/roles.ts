@@ -4,16 +4,9 @@
  */
 import { AUTH0_MAX_ASSIGNABLE_ROLES } from "../../src/core/limits";
 import type { ResourceServer, Role, Tenant } from "../../src/core/model";
+import { TENANT_ROLE_SEPARATOR } from "../../src/core/naming";
 
-/**
- * Tenant roles are named `<slug>:<role>`. Auth0 role names are global to the Auth0 tenant, so the prefix keeps two
- * customers' `auditor` roles apart; template roles never contain the separator, so they cannot collide either.
- */
-export const TENANT_ROLE_SEPARATOR = ":";
-
-export function tenantRoleName(slug: string, roleName: string): string {
-  return `${slug}${TENANT_ROLE_SEPARATOR}${roleName}`;
-}
+export { TENANT_ROLE_SEPARATOR, tenantRoleName } from "../../src/core/naming";
 
 /** Template roles keep their plain names; one with the separator could pass for a tenant's role. */
 export function templateRoleName(roleName: string): string {

@@ -57,8 +57,8 @@ export class Auth0ControlPlane extends pulumi.ComponentResource {
   private assertSupportedProvider(provider: string): void {
     if (provider !== "auth0") {
       throw new pulumi.ResourceError(
-        `auth.provider "${provider}" is not supported by the control-plane stack yet (only auth0 is):` +
-          ` set auth.provider: auth0 in tenants/_control-plane.yaml.`,
+        `Auth0ControlPlane deploys auth.provider auth0, not "${provider}":` +
+          ` use AuthHeroControlPlane for authhero (infra/stacks.ts chooses by the deployment's auth provider).`,
         this,
       );
     }

@@ -69,8 +69,8 @@ export class TenantAuth extends pulumi.ComponentResource {
   private assertSupportedProvider(tenant: Tenant): void {
     if (tenant.auth.provider !== "auth0") {
       throw new pulumi.ResourceError(
-        `Tenant "${tenant.slug}" uses auth.provider "${tenant.auth.provider}", which tenantctl cannot deploy yet` +
-          ` (only auth0 is supported; authhero support is planned): set auth.provider: auth0 in tenants/_control-plane.yaml.`,
+        `TenantAuth deploys auth.provider auth0, not "${tenant.auth.provider}" (tenant "${tenant.slug}"):` +
+          ` use AuthHeroTenantAuth for authhero (infra/stacks.ts chooses by the deployment's auth provider).`,
         this,
       );
     }

@@ -4,10 +4,14 @@
  * config and environment. Components never read config or build adapters themselves; the offline plan builds the
  * same context from placeholder settings.
  */
-import type { ControlPlane, DatabaseServer } from "../../src/core/model";
+import * as pulumi from "@pulumi/pulumi";
+import { SetupError } from "../../src/core/errors";
+import type { AuthProviderName, ControlPlane, DatabaseServer } from "../../src/core/model";
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
 import { type Dns, dnsFor } from "../dns";
 import { type Tls, tlsFor } from "../tls";
+import type { AuthHeroConnection } from "../dynamic/authhero/connection";
+import { type AuthHeroSettings, resolveAuthHero } from "./authheroConfig";
 import { databaseServerAccess, type DatabaseServerAccess } from "./databaseServerAccess";
 import { type DatabaseServerSettings, resolveDatabaseServer } from "./databaseServerConfig";
 import type { Features } from "./features";
@@ -23,6 +27,13 @@ export interface DeploymentSettings {
   readonly route53ZoneId?: string;
   /** `tenantctl:acmRegion`: region for ACM certificates; default the AWS provider's. */
   readonly acmRegion?: string;
+  /** `tenantctl:authhero` and the TENANTCTL_AUTHHERO_* variables; resolved on first use, when the provider is authhero. */
+  readonly authhero?: AuthHeroSettings;
+  /**
+   * `TENANTCTL_AUTH_PROVIDER` / `tenantctl:authProvider`: deploy auth into this provider instead of the template's
+   * (`tenantctl sandbox --auth authhero` deploys a fleet written for Auth0 into its local AuthHero).
+   */
+  readonly authProvider?: string;
   /** Where the stack runs, for the fully qualified name of the control-plane stack. */
   readonly organization: string;
   readonly project: string;
@@ -36,17 +47,27 @@ export interface DeploymentContext {
   readonly tls: Tls;
   /** Fully qualified name of the stack that owns the resource servers and template roles. */
   readonly controlPlaneStack: string;
+  /** Where organizations, roles and resource servers go: the template's `auth.provider`, unless overridden. */
+  readonly authProvider: AuthProviderName;
+  /** The AuthHero Management API client, a secret; resolved once, on first use. Throws a SetupError. */
+  authhero(): pulumi.Output<AuthHeroConnection>;
   /** Admin access to `server`: one provider per server and stack, declared on first use. Throws a SetupError. */
   databaseServer(server: DatabaseServer): DatabaseServerAccess;
 }
 
 export function createDeploymentContext(controlPlane: ControlPlane, settings: DeploymentSettings): DeploymentContext {
   const servers = new Map<string, DatabaseServerAccess>();
+  let authhero: pulumi.Output<AuthHeroConnection> | undefined;
   return {
     features: settings.features,
     dns: dnsFor(controlPlane.dns, { zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId }),
     tls: tlsFor(controlPlane, { cloudflareZoneId: settings.cloudflareZoneId, acmRegion: settings.acmRegion }),
     controlPlaneStack: `${settings.organization}/${settings.project}/${CONTROL_PLANE_STACK}`,
+    authProvider: authProviderOf(controlPlane, settings.authProvider),
+    authhero() {
+      authhero ??= pulumi.secret(resolveAuthHero(settings.authhero ?? { config: undefined, env: {} }));
+      return authhero;
+    },
     databaseServer(server) {
       let access = servers.get(server.name);
       if (!access) {
@@ -56,4 +77,14 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
       return access;
     },
   };
+}
+
+const AUTH_PROVIDERS: readonly AuthProviderName[] = ["auth0", "authhero"];
+
+function authProviderOf(controlPlane: ControlPlane, override: string | undefined): AuthProviderName {
+  if (override === undefined || override === "") return controlPlane.auth.provider;
+  if (!(AUTH_PROVIDERS as readonly string[]).includes(override)) {
+    throw new SetupError(`unknown auth provider \`${override}\` in TENANTCTL_AUTH_PROVIDER / tenantctl:authProvider: use ${AUTH_PROVIDERS.join(" or ")}`);
+  }
+  return override as AuthProviderName;
 }

@@ -137,14 +137,19 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("sandbox")
-    .description("start a throwaway PostgreSQL and run a real `up --all` of the fleet into it (DNS, TLS and auth off)")
+    .description("start a throwaway PostgreSQL (and optionally AuthHero) and run a real `up --all` of the fleet into it (DNS and TLS off; auth off unless --auth)")
     .addOption(dirOption())
     .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
+    .option("--auth <provider>", "also start a local auth server and deploy the fleet's auth into it: authhero")
     .option("--stop", "stop the sandbox a `--keep` left running here, and remove .tenantctl/sandbox/")
-    .action(async (options: { dir: string; keep?: boolean; stop?: boolean }) => {
-      const { sandbox, stopSandbox } = await import("../commands/sandbox");
+    .action(async (options: { dir: string; keep?: boolean; stop?: boolean; auth?: string }) => {
+      const { sandbox, stopSandbox, SANDBOX_AUTH_PROVIDERS } = await import("../commands/sandbox");
       if (options.stop && options.keep) throw new UsageError("--stop and --keep do not go together");
-      setExit(options.stop ? stopSandbox(out, err) : await sandbox(options, out, err));
+      if (options.stop && options.auth) throw new UsageError("--stop and --auth do not go together");
+      if (options.auth !== undefined && !(SANDBOX_AUTH_PROVIDERS as readonly string[]).includes(options.auth)) {
+        throw new UsageError(`--auth ${options.auth}: the sandbox can run ${SANDBOX_AUTH_PROVIDERS.join(", ")} (Auth0 is a cloud service)`);
+      }
+      setExit(options.stop ? stopSandbox(out, err) : await sandbox({ ...options, auth: options.auth as "authhero" | undefined }, out, err));
     });
 
   // For contributors (`npm run schemas`), after a change to src/core/schema/schema.ts; not part of the product.

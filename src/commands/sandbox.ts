@@ -1,8 +1,13 @@
 /**
- * `tenantctl sandbox [--dir tenants] [--keep]`: the README's "see it for real". Starts a throwaway PostgreSQL,
- * runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS, TLS and
- * auth off, since they need cloud accounts), prints the RunReport and, per tenant, what was created and how to
- * look at it. PostgreSQL is stopped on exit unless `--keep`.
+ * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero]`: the README's "see it for real". Starts a throwaway
+ * PostgreSQL (and, with `--auth authhero`, a real AuthHero server: test/authhero-server, installed on first use),
+ * runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off,
+ * since they need cloud accounts; auth off too unless AuthHero runs), prints the RunReport and, per tenant, what was
+ * created and how to look at it. Everything is stopped on exit unless `--keep`.
+ *
+ * With `--auth authhero`, the fleet's auth is deployed into the local AuthHero whatever the template's
+ * `auth.provider` says (TENANTCTL_AUTH_PROVIDER=authhero): the resource servers and template roles by the
+ * control-plane stack, an organization and the tenant's own roles by each tenant stack.
  *
  * State lives in a file backend under `.tenantctl/sandbox/` (gitignored) with a fixed local passphrase; it is
  * wiped at the start of every run, because the PostgreSQL it describes is new every run. No password is
@@ -18,6 +23,7 @@ import { envScript, pgpassLine } from "../sandbox/envScript";
 import { describeSandbox, howToLook } from "../sandbox/report";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "../sandbox/pulumiEngine";
 import { type RunningPostgres, startPostgres } from "../sandbox/postgres";
+import { type RunningAuthHero, startAuthHero } from "../sandbox/authhero";
 import { loadFleet } from "../core/load";
 import { executeRun } from "./run";
 
@@ -27,7 +33,16 @@ export interface SandboxOptions {
   readonly keep?: boolean;
   /** @default 2 */
   readonly parallel?: number;
+  /** Also start a real AuthHero server and deploy the fleet's auth into it. @default none: auth off */
+  readonly auth?: SandboxAuth;
 }
+
+/** The auth providers the sandbox can run locally. */
+export const SANDBOX_AUTH_PROVIDERS = ["authhero"] as const;
+export type SandboxAuth = (typeof SANDBOX_AUTH_PROVIDERS)[number];
+
+/** Written when AuthHero is kept running: what `--stop` reports having stopped. Holds no secret. */
+const AUTHHERO_FILE = "authhero.json";
 
 /** Where the sandbox keeps its state, relative to the project directory. */
 export const SANDBOX_DIR = join(".tenantctl", "sandbox");
@@ -47,18 +62,21 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     out(`no sandbox is running here (no ${join(SANDBOX_DIR, STOP_SCRIPT)})\n`);
     return 0;
   }
+  const withAuthHero = existsSync(join(sandboxDir, AUTHHERO_FILE));
+  const what = withAuthHero ? "PostgreSQL and AuthHero" : "PostgreSQL";
   const stopped = spawnSync("sh", [script], { encoding: "utf8" });
   if (stopped.status !== 0) {
-    err(`tenantctl sandbox --stop: stopping PostgreSQL failed: ${(stopped.stderr || stopped.error?.message || "").trim()}\n`);
+    err(`tenantctl sandbox --stop: stopping ${what} failed: ${(stopped.stderr || stopped.error?.message || "").trim()}\n`);
     return 1;
   }
   rmSync(sandboxDir, { recursive: true, force: true });
-  out(`stopped the sandbox's PostgreSQL and removed ${SANDBOX_DIR}/\n`);
+  out(`stopped the sandbox's ${what} and removed ${SANDBOX_DIR}/\n`);
   return 0;
 }
 
-/** The features that need cloud accounts. */
+/** The features that need cloud accounts (auth, unless the sandbox runs its own AuthHero). */
 const SANDBOX_DISABLE = "dns,tls,auth";
+const SANDBOX_DISABLE_WITH_AUTH = "dns,tls";
 
 export async function sandbox(options: SandboxOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const projectDir = process.cwd();
@@ -87,15 +105,30 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     return 1;
   }
 
+  const sandboxDir = join(projectDir, SANDBOX_DIR);
+  let authhero: RunningAuthHero | undefined;
+  if (options.auth === "authhero") {
+    err("sandbox: starting a throwaway AuthHero server\n");
+    try {
+      rmSync(sandboxDir, { recursive: true, force: true });
+      mkdirSync(sandboxDir, { recursive: true });
+      authhero = await startAuthHero(repositoryRoot(), { logFile: join(sandboxDir, "authhero.log"), log: (line) => err(`sandbox: ${line}\n`) });
+    } catch (error) {
+      err(`tenantctl sandbox: could not start AuthHero: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+
   err("sandbox: starting a throwaway PostgreSQL\n");
   let postgres: RunningPostgres;
   try {
     postgres = await startPostgres();
   } catch (error) {
     err(`tenantctl sandbox: could not start PostgreSQL: ${(error as Error).message}\n`);
+    await authhero?.stop();
     return 1;
   }
-  // Ctrl-C: exiting runs startPostgres' exit hook, which stops the server.
+  // Ctrl-C: exiting runs startPostgres' (and startAuthHero's) exit hook, which stops the server.
   const onSignal = (signal: NodeJS.Signals) => {
     err(`\nsandbox: ${signal}: stopping PostgreSQL\n`);
     process.exit(130);
@@ -103,14 +136,13 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  const sandboxDir = join(projectDir, SANDBOX_DIR);
   const stateDir = join(sandboxDir, "state");
   // The engine writes a Pulumi.<stack>.yaml (the passphrase's salt) next to Pulumi.yaml: the sandbox runs its
   // own copy of the project under .tenantctl/sandbox/, so nothing is written into the user's project.
   const sandboxProject = join(sandboxDir, "project");
   let kept = false;
   try {
-    rmSync(sandboxDir, { recursive: true, force: true });
+    if (!authhero) rmSync(sandboxDir, { recursive: true, force: true });
     mkdirSync(stateDir, { recursive: true });
     mkdirSync(sandboxProject, { recursive: true });
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
@@ -121,7 +153,10 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
       ...engineEnv(binDir),
       PULUMI_BACKEND_URL: `file://${stateDir}`,
       PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE,
-      TENANTCTL_DISABLE: SANDBOX_DISABLE,
+      TENANTCTL_DISABLE: authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE,
+      ...(authhero
+        ? { TENANTCTL_AUTH_PROVIDER: "authhero", TENANTCTL_AUTHHERO_URL: authhero.url, TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId, TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret }
+        : {}),
       TENANTCTL_DATABASE_SERVERS: JSON.stringify(
         Object.fromEntries(
           servers.map((name) => [name, { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" }]),
@@ -130,6 +165,7 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     };
     writeFileSync(join(sandboxDir, "env.sh"), envScript(env, pgpass, postgres, sandboxProject, resolve(projectDir, options.dir)), { mode: 0o600 });
 
+    if (authhero) err(`sandbox: AuthHero on ${authhero.url} (started in ${(authhero.startupMs / 1000).toFixed(1)} s)\n`);
     err(`sandbox: PostgreSQL on ${postgres.host}:${postgres.port}; state in ${relative(projectDir, stateDir)}; running up --all\n`);
     const report = await withEnv(env, () =>
       executeRun("up", [], { dir: options.dir, all: true, parallel: options.parallel ?? 2, format: "text" }, err, sandboxProject),
@@ -137,15 +173,18 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
 
     out(renderRunTable(report));
     out(describeSandbox(report, postgres, fleet.controlPlane.databaseServers));
+    if (authhero) out(describeAuthHero(authhero, options.keep === true));
     const code = exitCodeFor(report);
     if (options.keep) {
-      const stop = postgres.keepRunning();
+      const stopAuthHero = authhero?.keepRunning();
+      const stop = [stopAuthHero, postgres.keepRunning()].filter((command) => command !== undefined).join(" && ");
       kept = true;
-      writeFileSync(join(sandboxDir, STOP_SCRIPT), `#!/bin/sh\n# Written by \`tenantctl sandbox --keep\`: stops its PostgreSQL (\`tenantctl sandbox --stop\` runs it).\n${stop}\n`, { mode: 0o700 });
+      if (authhero) writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
+      writeFileSync(join(sandboxDir, STOP_SCRIPT), `#!/bin/sh\n# Written by \`tenantctl sandbox --keep\`: stops its servers (\`tenantctl sandbox --stop\` runs it).\n${stop}\n`, { mode: 0o700 });
       out(howToLook(report, postgres, relative(projectDir, sandboxDir) || ".", stop));
     } else {
       out(
-        `\nPostgreSQL is stopped and ${SANDBOX_DIR}/ removed now that the sandbox is done; run \`tenantctl sandbox --keep\` to keep ` +
+        `\n${authhero ? "PostgreSQL and AuthHero are" : "PostgreSQL is"} stopped and ${SANDBOX_DIR}/ removed now that the sandbox is done; run \`tenantctl sandbox --keep\` to keep ` +
           "it running and look around with psql and pulumi.\n",
       );
     }
@@ -157,12 +196,18 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
     if (!kept) {
+      await authhero?.stop().catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));
       await postgres.stop().catch((error: Error) => err(`tenantctl sandbox: stopping PostgreSQL failed: ${error.message}\n`));
       rmSync(sandboxDir, { recursive: true, force: true });
     }
   }
 }
 
+/** Where the sandbox's AuthHero is, and how to reach its Management API (the client secret is in env.sh only). */
+function describeAuthHero(authhero: RunningAuthHero, kept: boolean): string {
+  const client = kept ? `; the Management API client ${authhero.clientId} and its secret are in ${join(SANDBOX_DIR, "env.sh")} (TENANTCTL_AUTHHERO_*)` : "";
+  return `\nAuthHero ${authhero.url}: organizations and roles are in its control-plane tenant (${authhero.tenantId})${client}.\n`;
+}
 
 /** Sets `env` on this process for the duration of `work` (the Automation API runs `pulumi` with process.env). */
 async function withEnv<T>(env: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {

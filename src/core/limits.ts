@@ -52,3 +52,27 @@ export const AUTH0_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH = 600;
 
 /** Auth0 scope `value`: 1–280 characters (Management API v2 ResourceServerScope); role permissions name scopes. */
 export const AUTH0_SCOPE_MAX_LENGTH = 280;
+
+/**
+ * AuthHero role `name`: 1–50 characters (@authhero/adapter-interfaces roleInsertSchema `max(50)`; the kysely adapter's
+ * `roles.name varchar(50)`). Tenant roles are named `<slug>:<role>`, so the slug counts too.
+ */
+export const AUTHHERO_ROLE_NAME_MAX_LENGTH = 50;
+
+/** AuthHero role `description`: at most 255 characters (roleInsertSchema `max(255)`, `roles.description varchar(255)`). */
+export const AUTHHERO_ROLE_DESCRIPTION_MAX_LENGTH = 255;
+
+/**
+ * AuthHero resource server `identifier`: at most 191 characters (@authhero/kysely-adapter migration:
+ * `resource_servers.identifier varchar(191)`, the longest a MySQL utf8mb4 unique index takes; SQLite does not enforce it).
+ */
+export const AUTHHERO_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH = 191;
+
+/** AuthHero resource server `scopes`: stored as one JSON text of at most 4096 characters (`resource_servers.scopes varchar(4096)`). */
+export const AUTHHERO_RESOURCE_SERVER_SCOPES_MAX_LENGTH = 4096;
+
+/**
+ * AuthHero organization `name`: lowercase letters, digits, `-` and `_` (organizationInsertSchema
+ * `regex(/^[a-z0-9_-]+$/)`). Slugs are organization names; the slug pattern is narrower, this guards it.
+ */
+export const AUTHHERO_ORGANIZATION_NAME_PATTERN = /^[a-z0-9_-]+$/;

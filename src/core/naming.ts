@@ -35,3 +35,14 @@ export function resourceServerKey(identifier: string): string {
     .replace(/[^a-z0-9.-]+/g, "-")
     .replace(/^-+|-+$/g, "");
 }
+
+/**
+ * Tenant roles are named `<slug>:<role>` at the auth provider. Role names are global to the Auth0 tenant (or the
+ * AuthHero control-plane tenant), so the prefix keeps two customers' `auditor` roles apart; template roles never
+ * contain the separator, so they cannot collide either.
+ */
+export const TENANT_ROLE_SEPARATOR = ":";
+
+export function tenantRoleName(slug: string, roleName: string): string {
+  return `${slug}${TENANT_ROLE_SEPARATOR}${roleName}`;
+}

@@ -35,6 +35,10 @@ export function envScript(
     ...["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "TENANTCTL_DISABLE", "TENANTCTL_DATABASE_SERVERS"].map(
       (key) => `export ${key}=${shellQuote(env[key]!)}`,
     ),
+    // With `--auth authhero`: the auth provider override and the sandbox's AuthHero client (its secret is why env.sh is 0600).
+    ...["TENANTCTL_AUTH_PROVIDER", "TENANTCTL_AUTHHERO_URL", "TENANTCTL_AUTHHERO_CLIENT_ID", "TENANTCTL_AUTHHERO_CLIENT_SECRET"]
+      .filter((key) => env[key] !== undefined)
+      .map((key) => `export ${key}=${shellQuote(env[key]!)}`),
     `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGUSER=${shellQuote(postgres.user)} PGSSLMODE=disable`,
     `export PGPASSFILE=${shellQuote(pgpass)}`,
     // The engine writes each stack's Pulumi.<stack>.yaml next to the Pulumi.yaml it runs: tenantctl and pulumi run in

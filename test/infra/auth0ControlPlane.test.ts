@@ -143,11 +143,11 @@ describe("Auth0ControlPlane refusals", () => {
     expect(auth0Resources).toEqual([]);
   });
 
-  it("says authhero is not supported yet", async () => {
+  it("refuses an authhero template, naming the component that deploys it", async () => {
     const spec = aControlPlane({ auth: { provider: "authhero" } });
     const { error, auth0Resources } = await refusal(spec);
 
-    expect(String(error)).toMatch(/auth\.provider "authhero" is not supported.*set auth\.provider: auth0/);
+    expect(String(error)).toMatch(/Auth0ControlPlane deploys auth\.provider auth0, not "authhero": use AuthHeroControlPlane/);
     expect(auth0Resources).toEqual([]);
   });
 });

@@ -98,8 +98,8 @@ describe("renderStack", () => {
   });
 
   it("reports a program that throws while declaring, and renders the control plane", async () => {
-    const failed = await renderStack({ ...controlPlane, auth: { ...controlPlane.auth, provider: "authhero" } }, { controlPlane: true });
-    expect(failed.error).toContain('auth.provider "authhero" is not supported by the control-plane stack yet');
+    const failed = await renderStack({ ...controlPlane, auth: { ...controlPlane.auth, roles: [{ name: "x:y", description: "bad", permissions: [] }] } }, { controlPlane: true });
+    expect(failed.error).toContain('Template role "x:y" contains ":"');
     const stack = await renderStack(controlPlane, { controlPlane: true });
     expect(stack).toMatchObject({ slug: "control-plane", stack: "control-plane" });
     expect(stack.resources).toHaveLength(11);

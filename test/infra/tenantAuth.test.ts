@@ -148,11 +148,11 @@ describe("TenantAuth", () => {
 });
 
 describe("TenantAuth refusals", () => {
-  it("says authhero is not supported yet, and creates nothing at Auth0", async () => {
+  it("refuses an authhero tenant, naming the component that deploys it, and creates nothing at Auth0", async () => {
     const recorder = await recordResources({});
     const tenant = aTenant("acme", { auth: { provider: "authhero" } });
 
-    expect(() => new TenantAuth("acme", { tenant, controlPlaneStack: MOCK_CONTROL_PLANE_STACK })).toThrow(/auth\.provider "authhero".*only auth0 is supported/);
+    expect(() => new TenantAuth("acme", { tenant, controlPlaneStack: MOCK_CONTROL_PLANE_STACK })).toThrow(/TenantAuth deploys auth\.provider auth0, not "authhero" \(tenant "acme"\): use AuthHeroTenantAuth/);
     expect((await recorder.settled()).filter((resource) => resource.type.startsWith("auth0:"))).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
  * `validate` exit 0 is a promise: `plan` renders every stack. Thousands of generated fleets, drawn from pools that hold
  * the values providers and the program refuse (dotted and empty setting keys, strings jsonb cannot store, hostnames too
  * long for a certificate or DNS, a base domain outside its zone, the SaaS zone as a custom hostname, duplicate
- * extensions, roles and resource servers, more roles than the metadata can list, authhero): whenever the loader finds
+ * extensions, roles and resource servers, more roles than the metadata can list, names AuthHero refuses): whenever the loader finds
  * no error, every stack renders offline without one.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -117,7 +117,7 @@ describe("validate ok ⇒ plan renders every stack", () => {
     );
     // Both sides of the implication are exercised, and the pools reach every refusal they were made for.
     expect([...seen.keys()]).toEqual(expect.arrayContaining([
-      "authProviderSupported", "baseDomainInsideDnsZone", "tenantHostnameFitsDns", "customHostnamesFitCertificates", "customHostnameIsNotTheZone",
+      "authheroLimits", "baseDomainInsideDnsZone", "tenantHostnameFitsDns", "customHostnamesFitCertificates", "customHostnameIsNotTheZone",
       "settingKeysStorable", "settingValuesStorable", "extensionsListedOnce", "templateRolesUnique", "resourceServersDistinct", "assignableRolesFitMetadata",
     ]));
     expect(valid).toBeGreaterThan(200);

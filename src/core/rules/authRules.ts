@@ -1,23 +1,53 @@
 /** Rules about what the auth provider will be given: organizations, roles, resource servers (limits in src/core/limits.ts). */
 import type { Finding } from "../diagnostics";
-import { AUTH0_MAX_ASSIGNABLE_ROLES } from "../limits";
-import { resourceServerKey } from "../naming";
+import {
+  AUTH0_MAX_ASSIGNABLE_ROLES,
+  AUTHHERO_ORGANIZATION_NAME_PATTERN,
+  AUTHHERO_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH,
+  AUTHHERO_RESOURCE_SERVER_SCOPES_MAX_LENGTH,
+  AUTHHERO_ROLE_DESCRIPTION_MAX_LENGTH,
+  AUTHHERO_ROLE_NAME_MAX_LENGTH,
+} from "../limits";
+import { resourceServerKey, tenantRoleName } from "../naming";
 import type { Rule } from "./context";
 
 /**
- * `auth.provider: authhero` is in the schema (it is the contract), but no stack can deploy it yet: refused here, at the
- * line, rather than by every stack at `up`.
+ * What AuthHero's Management API (and its database) refuses, checked when the template's provider is authhero:
+ * role names (a tenant role is `<slug>:<role>`) and descriptions, resource server identifiers and their scope lists,
+ * organization names. Unknown permission names, which AuthHero accepts silently, are refused by permissionsExist.
  */
-export const authProviderSupported: Rule = ({ controlPlane }) =>
-  controlPlane.auth.provider === "auth0"
-    ? []
-    : [{
-        file: controlPlane.file,
-        path: ["auth", "provider"],
-        rule: "authProviderSupported",
-        message: `auth.provider \`${controlPlane.auth.provider}\` cannot be deployed yet (only auth0 is supported; AuthHero support is planned)`,
-        fix: "set `auth.provider: auth0`",
-      }];
+export const authheroLimits: Rule = ({ controlPlane, tenants }) => {
+  if (controlPlane.auth.provider !== "authhero") return [];
+  const findings: Finding[] = [];
+  const roleFindings = (file: string, roles: readonly { name: string; description: string }[], fullName: (name: string) => string) =>
+    roles.forEach((role, index) => {
+      const name = fullName(role.name);
+      if (name.length > AUTHHERO_ROLE_NAME_MAX_LENGTH) {
+        findings.push({ file, path: ["auth", "roles", index, "name"], rule: "authheroLimits", message: `role name \`${name}\` has ${name.length} characters; AuthHero role names have at most ${AUTHHERO_ROLE_NAME_MAX_LENGTH}`, fix: `shorten it to ${AUTHHERO_ROLE_NAME_MAX_LENGTH - (name.length - role.name.length)} characters or fewer` });
+      }
+      if (role.description.length > AUTHHERO_ROLE_DESCRIPTION_MAX_LENGTH) {
+        findings.push({ file, path: ["auth", "roles", index, "description"], rule: "authheroLimits", message: `role description has ${role.description.length} characters; AuthHero takes at most ${AUTHHERO_ROLE_DESCRIPTION_MAX_LENGTH}`, fix: "shorten it" });
+      }
+    });
+  roleFindings(controlPlane.file, controlPlane.auth.roles, (name) => name);
+  controlPlane.auth.resourceServers.forEach((server, index) => {
+    if (server.identifier.length > AUTHHERO_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH) {
+      findings.push({ file: controlPlane.file, path: ["auth", "resourceServers", index, "identifier"], rule: "authheroLimits", message: `resource server identifier has ${server.identifier.length} characters; AuthHero takes at most ${AUTHHERO_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH}`, fix: "use a shorter identifier (audience)" });
+    }
+    const scopesText = JSON.stringify(server.scopes.map((value) => ({ value, description: value })));
+    if (scopesText.length > AUTHHERO_RESOURCE_SERVER_SCOPES_MAX_LENGTH) {
+      findings.push({ file: controlPlane.file, path: ["auth", "resourceServers", index, "scopes"], rule: "authheroLimits", message: `the scopes of \`${server.identifier}\` take ${scopesText.length} characters as AuthHero stores them; it takes at most ${AUTHHERO_RESOURCE_SERVER_SCOPES_MAX_LENGTH}`, fix: "use fewer or shorter scopes" });
+    }
+  });
+  for (const { file, spec, tenant } of tenants) {
+    roleFindings(file, spec.auth?.roles ?? [], (name) => tenantRoleName(spec.slug, name));
+    const organization = tenant?.auth.organizationName ?? spec.slug;
+    if (!AUTHHERO_ORGANIZATION_NAME_PATTERN.test(organization)) {
+      findings.push({ file, path: ["slug"], rule: "authheroLimits", message: `organization name \`${organization}\` is not one AuthHero takes (lowercase letters, digits, \`-\`, \`_\`)`, fix: "use a lowercase slug" });
+    }
+  }
+  return findings;
+};
 
 /** Each template role is one resource of the control-plane stack: a name used twice would be two resources with one name. */
 export const templateRolesUnique: Rule = ({ controlPlane }) => {

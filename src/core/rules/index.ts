@@ -1,4 +1,4 @@
-import { assignableRolesFitMetadata, authProviderSupported, resourceServersDistinct, templateRolesUnique } from "./authRules";
+import { assignableRolesFitMetadata, authheroLimits, resourceServersDistinct, templateRolesUnique } from "./authRules";
 import type { FileRule, Rule } from "./context";
 import { extensionsListedOnce } from "./databaseRules";
 import { baseDomainInsideDnsZone, customHostnameIsNotTheZone, customHostnamesFitCertificates, tenantHostnameFitsDns } from "./domainRules";
@@ -16,7 +16,6 @@ export const FILE_RULES: readonly FileRule[] = [slugMatchesFileName, noReservedS
 export const RULES: readonly Rule[] = [
   defaultPlanExists,
   lockedAndSeedOnlyKeysExist,
-  authProviderSupported,
   baseDomainInsideDnsZone,
   templateRolesUnique,
   resourceServersDistinct,
@@ -35,6 +34,7 @@ export const RULES: readonly Rule[] = [
   customHostnamesFitCertificates,
   customHostnameIsNotTheZone,
   assignableRolesFitMetadata,
+  authheroLimits,
   derivedNamesUnique,
   connectionBudget,
 ];

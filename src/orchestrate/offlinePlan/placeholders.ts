@@ -53,6 +53,7 @@ export function placeholderDeploymentSettings(controlPlane: ControlPlane, option
   return {
     features: options.features ?? ALL_FEATURES,
     databaseServers: { config: databaseServers, env: {} },
+    authhero: { config: { url: "https://authhero.invalid", clientId: "<tenantctl:authhero.clientId>", clientSecret: "<offline placeholder>" }, env: {} },
     organization: options.organization,
     project: options.project,
   };

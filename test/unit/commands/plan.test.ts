@@ -392,17 +392,18 @@ describe("tenantctl plan exit codes", () => {
     expect(stackOf(result.stdout, "acme").resources).toHaveLength(21);
   });
 
-  it("exits 1 without rendering when the template names what no stack can deploy, at its line", async () => {
+  it("renders an authhero fleet: the organization and the tenant's roles as AuthHero entities, the credentials secret", async () => {
     const cwd = exampleFleet();
     const template = join(cwd, "tenants", "_control-plane.yaml");
     const text = readFileSync(template, "utf8");
     writeFileSync(template, text.replace("provider: auth0                    # auth0 | authhero", "provider: authhero"));
-    const line = text.split("\n").findIndex((l) => l.startsWith("  provider: auth0")) + 1;
-    const result = await runCli(["plan", "initech", "--format", "json"], cwd);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toContain(`tenants/_control-plane.yaml:${line}:13 error auth.provider: auth.provider \`authhero\` cannot be deployed yet`);
-    expect(result.stderr).toContain("the control-plane template is invalid: nothing was rendered");
+    const result = await runCli(["plan", "acme", "--format", "json"], cwd);
+    expect(result.code, result.stderr).toBe(0);
+    const resources = stackOf(result.stdout, "acme").resources as { type: string; name: string; inputs: Record<string, unknown> }[];
+    expect(resources.filter((r) => r.type.startsWith("auth0:"))).toEqual([]);
+    const organization = resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroOrganization");
+    expect(organization?.inputs).toMatchObject({ name: "acme", displayName: "Acme Corporation", tenant: "acme", connection: "[secret]", metadata: { slug: "acme", plan: "enterprise", status: "active" } });
+    expect(resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroRole")?.inputs).toMatchObject({ name: "acme:auditor", connection: "[secret]" });
   });
 
   it("exits 1 when a stack's program fails, with the program's message", async () => {

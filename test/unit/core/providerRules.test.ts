@@ -7,12 +7,38 @@ import { TEMPLATE, fleetWith, where } from "../../support/fleetFixture";
 
 const tenant = (slug: string, extra = "") => `slug: ${slug}\nname: ${slug}\n${extra}`;
 
-describe("authProviderSupported", () => {
-  it("refuses authhero at the line, with the advice every stack used to give at up time", () => {
-    const fleet = fleetWith({ "acme.yaml": tenant("acme") }, TEMPLATE.replace("provider: auth0", "provider: authhero"));
-    expect(where(fleet)).toEqual(["tenants/_control-plane.yaml:10:13 auth.provider authProviderSupported"]);
-    expect(fleet.errors[0]!.message).toBe("auth.provider `authhero` cannot be deployed yet (only auth0 is supported; AuthHero support is planned)");
-    expect(fleet.errors[0]!.fix).toBe("set `auth.provider: auth0`");
+describe("authheroLimits", () => {
+  const AUTHHERO = TEMPLATE.replace("provider: auth0", "provider: authhero");
+  const role = (name: string, description = "Role") => `auth:\n  roles:\n    - { name: ${name}, description: ${description}, permissions: [read:data] }\n`;
+
+  it("accepts authhero: the example-sized fleet is valid", () => {
+    expect(fleetWith({ "acme.yaml": tenant("acme", role("auditor")) }, AUTHHERO).errors).toEqual([]);
+  });
+
+  it("refuses a tenant role whose `<slug>:<role>` name is longer than AuthHero's 50 characters, at the role", () => {
+    // "acme:" is 5 characters: 45 fit, 46 do not.
+    const fleet = fleetWith({ "acme.yaml": tenant("acme", role("r".repeat(46))), "globex.yaml": tenant("globex", role("r".repeat(43))) }, AUTHHERO);
+    expect(where(fleet)).toEqual(["tenants/acme.yaml:5:15 auth.roles[0].name authheroLimits"]);
+    expect(fleet.errors[0]!.message).toBe(`role name \`acme:${"r".repeat(46)}\` has 51 characters; AuthHero role names have at most 50`);
+    expect(fleet.errors[0]!.fix).toBe("shorten it to 45 characters or fewer");
+  });
+
+  it("refuses a role description over 255 characters and a resource server identifier over 191", () => {
+    const template = AUTHHERO.replace("identifier: https://api.example.com", `identifier: https://${"a".repeat(180)}.com`).replace("description: Member", `description: ${"d".repeat(256)}`);
+    const fleet = fleetWith({}, template);
+    expect(fleet.errors.map((d) => `${d.path} ${d.message}`)).toEqual([
+      `auth.resourceServers[0].identifier resource server identifier has 192 characters; AuthHero takes at most 191`,
+      `auth.roles[1].description role description has 256 characters; AuthHero takes at most 255`,
+    ]);
+  });
+
+  it("checks nothing of this for auth0, whose limits differ", () => {
+    expect(fleetWith({ "acme.yaml": tenant("acme", role("r".repeat(46))) }).errors).toEqual([]);
+  });
+
+  it("leaves unknown permission names to permissionsExist (AuthHero itself would accept them)", () => {
+    const fleet = fleetWith({ "acme.yaml": tenant("acme", "auth:\n  roles:\n    - { name: auditor, description: A, permissions: [read:logs] }\n") }, AUTHHERO);
+    expect(fleet.errors.map((d) => d.rule)).toEqual(["permissionsExist"]);
   });
 });
 

@@ -64,7 +64,6 @@ async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, s
   const context = createDeploymentContext(controlPlane, settings);
   if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
   const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
-  // Auth0 entities are looked up to be imported; AuthHero's providers adopt by name at create, without a lookup here.
   const auth = settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
   return { ...tenantStack(tenant, context, adoption, auth) };
 }

@@ -62,10 +62,7 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption
 /** The tenant's side of auth, at the deployment's auth provider. */
 type TenantAuthComponent = TenantAuth | AuthHeroTenantAuth;
 
-/**
- * `imports`: the Auth0 entities `tenantctl adopt` found by name. AuthHero needs none: its providers adopt an entity
- * that already has tenantctl's name at create (infra/dynamic/authhero/provider.ts).
- */
+/** `imports`: the Auth0 entities `tenantctl adopt` found by name (AuthHero's provider adopts by name on create itself). */
 function tenantAuth(tenant: Tenant, context: DeploymentContext, imports: AuthImports): TenantAuthComponent {
   const controlPlaneStack = context.controlPlaneStack;
   if (context.authProvider === "authhero") return new AuthHeroTenantAuth(tenant.slug, { tenant, controlPlaneStack, connection: context.authhero() });

@@ -12,5 +12,11 @@ export async function databaseServersConfigOf(projectDir: string, stackName: str
     throw error;
   }
   const entry = (await stack.getAllConfig())["tenantctl:databaseServers"];
-  return entry ? (JSON.parse(entry.value) as unknown) : undefined;
+  if (!entry) return undefined;
+  // An object set with `--path` comes back as JSON; anything else is handed on as it is, for the resolver to refuse.
+  try {
+    return JSON.parse(entry.value) as unknown;
+  } catch {
+    return entry.value;
+  }
 }

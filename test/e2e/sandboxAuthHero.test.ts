@@ -2,7 +2,8 @@
  * `tenantctl sandbox --keep --auth authhero`, for real: a throwaway PostgreSQL and a real AuthHero server, the example
  * fleet deployed into both by the real engine. Then, through env.sh as a user would: a template role and a tenant's
  * organization changed by hand in AuthHero are drift naming the properties, `up` restores them; a decommissioned tenant
- * keeps its organization (its metadata says so); `sandbox --stop` stops both servers.
+ * keeps its organization (its metadata says so); a role deleted by hand comes back with `up`; `pulumi preview` by hand
+ * (Pulumi's own dynamic-provider host) sees no change; `sandbox --stop` stops both servers.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -111,6 +112,23 @@ describe.skipIf(!engine.available)("tenantctl sandbox --auth authhero", () => {
     expect(await admin.json("GET", `/roles/${adminRole.id}`)).toMatchObject({ description: "Tenant administrator" });
     expect(await admin.json("GET", `/organizations/${acme.id}`)).toMatchObject({ display_name: "Acme Corporation", metadata: { slug: "acme", plan: "enterprise", status: "active" } });
     expect(outcomes(JSON.parse(tenantctl("drift --all").stdout) as Report)).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
+
+    // A tenant role deleted by hand is gone on refresh: drift shows it to be created, `up` makes it again (a new id, so
+    // the organization's list of assignable roles follows).
+    const auditorPermissions = (await admin.rolePermissions(auditor.id)).map((p) => p.permission_name).sort();
+    expect(auditorPermissions.length).toBeGreaterThan(0);
+    await admin.json("DELETE", `/roles/${auditor.id}`);
+    const gone = tenantctl("drift acme");
+    expect(gone.code).toBe(3);
+    expect((JSON.parse(gone.stdout) as Report).tenants[0]!.resources.filter((r) => r.op !== "same").map((r) => [r.name, r.op])).toEqual(expect.arrayContaining([["acme-role-auditor", "create"]]));
+    expect(tenantctl("up acme").code).toBe(0);
+    const recreated = (await admin.roles()).filter((role) => role.name === "acme:auditor");
+    expect(recreated).toHaveLength(1);
+    expect((await admin.rolePermissions(recreated[0]!.id)).map((p) => p.permission_name).sort()).toEqual(auditorPermissions);
+    expect((await admin.json<{ metadata: { roles: string } }>("GET", `/organizations/${acme.id}`)).metadata.roles.split(",")).toContain(recreated[0]!.id);
+    // `pulumi` by hand, with Pulumi's own dynamic-provider host loading the same provider source: nothing to change.
+    inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s acme >/dev/null 2>&1");
+    inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s control-plane >/dev/null 2>&1");
 
     // A decommissioned tenant keeps its organization, for audit; its metadata says it is decommissioned.
     const globex = (await admin.organizations()).find((org) => org.name === "globex")!;

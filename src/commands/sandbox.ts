@@ -24,6 +24,7 @@ import { describeSandbox, howToLook } from "../sandbox/report";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "../sandbox/pulumiEngine";
 import { type RunningPostgres, startPostgres } from "../sandbox/postgres";
 import { type RunningAuthHero, startAuthHero } from "../sandbox/authhero";
+import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { loadFleet } from "../core/load";
 import { executeRun } from "./run";
 
@@ -84,9 +85,15 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
     err(`tenantctl sandbox: no Pulumi.yaml in ${projectDir}: run it from the project root\n`);
     return 2;
   }
-  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
+  const fleet = loadFleet({ dir: options.dir, cwd: process.cwd(), authProvider: options.auth });
   if (!fleet.controlPlane) {
     err("tenantctl sandbox: the control-plane template is invalid; run `tenantctl validate` first\n");
+    return 1;
+  }
+  // A fleet written for Auth0 may hold what AuthHero refuses (a longer role name): said here, before anything starts.
+  const refusedByAuth = options.auth ? fleet.errors.filter((diagnostic) => diagnostic.rule === "authheroLimits") : [];
+  if (refusedByAuth.length > 0) {
+    err(`tenantctl sandbox: AuthHero would refuse these values of the fleet:\n\n${renderDiagnosticsText(refusedByAuth, fleet.sources)}\n`);
     return 1;
   }
   const servers = fleet.controlPlane.databaseServers.map((server) => server.name);

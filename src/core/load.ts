@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { resolveControlPlane, resolveTenant } from "./resolve/resolve";
-import type { ControlPlane, Tenant } from "./model";
+import type { AuthProviderName, ControlPlane, Tenant } from "./model";
 import type { Diagnostic, Finding } from "./diagnostics";
 import { compareDiagnostics } from "./diagnostics";
 import { UsageError } from "./errors";
@@ -24,6 +24,12 @@ export interface LoadOptions {
   readonly dir?: string;
   /** What file names in diagnostics are relative to: the caller's working directory. */
   readonly cwd: string;
+  /**
+   * Check the fleet as deployed into this auth provider rather than the template's (`tenantctl sandbox --auth
+   * authhero` deploys an Auth0 fleet into AuthHero): the provider's own limits are checked too.
+   * @default the template's `auth.provider`
+   */
+  readonly authProvider?: AuthProviderName;
 }
 
 export interface Fleet {
@@ -65,11 +71,11 @@ export function loadFleet(options: LoadOptions): Fleet {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`);
   }
-  return loadFleetFrom({ names, read: (name) => readFileSync(join(dir, name)) }, { dir, cwd });
+  return loadFleetFrom({ names, read: (name) => readFileSync(join(dir, name)) }, { dir, cwd, authProvider: options.authProvider });
 }
 
 /** The loader proper: `files` are those of the directory `options.dir` (absolute, for the names in diagnostics). */
-export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string; readonly cwd: string }): Fleet {
+export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string; readonly cwd: string; readonly authProvider?: AuthProviderName }): Fleet {
   const { dir, cwd } = options;
   const names = files.names;
   const display = (name: string) => relative(cwd, join(dir, name));
@@ -101,7 +107,9 @@ export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string
       templateValid = result.status === "valid";
     }
   }
-  const controlPlane = template ? resolveControlPlane(templateFile, template) : undefined;
+  const resolvedControlPlane = template ? resolveControlPlane(templateFile, template) : undefined;
+  const controlPlane =
+    resolvedControlPlane && options.authProvider ? { ...resolvedControlPlane, auth: { ...resolvedControlPlane.auth, provider: options.authProvider } } : resolvedControlPlane;
 
   // The tenants: files starting with `_` are not tenants.
   const entries: TenantEntry[] = [];

@@ -3,7 +3,8 @@
  * file:line:col. Line numbers refer to TEMPLATE (test/support/fleetFixture.ts) and to the tenant files written here.
  */
 import { describe, expect, it } from "vitest";
-import { TEMPLATE, fleetWith, where } from "../../support/fleetFixture";
+import { loadFleet } from "../../../src/core/load";
+import { TEMPLATE, fleetWith, where, writeFleet } from "../../support/fleetFixture";
 
 const tenant = (slug: string, extra = "") => `slug: ${slug}\nname: ${slug}\n${extra}`;
 
@@ -34,6 +35,12 @@ describe("authheroLimits", () => {
 
   it("checks nothing of this for auth0, whose limits differ", () => {
     expect(fleetWith({ "acme.yaml": tenant("acme", role("r".repeat(46))) }).errors).toEqual([]);
+  });
+
+  it("checks an auth0 fleet as deployed into AuthHero when asked (the sandbox's --auth authhero)", () => {
+    const fleet = loadFleet({ cwd: writeFleet({ "acme.yaml": tenant("acme", role("r".repeat(46))) }, TEMPLATE), authProvider: "authhero" });
+    expect(where(fleet)).toEqual(["tenants/acme.yaml:5:15 auth.roles[0].name authheroLimits"]);
+    expect(fleet.controlPlane?.auth.provider).toBe("authhero");
   });
 
   it("leaves unknown permission names to permissionsExist (AuthHero itself would accept them)", () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Role, Tenant } from "../../src/core/model";
-import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
+import { type ControlPlaneIds, referenceControlPlane } from "../auth/controlPlaneReference";
 import { idsByKey } from "../auth/idsByKey";
 import { organizationMetadata, permissionsFor, type RolePermission, templateRoleIds, tenantRoleName, undeployedResourceServers } from "../auth/roles";
 import type { AuthHeroConnection } from "../dynamic/authhero/connection";
@@ -15,11 +15,6 @@ export interface AuthHeroTenantAuthArgs {
   readonly connection: pulumi.Input<AuthHeroConnection>;
 }
 
-interface ControlPlaneIds {
-  readonly stack: string;
-  readonly roleIds: pulumi.Output<Record<string, string>>;
-  readonly resourceServerIds: pulumi.Output<Record<string, string>>;
-}
 
 /**
  * The tenant's side of auth with AuthHero: an organization named after the slug, the tenant's own roles
@@ -42,7 +37,7 @@ export class AuthHeroTenantAuth extends pulumi.ComponentResource {
     super("tenantctl:index:AuthHeroTenantAuth", name, {}, opts);
     const { tenant, connection } = args;
 
-    const controlPlane = this.referenceControlPlane(name, args.controlPlaneStack);
+    const controlPlane = referenceControlPlane(this, name, args.controlPlaneStack);
     const roles = this.createTenantRoles(name, tenant, controlPlane, connection);
     this.roleIds = idsByKey(roles, (role) => role.id);
     this.assignableRoleIds = this.assignableRoles(tenant, controlPlane, roles);
@@ -51,15 +46,6 @@ export class AuthHeroTenantAuth extends pulumi.ComponentResource {
     this.registerOutputs({ organizationId: this.organizationId, roleIds: this.roleIds, assignableRoleIds: this.assignableRoleIds });
   }
 
-  /** Ids come from the control-plane stack's outputs: a tenant binds only to roles that stack owns, never to a same-named one made by hand. */
-  private referenceControlPlane(name: string, stackName: string): ControlPlaneIds {
-    const reference = new pulumi.StackReference(`${name}-control-plane`, { name: stackName }, { parent: this });
-    return {
-      stack: stackName,
-      roleIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.roleIds) as pulumi.Output<Record<string, string>>,
-      resourceServerIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.resourceServerIds) as pulumi.Output<Record<string, string>>,
-    };
-  }
 
   private createTenantRoles(name: string, tenant: Tenant, controlPlane: ControlPlaneIds, connection: pulumi.Input<AuthHeroConnection>): Map<string, AuthHeroRole> {
     const created = new Map<string, AuthHeroRole>();

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
 import type { Role, Tenant } from "../../src/core/model";
 import type { AuthImports } from "../auth/auth0Adoption";
-import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
+import { type ControlPlaneIds, referenceControlPlane } from "../auth/controlPlaneReference";
 import { idsByKey } from "../auth/idsByKey";
 import {
   assignableRolesMetadataValue,
@@ -26,12 +26,6 @@ export interface TenantAuthArgs {
   readonly imports?: AuthImports;
 }
 
-/** What this stack reads from the control-plane stack. */
-interface ControlPlaneIds {
-  readonly stack: string;
-  readonly roleIds: pulumi.Output<Record<string, string>>;
-  readonly resourceServerIds: pulumi.Output<Record<string, string>>;
-}
 
 /**
  * The tenant's side of auth (Auth0): an organization, the tenant's own roles with their permissions, and the
@@ -52,7 +46,7 @@ export class TenantAuth extends pulumi.ComponentResource {
     const { tenant } = args;
     this.assertSupportedProvider(tenant);
 
-    const controlPlane = this.referenceControlPlane(name, args.controlPlaneStack);
+    const controlPlane = referenceControlPlane(this, name, args.controlPlaneStack);
     const imports = args.imports ?? { roles: {} };
     const roles = this.createTenantRoles(name, tenant, controlPlane, imports);
     this.roleIds = idsByKey(roles, (role) => role.id);
@@ -76,19 +70,6 @@ export class TenantAuth extends pulumi.ComponentResource {
     }
   }
 
-  /**
-   * Ids come from the control-plane stack's outputs, not from `auth0.getRole` lookups by name: a tenant can then
-   * only bind to roles that stack owns (never to a same-named role someone made in the dashboard), and a fleet-wide
-   * preview costs no Auth0 Management API calls, whose rate limit would otherwise throttle `tenantctl drift`.
-   */
-  private referenceControlPlane(name: string, stackName: string): ControlPlaneIds {
-    const reference = new pulumi.StackReference(`${name}-control-plane`, { name: stackName }, { parent: this });
-    return {
-      stack: stackName,
-      roleIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.roleIds) as pulumi.Output<Record<string, string>>,
-      resourceServerIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.resourceServerIds) as pulumi.Output<Record<string, string>>,
-    };
-  }
 
   private createTenantRoles(name: string, tenant: Tenant, controlPlane: ControlPlaneIds, imports: AuthImports): Map<string, auth0.Role> {
     const created = new Map<string, auth0.Role>();

@@ -8,6 +8,7 @@ import { SetupError } from "../../src/core/errors";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
 import type { ResolvedDatabaseServer } from "./databaseServerConfig";
+import { loadPg } from "./loadPg";
 
 const { sslOptions } = settingsStore(settingsSemantics());
 
@@ -19,7 +20,7 @@ const MISSING_DATABASE = "3D000";
  * failure, what the connection was for.
  */
 export async function withAdminClient<T>(server: ResolvedDatabaseServer, database: string, purpose: string, work: (client: Client) => Promise<T>): Promise<T | undefined> {
-  const pg = await import("pg");
+  const pg = loadPg();
   const client = new pg.Client({
     host: server.host,
     port: server.port,

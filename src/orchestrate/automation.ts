@@ -20,7 +20,8 @@ import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
-import { type EngineSession, pulumiCli, stackStateExists, startEngineSession } from "./engineSession";
+import { type EngineSession, stackStateExists, startEngineSession } from "./engineSession";
+import { pulumiCli } from "./pulumiCli";
 import { projectName } from "./projectFile";
 
 export interface EngineOptions {

@@ -25,6 +25,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { unknownValue, unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import { version as pulumiVersion } from "@pulumi/pulumi/version";
+import { loadPg } from "../../infra/context/loadPg";
 import { loadProviderSource } from "../../infra/dynamic/prebuilt";
 
 /** The engine's package name of the dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`). */
@@ -70,6 +71,8 @@ export function dynamicProviderService(project: string): grpc.UntypedServiceImpl
     const key = `${JSON.stringify(config)}\n${source}`;
     let provider = providers.get(key);
     if (!provider) {
+      // Before the provider's own `require("pg")`, so that it gets pg without undici (loadPg.ts).
+      loadPg();
       provider = (async () => {
         const loaded = loadProviderSource<Provider>(source);
         if (loaded.configure) await loaded.configure({ config: new DynamicConfig(config, project) });

@@ -1,7 +1,8 @@
 /**
  * What one tenantctl run shares between its stacks, so that a stack costs only what it must: the engine run itself.
  *
- * - One `pulumi version` per run (the Automation API checks the CLI's version for every workspace it creates).
+ * - The engine's Go processes collect garbage only near a memory limit (goRuntime.ts).
+ * - No `pulumi version` per workspace: the CLI's version is asked once per binary (pulumiCli.ts).
  * - The program runs in this process, as the Automation API's inline program: the same function Pulumi.yaml's
  *   program exports (infra/program.ts), given what this run's validation of the fleet resolved for the stack. No
  *   language host and no Node.js program per stack, @pulumi/pulumi and the components loaded once, the fleet parsed
@@ -29,6 +30,8 @@ import { fromStackVerdict, type StackVerdict } from "../core/verdict";
 import { parseConsent } from "../../infra/adopt/adoption";
 import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
 import { projectName } from "./projectFile";
+import { goRuntimeEnv } from "./goRuntime";
+import { pulumiCli } from "./pulumiCli";
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 
@@ -58,6 +61,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
         workDir: projectDir,
         pulumiCommand: pulumiCommand as PulumiCommand,
         envVars: {
+          ...goRuntimeEnv(env),
           ...envVars,
           ...(verdicts && verdict ? verdictFile(verdicts, slug, verdict) : {}),
           PULUMI_DEBUG_PROVIDERS: host.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"]),
@@ -75,21 +79,6 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
       if (verdicts) rmSync(verdicts, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * The Pulumi CLI on PATH, asked for its version once per process (`pulumi version`: the Automation API's version
- * check, and how it knows which event-log protocol the CLI speaks), for every workspace of every run of the process.
- */
-let cli: { path: string | undefined; command: Promise<PulumiCommand> } | undefined;
-export function pulumiCli(): Promise<PulumiCommand> {
-  if (!cli || cli.path !== process.env["PATH"]) {
-    const command = import("@pulumi/pulumi/automation").then((automation) => automation.PulumiCommand.get());
-    cli = { path: process.env["PATH"], command };
-    // A failed lookup (no CLI yet) is not remembered.
-    command.catch(() => (cli = undefined));
-  }
-  return cli.command;
 }
 
 /**

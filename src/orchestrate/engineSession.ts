@@ -8,6 +8,7 @@
  *   language host and no Node.js program per stack, @pulumi/pulumi and the components loaded once, the fleet parsed
  *   and validated once. A stack without a verdict (nothing of ours to deploy: an orphan being destroyed) runs
  *   Pulumi.yaml's program as before.
+ * - Without the stack trace @pulumi/pulumi formats for every promise of a program (promiseTraces.ts).
  * - The dynamic providers (settings table, generated password) are served from this process too
  *   (dynamicProviderHost.ts) instead of two Node.js processes per stack.
  * - No `pulumi stack select` before each operation: every command the Automation API runs names its stack
@@ -31,6 +32,7 @@ import { parseConsent } from "../../infra/adopt/adoption";
 import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
 import { projectName } from "./projectFile";
 import { goRuntimeEnv } from "./goRuntime";
+import { withoutPromiseTraces } from "./promiseTraces";
 import { pulumiCli } from "./pulumiCli";
 
 type Automation = typeof import("@pulumi/pulumi/automation");
@@ -46,6 +48,7 @@ export interface EngineSession {
 export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
   const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
+  if (inline) withoutPromiseTraces(env);
   const [pulumiCommand, host, program] = await Promise.all([
     pulumiCli(),
     startDynamicProviderHost(projectName(projectDir)),

@@ -20,14 +20,15 @@ let cli: { path: string | undefined; command: Promise<PulumiCommand> } | undefin
 
 export function pulumiCli(env: Readonly<Record<string, string | undefined>> = process.env): Promise<PulumiCommand> {
   if (!cli || cli.path !== env["PATH"]) {
-    const command = lookUp(env);
+    const command = lookUpPulumiCli(env);
     cli = { path: env["PATH"], command };
     command.catch(() => (cli = undefined));
   }
   return cli.command;
 }
 
-async function lookUp(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
+/** The CLI on PATH and its version: from the cache when this binary was asked before, else by asking it. */
+export async function lookUpPulumiCli(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
   const automation = await import("@pulumi/pulumi/automation");
   const binary = findOnPath("pulumi", env["PATH"]);
   const key = binary && binaryKey(binary);
@@ -39,9 +40,21 @@ async function lookUp(env: Readonly<Record<string, string | undefined>>): Promis
     const construct = automation.PulumiCommand as unknown as new (command: string, version: SemVer | null) => PulumiCommand;
     return Reflect.construct(construct, [binary, version]);
   }
-  const command = await automation.PulumiCommand.get();
+  // As `pulumi` on the given PATH: PulumiCommand.get runs it through the process's own PATH.
+  const command = await withPath(env["PATH"], () => automation.PulumiCommand.get());
   if (key && command.version) writeCache(cacheFile, { ...readCache(cacheFile), [key]: command.version.version });
   return command;
+}
+
+async function withPath<T>(path: string | undefined, work: () => Promise<T>): Promise<T> {
+  const saved = process.env["PATH"];
+  if (path === saved) return work();
+  process.env["PATH"] = path;
+  try {
+    return await work();
+  } finally {
+    process.env["PATH"] = saved;
+  }
 }
 
 /** The first executable `name` on PATH, as the shell finds it. */

@@ -27,7 +27,10 @@ export function pulumiCli(env: Readonly<Record<string, string | undefined>> = pr
   return cli.command;
 }
 
-/** The CLI on PATH and its version: from the cache when this binary was asked before, else by asking it. */
+/**
+ * The CLI on PATH and its version: from the cache when this binary was asked before, else by asking it. `env` is the
+ * process's environment (PulumiCommand.get runs `pulumi` from the process's PATH), or a copy of it.
+ */
 export async function lookUpPulumiCli(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
   const automation = await import("@pulumi/pulumi/automation");
   const binary = findOnPath("pulumi", env["PATH"]);
@@ -40,21 +43,10 @@ export async function lookUpPulumiCli(env: Readonly<Record<string, string | unde
     const construct = automation.PulumiCommand as unknown as new (command: string, version: SemVer | null) => PulumiCommand;
     return Reflect.construct(construct, [binary, version]);
   }
-  // As `pulumi` on the given PATH: PulumiCommand.get runs it through the process's own PATH.
-  const command = await withPath(env["PATH"], () => automation.PulumiCommand.get());
-  if (key && command.version) writeCache(cacheFile, { ...readCache(cacheFile), [key]: command.version.version });
+  const command = await automation.PulumiCommand.get();
+  // Only a version that passed the minimum-version check is remembered (a hit is not checked again).
+  if (key && command.version && !env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"]) writeCache(cacheFile, { ...readCache(cacheFile), [key]: command.version.version });
   return command;
-}
-
-async function withPath<T>(path: string | undefined, work: () => Promise<T>): Promise<T> {
-  const saved = process.env["PATH"];
-  if (path === saved) return work();
-  process.env["PATH"] = path;
-  try {
-    return await work();
-  } finally {
-    process.env["PATH"] = saved;
-  }
 }
 
 /** The first executable `name` on PATH, as the shell finds it. */

@@ -49,11 +49,18 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
   const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
   if (inline) withoutPromiseTraces(env);
-  const [pulumiCommand, host, program] = await Promise.all([
-    pulumiCli(),
-    startDynamicProviderHost(projectName(projectDir)),
-    inline ? import("../../infra/program").then((module) => module.default) : undefined,
-  ]);
+  const hostStarting = startDynamicProviderHost(projectName(projectDir));
+  const programLoading = inline ? import("../../infra/program").then((module) => module.default) : Promise.resolve(undefined);
+  let pulumiCommand: PulumiCommand;
+  let host: DynamicProviderHost;
+  let program: Awaited<typeof programLoading>;
+  try {
+    [pulumiCommand, host, program] = await Promise.all([pulumiCli(), hostStarting, programLoading]);
+  } catch (error) {
+    // A listening host keeps the process alive: a session that cannot start must not leave one behind.
+    (await hostStarting.catch(() => undefined))?.close();
+    throw error;
+  }
   // Only for TENANTCTL_INLINE_PROGRAM=0: readable only by this user (resolved values, no secrets, nobody else's business).
   const verdicts = inline ? undefined : mkdtempSync(join(tmpdir(), "tenantctl-verdicts-"));
 
@@ -62,7 +69,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
     async stack(slug, envVars, verdict, adoption) {
       const workspace = await automation.LocalWorkspace.create({
         workDir: projectDir,
-        pulumiCommand: pulumiCommand as PulumiCommand,
+        pulumiCommand,
         envVars: {
           ...goRuntimeEnv(env),
           ...envVars,
@@ -78,7 +85,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
       return { stack, workspace };
     },
     close() {
-      (host as DynamicProviderHost).close();
+      host.close();
       if (verdicts) rmSync(verdicts, { recursive: true, force: true });
     },
   };

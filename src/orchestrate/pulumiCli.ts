@@ -12,6 +12,7 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse as parseVersion, type SemVer } from "semver";
+import { SetupError } from "../core/errors";
 
 const CACHE_FILE = "pulumi-cli-versions.json";
 
@@ -43,7 +44,18 @@ export async function lookUpPulumiCli(env: Readonly<Record<string, string | unde
     const construct = automation.PulumiCommand as unknown as new (command: string, version: SemVer | null) => PulumiCommand;
     return Reflect.construct(construct, [binary, version]);
   }
-  const command = await automation.PulumiCommand.get();
+  if (!binary) {
+    throw new SetupError(
+      "the Pulumi CLI (`pulumi`) is not on PATH: install it (https://www.pulumi.com/docs/install/), or build the pinned one with `tools/ensure-pulumi.sh` and put the directory it prints on PATH",
+    );
+  }
+  let command: PulumiCommand;
+  try {
+    command = await automation.PulumiCommand.get();
+  } catch (error) {
+    // Too old a CLI, or one that does not run: the Automation API's message says which.
+    throw new SetupError(`\`${binary} version\` was refused: ${(error as Error).message.split("\n")[0]}`);
+  }
   // Only a version that passed the minimum-version check is remembered (a hit is not checked again).
   if (key && command.version && !env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"]) writeCache(cacheFile, { ...readCache(cacheFile), [key]: command.version.version });
   return command;

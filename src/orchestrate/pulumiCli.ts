@@ -35,19 +35,19 @@ export function pulumiCli(env: Readonly<Record<string, string | undefined>> = pr
 export async function lookUpPulumiCli(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
   const automation = await import("@pulumi/pulumi/automation");
   const binary = findOnPath("pulumi", env["PATH"]);
-  const key = binary && binaryKey(binary);
-  const cacheFile = join(toolsCacheDir(env), CACHE_FILE);
-  const known = key ? readCache(cacheFile)[key] : undefined;
-  const version = known ? parseVersion(known) : null;
-  if (binary && version) {
-    // What `PulumiCommand.get` would return (its constructor is private in the types only), without asking again.
-    const construct = automation.PulumiCommand as unknown as new (command: string, version: SemVer | null) => PulumiCommand;
-    return Reflect.construct(construct, [binary, version]);
-  }
   if (!binary) {
     throw new SetupError(
       "the Pulumi CLI (`pulumi`) is not on PATH: install it (https://www.pulumi.com/docs/install/), or build the pinned one with `tools/ensure-pulumi.sh` and put the directory it prints on PATH",
     );
+  }
+  const key = binaryKey(binary);
+  const cacheFile = join(toolsCacheDir(env), CACHE_FILE);
+  const known = key ? readCache(cacheFile)[key] : undefined;
+  const version = known ? parseVersion(known) : null;
+  if (version) {
+    // What `PulumiCommand.get` would return (its constructor is private in the types only), without asking again.
+    const construct = automation.PulumiCommand as unknown as new (command: string, version: SemVer | null) => PulumiCommand;
+    return Reflect.construct(construct, [binary, version]);
   }
   let command: PulumiCommand;
   try {

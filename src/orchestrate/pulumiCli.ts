@@ -7,12 +7,13 @@
  * binary does, so it is remembered in the tools cache, keyed by the binary's real path, size, inode and mtime: a
  * rebuilt, upgraded or replaced CLI is asked again. A cache that cannot be read or written only costs the call.
  */
-import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse as parseVersion, type SemVer } from "semver";
 import { SetupError } from "../core/errors";
+import { findOnPath } from "./findOnPath";
 
 const CACHE_FILE = "pulumi-cli-versions.json";
 
@@ -34,15 +35,17 @@ export function pulumiCli(env: Readonly<Record<string, string | undefined>> = pr
  */
 export async function lookUpPulumiCli(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
   const automation = await import("@pulumi/pulumi/automation");
-  const binary = findOnPath("pulumi", env["PATH"]);
-  if (!binary) {
+  const dir = findOnPath("pulumi", env);
+  if (!dir) {
     throw new SetupError(
       "the Pulumi CLI (`pulumi`) is not on PATH: install it (https://www.pulumi.com/docs/install/), or build the pinned one with `tools/ensure-pulumi.sh` and put the directory it prints on PATH",
     );
   }
+  const binary = join(dir, "pulumi");
   const key = binaryKey(binary);
   const cacheFile = join(toolsCacheDir(env), CACHE_FILE);
-  const known = key ? readCache(cacheFile)[key] : undefined;
+  const cache = readCache(cacheFile);
+  const known = key ? cache[key] : undefined;
   const version = known ? parseVersion(known) : null;
   if (version) {
     // What `PulumiCommand.get` would return (its constructor is private in the types only), without asking again.
@@ -57,23 +60,8 @@ export async function lookUpPulumiCli(env: Readonly<Record<string, string | unde
     throw new SetupError(`\`${binary} version\` was refused: ${(error as Error).message.split("\n")[0]}`);
   }
   // Only a version that passed the minimum-version check is remembered (a hit is not checked again).
-  if (key && command.version && !env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"]) writeCache(cacheFile, { ...readCache(cacheFile), [key]: command.version.version });
+  if (key && command.version && !env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"]) writeCache(cacheFile, { ...cache, [key]: command.version.version });
   return command;
-}
-
-/** The first executable `name` on PATH, as the shell finds it. */
-export function findOnPath(name: string, path: string | undefined): string | undefined {
-  for (const dir of (path ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -12,9 +12,10 @@
  * Plain TypeScript (no Pulumi, no vitest): it only looks at the file system and spawns the build script.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { findOnPath } from "../orchestrate/findOnPath";
 
 /** The build script, relative to the repository root. */
 export const ENSURE_PULUMI_SCRIPT = "tools/ensure-pulumi.sh";
@@ -36,20 +37,6 @@ export interface FindEngineOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Build progress (ensure-pulumi.sh's stderr), line by line. @default nothing */
   readonly log?: (line: string) => void;
-}
-
-/** The first directory on PATH holding an executable `name`, or undefined. */
-export function findOnPath(name: string, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  for (const dir of (env["PATH"] ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return dir;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /** Whether the engine started from `binDir` can load the postgresql provider without downloading it. */

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findOnPath, lookUpPulumiCli } from "../../../src/orchestrate/pulumiCli";
+import { lookUpPulumiCli } from "../../../src/orchestrate/pulumiCli";
 
 // A stand-in `pulumi` on PATH that answers `pulumi version` and counts how often it was asked.
 function fakeCli(dir: string, version: string): string {
@@ -66,23 +66,5 @@ describe("pulumiCli", () => {
     await expect(freshLookup()).rejects.toThrow(/minimum/i);
     await expect(freshLookup()).rejects.toThrow(/minimum/i);
     expect(calls(dir)).toBe(2);
-  });
-});
-
-describe("findOnPath", () => {
-  it("finds the first executable file of that name, skipping directories and files that cannot run", () => {
-    const dir = mkdtempSync(join(tmpdir(), "tenantctl-path-"));
-    try {
-      const [a, b, c] = ["a", "b", "c"].map((name) => join(dir, name));
-      for (const d of [a, b, c]) require("node:fs").mkdirSync(d!);
-      require("node:fs").mkdirSync(join(a!, "pulumi"));
-      writeFileSync(join(b!, "pulumi"), "not executable");
-      writeFileSync(join(c!, "pulumi"), "#!/bin/sh\n");
-      chmodSync(join(c!, "pulumi"), 0o755);
-      expect(findOnPath("pulumi", [a, b, c].join(":"))).toBe(join(c!, "pulumi"));
-      expect(findOnPath("pulumi", [a, b].join(":"))).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -2,7 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { engineEnv, findOnPath, findOrBuildEngine, hasPostgresPlugin } from "../../../src/sandbox/pulumiEngine";
+import { findOnPath } from "../../../src/orchestrate/findOnPath";
+import { engineEnv, findOrBuildEngine, hasPostgresPlugin } from "../../../src/sandbox/pulumiEngine";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -85,5 +86,15 @@ describe("engineEnv", () => {
     const withIt = binDir(["go"]);
     expect(findOnPath("go", { PATH: `${without}::${withIt}` })).toBe(withIt);
     expect(findOnPath("go", { PATH: without })).toBeUndefined();
+  });
+
+  it("findOnPath skips a directory of that name and a file that cannot run", () => {
+    const dirNamedGo = binDir([]);
+    mkdirSync(join(dirNamedGo, "go"));
+    const notExecutable = binDir([]);
+    writeFileSync(join(notExecutable, "go"), "not a program");
+    const withIt = binDir(["go"]);
+    expect(findOnPath("go", { PATH: `${dirNamedGo}:${notExecutable}:${withIt}` })).toBe(withIt);
+    expect(findOnPath("go", { PATH: `${dirNamedGo}:${notExecutable}` })).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@
  * - Without the stack trace @pulumi/pulumi formats for every promise of a program (promiseTraces.ts).
  * - The dynamic providers (settings table, generated password) are served from this process too
  *   (dynamicProviderHost.ts) instead of two Node.js processes per stack.
+ * - The PostgreSQL provider is started once per configuration for the whole run, not twice per stack
+ *   (sharedProviders/sharedProviderProxy.ts).
  * - No `pulumi stack select` before each operation: every command the Automation API runs names its stack
  *   (`--stack`), and a stack that does not exist is reported by the operation itself (then created, for up/preview).
  *   It also leaves the user's selected stack alone.
@@ -34,6 +36,7 @@ import { projectName } from "./projectFile";
 import { goRuntimeEnv } from "./goRuntime";
 import { withoutPromiseTraces } from "./promiseTraces";
 import { pulumiCli } from "./pulumiCli";
+import { type SharedProviders, startSharedProviders } from "./sharedProviders/sharedProviders";
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 
@@ -51,14 +54,17 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
   if (inline) withoutPromiseTraces(env);
   const hostStarting = startDynamicProviderHost(projectName(projectDir));
   const programLoading = inline ? import("../../infra/program").then((module) => module.default) : Promise.resolve(undefined);
+  const sharedStarting = startSharedProviders(env);
   let pulumiCommand: PulumiCommand;
   let host: DynamicProviderHost;
+  let shared: SharedProviders;
   let program: Awaited<typeof programLoading>;
   try {
-    [pulumiCommand, host, program] = await Promise.all([pulumiCli(), hostStarting, programLoading]);
+    [pulumiCommand, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
   } catch (error) {
     // A listening host keeps the process alive: a session that cannot start must not leave one behind.
     (await hostStarting.catch(() => undefined))?.close();
+    (await sharedStarting).close();
     throw error;
   }
   // Only for TENANTCTL_INLINE_PROGRAM=0: readable only by this user (resolved values, no secrets, nobody else's business).
@@ -74,7 +80,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
           ...goRuntimeEnv(env),
           ...envVars,
           ...(verdicts && verdict ? verdictFile(verdicts, slug, verdict) : {}),
-          PULUMI_DEBUG_PROVIDERS: host.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"]),
+          PULUMI_DEBUG_PROVIDERS: host.debugProviders(shared.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"])),
         },
         ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict), parseConsent(adoption?.())) } : {}),
       });
@@ -86,6 +92,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
     },
     close() {
       host.close();
+      shared.close();
       if (verdicts) rmSync(verdicts, { recursive: true, force: true });
     },
   };

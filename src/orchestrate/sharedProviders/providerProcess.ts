@@ -21,7 +21,10 @@ export interface ProviderProcess {
 }
 
 export async function startProviderProcess(binary: string, engineAddress: string, env: NodeJS.ProcessEnv): Promise<ProviderProcess> {
-  const child = spawn(binary, [engineAddress], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // In a process group of its own, as the engine starts its plugins: a Ctrl-C at the terminal reaches tenantctl and
+  // the engines, which finish what is in flight, and not the provider they are finishing it with. tenantctl stops it
+  // when the run ends; one left by a killed run is an orphan like the engine's (src/orchestrate/orphans.ts).
+  const child = spawn(binary, [engineAddress], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {

@@ -54,11 +54,25 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
   const start = () => {
     const process = startProviderProcess(binary, `127.0.0.1:${port}`, env);
     started.push(process);
+    // A process that ended (a crash) is forgotten, so that the stacks after it get a new one rather than its error.
+    process.then(
+      (backend) => backend.exited.then(() => forget(process)),
+      () => forget(process),
+    );
     return process;
   };
+  const forget = (process: Promise<ProviderProcess>) => {
+    if (closed) return;
+    for (const [key, value] of byConfiguration) if (value === process) byConfiguration.delete(key), configuredWith.delete(key);
+    if (spare === process) spare = undefined;
+    if (first === process) first = undefined;
+  };
+  let closed = false;
   // Claimed by the first configuration, so that a run with one server starts one process.
   let spare: Promise<ProviderProcess> | undefined;
-  let first: Promise<ProviderProcess>;
+  let first: Promise<ProviderProcess> | undefined;
+  /** The process for what needs no configuration; started again, when next needed, if it ended. */
+  const firstProcess = () => (first ??= start());
 
   const configure = (request: Raw, peer: string) => {
     const decoded = provproto.ConfigureRequest.deserializeBinary(request);
@@ -85,7 +99,7 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
   };
 
   const backendFor = (method: string, peer: string): Promise<ProviderProcess> =>
-    UNCONFIGURED.has(method) ? first : (boundTo.get(peer)?.process ?? first);
+    UNCONFIGURED.has(method) ? firstProcess() : (boundTo.get(peer)?.process ?? firstProcess());
 
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const [method, definition] of Object.entries(provrpc.ResourceProviderService)) {
@@ -124,7 +138,7 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
           const request = provproto.ProviderHandshakeRequest.deserializeBinary(call.request);
           logs.engineAt(peer, request.getEngineAddress());
           const ours = request.setEngineAddress(`127.0.0.1:${port}`).serializeBinary();
-          return answer(first.then((backend) => unaryCall(backend.client, method, Buffer.from(ours), call.metadata)));
+          return answer(firstProcess().then((backend) => unaryCall(backend.client, method, Buffer.from(ours), call.metadata)));
         }
         case "configure":
           return answer(configure(call.request, peer));
@@ -139,10 +153,9 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
   port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
-  first = start();
-  spare = first;
+  spare = firstProcess();
   try {
-    await first;
+    await spare;
   } catch (error) {
     server.forceShutdown();
     throw error;
@@ -152,6 +165,7 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
     port,
     processCount: () => started.length,
     close() {
+      closed = true;
       server.forceShutdown();
       logs.close();
       for (const process of started) process.then((backend) => backend.stop(), () => undefined);

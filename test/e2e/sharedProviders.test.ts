@@ -3,6 +3,7 @@
  * connections configured differently never do, and what a provider answers unconfigured needs no process of its own.
  * (The e2e fleet runs every stack through it too: see fleet.test.ts.)
  */
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -75,5 +76,27 @@ describe.skipIf(!engine.available)("the shared-provider proxy with the real Post
     await call<provproto.ConfigureResponse>((done) => a.configure(configureRequest("db.one", "acme"), done));
     await call<provproto.ConfigureResponse>((done) => b.configure(configureRequest("db.two", "globex"), done));
     expect(proxy!.processCount()).toBe(2);
+  });
+
+  it("replaces a provider process that ended, for the connections after it", async () => {
+    await start();
+    const [a, b] = [connect(1), connect(2)];
+    await call<provproto.ConfigureResponse>((done) => a.configure(configureRequest("db.one", "acme"), done));
+    // The proxy's processes are the ones started with its address as their engine's.
+    const pids = () => execFileSync("pgrep", ["-f", `pulumi-resource-postgresql 127.0.0.1:${proxy!.port}$`], { encoding: "utf8" }).trim().split("\n");
+    const [crashed] = pids();
+    process.kill(Number(crashed), "SIGKILL");
+    const running = () => {
+      try {
+        return pids().includes(crashed!);
+      } catch {
+        return false; // pgrep exits 1 when it finds none
+      }
+    };
+    await expect.poll(running).toBe(false);
+    const configured = await call<provproto.ConfigureResponse>((done) => b.configure(configureRequest("db.one", "globex"), done));
+    expect(configured.getSupportspreview()).toBe(true);
+    expect(proxy!.processCount()).toBe(2);
+    expect(pids()).not.toContain(crashed);
   });
 });

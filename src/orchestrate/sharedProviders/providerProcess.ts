@@ -61,14 +61,15 @@ function firstLinePort(child: ChildProcess, timeoutMs: number, stderr: () => str
     };
     const timer = setTimeout(() => fail(`gave no port in ${timeoutMs / 1000} s`), timeoutMs);
     child.once("error", (error) => fail(error.message));
-    child.once("exit", (code, signal) => fail(`exited (${signal ?? code}) before giving its port`));
+    const exitedEarly = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? code}) before giving its port`);
+    child.once("exit", exitedEarly);
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk;
       const newline = out.indexOf("\n");
       if (newline < 0) return;
       const port = Number(out.slice(0, newline).trim());
       clearTimeout(timer);
-      child.removeAllListeners("exit");
+      child.off("exit", exitedEarly);
       child.stdout?.removeAllListeners("data").resume();
       if (Number.isInteger(port) && port > 0) resolve(port);
       else reject(new Error(`printed ${JSON.stringify(out.slice(0, newline))} instead of its port`));

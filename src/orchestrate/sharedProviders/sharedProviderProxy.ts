@@ -49,23 +49,28 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
   const byConfiguration = new Map<string, Promise<ProviderProcess>>();
   const configuredWith = new Map<string, Promise<Raw>>();
   const started: Promise<ProviderProcess>[] = [];
-  const boundTo = new Map<string, { process: Promise<ProviderProcess>; configured: Promise<Raw> }>();
+  /** Engine connection (peer) → the process it was configured on. */
+  const boundTo = new Map<string, Promise<ProviderProcess>>();
   let port = 0;
   const start = () => {
-    const process = startProviderProcess(binary, `127.0.0.1:${port}`, env);
-    started.push(process);
+    const provider = startProviderProcess(binary, `127.0.0.1:${port}`, env);
+    started.push(provider);
     // A process that ended (a crash) is forgotten, so that the stacks after it get a new one rather than its error.
-    process.then(
-      (backend) => backend.exited.then(() => forget(process)),
-      () => forget(process),
+    provider.then(
+      (backend) => backend.exited.then(() => forget(provider)),
+      () => forget(provider),
     );
-    return process;
+    return provider;
   };
-  const forget = (process: Promise<ProviderProcess>) => {
+  const forget = (provider: Promise<ProviderProcess>) => {
     if (closed) return;
-    for (const [key, value] of byConfiguration) if (value === process) byConfiguration.delete(key), configuredWith.delete(key);
-    if (spare === process) spare = undefined;
-    if (first === process) first = undefined;
+    for (const [key, value] of byConfiguration) {
+      if (value !== provider) continue;
+      byConfiguration.delete(key);
+      configuredWith.delete(key);
+    }
+    if (spare === provider) spare = undefined;
+    if (first === provider) first = undefined;
   };
   let closed = false;
   // Claimed by the first configuration, so that a run with one server starts one process.
@@ -78,15 +83,15 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
     const decoded = provproto.ConfigureRequest.deserializeBinary(request);
     logs.stackAt(decoded.getUrn() ?? "", peer);
     const key = configurationKey(decoded);
-    let process = byConfiguration.get(key);
+    let provider = byConfiguration.get(key);
     let configured: Promise<Raw>;
-    if (process) {
+    if (provider) {
       configured = configuredWith.get(key)!;
     } else {
-      process = spare ?? start();
+      provider = spare ?? start();
       spare = undefined;
-      byConfiguration.set(key, process);
-      configured = process.then((backend) => unaryCall(backend.client, "configure", request, new grpc.Metadata()));
+      byConfiguration.set(key, provider);
+      configured = provider.then((backend) => unaryCall(backend.client, "configure", request, new grpc.Metadata()));
       configuredWith.set(key, configured);
       // A configuration that failed is not kept: the next stack tries again (and gets the provider's own error).
       configured.catch(() => {
@@ -94,12 +99,12 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
         configuredWith.delete(key);
       });
     }
-    boundTo.set(peer, { process, configured });
+    boundTo.set(peer, provider);
     return configured;
   };
 
   const backendFor = (method: string, peer: string): Promise<ProviderProcess> =>
-    UNCONFIGURED.has(method) ? firstProcess() : (boundTo.get(peer)?.process ?? firstProcess());
+    UNCONFIGURED.has(method) ? firstProcess() : (boundTo.get(peer) ?? firstProcess());
 
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const [method, definition] of Object.entries(provrpc.ResourceProviderService)) {
@@ -168,7 +173,7 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
       closed = true;
       server.forceShutdown();
       logs.close();
-      for (const process of started) process.then((backend) => backend.stop(), () => undefined);
+      for (const provider of started) provider.then((backend) => backend.stop(), () => undefined);
     },
   };
 }

@@ -31,7 +31,7 @@ import { MAX_MESSAGE, type ProviderProcess, startProviderProcess } from "./provi
 
 export interface SharedProviderProxy {
   readonly port: number;
-  /** Provider processes started so far (for tests and the bench). */
+  /** Provider processes started so far (for the tests). */
   processCount(): number;
   close(): void;
 }
@@ -46,8 +46,8 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
   const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE });
   const logs = engineLogRouter();
   server.addService(rawService(enginerpc.EngineService), { log: logs.handle });
-  const byConfiguration = new Map<string, Promise<ProviderProcess>>();
-  const configuredWith = new Map<string, Promise<Raw>>();
+  /** Configuration key → its process, and that process's answer to the Configure that set it up. */
+  const byConfiguration = new Map<string, { provider: Promise<ProviderProcess>; configured: Promise<Raw> }>();
   const started: Promise<ProviderProcess>[] = [];
   /** Engine connection (peer) → the process it was configured on. */
   const boundTo = new Map<string, Promise<ProviderProcess>>();
@@ -64,11 +64,7 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
   };
   const forget = (provider: Promise<ProviderProcess>) => {
     if (closed) return;
-    for (const [key, value] of byConfiguration) {
-      if (value !== provider) continue;
-      byConfiguration.delete(key);
-      configuredWith.delete(key);
-    }
+    for (const [key, entry] of byConfiguration) if (entry.provider === provider) byConfiguration.delete(key);
     if (spare === provider) spare = undefined;
     if (first === provider) first = undefined;
   };
@@ -83,24 +79,21 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
     const decoded = provproto.ConfigureRequest.deserializeBinary(request);
     logs.stackAt(decoded.getUrn() ?? "", peer);
     const key = configurationKey(decoded);
-    let provider = byConfiguration.get(key);
-    let configured: Promise<Raw>;
-    if (provider) {
-      configured = configuredWith.get(key)!;
-    } else {
-      provider = spare ?? start();
+    let entry = byConfiguration.get(key);
+    if (!entry) {
+      const provider = spare ?? start();
       spare = undefined;
-      byConfiguration.set(key, provider);
-      configured = provider.then((backend) => unaryCall(backend.client, "configure", request, new grpc.Metadata()));
-      configuredWith.set(key, configured);
+      const configured = provider.then((backend) => unaryCall(backend.client, providerPath("configure"), request, new grpc.Metadata()));
+      const created = { provider, configured };
+      byConfiguration.set(key, created);
       // A configuration that failed is not kept: the next stack tries again (and gets the provider's own error).
       configured.catch(() => {
-        byConfiguration.delete(key);
-        configuredWith.delete(key);
+        if (byConfiguration.get(key) === created) byConfiguration.delete(key);
       });
+      entry = created;
     }
-    boundTo.set(peer, provider);
-    return configured;
+    boundTo.set(peer, entry.provider);
+    return entry.configured;
   };
 
   const backendFor = (method: string, peer: string): Promise<ProviderProcess> =>
@@ -143,13 +136,13 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
           const request = provproto.ProviderHandshakeRequest.deserializeBinary(call.request);
           logs.engineAt(peer, request.getEngineAddress());
           const ours = request.setEngineAddress(`127.0.0.1:${port}`).serializeBinary();
-          return answer(firstProcess().then((backend) => unaryCall(backend.client, method, Buffer.from(ours), call.metadata)));
+          return answer(firstProcess().then((backend) => unaryCall(backend.client, providerPath(method), Buffer.from(ours), call.metadata)));
         }
         case "configure":
           return answer(configure(call.request, peer));
         default:
           return answer(
-            backendFor(method, peer).then((backend) => unaryCall(backend.client, method, call.request, call.metadata, call)),
+            backendFor(method, peer).then((backend) => unaryCall(backend.client, providerPath(method), call.request, call.metadata, call)),
           );
       }
     };
@@ -238,7 +231,7 @@ function engineLogRouter() {
       const stack = stackOfUrn(engineproto.LogRequest.deserializeBinary(call.request).getUrn());
       const engine = (stack && engineOfStack.get(stack)) || latest;
       if (!engine) return callback(null, EMPTY);
-      unaryCall(clientFor(engine), "log", call.request, new grpc.Metadata(), undefined, "/pulumirpc.Engine/Log").then(
+      unaryCall(clientFor(engine), enginerpc.EngineService.log.path, call.request, new grpc.Metadata()).then(
         () => callback(null, EMPTY),
         () => callback(null, EMPTY),
       );
@@ -255,14 +248,11 @@ export function stackOfUrn(urn: string): string | undefined {
   return match?.[1];
 }
 
-function unaryCall(
-  client: grpc.Client,
-  method: string,
-  request: Raw,
-  metadata: grpc.Metadata,
-  incoming?: grpc.ServerUnaryCall<Raw, Raw>,
-  path = (provrpc.ResourceProviderService as Record<string, { path: string }>)[method]!.path,
-): Promise<Raw> {
+function providerPath(method: string): string {
+  return (provrpc.ResourceProviderService as grpc.ServiceDefinition)[method]!.path;
+}
+
+function unaryCall(client: grpc.Client, path: string, request: Raw, metadata: grpc.Metadata, incoming?: grpc.ServerUnaryCall<Raw, Raw>): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const outgoing = client.makeUnaryRequest(path, raw.serialize, raw.deserialize, request, metadata, (error, response) =>
       error ? reject(error) : resolve(response ?? EMPTY),

@@ -4,8 +4,8 @@
  * throwaway PostgreSQL (the sandbox's):
  *   - one tenant's drift: `tofu plan -refresh-only -detailed-exitcode` vs `tenantctl drift <slug>`;
  *   - one new tenant: `tofu apply` vs `tenantctl up <new slug>`;
- *   - the fleet: `tenantctl drift --all --parallel 2` over N tenants vs N tofu plans two at a time, and tenantctl
- *     `--parallel 1` vs `--parallel 2`;
+ *   - the fleet: `tenantctl drift --all --parallel 2` over N tenants vs N tofu plans two at a time, and both one at a
+ *     time (`--parallel 1`), with what the server and the whole machine spent during each (machineCpu.ts);
  *   - a per-process breakdown of one tenant's drift and up, and of tofu's.
  * CPU is user + system of the whole process tree (plugins included, orphans too: bench/peer/measure.py), wall is
  * the command's, peak is the largest single process. Medians of `--rounds` interleaved runs (the fleet: of
@@ -18,11 +18,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import * as os from "node:os";
 import { join } from "node:path";
 import { type RunningPostgres, startPostgres } from "../../src/sandbox/postgres";
 import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
-import { breakdown, type Cost, measure } from "./measure";
+import { breakdown, type Cost, measure as measureCommand, type MeasureOptions } from "./measure";
 import { writeTofuModule } from "./tofuModule";
 
 const root = join(__dirname, "..", "..", "..");
@@ -110,6 +110,24 @@ function printRows(rows: readonly Row[]): void {
   }
 }
 
+/**
+ * The fleet runs seen from the machine: the tool's tree, the PostgreSQL server's backends (outside that tree), and
+ * every core's busy time, so a speed-up below the core count can be told apart: cores left idle (the tool waits on
+ * itself) or none left (the machine is full, the server included).
+ */
+function printMachine(runs: readonly { label: string; costs: readonly Cost[] }[], cores: number): void {
+  out(`${"fleet run (medians)".padEnd(44)}${"wall".padStart(9)}${"tool CPU".padStart(10)}${"server CPU".padStart(12)}${"machine busy".padStart(14)}${"cores used".padStart(12)}`);
+  for (const { label, costs } of runs) {
+    const m = (pick: (c: Cost) => number) => median(costs.map(pick));
+    const wall = m((c) => c.wall);
+    const busy = m((c) => c.machine?.busy ?? Number.NaN);
+    out(
+      `${label.padEnd(44)}${fmt(wall, " s").padStart(9)}${fmt(m((c) => c.cpu), " s").padStart(10)}${fmt(m((c) => c.machine?.serverCpu ?? Number.NaN), " s").padStart(12)}` +
+        `${fmt(busy, " s").padStart(14)}${`${(busy / wall).toFixed(2)} of ${cores}`.padStart(12)}`,
+    );
+  }
+}
+
 function printBreakdown(title: string, cost: Cost): void {
   const { roles, unattributed } = breakdown(cost);
   out(`\n${title}: ${fmt(cost.cpu, " s")} CPU, ${fmt(cost.wall, " s")} wall, peak ${cost.peakMiB.toFixed(0)} MiB`);
@@ -122,7 +140,7 @@ async function main(): Promise<void> {
   const tofuDir = ensureTofu();
   const engine = await findOrBuildEngine({ repoRoot: root, log: (line) => process.stderr.write(`${line}\n`) });
   if (!engine.available) throw new Error(`no Pulumi engine: ${engine.reason}`);
-  const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-peer-"));
+  const work = mkdtempSync(join(os.tmpdir(), "tenantctl-bench-peer-"));
   const logs = join(work, "logs");
   mkdirSync(logs);
   let postgres: RunningPostgres | undefined;
@@ -131,6 +149,9 @@ async function main(): Promise<void> {
   try {
     postgres = await startPostgres({ maxConnections: 600 });
     const server = { host: postgres.host, port: postgres.port, user: postgres.user };
+    // Every measure also says what the server and the whole machine spent meanwhile (machineCpu.ts).
+    const serverPid = Number(readFileSync(join(postgres.rootDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+    const measure = (command: readonly string[], options: Omit<MeasureOptions, "serverPid">) => measureCommand(command, { ...options, serverPid });
 
     // tenantctl's project: the repository's program and template, N tenant files, committed (the engine looks at git).
     const project = join(work, "project");
@@ -186,26 +207,37 @@ async function main(): Promise<void> {
     note(`setup done (tenantctl up --all took ${setupUp.wall.toFixed(0)} s wall, ${setupUp.cpu.toFixed(0)} s CPU)`);
 
     const rows: Row[] = [];
+    const fleetRuns: { label: string; costs: readonly Cost[] }[] = [];
+    const speedups: { tofu?: number; tenantctl?: number } = {};
     const plan = [tofu, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"];
     if (flags.fleetRounds > 0 && flags.tenants > 0) {
       const list = join(work, "modules.txt");
       writeFileSync(list, fleetModules.join("\n") + "\n");
       // Two at a time, as tenantctl --parallel 2: xargs keeps two tofu processes running.
       const tofuFleet = ["bash", "-c", `xargs -P 2 -I{} ${plan.map((a) => JSON.stringify(a)).join(" ").replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`];
-      const fleet = { tofu: [] as Cost[], p2: [] as Cost[], p1: [] as Cost[] };
+      // And one at a time: how much faster two at a time is for the peer, on the same cores beside the same server.
+      const tofuFleetSerial = ["bash", "-c", tofuFleet[2]!.replace("xargs -P 2", "xargs -P 1")];
+      const fleet = { tofu: [] as Cost[], tofu1: [] as Cost[], p2: [] as Cost[], p1: [] as Cost[] };
       for (let r = 0; r < flags.fleetRounds; r++) {
         note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans 2 at a time`);
         fleet.tofu.push(measure(tofuFleet, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu") }));
+        note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans one at a time`);
+        fleet.tofu1.push(measure(tofuFleetSerial, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu-p1") }));
         note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 2`);
         fleet.p2.push(measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("fleet-drift-p2") }));
         note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 1`);
         fleet.p1.push(measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("fleet-drift-p1") }));
       }
       rows.push({ label: `drift of ${flags.tenants} tenants, 2 at a time`, tofu: fleet.tofu, tenantctl: fleet.p2 });
-      rows.push({ label: `  (tenantctl --parallel 1 instead)`, tofu: fleet.tofu, tenantctl: fleet.p1 });
-      const p1 = median(fleet.p1.map((c) => c.wall));
-      const p2 = median(fleet.p2.map((c) => c.wall));
-      (rows as Row[] & { speedup?: number }).speedup = p1 / p2;
+      rows.push({ label: `drift of ${flags.tenants} tenants, one at a time`, tofu: fleet.tofu1, tenantctl: fleet.p1 });
+      fleetRuns.push(
+        { label: `tofu: ${flags.tenants} plans, 2 at a time`, costs: fleet.tofu },
+        { label: `tofu: ${flags.tenants} plans, one at a time`, costs: fleet.tofu1 },
+        { label: `tenantctl drift --all --parallel 2`, costs: fleet.p2 },
+        { label: `tenantctl drift --all --parallel 1`, costs: fleet.p1 },
+      );
+      speedups.tofu = median(fleet.tofu1.map((c) => c.wall)) / median(fleet.tofu.map((c) => c.wall));
+      speedups.tenantctl = median(fleet.p1.map((c) => c.wall)) / median(fleet.p2.map((c) => c.wall));
     }
 
     // One tenant: drift of an existing one, up of a new one (its file and module written before, untimed).
@@ -244,9 +276,11 @@ async function main(): Promise<void> {
     out(`tenantctl vs OpenTofu v1.12.6 (+ terraform-provider-postgresql v1.27.0), one PostgreSQL ${postgres.host}:${postgres.port}`);
     out(`CPU = user+system of the whole process tree; peak = largest process; medians of ${flags.rounds} rounds (fleet: ${flags.fleetRounds}); × = tenantctl / tofu`);
     printRows([...singleRows, ...rows]);
-    const speedup = (rows as Row[] & { speedup?: number }).speedup;
-    if (speedup !== undefined) out(`tenantctl drift --all: --parallel 2 is ${speedup.toFixed(2)}× faster (wall) than --parallel 1 (goal ≥ 1.7×)`);
     out(`goal: tenantctl CPU ≤ 2× tofu's on each measure`);
+    if (speedups.tenantctl !== undefined && speedups.tofu !== undefined) {
+      out(`\n2 at a time vs one at a time (wall): tenantctl ${speedups.tenantctl.toFixed(2)}× faster (goal ≥ 1.7×), tofu ${speedups.tofu.toFixed(2)}× faster`);
+      printMachine(fleetRuns, os.cpus().length);
+    }
     for (const [title, cost] of breakdowns) printBreakdown(title, cost);
     // Every sampled process (pid, parent, command line, CPU, peak), for a closer look.
     writeFileSync(join(logs, "breakdowns.json"), JSON.stringify(breakdowns.map(([title, cost]) => ({ title, ...cost })), null, 1));

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
+import { machineSince, machineSnapshot, type MachineSnapshot } from "./machineCpu";
 
 export interface ProcessSample {
   readonly pid: number;
@@ -24,6 +25,8 @@ export interface Cost {
   readonly peakMiB: number;
   /** Only when sampled. */
   readonly processes?: readonly ProcessSample[];
+  /** Only with `serverPid`: what the PostgreSQL server and the whole machine spent meanwhile. */
+  readonly machine?: MachineSnapshot;
 }
 
 export interface MeasureOptions {
@@ -35,6 +38,8 @@ export interface MeasureOptions {
   readonly okExitCodes?: readonly number[];
   /** Where the command's output goes (a log file); it is never shown unless the command fails. */
   readonly log: string;
+  /** The PostgreSQL server's postmaster: its CPU and the machine's during the command are measured too. */
+  readonly serverPid?: number;
 }
 
 const MEASURE_PY = join(__dirname, "..", "..", "..", "bench", "peer", "measure.py");
@@ -43,7 +48,9 @@ export function measure(command: readonly string[], options: MeasureOptions): Co
   const out = `${options.log}.cost.json`;
   const args = [MEASURE_PY, "--out", out, ...(options.sampleMs ? ["--sample-ms", String(options.sampleMs)] : []), "--", ...command];
   const logged = `exec python3 ${args.map(shellQuote).join(" ")} >${shellQuote(options.log)} 2>&1`;
+  const before = options.serverPid ? machineSnapshot(options.serverPid) : undefined;
   const result = spawnSync("bash", ["-c", logged], { cwd: options.cwd, env: options.env, stdio: "inherit" });
+  const machine = before && options.serverPid ? machineSince(before, options.serverPid) : undefined;
   if (result.status !== 0) throw new Error(`measure.py failed (exit ${result.status}) for ${command.join(" ")}; see ${options.log}`);
   const raw = JSON.parse(readFileSync(out, "utf8")) as { exitCode: number; wall: number; cpu: number; maxRssKiB: number; processes?: ProcessSample[] };
   rmSync(out, { force: true });
@@ -51,7 +58,7 @@ export function measure(command: readonly string[], options: MeasureOptions): Co
     const tail = readFileSync(options.log, "utf8").split("\n").slice(-30).join("\n");
     throw new Error(`${command.map((a) => basename(a)).join(" ")} exited ${raw.exitCode} (in ${options.cwd}):\n${tail}`);
   }
-  return { exitCode: raw.exitCode, wall: raw.wall, cpu: raw.cpu, peakMiB: raw.maxRssKiB / 1024, ...(raw.processes ? { processes: raw.processes } : {}) };
+  return { exitCode: raw.exitCode, wall: raw.wall, cpu: raw.cpu, peakMiB: raw.maxRssKiB / 1024, ...(raw.processes ? { processes: raw.processes } : {}), ...(machine ? { machine } : {}) };
 }
 
 export function shellQuote(arg: string): string {

@@ -8,7 +8,8 @@
  *   language host and no Node.js program per stack, @pulumi/pulumi and the components loaded once, the fleet parsed
  *   and validated once. A stack without a verdict (nothing of ours to deploy: an orphan being destroyed) runs
  *   Pulumi.yaml's program as before.
- * - Without the stack trace @pulumi/pulumi formats for every promise of a program (promiseTraces.ts).
+ * - Without the stack trace @pulumi/pulumi formats for every promise of a program (promiseTraces.ts), nor the debug
+ *   lines it sends the engine for every resource, which nothing shows (sdkDebugLogs.ts).
  * - The dynamic providers (settings table, generated password) are served from this process too
  *   (dynamicProviderHost.ts) instead of two Node.js processes per stack.
  * - The PostgreSQL provider is started once per configuration for the whole run, not twice per stack
@@ -35,6 +36,7 @@ import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicPro
 import { projectName } from "./projectFile";
 import { goRuntimeEnv } from "./goRuntime";
 import { withoutPromiseTraces } from "./promiseTraces";
+import { withoutSdkDebugLogs } from "./sdkDebugLogs";
 import { pulumiCli } from "./pulumiCli";
 import { type SharedProviders, startSharedProviders } from "./sharedProviders/sharedProviders";
 
@@ -51,7 +53,10 @@ export interface EngineSession {
 export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
   const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
-  if (inline) withoutPromiseTraces(env);
+  if (inline) {
+    withoutPromiseTraces(env);
+    withoutSdkDebugLogs();
+  }
   const hostStarting = startDynamicProviderHost(projectName(projectDir));
   const programLoading = inline ? import("../../infra/program").then((module) => module.default) : Promise.resolve(undefined);
   const sharedStarting = startSharedProviders(env);

@@ -12,7 +12,10 @@ const TICKS = 100;
 export interface MachineSnapshot {
   /** CPU seconds of the server: the postmaster, its live children, and the children it has reaped. */
   readonly serverCpu: number;
-  /** CPU seconds the whole machine was busy (all cores, /proc/stat: everything but idle and iowait). */
+  /**
+   * CPU seconds the whole machine was busy (all cores, /proc/stat: user, nice, system, irq, softirq; not idle, iowait,
+   * nor steal, the time the hypervisor gave this machine's cores to another).
+   */
   readonly busy: number;
 }
 
@@ -53,9 +56,15 @@ function serverCpuSeconds(postmasterPid: number): number {
   return ticks / TICKS;
 }
 
+/** User + system CPU seconds of one live process so far (not its children). */
+export function processCpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS : Number.NaN;
+}
+
 function machineBusySeconds(): number {
   const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
   // user nice system idle iowait irq softirq steal (guest time is already inside user).
-  const [user, nice, system, , , irq, softirq, steal] = values.map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / TICKS;
+  const [user, nice, system, , , irq, softirq] = values.map(Number);
+  return (user! + nice! + system! + irq! + softirq!) / TICKS;
 }

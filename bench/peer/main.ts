@@ -6,7 +6,11 @@
  *   - one new tenant: `tofu apply` vs `tenantctl up <new slug>`;
  *   - the fleet: `tenantctl drift --all --parallel 2` over N tenants vs N tofu plans two at a time, and both one at a
  *     time (`--parallel 1`), with what the server and the whole machine spent during each (machineCpu.ts);
- *   - a per-process breakdown of one tenant's drift and up, and of tofu's.
+ *   - a per-process breakdown of one tenant's drift and up, and of tofu's;
+ *   - all of tenantctl's measures twice: with the default passphrase secrets provider, whose key the CLI derives at
+ *     every start (PBKDF2, 1,000,000 rounds), and with a KMS key (TENANTCTL_SECRETS_PROVIDER=awskms://…: one call per
+ *     CLI start, to AWS KMS's API served over HTTPS on 127.0.0.1 by kmsProcess.ts, as AWS cannot be reached here).
+ *     Each has its own fleet (its own slugs) on the same server.
  * CPU is user + system of the whole process tree (plugins included, orphans too: bench/peer/measure.py), wall is
  * the command's, peak is the largest single process. Medians of `--rounds` interleaved runs (the fleet: of
  * `--fleet-rounds`). Goals: tenantctl within 2× of OpenTofu's CPU on each measure; `--parallel 2` ≥ 1.7× faster
@@ -23,6 +27,8 @@ import { join } from "node:path";
 import { type RunningPostgres, startPostgres } from "../../src/sandbox/postgres";
 import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
 import { breakdown, type Cost, measure as measureCommand, type MeasureOptions } from "./measure";
+import type { KmsProcessInfo } from "./kmsProcess";
+import { processCpuSeconds } from "./machineCpu";
 import { writeTofuModule } from "./tofuModule";
 
 const root = join(__dirname, "..", "..", "..");
@@ -88,6 +94,36 @@ function ensureTofu(): string {
   return result.stdout.trim().split("\n").pop()!;
 }
 
+/** One way of running tenantctl's fleet: its own project, state, slugs and secrets provider. */
+interface Variant {
+  readonly name: string;
+  /** After a measure's label: which variant it is ("" for the default). */
+  readonly suffix: string;
+  readonly slug: (i: number) => string;
+  readonly newSlug: (i: number) => string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly project: string;
+  readonly tenants: string;
+}
+
+interface KmsProcess {
+  readonly info: KmsProcessInfo;
+  stop(): void;
+}
+
+/** bench/peer/kmsProcess.ts, started and waited for until it says where it listens. */
+function startKmsProcess(dir: string): Promise<KmsProcess> {
+  const child = spawn(process.execPath, [join(__dirname, "kmsProcess.js"), dir], { stdio: ["pipe", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("\n")) resolve({ info: JSON.parse(stdout) as KmsProcessInfo, stop: () => child.stdin.end() });
+    });
+    child.on("exit", (code) => reject(new Error(`bench/peer/kmsProcess.js exited ${code} before it listened`)));
+  });
+}
+
 interface Row {
   readonly label: string;
   readonly tofu: readonly Cost[];
@@ -144,6 +180,7 @@ async function main(): Promise<void> {
   const logs = join(work, "logs");
   mkdirSync(logs);
   let postgres: RunningPostgres | undefined;
+  let kms: KmsProcess | undefined;
   let step = 0;
   const log = (name: string) => join(logs, `${String(step++).padStart(3, "0")}-${name}.log`);
   try {
@@ -153,26 +190,42 @@ async function main(): Promise<void> {
     const serverPid = Number(readFileSync(join(postgres.rootDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
     const measure = (command: readonly string[], options: Omit<MeasureOptions, "serverPid">) => measureCommand(command, { ...options, serverPid });
 
-    // tenantctl's project: the repository's program and template, N tenant files, committed (the engine looks at git).
-    const project = join(work, "project");
-    const tenants = join(project, "tenants");
-    mkdirSync(tenants, { recursive: true });
-    writeFileSync(join(project, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${join(root, "dist", "infra", "program.js")}`));
-    writeFileSync(join(tenants, "_control-plane.yaml"), readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000"));
-    for (let i = 0; i < flags.tenants; i++) writeFileSync(join(tenants, `${slugOf(i)}.yaml`), tenantFile(slugOf(i)));
-    run("git", ["init", "-q"], project, process.env);
-    run("git", ["add", "-A"], project, process.env);
-    run("git", ["-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-qm", "fleet"], project, process.env);
-    const tenantctlEnv: NodeJS.ProcessEnv = {
+    // tenantctl's projects: the repository's program and template, N tenant files, committed (the engine looks at git).
+    // Two fleets on the same server, one per secrets provider: the default passphrase, and a KMS key.
+    const makeProject = (dir: string, slugs: readonly string[]) => {
+      mkdirSync(join(dir, "tenants"), { recursive: true });
+      writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${join(root, "dist", "infra", "program.js")}`));
+      writeFileSync(join(dir, "tenants", "_control-plane.yaml"), readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000"));
+      for (const slug of slugs) writeFileSync(join(dir, "tenants", `${slug}.yaml`), tenantFile(slug));
+      run("git", ["init", "-q"], dir, process.env);
+      run("git", ["add", "-A"], dir, process.env);
+      run("git", ["-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-qm", "fleet"], dir, process.env);
+    };
+    const baseEnv: NodeJS.ProcessEnv = {
       ...process.env,
       ...engineEnv(engine.binDir),
       PULUMI_HOME: join(work, "pulumi-home"),
-      PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "bench",
       TENANTCTL_DISABLE: "dns,tls,auth",
       TENANTCTL_DATABASE_SERVERS: JSON.stringify({ primary: { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" } }),
     };
-    mkdirSync(join(work, "state"));
+    kms = await startKmsProcess(work);
+    const { PULUMI_CONFIG_PASSPHRASE: _passphrase, PULUMI_CONFIG_PASSPHRASE_FILE: _passphraseFile, ...withoutPassphrase } = baseEnv;
+    const variants: Variant[] = [
+      { name: "passphrase", suffix: "", slug: slugOf, newSlug: newSlugOf, env: { ...baseEnv, PULUMI_CONFIG_PASSPHRASE: "bench" } },
+      {
+        name: "kms",
+        suffix: " (KMS secrets)",
+        slug: (i: number) => `k${String(i).padStart(3, "0")}`,
+        newSlug: (i: number) => `m${String(i).padStart(3, "0")}`,
+        env: { ...withoutPassphrase, ...kms.info.env, TENANTCTL_SECRETS_PROVIDER: kms.info.secretsProvider },
+      },
+    ].map((v) => {
+      const project = join(work, `project-${v.name}`);
+      const state = join(work, `state-${v.name}`);
+      mkdirSync(state);
+      makeProject(project, Array.from({ length: flags.tenants }, (_, i) => v.slug(i)));
+      return { ...v, project, tenants: join(project, "tenants"), env: { ...v.env, PULUMI_BACKEND_URL: `file://${state}` } };
+    });
     const tenantctl = (...args: string[]) => [process.execPath, join(root, "bin", "tenantctl.js"), ...args];
 
     // The peer: one module per tenant, its own state beside it.
@@ -193,7 +246,7 @@ async function main(): Promise<void> {
     const fleetModules = Array.from({ length: flags.tenants }, (_, i) => moduleOf(slugOf(i)));
 
     note(`setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${flags.tenants} modules`);
-    const setupUp = measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("setup-tenantctl-up-all") });
+    const setupUp = variants.map((v) => measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), { cwd: v.project, env: v.env, log: log(`setup-tenantctl-up-all-${v.name}`) }));
     // One at a time: two `tofu init` sharing a plugin cache can panic (v1.12.6, providercache LinkFromOtherCache).
     await runAll(fleetModules.map((dir) => ({ args: [tofu, "init", "-input=false", "-no-color"], cwd: dir })), 1, tofuEnv);
     // Each module gets its own password, as each tenant stack generates its own.
@@ -204,11 +257,11 @@ async function main(): Promise<void> {
       run(tofu, ["apply", "-auto-approve", "-input=false", "-no-color"], dir, env);
       run(tofu, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"], dir, env);
     }
-    note(`setup done (tenantctl up --all took ${setupUp.wall.toFixed(0)} s wall, ${setupUp.cpu.toFixed(0)} s CPU)`);
+    note(`setup done (tenantctl up --all took ${setupUp.map((c, i) => `${c.wall.toFixed(0)} s wall, ${c.cpu.toFixed(0)} s CPU with ${variants[i]!.name}`).join("; ")})`);
 
     const rows: Row[] = [];
     const fleetRuns: { label: string; costs: readonly Cost[] }[] = [];
-    const speedups: { tofu?: number; tenantctl?: number } = {};
+    const speedups: { label: string; value: number }[] = [];
     const plan = [tofu, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"];
     if (flags.fleetRounds > 0 && flags.tenants > 0) {
       const list = join(work, "modules.txt");
@@ -217,68 +270,74 @@ async function main(): Promise<void> {
       const tofuFleet = ["bash", "-c", `xargs -P 2 -I{} ${plan.map((a) => JSON.stringify(a)).join(" ").replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`];
       // And one at a time: how much faster two at a time is for the peer, on the same cores beside the same server.
       const tofuFleetSerial = ["bash", "-c", tofuFleet[2]!.replace("xargs -P 2", "xargs -P 1")];
-      const fleet = { tofu: [] as Cost[], tofu1: [] as Cost[], p2: [] as Cost[], p1: [] as Cost[] };
+      const fleet = { tofu: [] as Cost[], tofu1: [] as Cost[], p2: variants.map((): Cost[] => []), p1: variants.map((): Cost[] => []) };
       for (let r = 0; r < flags.fleetRounds; r++) {
         note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans 2 at a time`);
         fleet.tofu.push(measure(tofuFleet, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu") }));
         note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans one at a time`);
         fleet.tofu1.push(measure(tofuFleetSerial, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu-p1") }));
-        note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 2`);
-        fleet.p2.push(measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("fleet-drift-p2") }));
-        note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 1`);
-        fleet.p1.push(measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("fleet-drift-p1") }));
+        variants.forEach((v, i) => {
+          note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 2${v.suffix}`);
+          fleet.p2[i]!.push(measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), { cwd: v.project, env: v.env, log: log(`fleet-drift-p2-${v.name}`) }));
+          note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 1${v.suffix}`);
+          fleet.p1[i]!.push(measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), { cwd: v.project, env: v.env, log: log(`fleet-drift-p1-${v.name}`) }));
+        });
       }
-      rows.push({ label: `drift of ${flags.tenants} tenants, 2 at a time`, tofu: fleet.tofu, tenantctl: fleet.p2 });
-      rows.push({ label: `drift of ${flags.tenants} tenants, one at a time`, tofu: fleet.tofu1, tenantctl: fleet.p1 });
-      fleetRuns.push(
-        { label: `tofu: ${flags.tenants} plans, 2 at a time`, costs: fleet.tofu },
-        { label: `tofu: ${flags.tenants} plans, one at a time`, costs: fleet.tofu1 },
-        { label: `tenantctl drift --all --parallel 2`, costs: fleet.p2 },
-        { label: `tenantctl drift --all --parallel 1`, costs: fleet.p1 },
-      );
-      speedups.tofu = median(fleet.tofu1.map((c) => c.wall)) / median(fleet.tofu.map((c) => c.wall));
-      speedups.tenantctl = median(fleet.p1.map((c) => c.wall)) / median(fleet.p2.map((c) => c.wall));
+      fleetRuns.push({ label: `tofu: ${flags.tenants} plans, 2 at a time`, costs: fleet.tofu }, { label: `tofu: ${flags.tenants} plans, one at a time`, costs: fleet.tofu1 });
+      speedups.push({ label: "tofu", value: median(fleet.tofu1.map((c) => c.wall)) / median(fleet.tofu.map((c) => c.wall)) });
+      variants.forEach((v, i) => {
+        rows.push({ label: `drift of ${flags.tenants} tenants, 2 at a time${v.suffix}`, tofu: fleet.tofu, tenantctl: fleet.p2[i]! });
+        rows.push({ label: `drift of ${flags.tenants} tenants, one at a time${v.suffix}`, tofu: fleet.tofu1, tenantctl: fleet.p1[i]! });
+        fleetRuns.push({ label: `tenantctl drift --all --parallel 2${v.suffix}`, costs: fleet.p2[i]! }, { label: `tenantctl drift --all --parallel 1${v.suffix}`, costs: fleet.p1[i]! });
+        speedups.push({ label: `tenantctl${v.suffix}`, value: median(fleet.p1[i]!.map((c) => c.wall)) / median(fleet.p2[i]!.map((c) => c.wall)) });
+      });
     }
 
     // One tenant: drift of an existing one, up of a new one (its file and module written before, untimed).
-    const single = { tofuPlan: [] as Cost[], drift: [] as Cost[], tofuApply: [] as Cost[], up: [] as Cost[] };
-    const driftSlug = flags.tenants > 0 ? slugOf(0) : undefined;
+    const single = { tofuPlan: [] as Cost[], drift: variants.map((): Cost[] => []), tofuApply: [] as Cost[], up: variants.map((): Cost[] => []) };
+    const hasFleet = flags.tenants > 0;
     for (let r = 0; r < flags.rounds; r++) {
       note(`round ${r + 1}/${flags.rounds}: one tenant's drift and one new tenant`);
-      if (driftSlug) {
+      if (hasFleet) {
         single.tofuPlan.push(measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("tofu-plan") }));
-        single.drift.push(measure(tenantctl("drift", driftSlug, "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("tenantctl-drift") }));
+        variants.forEach((v, i) => single.drift[i]!.push(measure(tenantctl("drift", v.slug(0), "--format", "json"), { cwd: v.project, env: v.env, log: log(`tenantctl-drift-${v.name}`) })));
       }
       const dir = moduleOf(newSlugOf(r));
       run(tofu, ["init", "-input=false", "-no-color"], dir, tofuEnv);
       single.tofuApply.push(measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], { cwd: dir, env: passwordEnv(tofuEnv), log: log("tofu-apply") }));
-      writeFileSync(join(tenants, `${newSlugOf(r)}.yaml`), tenantFile(newSlugOf(r)));
-      single.up.push(measure(tenantctl("up", newSlugOf(r), "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("tenantctl-up") }));
+      variants.forEach((v, i) => {
+        writeFileSync(join(v.tenants, `${v.newSlug(r)}.yaml`), tenantFile(v.newSlug(r)));
+        single.up[i]!.push(measure(tenantctl("up", v.newSlug(r), "--format", "json"), { cwd: v.project, env: v.env, log: log(`tenantctl-up-${v.name}`) }));
+      });
     }
     const singleRows: Row[] = [];
-    if (driftSlug) singleRows.push({ label: "drift, one tenant (plan -refresh-only | drift)", tofu: single.tofuPlan, tenantctl: single.drift });
-    singleRows.push({ label: "one new tenant (apply | up)", tofu: single.tofuApply, tenantctl: single.up });
+    variants.forEach((v, i) => {
+      if (hasFleet) singleRows.push({ label: `drift, one tenant (plan -refresh-only | drift)${v.suffix}`, tofu: single.tofuPlan, tenantctl: single.drift[i]! });
+      singleRows.push({ label: `one new tenant (apply | up)${v.suffix}`, tofu: single.tofuApply, tenantctl: single.up[i]! });
+    });
 
     note("per-process breakdown (sampled /proc every 10 ms)");
     const sampled = { sampleMs: 10 };
     const b = flags.rounds;
     const bDir = moduleOf(newSlugOf(b));
     run(tofu, ["init", "-input=false", "-no-color"], bDir, tofuEnv);
-    writeFileSync(join(tenants, `${newSlugOf(b)}.yaml`), tenantFile(newSlugOf(b)));
     const breakdowns: [string, Cost][] = [];
-    if (driftSlug) {
-      breakdowns.push([`tenantctl drift ${driftSlug}`, measure(tenantctl("drift", driftSlug, "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("breakdown-drift"), ...sampled })]);
-      breakdowns.push(["tofu plan -refresh-only", measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-plan"), ...sampled })]);
+    for (const v of variants) {
+      writeFileSync(join(v.tenants, `${v.newSlug(b)}.yaml`), tenantFile(v.newSlug(b)));
+      if (hasFleet) breakdowns.push([`tenantctl drift ${v.slug(0)}${v.suffix}`, measure(tenantctl("drift", v.slug(0), "--format", "json"), { cwd: v.project, env: v.env, log: log(`breakdown-drift-${v.name}`), ...sampled })]);
     }
-    breakdowns.push([`tenantctl up ${newSlugOf(b)} (new)`, measure(tenantctl("up", newSlugOf(b), "--format", "json"), { cwd: project, env: tenantctlEnv, log: log("breakdown-up"), ...sampled })]);
+    if (hasFleet) breakdowns.push(["tofu plan -refresh-only", measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-plan"), ...sampled })]);
+    for (const v of variants) breakdowns.push([`tenantctl up ${v.newSlug(b)} (new)${v.suffix}`, measure(tenantctl("up", v.newSlug(b), "--format", "json"), { cwd: v.project, env: v.env, log: log(`breakdown-up-${v.name}`), ...sampled })]);
     breakdowns.push(["tofu apply (new)", measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], { cwd: bDir, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-apply"), ...sampled })]);
+    const kmsCpu = processCpuSeconds(kms.info.pid);
 
     out(`tenantctl vs OpenTofu v1.12.6 (+ terraform-provider-postgresql v1.27.0), one PostgreSQL ${postgres.host}:${postgres.port}`);
     out(`CPU = user+system of the whole process tree; peak = largest process; medians of ${flags.rounds} rounds (fleet: ${flags.fleetRounds}); × = tenantctl / tofu`);
     printRows([...singleRows, ...rows]);
     out(`goal: tenantctl CPU ≤ 2× tofu's on each measure`);
-    if (speedups.tenantctl !== undefined && speedups.tofu !== undefined) {
-      out(`\n2 at a time vs one at a time (wall): tenantctl ${speedups.tenantctl.toFixed(2)}× faster (goal ≥ 1.7×), tofu ${speedups.tofu.toFixed(2)}× faster`);
+    out(`(KMS secrets: TENANTCTL_SECRETS_PROVIDER=awskms://…, AWS KMS's API served over HTTPS on 127.0.0.1 by bench/peer/kmsProcess.ts, which spent ${fmt(kmsCpu, " s")} of CPU in all; not counted above)`);
+    if (speedups.length > 0) {
+      out(`\n2 at a time vs one at a time (wall; goal for tenantctl ≥ 1.7×): ${speedups.map((s) => `${s.label} ${s.value.toFixed(2)}×`).join(", ")}`);
       printMachine(fleetRuns, os.cpus().length);
     }
     for (const [title, cost] of breakdowns) printBreakdown(title, cost);
@@ -286,6 +345,7 @@ async function main(): Promise<void> {
     writeFileSync(join(logs, "breakdowns.json"), JSON.stringify(breakdowns.map(([title, cost]) => ({ title, ...cost })), null, 1));
     if (flags.keep) note(`kept ${work} (logs in ${logs})`);
   } finally {
+    kms?.stop();
     await postgres?.stop();
     if (!flags.keep) rmSync(work, { recursive: true, force: true });
   }

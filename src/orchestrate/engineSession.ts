@@ -42,6 +42,14 @@ import { type SharedProviders, startSharedProviders } from "./sharedProviders/sh
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 
+/**
+ * The secrets provider of the stacks tenantctl creates, e.g. `awskms://alias/tenantctl?region=eu-west-1`; unset, the
+ * passphrase (PULUMI_CONFIG_PASSPHRASE). A KMS key is what a team shares instead of a passphrase, and it is also cheaper
+ * per stack: the passphrase's key is derived anew at every CLI start (PBKDF2, 1,000,000 rounds), a KMS data key is
+ * unwrapped with one call.
+ */
+export const SECRETS_PROVIDER_ENV = "TENANTCTL_SECRETS_PROVIDER";
+
 export interface EngineSession {
   readonly automation: Automation;
   /** A stack of the project, ready to run, without a CLI call (see the module comment). */
@@ -53,6 +61,7 @@ export interface EngineSession {
 export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
   const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
+  const secretsProvider = env[SECRETS_PROVIDER_ENV] || undefined;
   if (inline) {
     withoutPromiseTraces(env);
     withoutSdkDebugLogs();
@@ -88,6 +97,8 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
           PULUMI_DEBUG_PROVIDERS: host.debugProviders(shared.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"])),
         },
         ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict), parseConsent(adoption?.())) } : {}),
+        // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
+        ...(secretsProvider ? { secretsProvider } : {}),
       });
       // The Automation API selects a stack (`pulumi stack select`, one CLI start) before handing it out; every command
       // it runs names the stack anyway, so selecting is skipped, and a missing stack shows in the operation's error.

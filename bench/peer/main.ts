@@ -133,13 +133,13 @@ interface Row {
 const fmt = (n: number, unit = "") => `${n.toFixed(2)}${unit}`;
 
 function printRows(rows: readonly Row[]): void {
-  const head = `${"measure".padEnd(44)}${"tofu CPU".padStart(10)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"tenantctl CPU".padStart(13)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"CPU ×".padStart(6)}${"wall ×".padStart(8)}`;
+  const head = `${"measure".padEnd(60)}${"tofu CPU".padStart(10)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"tenantctl CPU".padStart(13)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"CPU ×".padStart(6)}${"wall ×".padStart(8)}`;
   out(head);
   for (const row of rows) {
     const t = { cpu: median(row.tofu.map((c) => c.cpu)), wall: median(row.tofu.map((c) => c.wall)), peak: Math.max(...row.tofu.map((c) => c.peakMiB)) };
     const p = { cpu: median(row.tenantctl.map((c) => c.cpu)), wall: median(row.tenantctl.map((c) => c.wall)), peak: Math.max(...row.tenantctl.map((c) => c.peakMiB)) };
     out(
-      `${row.label.padEnd(44)}${fmt(t.cpu, " s").padStart(10)}${fmt(t.wall, " s").padStart(8)}${`${t.peak.toFixed(0)} MiB`.padStart(8)}   ` +
+      `${row.label.padEnd(60)}${fmt(t.cpu, " s").padStart(10)}${fmt(t.wall, " s").padStart(8)}${`${t.peak.toFixed(0)} MiB`.padStart(8)}   ` +
         `${fmt(p.cpu, " s").padStart(13)}${fmt(p.wall, " s").padStart(8)}${`${p.peak.toFixed(0)} MiB`.padStart(8)}   ` +
         `${`${(p.cpu / t.cpu).toFixed(2)}×`.padStart(6)}${`${(p.wall / t.wall).toFixed(2)}×`.padStart(8)}`,
     );
@@ -152,13 +152,13 @@ function printRows(rows: readonly Row[]): void {
  * itself) or none left (the machine is full, the server included).
  */
 function printMachine(runs: readonly { label: string; costs: readonly Cost[] }[], cores: number): void {
-  out(`${"fleet run (medians)".padEnd(44)}${"wall".padStart(9)}${"tool CPU".padStart(10)}${"server CPU".padStart(12)}${"machine busy".padStart(14)}${"cores used".padStart(12)}`);
+  out(`${"fleet run (medians)".padEnd(60)}${"wall".padStart(9)}${"tool CPU".padStart(10)}${"server CPU".padStart(12)}${"machine busy".padStart(14)}${"cores used".padStart(12)}`);
   for (const { label, costs } of runs) {
     const m = (pick: (c: Cost) => number) => median(costs.map(pick));
     const wall = m((c) => c.wall);
     const busy = m((c) => c.machine?.busy ?? Number.NaN);
     out(
-      `${label.padEnd(44)}${fmt(wall, " s").padStart(9)}${fmt(m((c) => c.cpu), " s").padStart(10)}${fmt(m((c) => c.machine?.serverCpu ?? Number.NaN), " s").padStart(12)}` +
+      `${label.padEnd(60)}${fmt(wall, " s").padStart(9)}${fmt(m((c) => c.cpu), " s").padStart(10)}${fmt(m((c) => c.machine?.serverCpu ?? Number.NaN), " s").padStart(12)}` +
         `${fmt(busy, " s").padStart(14)}${`${(busy / wall).toFixed(2)} of ${cores}`.padStart(12)}`,
     );
   }
@@ -192,10 +192,11 @@ async function main(): Promise<void> {
 
     // tenantctl's projects: the repository's program and template, N tenant files, committed (the engine looks at git).
     // Two fleets on the same server, one per secrets provider: the default passphrase, and a KMS key.
-    const makeProject = (dir: string, slugs: readonly string[]) => {
+    // Each fleet's control plane has a shared database of its own on the server.
+    const makeProject = (dir: string, slugs: readonly string[], sharedDatabase: string) => {
       mkdirSync(join(dir, "tenants"), { recursive: true });
       writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${join(root, "dist", "infra", "program.js")}`));
-      writeFileSync(join(dir, "tenants", "_control-plane.yaml"), readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000"));
+      writeFileSync(join(dir, "tenants", "_control-plane.yaml"), readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000").replace(/sharedDatabase: \w+/, `sharedDatabase: ${sharedDatabase}`));
       for (const slug of slugs) writeFileSync(join(dir, "tenants", `${slug}.yaml`), tenantFile(slug));
       run("git", ["init", "-q"], dir, process.env);
       run("git", ["add", "-A"], dir, process.env);
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
       const project = join(work, `project-${v.name}`);
       const state = join(work, `state-${v.name}`);
       mkdirSync(state);
-      makeProject(project, Array.from({ length: flags.tenants }, (_, i) => v.slug(i)));
+      makeProject(project, Array.from({ length: flags.tenants }, (_, i) => v.slug(i)), `tenants_${v.name}`);
       return { ...v, project, tenants: join(project, "tenants"), env: { ...v.env, PULUMI_BACKEND_URL: `file://${state}` } };
     });
     const tenantctl = (...args: string[]) => [process.execPath, join(root, "bin", "tenantctl.js"), ...args];

@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { projectFileWithAbsoluteMain } from "../orchestrate/projectFile";
+import { SECRETS_PROVIDER_ENV } from "../orchestrate/secretsProvider";
 import { renderRunTable } from "../report/renderRun";
 import { exitCodeFor } from "../report/runReport";
 import { envScript, pgpassLine } from "../sandbox/envScript";
@@ -160,6 +161,8 @@ export async function sandbox(options: SandboxOptions, out: (text: string) => vo
       ...engineEnv(binDir),
       PULUMI_BACKEND_URL: `file://${stateDir}`,
       PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE,
+      // Throwaway stacks under the sandbox's passphrase, whatever key the shell names for real stacks.
+      [SECRETS_PROVIDER_ENV]: "",
       TENANTCTL_DISABLE: authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE,
       ...(authhero
         ? { TENANTCTL_AUTH_PROVIDER: "authhero", TENANTCTL_AUTHHERO_URL: authhero.url, TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId, TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret }

@@ -38,17 +38,10 @@ import { goRuntimeEnv } from "./goRuntime";
 import { withoutPromiseTraces } from "./promiseTraces";
 import { withoutSdkDebugLogs } from "./sdkDebugLogs";
 import { pulumiCli } from "./pulumiCli";
+import { secretsProviderFrom } from "./secretsProvider";
 import { type SharedProviders, startSharedProviders } from "./sharedProviders/sharedProviders";
 
 type Automation = typeof import("@pulumi/pulumi/automation");
-
-/**
- * The secrets provider of the stacks tenantctl creates, e.g. `awskms://alias/tenantctl?region=eu-west-1`; unset, the
- * passphrase (PULUMI_CONFIG_PASSPHRASE). A KMS key is what a team shares instead of a passphrase, and it is also cheaper
- * per stack: the passphrase's key is derived anew at every CLI start (PBKDF2, 1,000,000 rounds), a KMS data key is
- * unwrapped with one call.
- */
-export const SECRETS_PROVIDER_ENV = "TENANTCTL_SECRETS_PROVIDER";
 
 export interface EngineSession {
   readonly automation: Automation;
@@ -61,7 +54,7 @@ export interface EngineSession {
 export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
   const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
-  const secretsProvider = env[SECRETS_PROVIDER_ENV] || undefined;
+  const secretsProvider = secretsProviderFrom(env);
   if (inline) {
     withoutPromiseTraces(env);
     withoutSdkDebugLogs();

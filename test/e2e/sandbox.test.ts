@@ -26,7 +26,14 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
   it("deploys the example fleet into a throwaway PostgreSQL, prints the report and how to look, never a password", async () => {
     if (!engine.available) return;
     project = tempProject(engine.repoRoot, "tenantctl-sandbox-");
-    const { code, stdout, stderr } = await runCli(["sandbox", "--keep"], project.dir);
+    // A shell set up for real stacks: the sandbox's throwaway stacks still use its own passphrase, not this key
+    // (nothing listens on port 9: a stack created with it would fail).
+    const secretsProvider = process.env["TENANTCTL_SECRETS_PROVIDER"];
+    process.env["TENANTCTL_SECRETS_PROVIDER"] = "awskms://alias/production?region=us-east-1&endpoint=http%3A%2F%2F127.0.0.1%3A9";
+    const { code, stdout, stderr } = await runCli(["sandbox", "--keep"], project.dir).finally(() => {
+      if (secretsProvider === undefined) delete process.env["TENANTCTL_SECRETS_PROVIDER"];
+      else process.env["TENANTCTL_SECRETS_PROVIDER"] = secretsProvider;
+    });
     stop = /^Stop it and remove its data:\n\n {2}(.+)$/m.exec(stdout)?.[1];
     expect(code, stdout + stderr).toBe(0);
     expect(stop).toBeDefined();
@@ -47,6 +54,7 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const sandboxDir = join(project.dir, ".tenantctl", "sandbox");
     expect(readdirSync(join(sandboxDir, "project")).sort()).toEqual(["Pulumi.acme.yaml", "Pulumi.control-plane.yaml", "Pulumi.globex.yaml", "Pulumi.initech.yaml", "Pulumi.yaml"]);
+    expect(readFileSync(join(sandboxDir, "project", "Pulumi.acme.yaml"), "utf8")).toMatch(/^encryptionsalt: /m);
 
     // No password printed: not the superuser's (in the 0600 pgpass file), not a tenant's.
     const pgpass = readFileSync(join(sandboxDir, "pgpass"), "utf8").trim();

@@ -22,7 +22,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningPostgres, startPostgres } from "../../src/sandbox/postgres";
 import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
@@ -57,8 +57,10 @@ function parseFlags(argv: readonly string[]): Flags {
 /** The tenants of the bench: all like `acme` in PostgreSQL (`isolation: database`, two extensions, enterprise). */
 const EXTENSIONS = ["pgcrypto", "pg_trgm"] as const;
 const CONNECTION_LIMIT = 100; // plans.enterprise.limits.dbConnections in the template
-const slugOf = (i: number) => `p${String(i).padStart(3, "0")}`;
-const newSlugOf = (i: number) => `n${String(i).padStart(3, "0")}`;
+/** Slugs `<prefix>000`, `<prefix>001`, …: one prefix per fleet, and one for the new tenants of each. */
+const numbered = (prefix: string) => (i: number) => `${prefix}${String(i).padStart(3, "0")}`;
+const slugOf = numbered("p");
+const newSlugOf = numbered("n");
 
 function tenantFile(slug: string): string {
   return `slug: ${slug}\nname: Peer bench tenant ${slug}\nplan: enterprise\ndatabase:\n  isolation: database\n  extensions: [${EXTENSIONS.join(", ")}]\n`;
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
   const tofuDir = ensureTofu();
   const engine = await findOrBuildEngine({ repoRoot: root, log: (line) => process.stderr.write(`${line}\n`) });
   if (!engine.available) throw new Error(`no Pulumi engine: ${engine.reason}`);
-  const work = mkdtempSync(join(os.tmpdir(), "tenantctl-bench-peer-"));
+  const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-peer-"));
   const logs = join(work, "logs");
   mkdirSync(logs);
   let postgres: RunningPostgres | undefined;
@@ -216,8 +218,8 @@ async function main(): Promise<void> {
       {
         name: "kms",
         suffix: " (KMS secrets)",
-        slug: (i: number) => `k${String(i).padStart(3, "0")}`,
-        newSlug: (i: number) => `m${String(i).padStart(3, "0")}`,
+        slug: numbered("k"),
+        newSlug: numbered("m"),
         env: { ...withoutPassphrase, ...kms.info.env, TENANTCTL_SECRETS_PROVIDER: kms.info.secretsProvider },
       },
     ].map((v) => {
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
     out(`(KMS secrets: TENANTCTL_SECRETS_PROVIDER=awskms://…, AWS KMS's API served over HTTPS on 127.0.0.1 by bench/peer/kmsProcess.ts, which spent ${fmt(kmsCpu, " s")} of CPU in all; not counted above)`);
     if (speedups.length > 0) {
       out(`\n2 at a time vs one at a time (wall; goal for tenantctl ≥ 1.7×): ${speedups.map((s) => `${s.label} ${s.value.toFixed(2)}×`).join(", ")}`);
-      printMachine(fleetRuns, os.cpus().length);
+      printMachine(fleetRuns, cpus().length);
     }
     for (const [title, cost] of breakdowns) printBreakdown(title, cost);
     // Every sampled process (pid, parent, command line, CPU, peak), for a closer look.

@@ -48,9 +48,10 @@ export function measure(command: readonly string[], options: MeasureOptions): Co
   const out = `${options.log}.cost.json`;
   const args = [MEASURE_PY, "--out", out, ...(options.sampleMs ? ["--sample-ms", String(options.sampleMs)] : []), "--", ...command];
   const logged = `exec python3 ${args.map(shellQuote).join(" ")} >${shellQuote(options.log)} 2>&1`;
-  const before = options.serverPid ? machineSnapshot(options.serverPid) : undefined;
+  const { serverPid } = options;
+  const before = serverPid ? machineSnapshot(serverPid) : undefined;
   const result = spawnSync("bash", ["-c", logged], { cwd: options.cwd, env: options.env, stdio: "inherit" });
-  const machine = before && options.serverPid ? machineSince(before, options.serverPid) : undefined;
+  const machine = serverPid && before ? machineSince(before, serverPid) : undefined;
   if (result.status !== 0) throw new Error(`measure.py failed (exit ${result.status}) for ${command.join(" ")}; see ${options.log}`);
   const raw = JSON.parse(readFileSync(out, "utf8")) as { exitCode: number; wall: number; cpu: number; maxRssKiB: number; processes?: ProcessSample[] };
   rmSync(out, { force: true });

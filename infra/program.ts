@@ -30,15 +30,18 @@ import { createDeploymentContext, type DeploymentSettings } from "./context/depl
 import { featuresFrom } from "./context/features";
 import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
+import { tenantOf } from "../src/core/tenantLookup";
 
-async function main(validated: VerdictForStack | undefined, consent: AdoptionConsent): Promise<Record<string, unknown>> {
+type Env = Readonly<Record<string, string | undefined>>;
+
+async function main(validated: VerdictForStack | undefined, consent: AdoptionConsent, env: Env): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
   // tenantctl validated the whole fleet once for its run (in its own process, or handed as a file to a program
   // process): that verdict stands for the files it read.
-  const verdict = validated ?? readVerdict(process.env.TENANTCTL_VERDICT, stack, config);
-  if (verdict) return declare(verdict.controlPlane, verdict.tenant, readDeploymentSettings(config), consent);
-  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
+  const verdict = validated ?? readVerdict(env.TENANTCTL_VERDICT, stack, config, env);
+  if (verdict) return declare(verdict.controlPlane, verdict.tenant, readDeploymentSettings(config, env), consent);
+  const dir = tenantsDir(env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
   // Otherwise (`pulumi up -s acme` by hand, or a file changed meanwhile) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
@@ -47,13 +50,13 @@ async function main(validated: VerdictForStack | undefined, consent: AdoptionCon
   if (blocking.length > 0 || !fleet.controlPlane) {
     throw runError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
   }
-  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config), consent);
-  const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
+  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config, env), consent);
+  const tenant = tenantOf(fleet, stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
     throw runError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
-  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config), consent);
+  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config, env), consent);
 }
 
 /**
@@ -69,18 +72,17 @@ async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, s
 }
 
 /** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */
-function readVerdict(file: string | undefined, stack: string, config: pulumi.Config): VerdictForStack | undefined {
+function readVerdict(file: string | undefined, stack: string, config: pulumi.Config, env: Env): VerdictForStack | undefined {
   if (!file) return undefined;
   try {
-    return verdictFor(readFileSync(file, "utf8"), tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants"), stack);
+    return verdictFor(readFileSync(file, "utf8"), tenantsDir(env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants"), stack);
   } catch {
     return undefined;
   }
 }
 
 /** Stack config and environment, read once. */
-function readDeploymentSettings(config: pulumi.Config): DeploymentSettings {
-  const env = process.env;
+function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSettings {
   return {
     features: featuresFrom(env.TENANTCTL_DISABLE, config.getObject<string[]>("disable")),
     databaseServers: {
@@ -130,10 +132,12 @@ function projectRoot(): string {
  * program finds the tenant files and validates the fleet itself.
  * @param adoption what this run of tenantctl consents to import (an inline program); absent, TENANTCTL_ADOPT says,
  * and without it only a retained tenant's own objects are taken back (infra/adopt/adoptionPlan.ts).
+ * @param env the environment the program reads its settings from: the process's, or, for an inline program, the
+ * run's (the sandbox's database servers and features, which it does not set on tenantctl's whole process).
  */
-async function runProgram(validated?: VerdictForStack, adoption?: AdoptionConsent): Promise<Record<string, unknown>> {
+async function runProgram(validated?: VerdictForStack, adoption?: AdoptionConsent, env: Env = process.env): Promise<Record<string, unknown>> {
   try {
-    return await main(validated, adoption ?? parseConsent(process.env.TENANTCTL_ADOPT));
+    return await main(validated, adoption ?? parseConsent(env.TENANTCTL_ADOPT), env);
   } catch (error) {
     if (error instanceof SetupError) throw runError(error.message);
     throw error;

@@ -10,6 +10,7 @@ import { errorsAffecting, type Fleet } from "./load";
 import { fleetFingerprint } from "./read/fingerprint";
 import type { ControlPlane, Provenance, Tenant } from "./model";
 import { CONTROL_PLANE_STACK } from "./naming";
+import { tenantOf } from "./tenantLookup";
 
 type SerializedTenant = Omit<Tenant, "provenance"> & { readonly provenance: readonly [string, Provenance][] };
 
@@ -28,7 +29,7 @@ export function stackVerdict(fleet: Fleet, stack: string): StackVerdict | undefi
   if (!fleet.controlPlane || errorsAffecting(fleet, stack).length > 0) return undefined;
   const base = { version: 1 as const, stack, fingerprint: fleet.fingerprint, controlPlane: fleet.controlPlane };
   if (stack === CONTROL_PLANE_STACK) return base;
-  const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
+  const tenant = tenantOf(fleet, stack);
   return tenant ? { ...base, tenant: { ...tenant, provenance: [...tenant.provenance] } } : undefined;
 }
 

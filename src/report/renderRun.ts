@@ -1,6 +1,7 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
 import { changesNothing, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import { emitReport, type ReportFormat } from "./emit";
 import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
@@ -62,4 +63,10 @@ export function renderRunMarkdown(report: RunReport): string {
 
 export function renderRunJson(report: RunReport): string {
   return JSON.stringify({ ...report, summary: summarize(report) }, null, 2) + "\n";
+}
+
+/** A run's report in `--format`, to stdout or to each `--output <file>` (emit.ts). */
+export function emitRunReport(report: RunReport, format: ReportFormat, outputs: readonly string[], out: (text: string) => void): void {
+  const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
+  emitReport((chosen) => renderers[chosen](report), format, outputs, out);
 }

@@ -47,7 +47,12 @@ export interface EngineSession {
   close(): void;
 }
 
-export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
+/**
+ * `envOverrides`: what this run sets on top of process.env for the engine, its plugins and the inline program (the
+ * sandbox's backend, passphrase, database servers and PATH), without changing process.env for the whole process.
+ */
+export async function startEngineSession(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<EngineSession> {
+  const env = { ...process.env, ...envOverrides };
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
   const automation = await pulumiAutomation({ inlinePrograms: inline, env });
   const secretsProvider = secretsProviderFrom(env);
@@ -61,7 +66,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
   let program: Awaited<typeof programLoading>;
   try {
     // The CLI is looked up with the rest, so that a missing one fails the session before any stack.
-    [, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
+    [, host, shared, program] = await Promise.all([pulumiCli(env), hostStarting, sharedStarting, programLoading]);
   } catch (error) {
     // A listening host keeps the process alive: a session that cannot start must not leave one behind.
     (await hostStarting.catch(() => undefined))?.close();
@@ -76,15 +81,16 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
     async stack(slug, envVars, verdict, adoption) {
       const workspace = await projectWorkspace(automation, projectDir, {
         envVars: {
+          ...envOverrides,
           ...goRuntimeEnv(env),
           ...envVars,
           ...(verdicts && verdict ? verdictFile(verdicts, slug, verdict) : {}),
           PULUMI_DEBUG_PROVIDERS: host.debugProviders(shared.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"])),
         },
-        ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict), parseConsent(adoption?.())) } : {}),
+        ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict), parseConsent(adoption?.()), env) } : {}),
         // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
         ...(secretsProvider ? { secretsProvider } : {}),
-      });
+      }, env);
       const stack = await automation.Stack.select(slug, workspace);
       return { stack, workspace };
     },

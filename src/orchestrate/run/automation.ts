@@ -49,6 +49,11 @@ export interface EngineOptions {
    * infra/adopt/adoptionPlan.ts). Without it, only a retained tenant's own objects are taken back.
    */
   readonly adopt?: boolean;
+  /**
+   * What this run sets on top of process.env for the engine and the program (the sandbox's backend, passphrase and
+   * database servers), without changing process.env for the whole process.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface StackWork {
@@ -65,7 +70,7 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
     throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
-  const session = await startEngineSession(options.projectDir);
+  const session = await startEngineSession(options.projectDir, options.env);
   try {
     return await mapBounded(work, options.parallel, (item) => runStack(session, operation, item, options));
   } finally {
@@ -120,7 +125,7 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
         return runOperation(stack, operation, onEvent, summary, options.signal);
       });
     const createsStacks = operation === "up" || operation === "preview";
-    if (createsStacks && stackStateExists(fileBackendDir(process.env), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
+    if (createsStacks && stackStateExists(fileBackendDir(runEnv(options)), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
     let result: { changes: Record<string, number>; outputs?: OutputMap };
     try {
       result = await attempt();
@@ -242,7 +247,7 @@ async function waitingForLocks<T>(slug: string, options: EngineOptions, afterSta
       return await work();
     } catch (error) {
       if (!isLockError(error) || options.signal?.aborted) throw error;
-      const backend = fileBackendDir(process.env);
+      const backend = fileBackendDir(runEnv(options));
       const locks = backend ? stackLocks(backend, projectName(options.projectDir), slug) : [];
       if (locks.length > 0 && locks.every(isStale)) {
         for (const lock of locks) {
@@ -282,10 +287,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
  * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
  */
-export async function listStacks(projectDir: string): Promise<string[]> {
-  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir);
+export async function listStacks(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<string[]> {
+  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir, { envVars: { ...envOverrides } }, runEnv({ env: envOverrides }));
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
+}
+
+/** The environment a run's engine sees: process.env with what the run sets on top of it. */
+function runEnv(options: Pick<EngineOptions, "env">): Readonly<Record<string, string | undefined>> {
+  return options.env ? { ...process.env, ...options.env } : process.env;
 }
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */

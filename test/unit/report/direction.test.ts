@@ -10,7 +10,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { driftedProperties } from "../../../src/orchestrate/driftedProperties";
+import { driftedProperties } from "../../../src/orchestrate/run/driftedProperties";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../../../src/report/renderRun";
 import type { Operation, RunReport } from "../../../src/report/runReport";
 import { runCli } from "../../support/runCli";

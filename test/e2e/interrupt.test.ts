@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orphanedPlugins } from "../../src/orchestrate/orphans";
+import { orphanedPlugins } from "../../src/orchestrate/run/orphans";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
 import { tenantctlProcess } from "../support/tenantctlProcess";

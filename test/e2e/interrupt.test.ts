@@ -15,17 +15,16 @@ import { tenantctlProcess } from "../support/tenantctlProcess";
 
 const engine = pulumiEngine();
 
-describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
+describe("Ctrl-C during up --all", () => {
   let postgres: RunningPostgres;
   let project: TempProject;
   let state: string;
   let env: NodeJS.ProcessEnv;
 
   const tenantctl = (args: string[], interruptWhen?: RegExp) =>
-    tenantctlProcess(engine.available ? engine.repoRoot : "", args, { cwd: project.dir, env, ...(interruptWhen ? { interruptWhen } : {}) });
+    tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env, ...(interruptWhen ? { interruptWhen } : {}) });
 
   beforeAll(async () => {
-    if (!engine.available) return;
     postgres = await startPostgres();
     project = tempProject(engine.repoRoot, "tenantctl-e2e-interrupt-");
     state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-interrupt-state-"));
@@ -61,7 +60,6 @@ describe.skipIf(!engine.available)("Ctrl-C during up --all", () => {
   }, 600_000);
 
   it("after a run killed with SIGKILL, the next run succeeds without help and leaves no plugin of the killed one running", async () => {
-    if (!engine.available) return;
     const killed = await new Promise<number | null>((resolve) => {
       // Its own process group, as a CI job's: the group is killed, as a cancelled job is.
       const child = spawn(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), "up", "acme"], { cwd: project.dir, env, detached: true });

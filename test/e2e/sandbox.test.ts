@@ -1,7 +1,7 @@
 /**
  * `tenantctl sandbox --keep`, for real: its own throwaway PostgreSQL and state, the example fleet deployed into
  * it, the printed commands checked by running them (the tenant's psql login through `pulumi stack output`, and
- * the stop command).
+ * the stop command, as printed).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -94,11 +94,12 @@ describe("tenantctl sandbox", () => {
     inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s acme >/dev/null 2>&1");
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
 
-    // And `sandbox --stop` stops it and removes it.
-    const stopped = await runCli(["sandbox", "--stop"], project.dir);
-    expect(stopped).toMatchObject({ code: 0, stdout: "stopped the sandbox's PostgreSQL and removed .tenantctl/sandbox/\n" });
+    // And the printed stop command, run as printed from the project directory, stops it and removes its data.
+    // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.)
+    execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
     stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
+    expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });
     await expect(gone.connect()).rejects.toThrow();
   });

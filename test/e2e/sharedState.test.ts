@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
-import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { databaseServersEnv, pulumiEngine, selectStack, type TempProject, tempProject } from "../support/pulumi";
 import { outcomesOf, tenantctlProcess } from "../support/tenantctlProcess";
 
 const engine = pulumiEngine();
@@ -58,6 +58,15 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
     const created = { ...outcomes(first), ...outcomes(second) };
     expect(created).toEqual({ acme: "changed", globex: "changed", initech: "changed" });
     expect(Object.keys(outcomes(first)).filter((slug) => slug in outcomes(second))).toEqual([]);
+    // The two shards really ran at once: an update of one overlapped in time with an update of the other (the
+    // backend's own record of each update, not when the processes were started).
+    const updateOf = async (slug: string) => {
+      const [last] = await (await selectStack(project.dir, slug, env)).history(1);
+      return { slug, start: last!.startTime.getTime(), end: last!.endTime!.getTime() };
+    };
+    const [firstUpdates, secondUpdates] = await Promise.all([first, second].map((shard) => Promise.all(Object.keys(outcomes(shard)).map(updateOf))));
+    const overlapping = firstUpdates!.flatMap((a) => secondUpdates!.filter((b) => a.start < b.end && b.start < a.end).map((b) => `${a.slug} and ${b.slug}`));
+    expect(overlapping, JSON.stringify({ firstUpdates, secondUpdates })).not.toEqual([]);
 
     const drift = await tenantctl("drift", "--all");
     expect(drift.code, drift.stderr).toBe(0);

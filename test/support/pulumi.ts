@@ -71,10 +71,10 @@ export function tempProject(repoRoot: string, prefix = "tenantctl-e2e-"): TempPr
   };
 }
 
-/** An existing stack of `projectDir`, through the Automation API, with the worker's environment. */
-export async function selectStack(projectDir: string, stackName: string): Promise<Stack> {
+/** An existing stack of `projectDir`, through the Automation API, with the worker's environment or `env`. */
+export async function selectStack(projectDir: string, stackName: string, env?: NodeJS.ProcessEnv): Promise<Stack> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  return LocalWorkspace.selectStack({ stackName, workDir: projectDir });
+  return LocalWorkspace.selectStack({ stackName, workDir: projectDir }, env ? { envVars: env as Record<string, string> } : undefined);
 }
 
 /** The Pulumi secret envelope's signature key and value (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ...}`). */

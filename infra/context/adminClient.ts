@@ -1,7 +1,7 @@
 /**
  * One short admin connection to a database server, for the reads tenantctl makes outside the providers (what exists
  * already, the server's version): `pg`, the TLS mode of the server's config, and a failure worded like the postgresql
- * provider's own, so the run report gives the same cause and fix (src/orchestrate/engineErrors.ts).
+ * provider's own, so the run report gives the same cause and fix (src/orchestrate/run/engineErrors.ts).
  */
 import type { Client } from "pg";
 import { SetupError } from "../../src/core/errors";

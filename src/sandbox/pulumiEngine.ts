@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { findOnPath } from "../orchestrate/findOnPath";
+import { findOnPath } from "../orchestrate/engine/findOnPath";
 
 /** The build script, relative to the repository root. */
 export const ENSURE_PULUMI_SCRIPT = "tools/ensure-pulumi.sh";

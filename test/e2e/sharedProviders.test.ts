@@ -12,7 +12,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SharedProviderProxy, startSharedProviderProxy } from "../../src/orchestrate/sharedProviders/sharedProviderProxy";
+import { type SharedProviderProxy, startSharedProviderProxy } from "../../src/orchestrate/engine/sharedProviders/sharedProviderProxy";
 import { pulumiEngine } from "../support/pulumi";
 
 const engine = pulumiEngine();

@@ -81,7 +81,7 @@ describe("tenants that come and go", () => {
 
     const first = await tenantctl(["up", "acme", "globex"]);
     expect(first.code, first.stderr).toBe(0);
-  }, 300_000);
+  });
 
   it("brings a destroyed tenant back: its role, database or schema imported, rows intact, a new password", async () => {
     await sql("tenant_acme", "SET ROLE tenant_acme; CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2), (3)");
@@ -110,7 +110,7 @@ describe("tenants that come and go", () => {
 
     const drift = await tenantctl(["drift", "acme", "globex"]);
     expect(drift.code, drift.stderr).toBe(0);
-  }, 300_000);
+  });
 
   it("adopts a tenant made by plain SQL, after a dry run that changes nothing; up alone refuses to take it", async () => {
     project.writeFile("hooli.yaml", "slug: hooli\nname: Hooli\nplan: basic\n");
@@ -134,7 +134,7 @@ describe("tenants that come and go", () => {
     expect(await sql("tenants", "SELECT count(*)::int AS n FROM tenant_hooli.users", await tenantLogin("hooli"))).toEqual([{ n: 2 }]);
     const drift = await tenantctl(["drift", "hooli"]);
     expect(drift.code, drift.stderr).toBe(0);
-  }, 300_000);
+  });
 
   it("refuses what differs from the files, names the fix, and leaves it as it was", async () => {
     project.writeFile("umbrella.yaml", "slug: umbrella\nname: Umbrella\nplan: enterprise\n");
@@ -149,7 +149,7 @@ describe("tenants that come and go", () => {
     expect(message).toContain('ALTER DATABASE "tenant_umbrella" OWNER TO "tenant_umbrella"');
     expect(await sql("postgres", "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tenant_umbrella'")).toEqual([{ owner: "someone_else" }]);
     project.writeFile("umbrella.yaml", undefined);
-  }, 300_000);
+  });
 
   it("imports what a killed run created without recording it, after clearing that run's stale lock", async () => {
     const fresh = await tenantctl(["up", "initech"]);
@@ -181,7 +181,7 @@ describe("tenants that come and go", () => {
     expect(existsSync(join(locks, "killed-run.json"))).toBe(false);
     const drift = await tenantctl(["drift", "initech"]);
     expect(drift.code, drift.stderr).toBe(0);
-  }, 300_000);
+  });
 
   it("archives a decommissioned tenant into a verified dump that restores with the same rows; refuses an active one", async () => {
     const archives = mkdtempSync(join(tmpdir(), "tenantctl-e2e-archives-"));
@@ -244,7 +244,7 @@ describe("tenants that come and go", () => {
     } finally {
       rmSync(archives, { recursive: true, force: true });
     }
-  }, 300_000);
+  });
 });
 
 /** The pid of a process that has ended. */

@@ -125,7 +125,7 @@ describe("Ctrl-C during up --all", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`acme: cleared a stale lock of ci@${hostname()} (pid ${gone}) since 2026-12-02T05:00:00Z: that process is gone`);
     expect(existsSync(file)).toBe(false);
-  }, 300_000);
+  });
 
   it("waits for a lock held by a live run, then fails naming the holder and how to unlock", async () => {
     const file = lockOf("acme", { pid: process.pid });
@@ -140,5 +140,5 @@ describe("Ctrl-C during up --all", () => {
     } finally {
       rmSync(file, { force: true });
     }
-  }, 300_000);
+  });
 });

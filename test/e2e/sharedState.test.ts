@@ -89,7 +89,7 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
     } finally {
       await tenants.end();
     }
-  }, 600_000);
+  });
 
   it("a tenant that clashes with another is refused by `pulumi up -s` by hand, where no verdict of a run helps", async () => {
     project.writeFile("hooli.yaml", "slug: hooli\nname: Hooli\ndomains:\n  custom:\n    - hostname: app.acme-corp.com\n");
@@ -107,5 +107,5 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
     expect(run.code).toBe(1);
     expect(outcomes(run)).toEqual({ hooli: "failed" });
     project.writeFile("hooli.yaml", undefined);
-  }, 300_000);
+  });
 });

@@ -22,15 +22,16 @@ import { errorsAffecting, loadFleet } from "../src/core/load";
 import type { ControlPlane, Tenant } from "../src/core/model";
 import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
+import { tenantOf } from "../src/core/tenantLookup";
 import { type VerdictForStack, verdictFor } from "../src/core/verdict";
 import { parseConsent, sharedDatabaseImports, tenantAdoption } from "./adopt/adoption";
 import type { AdoptionConsent } from "./adopt/adoptionPlan";
 import { auth0Adoption } from "./auth/auth0Adoption";
+import { adminCredentialsEnv } from "./context/databaseServerConfig";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
 import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
-import { tenantOf } from "../src/core/tenantLookup";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -87,7 +88,7 @@ function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSett
     features: featuresFrom(env.TENANTCTL_DISABLE, config.getObject<string[]>("disable")),
     databaseServers: {
       config: config.getObject<unknown>("databaseServers"),
-      env: { TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS, PGUSER: env.PGUSER, PGPASSWORD: env.PGPASSWORD, PGSSLMODE: env.PGSSLMODE },
+      env: adminCredentialsEnv(env),
     },
     authhero: {
       config: config.getObject<unknown>("authhero"),

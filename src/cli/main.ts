@@ -26,6 +26,14 @@ function outputOption() {
     .argParser((file: string, previous: string[] | undefined) => [...(previous ?? []), file]);
 }
 
+function parallelOption() {
+  return new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger);
+}
+
+function lockTimeoutOption() {
+  return new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout);
+}
+
 function shardOption() {
   return new Option("--shard <i/n>", "only the i-th of n parts of the tenant stacks (never control-plane), for a CI matrix").argParser(shard);
 }
@@ -88,9 +96,9 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       .option("--changed", "tenants whose effective spec changed against --base")
       .option("--base <ref>", "git ref to compare with, e.g. origin/main")
       .addOption(dirOption())
-      .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
+      .addOption(parallelOption())
       .addOption(shardOption())
-      .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
+      .addOption(lockTimeoutOption())
       .addOption(formatOption(["text", "json", "markdown"]))
       .addOption(outputOption())
       .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
@@ -105,8 +113,8 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     .argument("<slugs...>", "tenant slugs (or control-plane, for the shared databases)")
     .option("--dry-run", "preview what would be imported and what refused; changes nothing")
     .addOption(dirOption())
-    .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
-    .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
+    .addOption(parallelOption())
+    .addOption(lockTimeoutOption())
     .addOption(formatOption(["text", "json", "markdown"]))
     .addOption(outputOption())
     .action(async (slugs: string[], options: { dryRun?: boolean; dir: string; parallel: number; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {

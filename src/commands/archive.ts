@@ -4,7 +4,7 @@
  * is still changing, and an archive is the last word on a tenant that has left. Nothing is ever dropped.
  */
 import { resolve } from "node:path";
-import { type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../infra/context/databaseServerConfig";
+import { adminCredentialsEnv, type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../infra/context/databaseServerConfig";
 import type { DatabaseServer } from "../core/model";
 import { archiveTenant } from "../archive/archiveTenant";
 import { type Outcome, SetupError } from "../core/errors";
@@ -62,7 +62,7 @@ export async function archive(slug: string, options: ArchiveOptions, out: (text:
 
 /** The server's admin credentials as a stack run gets them: the environment, else the tenant stack's config. */
 async function adminOf(slug: string, server: DatabaseServer): Promise<ResolvedDatabaseServer> {
-  const env = { TENANTCTL_DATABASE_SERVERS: process.env.TENANTCTL_DATABASE_SERVERS, PGUSER: process.env.PGUSER, PGPASSWORD: process.env.PGPASSWORD, PGSSLMODE: process.env.PGSSLMODE };
+  const env = adminCredentialsEnv(process.env);
   const fromEnv: DatabaseServerSettings = { config: undefined, env };
   try {
     return resolveDatabaseServer(server, fromEnv);

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeFleet } from "../support/fleetFixture";
-import { runCli } from "../support/runCli";
+import { writeFleet } from "../../support/fleetFixture";
+import { runCli } from "../../support/runCli";
 
 const good = { "acme.yaml": "slug: acme\nname: Acme\nplan: enterprise\n", "globex.yaml": "slug: globex\nname: Globex\n" };
 const bad = { ...good, "globex.yaml": "slug: globex\nname: Globex\nplan: basik\n" };

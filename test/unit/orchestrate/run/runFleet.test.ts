@@ -24,7 +24,8 @@ describe("runFleet", () => {
     expect(report.tenants[0]!.message).toMatch(/^invalid tenant files/);
     expect(exitCodeOf(runOutcome(report))).toBe(1);
     expect(progress.join("")).toContain("_control-plane.yaml:5:");
-  });
+    // It starts an engine session (the program and @pulumi/pulumi loaded): seconds on a busy runner.
+  }, 60_000);
 });
 
 describe("inRunOrder", () => {

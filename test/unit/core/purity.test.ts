@@ -2,32 +2,17 @@
  * src/core is pure: no `process` (environment, argv, exit, working directory). Imports are checked by
  * dependency-cruiser (.dependency-cruiser.cjs); a global is not an import, so this test reads the syntax trees.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { placesWhere, repoRoot, sourceFiles } from "../../support/sourceTrees";
 
-const root = join(__dirname, "..", "..", "..");
-const core = join(root, "src", "core");
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
-  );
-}
+const core = join(repoRoot, "src", "core");
 
 /** `file:line` of every use of the identifier `process` in the file. */
 export function usesOfProcess(file: string, text: string): string[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-  const found: string[] = [];
-  const visit = (node: ts.Node) => {
-    if (ts.isIdentifier(node) && node.text === "process") {
-      found.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
+  return placesWhere(file, text, (node) => ts.isIdentifier(node) && node.text === "process");
 }
 
 describe("src/core purity", () => {

@@ -186,7 +186,8 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
     out(describeSandbox(report, postgres, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
     const outcome = runOutcome(report);
-    if (options.keep) {
+    // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
+    if (options.keep && outcome !== "interrupted") {
       const stopAuthHero = authhero?.keepRunning();
       const stop = [stopAuthHero, postgres.keepRunning()].filter((command) => command !== undefined).join(" && ");
       kept = true;

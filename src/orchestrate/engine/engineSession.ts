@@ -19,25 +19,21 @@
  *   (`--stack`), and a stack that does not exist is reported by the operation itself (then created, for up/preview).
  *   It also leaves the user's selected stack alone.
  * - No `pulumi stack output` (twice) and `pulumi stack history` after each `up`/`destroy`: the outputs and the change
- *   summary are in the engine events the run already streams (eventSummary.ts).
+ *   summary are in the engine events the run already streams (RunSummary, run/automation.ts).
  */
-// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "./sdkPatches/deferredPulumiDependencies";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { VerdictForStack } from "../../core/verdict";
 import type { AdoptionConsent } from "../../../infra/adopt/adoptionPlan";
-import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
+import type { DynamicProviderHost } from "./dynamicProviderHost";
 import { projectName } from "./projectFile";
 import { goRuntimeEnv } from "./goRuntime";
-import { withoutPromiseTraces } from "./sdkPatches/promiseTraces";
-import { withoutSdkDebugLogs } from "./sdkPatches/sdkDebugLogs";
 import { pulumiCli } from "./pulumiCli";
+import { type Automation, pulumiAutomation } from "./sdkPatches";
 import { secretsProviderFrom } from "./secretsProvider";
-import { type SharedProviders, startSharedProviders } from "./sharedProviders/sharedProviders";
-
-type Automation = typeof import("@pulumi/pulumi/automation");
+import type { SharedProviders } from "./sharedProviders/sharedProviders";
+import { projectWorkspace } from "./workspace";
 
 /** What the program of a stack is handed in this process (infra/program.ts's arguments). */
 export interface ProgramInput {
@@ -55,19 +51,19 @@ export interface EngineSession {
 }
 
 export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
-  const automation = await import("@pulumi/pulumi/automation");
+  const automation = await pulumiAutomation({ inlinePrograms: true, env });
   const secretsProvider = secretsProviderFrom(env);
-  withoutPromiseTraces(env);
-  withoutSdkDebugLogs();
+  // Loaded after the SDK is patched: both load parts of @pulumi/pulumi.
+  const [{ startDynamicProviderHost }, { startSharedProviders }] = await Promise.all([import("./dynamicProviderHost"), import("./sharedProviders/sharedProviders")]);
   const hostStarting = startDynamicProviderHost(projectName(projectDir));
   const programLoading = import("../../../infra/program").then((module) => module.default);
   const sharedStarting = startSharedProviders(env);
-  let pulumiCommand: PulumiCommand;
   let host: DynamicProviderHost;
   let shared: SharedProviders;
   let program: Awaited<typeof programLoading>;
   try {
-    [pulumiCommand, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
+    // The CLI is looked up with the rest, so that a missing one fails the session before any stack.
+    [, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
   } catch (error) {
     // A listening host keeps the process alive: a session that cannot start must not leave one behind.
     (await hostStarting.catch(() => undefined))?.close();
@@ -78,9 +74,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
   return {
     automation,
     async stack(slug, envVars, input) {
-      const workspace = await automation.LocalWorkspace.create({
-        workDir: projectDir,
-        pulumiCommand,
+      const workspace = await projectWorkspace(automation, projectDir, {
         envVars: {
           ...goRuntimeEnv(env),
           ...envVars,
@@ -90,9 +84,6 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
         // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
         ...(secretsProvider ? { secretsProvider } : {}),
       });
-      // The Automation API selects a stack (`pulumi stack select`, one CLI start) before handing it out; every command
-      // it runs names the stack anyway, so selecting is skipped, and a missing stack shows in the operation's error.
-      workspace.selectStack = async () => undefined;
       const stack = await automation.Stack.select(slug, workspace);
       return { stack, workspace };
     },

@@ -1,20 +1,18 @@
 /**
- * The AuthHero components under Pulumi mocks: who declares what (ownership), what each entity is given, and that the
- * credentials are a secret. The providers themselves are tested against a real AuthHero (test/integration).
+ * Which auth provider a deployment declares into, and its credentials: the template's provider unless overridden, the
+ * adapter the deployment context hands the components, and the AuthHero client's settings. What each component
+ * declares at each provider is in tenantAuth.test.ts and controlPlaneAuth.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { AuthHeroControlPlane } from "../../infra/components/AuthHeroControlPlane";
-import { AuthHeroTenantAuth } from "../../infra/components/AuthHeroTenantAuth";
+import { Auth0Auth, AuthHeroAuth } from "../../infra/auth";
 import { resolveAuthHero } from "../../infra/context/authheroConfig";
 import { createDeploymentContext, type DeploymentSettings } from "../../infra/context/deploymentContext";
 import { ALL_FEATURES } from "../../infra/context/features";
 import { tenantStack } from "../../infra/stacks";
 import type { Tenant } from "../../src/core/model";
-import { CONTROL_PLANE_STACK_OUTPUTS, EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
-import { isSecretValue, ofType, recordResources, valueOf } from "../support/pulumiMocks";
+import { CONTROL_PLANE_STACK_OUTPUTS, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
+import { ofType, recordResources, valueOf } from "../support/pulumiMocks";
 
-const RESOURCE_SERVER = "pulumi-nodejs:dynamic:AuthHeroResourceServer";
-const ROLE = "pulumi-nodejs:dynamic:AuthHeroRole";
 const ORGANIZATION = "pulumi-nodejs:dynamic:AuthHeroOrganization";
 const CONNECTION = { url: "https://auth.example.com", clientId: "m2m", clientSecret: "s3cret" };
 
@@ -23,55 +21,6 @@ const auditor = { name: "auditor", description: "Reads audit logs", permissions:
 function acme(overrides: Parameters<typeof aTenant>[1] = {}): Tenant {
   return aTenant("acme", { name: "Acme Corporation", plan: "enterprise", ...overrides, auth: { provider: "authhero", roles: [auditor], ...overrides.auth } });
 }
-
-describe("AuthHeroControlPlane", () => {
-  it("owns the resource servers (scopes, RBAC on) and the template roles with their permissions", async () => {
-    const recorder = await recordResources();
-    const controlPlane = new AuthHeroControlPlane("control-plane", { controlPlane: aControlPlane({ auth: { provider: "authhero" } }), connection: CONNECTION });
-    const outputs = await valueOf(controlPlane.stackOutputs().roleIds);
-    const resources = await recorder.settled();
-
-    const [server, ...moreServers] = ofType(resources, RESOURCE_SERVER);
-    expect(moreServers).toEqual([]);
-    expect(server?.inputs).toMatchObject({ identifier: EXAMPLE_API.identifier, name: EXAMPLE_API.name, scopes: [...EXAMPLE_API.scopes].sort(), enforcePolicies: true, tokenDialect: "access_token_authz", tenant: "control-plane" });
-    expect(server?.inputs).not.toHaveProperty("is_system");
-    const roles = ofType(resources, ROLE).sort((a, b) => String(a.inputs["name"]).localeCompare(String(b.inputs["name"])));
-    expect(roles.map((role) => role.inputs["name"])).toEqual(["admin", "member"]);
-    expect(roles[0]?.inputs["permissions"]).toEqual(
-      [...new Set(aControlPlane().auth.roles[0]!.permissions)].map((name) => ({ name, resourceServerIdentifier: EXAMPLE_API.identifier })).sort((a, b) => a.name.localeCompare(b.name)),
-    );
-    expect(Object.keys(outputs)).toEqual(["admin", "member"]);
-    // The Management API credentials are a secret in every entity's inputs.
-    for (const resource of [server!, ...roles]) expect(isSecretValue(resource.inputs["connection"])).toBe(true);
-  });
-});
-
-describe("AuthHeroTenantAuth", () => {
-  async function render(tenant: Tenant) {
-    const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
-    const auth = new AuthHeroTenantAuth(tenant.slug, { tenant, controlPlaneStack: MOCK_CONTROL_PLANE_STACK, connection: CONNECTION });
-    const assignable = await valueOf(auth.assignableRoleIds);
-    return { resources: await recorder.settled(), assignable };
-  }
-
-  it("declares the organization and the tenant's own roles, never a template role", async () => {
-    const { resources, assignable } = await render(acme());
-    expect(ofType(resources, RESOURCE_SERVER)).toEqual([]);
-    expect(ofType(resources, ROLE).map((role) => role.inputs["name"])).toEqual(["acme:auditor"]);
-    const [organization] = ofType(resources, ORGANIZATION);
-    expect(organization?.inputs).toMatchObject({ name: "acme", displayName: "Acme Corporation", tenant: "acme" });
-    // The template roles come from the control-plane stack's outputs, then the tenant's own.
-    expect(assignable.slice(0, 2)).toEqual([CONTROL_PLANE_STACK_OUTPUTS.roleIds.admin, CONTROL_PLANE_STACK_OUTPUTS.roleIds.member]);
-    expect(assignable).toHaveLength(3);
-    expect(organization?.inputs["metadata"]).toEqual({ slug: "acme", plan: "enterprise", status: "active", roles: assignable.join(",") });
-    expect(isSecretValue(organization?.inputs["connection"])).toBe(true);
-  });
-
-  it("keeps the organization of a suspended tenant, saying so in its metadata", async () => {
-    const { resources } = await render(acme({ status: "suspended" }));
-    expect(ofType(resources, ORGANIZATION)[0]?.inputs["metadata"]).toMatchObject({ status: "suspended" });
-  });
-});
 
 describe("resolveAuthHero", () => {
   it("takes the environment over the stack config, field by field, and drops a trailing slash", () => {
@@ -121,5 +70,15 @@ describe("the deployment's auth provider", () => {
   it("without AuthHero credentials, says which settings to set", () => {
     const context = createDeploymentContext(aControlPlane({ auth: { provider: "authhero" } }), settings({}));
     expect(() => context.authhero()).toThrow(/^auth\.provider is authhero, but no AuthHero url, clientId, clientSecret is configured: set/);
+    expect(() => context.auth()).toThrow(/^auth\.provider is authhero, but no AuthHero url, clientId, clientSecret is configured: set/);
+  });
+
+  it("hands the components the adapter of its provider, built once; an Auth0 deployment never asks for AuthHero credentials", () => {
+    const auth0 = createDeploymentContext(aControlPlane(), settings({}));
+    expect(auth0.auth()).toBeInstanceOf(Auth0Auth);
+    expect(auth0.auth()).toBe(auth0.auth());
+    const authhero = createDeploymentContext(aControlPlane(), settings({ authProvider: "authhero", authhero: { config: CONNECTION, env: {} } }));
+    expect(authhero.auth()).toBeInstanceOf(AuthHeroAuth);
+    expect(authhero.auth().kind).toBe("authhero");
   });
 });

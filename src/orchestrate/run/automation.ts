@@ -11,9 +11,10 @@ import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulu
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../../report/runReport";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
 import { UsageError } from "../../core/errors";
-import type { StackVerdict } from "../../core/verdict";
+import type { VerdictForStack } from "../../core/verdict";
+import { type AdoptionConsent, NO_CONSENT } from "../../../infra/adopt/adoptionPlan";
 import type { RunProgress } from "../../report/progress";
-import { ADOPT_ENV, consentValue, readStateNames } from "./adoptionConsent";
+import { consentFrom, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
@@ -26,7 +27,7 @@ import { projectWorkspace } from "../engine/workspace";
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
   readonly projectDir: string;
-  /** The tenants directory, passed to the program. */
+  /** The tenants directory, for Pulumi.yaml's program (a stack without a verdict: see engineSession.ts). */
   readonly tenantsDir: string;
   /** Stacks run at once. */
   readonly parallel: number;
@@ -34,7 +35,7 @@ export interface EngineOptions {
    * What this run's validation of the fleet says of each stack (src/core/verdict.ts): handed to its program, which then
    * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
    */
-  readonly verdict?: (slug: string) => StackVerdict | undefined;
+  readonly verdict?: (slug: string) => VerdictForStack | undefined;
   /**
    * Aborted on Ctrl-C or SIGTERM: no stack starts after it, and the running ones are cancelled through the engine
    * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
@@ -98,25 +99,22 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
   try {
-    // Absolute: Pulumi.yaml's program (TENANTCTL_INLINE_PROGRAM=0) runs in the directory of `main`, not of the project.
+    // Absolute: Pulumi.yaml's program (a stack without a verdict) runs in the directory of `main`, not of the project.
     const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) };
-    // What this run consents to import (infra/adopt/adoptionPlan.ts): the inline program reads it when the operation
-    // runs it; Pulumi.yaml's program in a process of its own, from TENANTCTL_ADOPT.
-    let consent: string | undefined;
-    const { stack, workspace } = await session.stack(slug, envVars, options.verdict?.(slug), () => consent);
-    const consentTo = (value: string) => {
-      consent = value;
-      workspace.envVars[ADOPT_ENV] = value;
-    };
+    // What this run consents to import (infra/adopt/adoptionPlan.ts): the program takes it when the operation runs it,
+    // so a consent given after a stale lock was cleared still counts.
+    let consent: AdoptionConsent = NO_CONSENT;
+    const verdict = options.verdict?.(slug);
+    const { stack, workspace } = await session.stack(slug, envVars, verdict ? { verdict, consent: () => consent } : undefined);
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
-    if (options.adopt) consentTo(consentValue(await readStateNames(stack, automation), true));
+    if (options.adopt) consent = consentFrom(await readStateNames(stack, automation), true);
     options.progress?.started(slug, operation);
     // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
     const afterStaleLock = async () => {
       const names = await readStateNames(stack, automation);
       if (names.pending.length === 0) return;
       options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
-      consentTo(consentValue(names, options.adopt === true));
+      consent = consentFrom(names, options.adopt === true);
     };
     const attempt = () =>
       waitingForLocks(slug, options, afterStaleLock, () => {

@@ -45,11 +45,14 @@ describe("auth0Adoption", () => {
   });
 
   it("stops when Auth0 cannot be asked, rather than create a second organization", async () => {
-    await recordResources({
+    const recorder = await recordResources({
+      // As the engine's gRPC answer carries a provider's failure: its words in `details`.
       call: () => {
-        throw new Error("401 Unauthorized: invalid client credentials");
+        throw Object.assign(new Error("401 Unauthorized: invalid client credentials"), { details: "401 Unauthorized: invalid client credentials" });
       },
     });
-    await expect(auth0Adoption(acme, ADOPT)).rejects.toThrow();
+    await expect(auth0Adoption(acme, ADOPT)).rejects.toThrow(/^401 Unauthorized: invalid client credentials$/);
+    // The first lookup failed, so no role was looked up after it.
+    expect(recorder.calls.map((c) => c.token)).toEqual(["auth0:index/getOrganization:getOrganization"]);
   });
 });

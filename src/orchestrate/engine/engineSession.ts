@@ -18,30 +18,26 @@
  *   (`--stack`), and a stack that does not exist is reported by the operation itself (then created, for up/preview).
  *   It also leaves the user's selected stack alone.
  * - No `pulumi stack output` (twice) and `pulumi stack history` after each `up`/`destroy`: the outputs and the change
- *   summary are in the engine events the run already streams (eventSummary.ts).
+ *   summary are in the engine events the run already streams (RunSummary, run/automation.ts).
  *
  * `TENANTCTL_INLINE_PROGRAM=0` runs Pulumi.yaml's program in a process per stack instead (the verdict then travels in a
  * file, TENANTCTL_VERDICT), e.g. to compare the two (bench/peer) or for a project whose Pulumi.yaml runs a program of
  * its own.
  */
-// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "./sdkPatches/deferredPulumiDependencies";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { fromStackVerdict, type StackVerdict } from "../../core/verdict";
 import { parseConsent } from "../../../infra/adopt/adoption";
-import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
+import type { DynamicProviderHost } from "./dynamicProviderHost";
 import { projectName } from "./projectFile";
 import { goRuntimeEnv } from "./goRuntime";
-import { withoutPromiseTraces } from "./sdkPatches/promiseTraces";
-import { withoutSdkDebugLogs } from "./sdkPatches/sdkDebugLogs";
 import { pulumiCli } from "./pulumiCli";
+import { type Automation, pulumiAutomation } from "./sdkPatches";
 import { secretsProviderFrom } from "./secretsProvider";
-import { type SharedProviders, startSharedProviders } from "./sharedProviders/sharedProviders";
-
-type Automation = typeof import("@pulumi/pulumi/automation");
+import type { SharedProviders } from "./sharedProviders/sharedProviders";
+import { projectWorkspace } from "./workspace";
 
 export interface EngineSession {
   readonly automation: Automation;
@@ -52,22 +48,20 @@ export interface EngineSession {
 }
 
 export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
-  const automation = await import("@pulumi/pulumi/automation");
   const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
+  const automation = await pulumiAutomation({ inlinePrograms: inline, env });
   const secretsProvider = secretsProviderFrom(env);
-  if (inline) {
-    withoutPromiseTraces(env);
-    withoutSdkDebugLogs();
-  }
+  // Loaded after the SDK is patched: both load parts of @pulumi/pulumi.
+  const [{ startDynamicProviderHost }, { startSharedProviders }] = await Promise.all([import("./dynamicProviderHost"), import("./sharedProviders/sharedProviders")]);
   const hostStarting = startDynamicProviderHost(projectName(projectDir));
   const programLoading = inline ? import("../../../infra/program").then((module) => module.default) : Promise.resolve(undefined);
   const sharedStarting = startSharedProviders(env);
-  let pulumiCommand: PulumiCommand;
   let host: DynamicProviderHost;
   let shared: SharedProviders;
   let program: Awaited<typeof programLoading>;
   try {
-    [pulumiCommand, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
+    // The CLI is looked up with the rest, so that a missing one fails the session before any stack.
+    [, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
   } catch (error) {
     // A listening host keeps the process alive: a session that cannot start must not leave one behind.
     (await hostStarting.catch(() => undefined))?.close();
@@ -80,9 +74,7 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
   return {
     automation,
     async stack(slug, envVars, verdict, adoption) {
-      const workspace = await automation.LocalWorkspace.create({
-        workDir: projectDir,
-        pulumiCommand,
+      const workspace = await projectWorkspace(automation, projectDir, {
         envVars: {
           ...goRuntimeEnv(env),
           ...envVars,
@@ -93,9 +85,6 @@ export async function startEngineSession(projectDir: string, env: Readonly<Recor
         // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
         ...(secretsProvider ? { secretsProvider } : {}),
       });
-      // The Automation API selects a stack (`pulumi stack select`, one CLI start) before handing it out; every command
-      // it runs names the stack anyway, so selecting is skipped, and a missing stack shows in the operation's error.
-      workspace.selectStack = async () => undefined;
       const stack = await automation.Stack.select(slug, workspace);
       return { stack, workspace };
     },

@@ -14,6 +14,7 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse as parseVersion, type SemVer } from "semver";
 import { SetupError } from "../../core/errors";
 import { findOnPath } from "./findOnPath";
+import { pulumiAutomation } from "./sdkPatches";
 
 const CACHE_FILE = "pulumi-cli-versions.json";
 
@@ -34,7 +35,7 @@ export function pulumiCli(env: Readonly<Record<string, string | undefined>> = pr
  * process's environment (PulumiCommand.get runs `pulumi` from the process's PATH), or a copy of it.
  */
 export async function lookUpPulumiCli(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
-  const automation = await import("@pulumi/pulumi/automation");
+  const automation = await pulumiAutomation();
   const dir = findOnPath("pulumi", env);
   if (!dir) {
     throw new SetupError(

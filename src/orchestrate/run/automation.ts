@@ -5,8 +5,6 @@
  * reported. What a run shares between its stacks (one CLI version check, the program, the dynamic providers) is in
  * engineSession.ts; per stack, only the operation itself starts the engine.
  */
-// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "../engine/sdkPatches/deferredPulumiDependencies";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
@@ -21,8 +19,9 @@ import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
 import { type EngineSession, stackStateExists, startEngineSession } from "../engine/engineSession";
-import { pulumiCli } from "../engine/pulumiCli";
 import { projectName } from "../engine/projectFile";
+import { pulumiAutomation } from "../engine/sdkPatches";
+import { projectWorkspace } from "../engine/workspace";
 
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
@@ -95,7 +94,7 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
   };
   try {
     // Absolute: Pulumi.yaml's program (TENANTCTL_INLINE_PROGRAM=0) runs in the directory of `main`, not of the project.
-    const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...backendWorkarounds(process.env) };
+    const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) };
     // What this run consents to import (infra/adopt/adoptionPlan.ts): the inline program reads it when the operation
     // runs it; Pulumi.yaml's program in a process of its own, from TENANTCTL_ADOPT.
     let consent: string | undefined;
@@ -284,22 +283,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
  */
 export async function listStacks(projectDir: string): Promise<string[]> {
-  const automation = await import("@pulumi/pulumi/automation");
-  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: backendWorkarounds(process.env), pulumiCommand: await pulumiCli() });
+  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir);
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
-}
-
-/**
- * Pulumi 3.248's PostgreSQL backend deadlocks listing stacks (`pulumi stack ls`, and every `--all`): each of its 10
- * listing workers holds a connection for its result rows while it asks, on another connection, for each row's
- * metadata (backend/diy/postgres/bucket.go, ListPaged), from a pool of GOMAXPROCS×2 connections. With 4 stacks on a
- * 2-core runner every connection is held and every worker waits, forever. One listing worker can always get its
- * second connection, so that is what a postgres:// backend gets unless the user chose a number.
- */
-export function backendWorkarounds(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const postgres = /^postgres(ql)?:\/\//.test(env["PULUMI_BACKEND_URL"] ?? "");
-  return postgres && env["PULUMI_DIY_BACKEND_PARALLEL"] === undefined ? { PULUMI_DIY_BACKEND_PARALLEL: "1" } : {};
 }
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backendWorkarounds } from "../../../../src/orchestrate/run/automation";
+import { backendWorkarounds } from "../../../../src/orchestrate/engine/workspace";
 
 describe("backendWorkarounds", () => {
   it("lists stacks with one worker on a PostgreSQL backend, where more deadlock the CLI", () => {

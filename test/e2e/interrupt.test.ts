@@ -51,7 +51,8 @@ describe("Ctrl-C during up --all", () => {
   });
 
   it("cancels the running stack, starts no other, reports each, exits 130 soon, leaves no lock; the next up finishes the job", async () => {
-    const interrupted = await tenantctl(["up", "--all", "--parallel", "1"], /acme: up…/);
+    // Ctrl-C once the engine is at work on acme (its first resource), so that the engine itself must cancel.
+    const interrupted = await tenantctl(["up", "--all", "--parallel", "1"], /acme: create /);
     expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toContain("tenantctl: SIGINT: no new stack starts; the running ones are being cancelled");
     const secondsToExit = (interrupted.endedAt - interrupted.interruptedAt!) / 1000;

@@ -175,19 +175,49 @@ async function runOperation(
   // those instead.
   stack.outputs = async () => summary.outputs();
   stack.info = async () => undefined;
+  // Ctrl-C while the stack was being prepared (its stack created, its lock waited for): nothing of it runs.
+  if (signal?.aborted) throw new Error("interrupted before the engine started");
+  const engine = abortOnceRunning(signal);
+  const heard = (event: EngineEvent) => {
+    engine.running();
+    onEvent(event);
+  };
   // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
   // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
   // preview shows exactly what that `up` would do.
   if (operation === "preview" || operation === "drift") {
     // For drift, a refreshing preview compares the program with the real world and writes no state.
-    return { changes: (await stack.preview({ refresh: true, onEvent, color: "never", signal })).changeSummary };
+    return { changes: (await stack.preview({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal })).changeSummary };
   }
   if (operation === "up") {
-    const result = await stack.up({ refresh: true, onEvent, color: "never", signal });
+    const result = await stack.up({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
     return { changes: summary.changes(), outputs: result.outputs };
   }
-  await stack.destroy({ onEvent, color: "never", signal });
+  await stack.destroy({ onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
   return { changes: summary.changes() };
+}
+
+/**
+ * The Automation API passes an abort to the `pulumi` process (SIGINT: the engine cancels, saves and unlocks) only if
+ * it comes after the process started: one that comes between our last look and that start would go unheard, and the
+ * stack would run to its end. So the engine's own signal is aborted once the process is known to run (its first
+ * output or event), whenever Ctrl-C came.
+ */
+function abortOnceRunning(interrupt: AbortSignal | undefined): { signal: AbortSignal | undefined; running: () => void } {
+  if (!interrupt) return { signal: undefined, running: () => undefined };
+  const engine = new AbortController();
+  let running = false;
+  const relay = () => {
+    if (running && interrupt.aborted && !engine.signal.aborted) engine.abort();
+  };
+  interrupt.addEventListener("abort", relay, { once: true });
+  return {
+    signal: engine.signal,
+    running: () => {
+      running = true;
+      relay();
+    },
+  };
 }
 
 /**

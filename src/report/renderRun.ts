@@ -1,6 +1,7 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
 import { changesNothing, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import { moveLine, movesCount } from "./moves";
 import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
@@ -21,7 +22,8 @@ function propertyLines(resource: ResourceChange): string[] {
 export function summaryText(report: RunReport): string {
   const counts = summarize(report);
   const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([outcome, n]) => `${n} ${outcome}`);
-  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}`;
+  const moves = report.tenants.filter((tenant) => tenant.move !== undefined).length;
+  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}${moves > 0 ? `; ${movesCount(moves)}` : ""}`;
 }
 
 export function renderRunTable(report: RunReport): string {
@@ -29,8 +31,10 @@ export function renderRunTable(report: RunReport): string {
   const out = renderTable(["TENANT", "RESULT", "CHANGES", "TIME"], rows);
   for (const tenant of report.tenants) {
     const details = tenant.resources.filter((r) => !changesNothing(r.op));
-    if (details.length === 0 && !tenant.message) continue;
+    if (details.length === 0 && !tenant.message && !tenant.move) continue;
     out.push("", `${tenant.slug}:`);
+    // The move first: what the database created and the schema deleted below amount to.
+    if (tenant.move) out.push(`  ${moveLine(tenant.slug, tenant.move)}`);
     for (const resource of details) {
       out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length && !resource.properties ? ` (${resource.diffs.join(", ")})` : ""}`);
       for (const line of propertyLines(resource)) out.push(`             ${line}`);
@@ -46,16 +50,16 @@ const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: 
 /** One PR comment or job summary (see comment.ts): marker, summary, a row per tenant, folded details that fit. */
 export function renderRunMarkdown(report: RunReport): string {
   const head = [commentMarker(report.operation), `### tenantctl ${report.operation}`, "", summaryText(report), "", "| tenant | result | changes |", "|---|---|---|"];
-  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
+  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome}${t.move ? ", 🚚 moves" : ""} | ${changeText(t)} |`);
   const details = report.tenants.flatMap((t) => {
     const changed = t.resources.filter((r) => !changesNothing(r.op));
-    if (changed.length === 0 && !t.message) return [];
-    const lines = changed.flatMap((r) => [
+    if (changed.length === 0 && !t.message && !t.move) return [];
+    const lines = [...(t.move ? [`**${moveLine(t.slug, t.move)}**`, ""] : []), ...changed.flatMap((r) => [
       `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
       ...propertyLines(r).map((line) => `  - \`${line}\``),
-    ]);
+    ])];
     if (t.message) lines.push("", fenced(t.message));
-    return [folded(`<code>${t.slug}</code>: ${changeText(t)}`, lines.join("\n"))];
+    return [folded(`<code>${t.slug}</code>: ${t.move ? "moves, " : ""}${changeText(t)}`, lines.join("\n"))];
   });
   return fitComment({ head, rows, details });
 }

@@ -47,7 +47,7 @@ export function adminCredentials(projectDir: string, env: NodeJS.ProcessEnv = pr
     };
     const fromEnv = attempt({ config: undefined, env: libpq });
     if (fromEnv) return fromEnv;
-    const { databaseServersConfigOf } = await import("../stackConfig");
+    const { databaseServersConfigOf } = await import("../engine/stackConfig");
     const config = await databaseServersConfigOf(projectDir, slug).catch(() => undefined);
     return config === undefined ? undefined : attempt({ config, env: libpq });
   };

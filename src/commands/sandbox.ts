@@ -1,7 +1,7 @@
 /**
  * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero]`: the README's "see it for real". Starts a throwaway
- * PostgreSQL per database server the template names (src/sandbox/databaseServers.ts) (and, with `--auth authhero`, a real AuthHero server: test/authhero-server, installed on first use),
- * runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off,
+ * PostgreSQL per database server the template names (src/sandbox/databaseServers.ts; started in parallel) and, with
+ * `--auth authhero`, a real AuthHero server (test/authhero-server, installed on first use); runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off,
  * since they need cloud accounts; auth off too unless AuthHero runs), prints the RunReport and, per tenant, what was
  * created and how to look at it. Everything is stopped on exit unless `--keep`.
  *

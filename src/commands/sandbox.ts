@@ -1,9 +1,10 @@
 /**
  * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero]`: the README's "see it for real". Starts a throwaway
  * PostgreSQL per database server the template names (src/sandbox/databaseServers.ts; started in parallel) and, with
- * `--auth authhero`, a real AuthHero server (test/authhero-server, installed on first use); runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off,
- * since they need cloud accounts; auth off too unless AuthHero runs), prints the RunReport and, per tenant, what was
- * created and how to look at it. Everything is stopped on exit unless `--keep`.
+ * `--auth authhero`, a real AuthHero server (test/authhero-server, installed on first use); runs the real `up --all`
+ * of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off, since they need cloud
+ * accounts; auth off too unless AuthHero runs), prints the RunReport and, per tenant, what was created and how to
+ * look at it. Everything is stopped on exit unless `--keep`.
  *
  * With `--auth authhero`, the fleet's auth is deployed into the local AuthHero whatever the template's
  * `auth.provider` says (TENANTCTL_AUTH_PROVIDER=authhero): the resource servers and template roles by the

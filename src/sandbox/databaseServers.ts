@@ -1,9 +1,10 @@
 /**
  * One throwaway PostgreSQL per database server the template names (`database.servers`), so that the sandbox holds
  * each server for real: a tenant on `secondary` lives in another cluster than one on `primary`, and a move between
- * them copies between two servers. The clusters start in parallel: two cost about what one does.
+ * them copies between two servers. initdb, most of a cluster's start-up, runs once: each cluster starts from a copy of
+ * that data directory (so they share the superuser's password), all at once.
  */
-import { type RunningPostgres, type StartPostgresOptions, startPostgres } from "./postgres";
+import { initDataDir, type RunningPostgres, type StartPostgresOptions, startPostgres } from "./postgres";
 
 /** A cluster standing in for the template's server `name`. */
 export interface SandboxServer {
@@ -15,8 +16,9 @@ export interface SandboxServer {
  * Starts a cluster per name, at once. If one fails, those that started are stopped and the first failure is thrown:
  * nothing is left running.
  */
-export async function startDatabaseServers(names: readonly string[], options: StartPostgresOptions = {}, start: typeof startPostgres = startPostgres): Promise<SandboxServer[]> {
-  const started = await Promise.allSettled(names.map(async (name) => ({ name, postgres: await start(options) })));
+export async function startDatabaseServers(names: readonly string[], options: StartPostgresOptions = {}, start: typeof startPostgres = startPostgres, init: typeof initDataDir = initDataDir): Promise<SandboxServer[]> {
+  const template = names.length > 1 ? await init(options) : undefined;
+  const started = await Promise.allSettled(names.map(async (name) => ({ name, postgres: await start(template ? { ...options, copyOf: template } : options) }))).finally(() => template?.remove());
   const running = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed) {

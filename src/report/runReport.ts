@@ -3,6 +3,8 @@
  * (hence the exit code) are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
 import type { Outcome } from "../core/errors";
+import type { TenantMove } from "./moves";
+
 export type Operation = "preview" | "up" | "drift" | "destroy";
 
 export type TenantOutcome =
@@ -61,6 +63,11 @@ export interface TenantRun {
   /** Counts by operation (`create`, `update`, `delete`, `same`, …). */
   readonly changes: Readonly<Record<string, number>>;
   readonly resources: readonly ResourceChange[];
+  /**
+   * The tenant's data location as deployed (the stack's `dataLocation` output) differs from the files': a move
+   * (DESIGN.md, "Moves"); on `preview`, with the old location's size when the server could be asked.
+   */
+  readonly move?: TenantMove;
   /** Non-secret stack outputs (after `up`). */
   readonly outputs?: Readonly<Record<string, unknown>>;
   /** Why it failed or was skipped, in one paragraph. */

@@ -14,6 +14,7 @@ import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
 import { stackVerdict } from "../core/verdict";
 import { inShard, type Shard } from "../orchestrate/shard";
+import { moveStep } from "../orchestrate/moves/tenantMoves";
 
 export interface RunOptions {
   readonly dir: string;
@@ -163,6 +164,8 @@ export async function executeRun(
     ...(interrupt ? { signal: interrupt } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     ...(options.adopt ? { adopt: true } : {}),
+    // `up` moves a tenant's data where its files put it before its stack switches there.
+    ...(operation === "up" ? { aroundStack: moveStep(fleet, { projectDir, ...(interrupt ? { signal: interrupt } : {}), note: (line) => progress.note(line) }) } : {}),
     progress,
   };
   // Tenants use what the control plane creates (the shared database of schema-isolated tenants): on `up`, the

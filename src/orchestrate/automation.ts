@@ -50,6 +50,11 @@ export interface EngineOptions {
    * infra/adopt/adoptionPlan.ts). Without it, only a retained tenant's own objects are taken back.
    */
   readonly adopt?: boolean;
+  /**
+   * Runs around each stack's operation that is not skipped or refused: `up`'s move step (moves/tenantMoves.ts), which
+   * moves a tenant's data before its stack runs and gives the login back after.
+   */
+  readonly aroundStack?: (slug: string, run: () => Promise<TenantRun>) => Promise<TenantRun>;
 }
 
 export interface StackWork {
@@ -68,7 +73,10 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   }
   const session = await startEngineSession(options.projectDir);
   try {
-    return await mapBounded(work, options.parallel, (item) => runStack(session, operation, item, options));
+    const { aroundStack } = options;
+    return await mapBounded(work, options.parallel, (item) =>
+      aroundStack && !item.skip && !item.refuse ? aroundStack(item.slug, () => runStack(session, operation, item, options)) : runStack(session, operation, item, options),
+    );
   } finally {
     session.close();
   }

@@ -2,6 +2,8 @@
  * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the exit
  * code are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
+import type { DataLocation } from "../core/location";
+
 export type Operation = "preview" | "up" | "drift" | "destroy";
 
 export type TenantOutcome =
@@ -40,6 +42,21 @@ export interface ResourceChange {
   readonly properties?: readonly { readonly path: string; readonly expected: unknown; readonly actual: unknown }[];
 }
 
+/** A tenant's data that `up` moved (src/orchestrate/moves/): copied, verified, switched; JSON `moved` of the tenant. */
+export interface MovedData {
+  readonly from: DataLocation;
+  readonly to: DataLocation;
+  readonly rows: number;
+  readonly tables: number;
+  readonly bytes: number;
+  /** From the login taken away to the login back. */
+  readonly secondsWithoutWrites: number;
+  /** Where the old copy is kept, out of the tenant's reach. */
+  readonly oldCopy: string;
+  /** The statement an administrator runs to drop the old copy once satisfied. */
+  readonly drop: string;
+}
+
 export interface TenantRun {
   readonly slug: string;
   readonly stack: string;
@@ -49,8 +66,10 @@ export interface TenantRun {
   readonly resources: readonly ResourceChange[];
   /** Non-secret stack outputs (after `up`). */
   readonly outputs?: Readonly<Record<string, unknown>>;
-  /** Why it failed or was skipped, in one paragraph. */
+  /** Why it failed or was skipped, in one paragraph; after a move, what moved. */
   readonly message?: string;
+  /** `up` moved the tenant's data (src/orchestrate/moves/tenantMoves.ts): from, to, rows, bytes, seconds without writes, the old copy. */
+  readonly moved?: MovedData;
   readonly seconds: number;
 }
 

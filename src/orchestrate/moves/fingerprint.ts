@@ -1,0 +1,101 @@
+/**
+ * What a move verifies before anything switches: a fingerprint of the schema that holds a tenant's data, taken on the
+ * old location and on the copy, and the differences between the two (pure). Per table its row count and a hash of its
+ * content (order-independent: the sum of each row's MD5, in two 60-bit halves, so no sort of the table is needed); per
+ * sequence its value; and an inventory of everything else the schema holds (views, functions, types, indexes,
+ * constraints, triggers), with each relation's owner and grants, so a view or a grant the copy lost fails too.
+ */
+import type { Client } from "pg";
+
+export interface TableFingerprint {
+  readonly rows: number;
+  readonly hash: string;
+}
+
+export interface SchemaFingerprint {
+  readonly tables: Readonly<Record<string, TableFingerprint>>;
+  /** `last_value` (null: never called), by sequence. */
+  readonly sequences: Readonly<Record<string, string | null>>;
+  /** `<kind> <name> ...`, sorted. */
+  readonly objects: readonly string[];
+  /** On-disk size of the tables, their indexes and TOAST. */
+  readonly bytes: number;
+}
+
+/**
+ * Session settings under which a row's text is the same on any server: the hashes compare values, not how a session
+ * prints them. The schema itself first on the search path, then `public` (where extensions live, in a tenant's own
+ * database as in the shared one), so what definitions name prints unqualified on both sides, whatever the schema is called.
+ */
+async function stableSession(client: Client, schema: string): Promise<void> {
+  await client.query(`SET search_path = ${client.escapeIdentifier(schema)}, public, pg_catalog; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'`);
+}
+
+export async function fingerprintSchema(client: Client, schema: string): Promise<SchemaFingerprint> {
+  await stableSession(client, schema);
+  const namespace = "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)";
+  const tables = await client.query<{ relname: string }>(`SELECT relname FROM pg_catalog.pg_class WHERE relnamespace = ${namespace} AND relkind = 'r' ORDER BY relname`, [schema]);
+  const tableFingerprints: Record<string, TableFingerprint> = {};
+  for (const { relname } of tables.rows) {
+    const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(relname)}`;
+    const result = await client.query<{ rows: string; a: string; b: string }>(
+      `SELECT count(*)::text AS rows,
+              coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0)::text AS a,
+              coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0)::text AS b
+         FROM (SELECT md5(t::text) AS h FROM ONLY ${table} AS t) AS rows`,
+    );
+    const row = result.rows[0]!;
+    tableFingerprints[relname] = { rows: Number(row.rows), hash: `${row.a}:${row.b}` };
+  }
+  const sequences = await client.query<{ sequencename: string; last_value: string | null }>("SELECT sequencename, last_value::text FROM pg_catalog.pg_sequences WHERE schemaname = $1", [schema]);
+  const objects = await client.query<{ object: string }>(
+    `SELECT 'relation ' || c.relkind || ' ' || c.relname || ' owner ' || pg_catalog.pg_get_userbyid(c.relowner) || ' acl ' || coalesce(c.relacl::text, '-') AS object
+       FROM pg_catalog.pg_class c WHERE c.relnamespace = ${namespace} AND c.relkind <> 't'
+     UNION ALL
+     SELECT 'constraint ' || r.relname || '.' || k.conname || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
+       FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class r ON r.oid = k.conrelid WHERE k.connamespace = ${namespace}
+     UNION ALL
+     SELECT 'function ' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') owner ' || pg_catalog.pg_get_userbyid(p.proowner) || ' acl ' || coalesce(p.proacl::text, '-')
+       FROM pg_catalog.pg_proc p WHERE p.pronamespace = ${namespace}
+     UNION ALL
+     SELECT 'type ' || t.typtype || ' ' || t.typname FROM pg_catalog.pg_type t WHERE t.typnamespace = ${namespace} AND t.typtype IN ('e', 'd', 'r', 'm')
+     UNION ALL
+     SELECT 'trigger ' || r.relname || '.' || g.tgname FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid WHERE r.relnamespace = ${namespace} AND NOT g.tgisinternal
+     UNION ALL
+     SELECT 'view ' || c.relname || ' ' || pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c WHERE c.relnamespace = ${namespace} AND c.relkind IN ('v', 'm')
+     ORDER BY 1`,
+    [schema],
+  );
+  const bytes = await client.query<{ bytes: string }>(`SELECT coalesce(sum(pg_catalog.pg_total_relation_size(oid)), 0)::text AS bytes FROM pg_catalog.pg_class WHERE relnamespace = ${namespace} AND relkind IN ('r', 'm')`, [schema]);
+  return {
+    tables: tableFingerprints,
+    sequences: Object.fromEntries(sequences.rows.map((row) => [row.sequencename, row.last_value])),
+    objects: objects.rows.map((row) => row.object),
+    bytes: Number(bytes.rows[0]!.bytes),
+  };
+}
+
+/** Every way the copy differs from the original, one sentence each; empty: the copy is verified. */
+export function fingerprintDifferences(original: SchemaFingerprint, copy: SchemaFingerprint): string[] {
+  const differences: string[] = [];
+  for (const [name, table] of Object.entries(original.tables)) {
+    const copied = copy.tables[name];
+    if (!copied) differences.push(`table ${name} is missing from the copy`);
+    else if (copied.rows !== table.rows) differences.push(`table ${name}: ${table.rows} rows, the copy has ${copied.rows}`);
+    else if (copied.hash !== table.hash) differences.push(`table ${name}: same ${table.rows} rows, different content`);
+  }
+  for (const name of Object.keys(copy.tables)) if (!(name in original.tables)) differences.push(`table ${name} is in the copy only`);
+  for (const [name, value] of Object.entries(original.sequences)) {
+    if (!(name in copy.sequences)) differences.push(`sequence ${name} is missing from the copy`);
+    else if (copy.sequences[name] !== value) differences.push(`sequence ${name}: ${value ?? "never used"}, the copy has ${copy.sequences[name] ?? "never used"}`);
+  }
+  const copiedObjects = new Set(copy.objects);
+  const originalObjects = new Set(original.objects);
+  for (const object of original.objects) if (!copiedObjects.has(object)) differences.push(`missing from the copy: ${object}`);
+  for (const object of copy.objects) if (!originalObjects.has(object)) differences.push(`in the copy only: ${object}`);
+  return differences;
+}
+
+export function totalRows(fingerprint: SchemaFingerprint): number {
+  return Object.values(fingerprint.tables).reduce((sum, table) => sum + table.rows, 0);
+}

@@ -31,6 +31,12 @@ async function stableSession(client: Client, schema: string): Promise<void> {
   await client.query(`SET search_path = ${client.escapeIdentifier(schema)}, public, pg_catalog; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'`);
 }
 
+/**
+ * Not a member of an extension: extensions are the server's (in a tenant's own database, its `public` holds them beside
+ * the tenant's objects; in the shared database, every tenant's), and the stack declares them; the tenant's data is the rest.
+ */
+const notExtension = (oid: string) => `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.objid = ${oid} AND e.deptype = 'e')`;
+
 export async function fingerprintSchema(client: Client, schema: string): Promise<SchemaFingerprint> {
   await stableSession(client, schema);
   const namespace = "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)";
@@ -49,16 +55,16 @@ export async function fingerprintSchema(client: Client, schema: string): Promise
   }
   const sequences = await client.query<{ sequencename: string; last_value: string | null }>("SELECT sequencename, last_value::text FROM pg_catalog.pg_sequences WHERE schemaname = $1", [schema]);
   const objects = await client.query<{ object: string }>(
-    `SELECT 'relation ' || c.relkind || ' ' || c.relname || ' owner ' || pg_catalog.pg_get_userbyid(c.relowner) || ' acl ' || coalesce(c.relacl::text, '-') AS object
-       FROM pg_catalog.pg_class c WHERE c.relnamespace = ${namespace} AND c.relkind <> 't'
+    `SELECT 'relation ' || c.relkind::text || ' ' || c.relname || ' owner ' || pg_catalog.pg_get_userbyid(c.relowner) || ' acl ' || coalesce(c.relacl::text, '-') AS object
+       FROM pg_catalog.pg_class c WHERE c.relnamespace = ${namespace} AND c.relkind <> 't' AND ${notExtension('c.oid')}
      UNION ALL
      SELECT 'constraint ' || r.relname || '.' || k.conname || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
        FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class r ON r.oid = k.conrelid WHERE k.connamespace = ${namespace}
      UNION ALL
      SELECT 'function ' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') owner ' || pg_catalog.pg_get_userbyid(p.proowner) || ' acl ' || coalesce(p.proacl::text, '-')
-       FROM pg_catalog.pg_proc p WHERE p.pronamespace = ${namespace}
+       FROM pg_catalog.pg_proc p WHERE p.pronamespace = ${namespace} AND ${notExtension('p.oid')}
      UNION ALL
-     SELECT 'type ' || t.typtype || ' ' || t.typname FROM pg_catalog.pg_type t WHERE t.typnamespace = ${namespace} AND t.typtype IN ('e', 'd', 'r', 'm')
+     SELECT 'type ' || t.typtype::text || ' ' || t.typname FROM pg_catalog.pg_type t WHERE t.typnamespace = ${namespace} AND t.typtype IN ('e', 'd', 'r', 'm') AND ${notExtension('t.oid')}
      UNION ALL
      SELECT 'trigger ' || r.relname || '.' || g.tgname FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid WHERE r.relnamespace = ${namespace} AND NOT g.tgisinternal
      UNION ALL

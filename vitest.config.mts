@@ -1,11 +1,17 @@
 import { defineConfig } from "vitest/config";
+import { skippedProjects } from "./test/support/testSkip";
 
 // Three projects, from cheapest to most real:
 //  - unit:        pure TypeScript, and infra components under pulumi.runtime.setMocks (test/unit, test/infra)
 //  - integration: a real PostgreSQL server started by the global setup (test/integration)
 //  - e2e:         the real Pulumi engine built from Go modules, plus PostgreSQL (test/e2e)
+// A project whose prerequisites are missing fails the run, unless TENANTCTL_TEST_SKIP names it (test/support/testSkip.ts).
+// The last lines of a run count the tests of each project (test/support/projectSummaryReporter.ts).
+const skipped = skippedProjects(process.env);
+
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/support/projectSummaryReporter.ts"],
     projects: [
       {
         test: {
@@ -32,10 +38,10 @@ export default defineConfig({
           globalSetup: ["test/support/postgresGlobalSetup.ts", "test/support/pulumiGlobalSetup.ts"],
           pool: "forks",
           fileParallelism: false,
-          testTimeout: 600_000,
-          hookTimeout: 900_000,
+          testTimeout: 240_000,
+          hookTimeout: 300_000,
         },
       },
-    ],
+    ].filter((project) => !skipped.includes(project.test.name)),
   },
 });

@@ -87,7 +87,7 @@ const stacksOnly = `require(${JSON.stringify(join(root, "dist/infra/stacks.js"))
 const program =
   `require(${JSON.stringify(join(root, "dist/infra/stacks.js"))});` +
   `const {loadFleet}=require(${JSON.stringify(join(root, "dist/src/core/load.js"))});` +
-  `const {renderStack}=require(${JSON.stringify(join(root, "dist/src/orchestrate/offlinePlan.js"))});` +
+  `const {renderStack}=require(${JSON.stringify(join(root, "dist/src/orchestrate/plan/offlinePlan/renderStack.js"))});` +
   `const fleet=loadFleet({dir:"tenants",cwd:process.cwd()});` +
   `renderStack(fleet.controlPlane,{tenant:fleet.tenants[0]}).then((s)=>{if(s.error||s.resources.length<10)throw new Error(s.error||"too few resources")});`;
 const runs: Record<"bare" | "stacks" | "program", { wall: number; cpu: number }[]> = { bare: [], stacks: [], program: [] };

@@ -6,7 +6,7 @@
  * The module exports the program as a function (the Node.js language host calls an exported function and uses what
  * it returns as the stack's outputs). `pulumi up -s acme` calls it with nothing: it reads and validates the whole fleet
  * itself. tenantctl runs the same function in its own process, as the Automation API's inline program of each stack
- * (src/orchestrate/engineSession.ts), handing it what its one validation of the fleet resolved for that stack: one
+ * (src/orchestrate/engine/engineSession.ts), handing it what its one validation of the fleet resolved for that stack: one
  * Node.js process with @pulumi/pulumi loaded once serves every stack of a run, instead of a language host and a
  * program process per stack, and no stack parses and validates the fleet again.
  *

@@ -1,16 +1,18 @@
 /**
  * One short admin connection to a database server, for the reads tenantctl makes outside the providers (what exists
  * already, the server's version): `pg`, the TLS mode of the server's config, and a failure worded like the postgresql
- * provider's own, so the run report gives the same cause and fix (src/orchestrate/engineErrors.ts).
+ * provider's own, so the run report gives the same cause and fix (src/orchestrate/run/engineErrors.ts).
  */
 import type { Client } from "pg";
 import { SetupError } from "../../src/core/errors";
+import { providerValues } from "../dynamic/providerValues";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
 import type { ResolvedDatabaseServer } from "./databaseServerConfig";
 import { loadPg } from "./loadPg";
 
-const { sslOptions } = settingsStore(settingsSemantics());
+const values = providerValues();
+const { sslOptions } = settingsStore(values, settingsSemantics(values));
 
 /** PostgreSQL's "database does not exist". */
 const MISSING_DATABASE = "3D000";

@@ -13,11 +13,13 @@ import type { DataLocation } from "../../src/core/location";
 import type { DatabaseServer, Tenant } from "../../src/core/model";
 import { withAdminClient } from "../context/adminClient";
 import type { ResolvedDatabaseServer } from "../context/databaseServerConfig";
+import { providerValues } from "../dynamic/providerValues";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
 import { type MoveJournal, parseJournal } from "./moveJournal";
 
-const { SETTINGS_TABLE } = settingsStore(settingsSemantics());
+const values = providerValues();
+const { SETTINGS_TABLE } = settingsStore(values, settingsSemantics(values));
 
 export interface TenantRoleState {
   readonly login: boolean;

@@ -5,8 +5,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../core/errors";
-import { DEFAULT_LOCK_TIMEOUT_MS, parseDuration } from "../orchestrate/locks";
-import { parseShard, type Shard } from "../orchestrate/shard";
+import { DEFAULT_LOCK_TIMEOUT_MS, parseDuration } from "../orchestrate/run/locks";
+import { parseShard, type Shard } from "../orchestrate/select/shard";
 
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);

@@ -72,7 +72,7 @@ async function adminOf(slug: string, server: DatabaseServer): Promise<ResolvedDa
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
   }
-  const { databaseServersConfigOf } = await import("../orchestrate/stackConfig");
+  const { databaseServersConfigOf } = await import("../orchestrate/engine/stackConfig");
   const projectDir = process.env[SANDBOX_PROJECT_ENV] ?? process.cwd();
   const config = await databaseServersConfigOf(resolve(projectDir), slug);
   return resolveDatabaseServer(server, { config, env });

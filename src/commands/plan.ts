@@ -1,14 +1,14 @@
 /**
  * `tenantctl plan [slug…] [--base <ref>]`: what each selected stack declares, rendered offline by the real program
- * code (src/orchestrate/offlinePlan/); with `--base`, what changed against that ref (src/orchestrate/planStacks.ts).
+ * code (src/orchestrate/plan/offlinePlan/); with `--base`, what changed against that ref (src/orchestrate/plan/planStacks.ts).
  * No engine, no credentials, no network: a reviewer without cloud access can read it.
  */
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { loadFleet } from "../core/load";
-import { loadFleetAt } from "../orchestrate/fleetAtRef";
-import { planStacks, selectPlanStacks } from "../orchestrate/planStacks";
-import { projectName } from "../orchestrate/projectFile";
-import type { Shard } from "../orchestrate/shard";
+import { loadFleetAt } from "../orchestrate/select/fleetAtRef";
+import { planStacks, selectPlanStacks } from "../orchestrate/plan/planStacks";
+import { projectName } from "../orchestrate/engine/projectFile";
+import type { Shard } from "../orchestrate/select/shard";
 import { emitReport } from "../report/emit";
 import { type PlanReport, renderPlanJson, renderPlanMarkdown, renderPlanText } from "../report/renderPlan";
 
@@ -36,7 +36,7 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
 
   const started = Date.now();
-  const { renderStack } = await import("../orchestrate/offlinePlan/renderStack");
+  const { renderStack } = await import("../orchestrate/plan/offlinePlan/renderStack");
   const project = projectName(cwd);
   const stacks = await planStacks(selected, {
     fleet: { ...fleet, controlPlane },

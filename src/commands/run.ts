@@ -5,15 +5,15 @@ import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { emitReport } from "../report/emit";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../report/renderRun";
 import { exitCodeFor, type Operation, type RunReport, type TenantRun } from "../report/runReport";
-import { changesSince } from "../orchestrate/fleetAtRef";
-import { stopOrphanedPlugins } from "../orchestrate/orphans";
+import { changesSince } from "../orchestrate/select/fleetAtRef";
+import { stopOrphanedPlugins } from "../orchestrate/run/orphans";
 import { lineProgress, liveProgress } from "../report/progress";
 import { SANDBOX_PROJECT_ENV } from "../sandbox/envScript";
 import { errorsAffecting, type Fleet, loadFleet } from "../core/load";
 import { UsageError } from "../core/errors";
 import { didYouMean } from "../core/suggest";
 import { stackVerdict } from "../core/verdict";
-import { inShard, type Shard } from "../orchestrate/shard";
+import { inShard, type Shard } from "../orchestrate/select/shard";
 import { moveStep } from "../orchestrate/moves/tenantMoves";
 
 export interface RunOptions {
@@ -138,7 +138,7 @@ export async function executeRun(
   // Invalid files are reported here once; the stacks they affect are refused below (every stack, when the
   // template is invalid, except for `destroy`, which needs only the state) and the run still ends with its report.
   if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
-  const { listStacks, runStacks } = await import("../orchestrate/automation");
+  const { listStacks, runStacks } = await import("../orchestrate/run/automation");
   let existing: string[] = [];
   if (options.all && operation !== "destroy") {
     try {

@@ -16,8 +16,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { projectFileWithAbsoluteMain } from "../orchestrate/projectFile";
-import { SECRETS_PROVIDER_ENV } from "../orchestrate/secretsProvider";
+import { projectFileWithAbsoluteMain } from "../orchestrate/engine/projectFile";
+import { SECRETS_PROVIDER_ENV } from "../orchestrate/engine/secretsProvider";
 import { renderRunTable } from "../report/renderRun";
 import { exitCodeFor } from "../report/runReport";
 import { envScript, pgpassLine } from "../sandbox/envScript";

@@ -4,8 +4,8 @@
  * (the user named the stack). File backends only: other backends keep their locks where this cannot reach.
  */
 import { CONTROL_PLANE_STACK } from "../core/naming";
-import { describeHolder, fileBackendDir, isStale, onThisHost, removeLock, stackLocks } from "../orchestrate/locks";
-import { projectName } from "../orchestrate/projectFile";
+import { describeHolder, fileBackendDir, isStale, onThisHost, removeLock, stackLocks } from "../orchestrate/run/locks";
+import { projectName } from "../orchestrate/engine/projectFile";
 import { UsageError } from "../core/errors";
 
 export function unlock(slug: string, out: (text: string) => void, err: (text: string) => void): number {

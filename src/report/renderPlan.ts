@@ -1,5 +1,6 @@
 /** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the shape in docs/output.md) for scripts. */
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import { planLegend } from "./direction";
 import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {
@@ -115,10 +116,22 @@ function renderTree(stack: PlanEntry, out: string[]): void {
   }
 }
 
+/** A secret that changed is said to have changed, with no values and so no arrow. */
+function isSecretChange(change: InputChange): boolean {
+  return (change.old instanceof SecretValue || change.new instanceof SecretValue) && "old" in change && "new" in change;
+}
+
+/** `connectionLimit: 5 → 100`: at the base, then in the tenant files here (direction.ts). */
 function changeLine(change: InputChange): string {
-  const secret = change.old instanceof SecretValue || change.new instanceof SecretValue;
-  if (secret && "old" in change && "new" in change) return `${change.path}: ${SECRET_TEXT} (changed)`;
+  if (isSecretChange(change)) return `${change.path}: ${SECRET_TEXT} (changed)`;
   return `${change.path}: ${formatValue(change.old)} → ${formatValue(change.new)}`;
+}
+
+/** Whether the diff shows an arrow anywhere, and so needs the legend that says which way it reads. */
+function hasArrows(stacks: readonly PlanEntry[]): boolean {
+  return stacks.some(
+    (stack) => stack.error === undefined && stack.skipped === undefined && (stack.changes?.changed ?? []).some((resource) => resource.inputs.some((change) => !isSecretChange(change))),
+  );
 }
 
 function countsText(changes: StackChanges): string {
@@ -211,7 +224,8 @@ export function renderPlanMarkdown(report: PlanReport): string {
   const shown = report.stacks.filter((stack) => stack.changes?.status !== "unchanged" || stack.error !== undefined || stack.skipped !== undefined);
   const unchanged = report.stacks.length - shown.length;
   const title = report.base === undefined ? "### tenantctl plan" : `### tenantctl plan against \`${report.base}\``;
-  const head = [commentMarker("plan"), title, "", planSummary(report), ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []), ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : [])];
+  const legend = report.base !== undefined && hasArrows(shown) ? ["", `_${planLegend(report.base)}_`] : [];
+  const head = [commentMarker("plan"), title, "", planSummary(report), ...legend, ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []), ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : [])];
   const details = shown.map((stack) => {
     const lines: string[] = [];
     if (report.base === undefined) renderTree(stack, lines);
@@ -232,6 +246,7 @@ export function renderPlanText(report: PlanReport): string {
       out.push("");
     }
   } else {
+    if (hasArrows(report.stacks)) out.push(planLegend(report.base), "");
     const unchanged: string[] = [];
     for (const stack of report.stacks) {
       if (stack.changes?.status === "unchanged" && stack.error === undefined && stack.skipped === undefined) {

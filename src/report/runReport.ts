@@ -38,8 +38,21 @@ export interface ResourceChange {
   readonly op: string;
   /** Property names that differ. */
   readonly diffs: readonly string[];
-  /** Each property that differs: `expected` from the tenant files, `actual` from the real world; secrets `[secret]`. */
-  readonly properties?: readonly { readonly path: string; readonly expected: unknown; readonly actual: unknown }[];
+  /** Each property that differs; secrets `[secret]`. */
+  readonly properties?: readonly PropertyDifference[];
+}
+
+/**
+ * One property that differs, by where each value comes from, whatever the operation: the text and Markdown reports
+ * order the two by the report's direction (direction.ts), the JSON keeps these names (docs/output.md).
+ */
+export interface PropertyDifference {
+  /** Dotted: `connectionLimit`, `settings.branding.primaryColor`. */
+  readonly path: string;
+  /** What the tenant files declare: what a preview or an up makes it. */
+  readonly expected: unknown;
+  /** What the real world holds: for a preview or an up, what is there before it runs. */
+  readonly actual: unknown;
 }
 
 /** A tenant's data that `up` moved (src/orchestrate/moves/): copied, verified, switched; JSON `moved` of the tenant. */

@@ -6,7 +6,7 @@
  *   provider plugin (on PATH next to it, or installed under $PULUMI_HOME/plugins).
  * - Otherwise `tools/ensure-pulumi.sh` builds the pinned toolchain from Go modules into a cache (minutes the
  *   first time, a few hashes afterwards) and prints its bin directory.
- * - With neither `pulumi` nor `go`, the engine is unavailable: the caller says why (the tests skip loudly,
+ * - With neither `pulumi` nor `go`, the engine is unavailable: the caller says why (the e2e setup fails the run,
  *   the sandbox exits 1). A failed build is an error, never "unavailable".
  *
  * Plain TypeScript (no Pulumi, no vitest): it only looks at the file system and spawns the build script.
@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { findOnPath } from "../orchestrate/findOnPath";
+import { findOnPath } from "../orchestrate/engine/findOnPath";
 
 /** The build script, relative to the repository root. */
 export const ENSURE_PULUMI_SCRIPT = "tools/ensure-pulumi.sh";

@@ -46,7 +46,7 @@ interface ReportJson {
   }>;
 }
 
-describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi engine and PostgreSQL", () => {
+describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () => {
   let project: TempProject;
   let admin: Client;
   const savedEnv: Record<string, string | undefined> = {};
@@ -105,7 +105,6 @@ describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi en
   }
 
   beforeAll(async () => {
-    if (!engine.available) return;
     project = tempProject(engine.repoRoot);
     const env = { TENANTCTL_DISABLE: "dns,tls,auth", TENANTCTL_DATABASE_SERVERS: databaseServersEnv(testPostgres()) };
     for (const [key, value] of Object.entries(env)) {
@@ -232,6 +231,84 @@ describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi en
     expect(crossRead.message).toMatch(/permission denied for schema tenant_globex/);
   });
 
+  it("keeps what each tenant creates later its own, at both isolation levels: tables, sequences, functions, types, schemas, databases", async () => {
+    // Each tenant creates objects after provisioning, as its application would, with its own login.
+    const acme = await connectAs(await connectionStringOf("acme"));
+    const globexUrl = await connectionStringOf("globex");
+    const globex = await connectAs(globexUrl);
+    const initechUrl = await connectionStringOf("initech");
+    const initech = await connectAs(initechUrl);
+    const createObjects = (schema: string) => `
+      CREATE TABLE ${schema}.secrets (id serial PRIMARY KEY, note text);
+      INSERT INTO ${schema}.secrets (note) VALUES ('only mine');
+      CREATE SEQUENCE ${schema}.counter;
+      CREATE FUNCTION ${schema}.secret() RETURNS int LANGUAGE sql AS 'SELECT 42';
+      CREATE TYPE ${schema}.mood AS ENUM ('calm');`;
+    await globex.query(createObjects("tenant_globex"));
+    await acme.query(`${createObjects("public")} CREATE SCHEMA acme_private; CREATE TABLE acme_private.notes (note text);`);
+    const refused = async (client: Client, statement: string) => {
+      const error = await refusal(() => client.query(statement));
+      return `${error.code} ${error.message}`;
+    };
+    /** What `as` meets reaching for the objects of `createObjects(schema)`; a type is used in a table in `ownSchema`. */
+    const reachFor = async (as: Client, schema: string, ownSchema: string) => ({
+      table: await refused(as, `SELECT note FROM ${schema}.secrets`),
+      sequence: await refused(as, `SELECT nextval('${schema}.secrets_id_seq'), nextval('${schema}.counter')`),
+      function: await refused(as, `SELECT ${schema}.secret()`),
+      type: await refused(as, `CREATE TABLE ${ownSchema}.borrowed (m ${schema}.mood)`),
+    });
+
+    // Schema isolation: initech, in the same database as globex, reaches none of globex's objects; nor can it create
+    // in globex's schema, in the shared `public` schema, or a schema of its own.
+    expect(await reachFor(initech, "tenant_globex", "tenant_initech")).toEqual({
+      table: "42501 permission denied for schema tenant_globex",
+      sequence: "42501 permission denied for schema tenant_globex",
+      function: "42501 permission denied for schema tenant_globex",
+      type: "42501 permission denied for schema tenant_globex",
+    });
+    expect(await refused(initech, "CREATE TABLE tenant_globex.intruder (id int)")).toBe("42501 permission denied for schema tenant_globex");
+    expect(await refused(initech, "CREATE TABLE public.planted (id int)")).toBe("42501 permission denied for schema public");
+    expect(await refused(initech, "CREATE SCHEMA initech_extra")).toBe("42501 permission denied for database tenants");
+    // Even once globex opens its schema to initech by mistake, what globex created stays globex's: no table or
+    // sequence privilege exists for anyone else, and the product revoked PUBLIC's default EXECUTE and USAGE on the
+    // functions and types globex's role creates.
+    await globex.query("GRANT USAGE ON SCHEMA tenant_globex TO tenant_initech");
+    expect(await reachFor(initech, "tenant_globex", "tenant_initech")).toEqual({
+      table: "42501 permission denied for table secrets",
+      sequence: "42501 permission denied for sequence secrets_id_seq",
+      function: "42501 permission denied for function secret",
+      type: "42501 permission denied for type tenant_globex.mood",
+    });
+    await globex.query("REVOKE USAGE ON SCHEMA tenant_globex FROM tenant_initech");
+
+    // Database isolation: no other tenant may connect to acme's database.
+    for (const other of ["globex", "initech"]) {
+      const intoAcme = await refusal(() => connectAs(other === "initech" ? initechUrl : globexUrl, "tenant_acme"));
+      expect(`${intoAcme.code} ${intoAcme.message}`).toBe(`42501 permission denied for database "tenant_acme"`);
+    }
+    // Even once acme lets initech connect (and make temporary tables) by mistake, acme's objects (in `public`, which
+    // PUBLIC may use in a database of its own) and its other schemas stay acme's.
+    await acme.query("GRANT CONNECT, TEMPORARY ON DATABASE tenant_acme TO tenant_initech");
+    const initechInAcme = await connectAs(initechUrl, "tenant_acme");
+    expect(await reachFor(initechInAcme, "public", "pg_temp")).toEqual({
+      table: "42501 permission denied for table secrets",
+      sequence: "42501 permission denied for sequence secrets_id_seq",
+      function: "42501 permission denied for function secret",
+      type: "42501 permission denied for type mood",
+    });
+    expect(await refused(initechInAcme, "SELECT note FROM acme_private.notes")).toBe("42501 permission denied for schema acme_private");
+    expect(await refused(initechInAcme, "CREATE SCHEMA initech_extra")).toBe("42501 permission denied for database tenant_acme");
+    await initechInAcme.end();
+    clients.splice(clients.indexOf(initechInAcme), 1);
+    await acme.query("REVOKE CONNECT, TEMPORARY ON DATABASE tenant_acme FROM tenant_initech");
+
+    // Each still has its own.
+    expect((await globex.query("SELECT note FROM tenant_globex.secrets")).rows).toEqual([{ note: "only mine" }]);
+    expect((await acme.query("SELECT public.secret() AS n")).rows).toEqual([{ n: 42 }]);
+    await globex.query("DROP TABLE tenant_globex.secrets; DROP SEQUENCE tenant_globex.counter; DROP FUNCTION tenant_globex.secret(); DROP TYPE tenant_globex.mood");
+    await acme.query("DROP TABLE public.secrets; DROP SEQUENCE public.counter; DROP FUNCTION public.secret(); DROP TYPE public.mood; DROP SCHEMA acme_private CASCADE");
+  });
+
   it("a second up changes nothing, and every stack then previews (refreshed) with expectNoChanges", async () => {
     const again = await cli("up", "--all");
     expect(again.code, again.stderr).toBe(0);
@@ -267,7 +344,7 @@ describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi en
     }
 
     // Nor anywhere in the backend at rest: current state, history and backups.
-    for (const file of filesUnder(engine.available ? engine.backendDir : "")) {
+    for (const file of filesUnder(engine.backendDir)) {
       const text = readFileSync(file, "utf8");
       plaintexts.forEach((plaintext, i) => expect(text.includes(plaintext), `${file} holds password #${i}`).toBe(false));
     }
@@ -284,7 +361,7 @@ describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi en
     expect(globex.outcome).toBe("drift");
     const drifted = globex.resources.map((r) => `${r.type} ${r.name}`).sort();
     expect(drifted).toEqual(["postgresql:index/role:Role globex-role", "pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table"]);
-    // Each names the property, from what the files say to what the real world holds.
+    // Each names the property: `expected` from the files, `actual` from the real world.
     const propertiesOf = (name: string) => globex.resources.find((r) => r.name === name)?.properties;
     expect(propertiesOf("globex-role")).toEqual([{ path: "connectionLimit", expected: 10, actual: 999 }]);
     expect(propertiesOf("globex-settings-table")).toEqual([{ path: "settings.locale", expected: "en-US", actual: "fr-FR" }]);
@@ -293,6 +370,13 @@ describe.skipIf(!engine.available).sequential("tenantctl with the real Pulumi en
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(/globex-role\n +connectionLimit: 10 → 999/);
     expect(text.stdout).toMatch(/globex-settings-table\n +settings\.locale: "en-US" → "fr-FR"/);
+    expect(text.stdout).toContain("\n→ reads from what the tenant files declare to what the real world holds\n");
+    // A preview of the same world reads the other way round: what is there now → what `up` will make it.
+    const preview = await runCli(["preview", "globex"], project.dir);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain("\n→ reads from what is there now to what up will make it (the tenant files)\n");
+    expect(preview.stdout).toMatch(/globex-role\n +connectionLimit: 999 → 10\n/);
+    expect(preview.stdout).toMatch(/globex-settings-table\n +settings\.locale: "fr-FR" → "en-US"\n/);
 
     const up = await cli("up", "globex");
     expect(up.code, up.stderr).toBe(0);

@@ -32,13 +32,13 @@ interface MovedReport {
   readonly drop: string;
 }
 
-describe.skipIf(!engine.available)("moves: a plan change moves the tenant's data, verified", () => {
+describe("moves: a plan change moves the tenant's data, verified", () => {
   let postgres: RunningPostgres;
   let project: TempProject;
   let state: string;
   let env: NodeJS.ProcessEnv;
 
-  const tenantctl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => tenantctlProcess(engine.available ? engine.repoRoot : "", args, { cwd: project.dir, env: { ...env, ...extraEnv } });
+  const tenantctl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env: { ...env, ...extraEnv } });
   const movedOf = (run: ProcessRun, slug: string) => (run.report.tenants.find((t) => t.slug === slug) as { moved?: MovedReport } | undefined)?.moved;
 
   async function sql<T extends Record<string, unknown> = Record<string, unknown>>(database: string, text: string, as?: Login): Promise<T[]> {
@@ -73,7 +73,6 @@ describe.skipIf(!engine.available)("moves: a plan change moves the tenant's data
   const initechFile = (plan: string) => `# yaml-language-server: $schema=./tenant.schema.json\nslug: initech\nname: Initech\nplan: ${plan}\n`;
 
   beforeAll(async () => {
-    if (!engine.available) return;
     postgres = await startPostgres();
     project = tempProject(engine.repoRoot, "tenantctl-e2e-moves-");
     state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-moves-state-"));
@@ -135,7 +134,7 @@ describe.skipIf(!engine.available)("moves: a plan change moves the tenant's data
     const before = await tenantView("tenants", login);
     project.writeFile("initech.yaml", initechFile("enterprise"));
     // Held after the copy, before the verification: killed there, as a cancelled CI job kills it.
-    const child = spawn(process.execPath, [join(engine.available ? engine.repoRoot : "", "bin", "tenantctl.js"), "up", "initech", "--format", "json"], {
+    const child = spawn(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), "up", "initech", "--format", "json"], {
       cwd: project.dir,
       env: { ...env, TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL: "SELECT pg_sleep(120)" },
       detached: true,

@@ -1,7 +1,7 @@
 /**
  * `tenantctl sandbox --keep`, for real: its own throwaway PostgreSQL and state, the example fleet deployed into
  * it, the printed commands checked by running them (the tenant's psql login through `pulumi stack output`, and
- * the stop command).
+ * the stop command, as printed).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -13,7 +13,7 @@ import { runCli } from "../support/runCli";
 
 const engine = pulumiEngine();
 
-describe.skipIf(!engine.available)("tenantctl sandbox", () => {
+describe("tenantctl sandbox", () => {
   let project: TempProject | undefined;
   let stop: string | undefined;
 
@@ -24,7 +24,6 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
   });
 
   it("deploys the example fleet into a throwaway PostgreSQL, prints the report and how to look, never a password", async () => {
-    if (!engine.available) return;
     project = tempProject(engine.repoRoot, "tenantctl-sandbox-");
     // A shell set up for real stacks: the sandbox's throwaway stacks still use its own passphrase, not this key
     // (nothing listens on port 9: a stack created with it would fail).
@@ -95,11 +94,12 @@ describe.skipIf(!engine.available)("tenantctl sandbox", () => {
     inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s acme >/dev/null 2>&1");
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
 
-    // And `sandbox --stop` stops it and removes it.
-    const stopped = await runCli(["sandbox", "--stop"], project.dir);
-    expect(stopped).toMatchObject({ code: 0, stdout: "stopped the sandbox's PostgreSQL and removed .tenantctl/sandbox/\n" });
+    // And the printed stop command, run as printed from the project directory, stops it and removes its data.
+    // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.)
+    execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
     stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
+    expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });
     await expect(gone.connect()).rejects.toThrow();
   });

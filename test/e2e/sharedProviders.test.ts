@@ -12,7 +12,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SharedProviderProxy, startSharedProviderProxy } from "../../src/orchestrate/sharedProviders/sharedProviderProxy";
+import { type SharedProviderProxy, startSharedProviderProxy } from "../../src/orchestrate/engine/sharedProviders/sharedProviderProxy";
 import { pulumiEngine } from "../support/pulumi";
 
 const engine = pulumiEngine();
@@ -36,7 +36,7 @@ function configureRequest(host: string, stack: string): provproto.ConfigureReque
   return request;
 }
 
-describe.skipIf(!engine.available)("the shared-provider proxy with the real PostgreSQL plugin", () => {
+describe("the shared-provider proxy with the real PostgreSQL plugin", () => {
   let proxy: SharedProviderProxy | undefined;
   const clients: grpc.Client[] = [];
   afterEach(() => {
@@ -49,7 +49,6 @@ describe.skipIf(!engine.available)("the shared-provider proxy with the real Post
     return client;
   };
   const start = async () => {
-    if (!engine.available) throw new Error("unreachable");
     proxy = await startSharedProviderProxy(join(engine.binDir, "pulumi-resource-postgresql"), process.env);
   };
 

@@ -1,5 +1,6 @@
 /** `tenantctl adopt` with Auth0 (under Pulumi mocks: Auth0 is out of reach here): found by name, imported, not duplicated. */
 import { describe, expect, it } from "vitest";
+import { Auth0Auth } from "../../infra/auth";
 import { auth0Adoption } from "../../infra/auth/auth0Adoption";
 import { TenantAuth } from "../../infra/components/TenantAuth";
 import { CONTROL_PLANE_STACK_OUTPUTS, MOCK_CONTROL_PLANE_STACK, aTenant } from "../support/domainFixtures";
@@ -26,7 +27,7 @@ describe("auth0Adoption", () => {
     const imports = await auth0Adoption(acme, ADOPT);
     expect(imports).toEqual({ organization: "org_from_before", roles: { auditor: "rol_from_before" } });
 
-    const auth = new TenantAuth("acme", { tenant: acme, controlPlaneStack: MOCK_CONTROL_PLANE_STACK, imports });
+    const auth = new TenantAuth("acme", { tenant: acme, auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK, imports });
     expect(await valueOf(auth.organizationId)).toBe("org_from_before");
     const resources = await recorder.settled();
     expect(ofType(resources, "auth0:index/organization:Organization").map((r) => [r.name, r.read, r.id])).toEqual([["acme-organization", true, "org_from_before"]]);
@@ -44,11 +45,14 @@ describe("auth0Adoption", () => {
   });
 
   it("stops when Auth0 cannot be asked, rather than create a second organization", async () => {
-    await recordResources({
+    const recorder = await recordResources({
+      // As the engine's gRPC answer carries a provider's failure: its words in `details`.
       call: () => {
-        throw new Error("401 Unauthorized: invalid client credentials");
+        throw Object.assign(new Error("401 Unauthorized: invalid client credentials"), { details: "401 Unauthorized: invalid client credentials" });
       },
     });
-    await expect(auth0Adoption(acme, ADOPT)).rejects.toThrow();
+    await expect(auth0Adoption(acme, ADOPT)).rejects.toThrow(/^401 Unauthorized: invalid client credentials$/);
+    // The first lookup failed, so no role was looked up after it.
+    expect(recorder.calls.map((c) => c.token)).toEqual(["auth0:index/getOrganization:getOrganization"]);
   });
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type PlannedStack, SecretValue } from "../../src/core/compare/plannedStack";
 import type { ControlPlane, Tenant } from "../../src/core/model";
-import { renderStack, renderStacks } from "../../src/orchestrate/offlinePlan/renderStack";
+import { renderStack, renderStacks } from "../../src/orchestrate/plan/offlinePlan/renderStack";
 import { loadFleet } from "../../src/core/load";
 
 let controlPlane: ControlPlane;

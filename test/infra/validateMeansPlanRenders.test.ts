@@ -11,7 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadFleet } from "../../src/core/load";
-import { renderStack } from "../../src/orchestrate/offlinePlan/renderStack";
+import { renderStack } from "../../src/orchestrate/plan/offlinePlan/renderStack";
 
 const root = mkdtempSync(join(tmpdir(), "tenantctl-agreement-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

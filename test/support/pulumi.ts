@@ -10,31 +10,26 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { inject } from "vitest";
 import type { PostgresConnection } from "../../src/sandbox/postgres";
 
-export type PulumiEngine =
-  | {
-      readonly available: true;
-      /** Where `pulumi` and the plugins are; already first on PATH in test workers. */
-      readonly binDir: string;
-      /** The file backend's directory (PULUMI_BACKEND_URL). */
-      readonly backendDir: string;
-      /** PULUMI_CONFIG_PASSPHRASE, already set in test workers. */
-      readonly passphrase: string;
-      readonly repoRoot: string;
-    }
-  | { readonly available: false; readonly reason: string };
+export interface PulumiEngine {
+  /** Where `pulumi` and the plugins are; already first on PATH in test workers. */
+  readonly binDir: string;
+  /** The file backend's directory (PULUMI_BACKEND_URL). */
+  readonly backendDir: string;
+  /** PULUMI_CONFIG_PASSPHRASE, already set in test workers. */
+  readonly passphrase: string;
+  readonly repoRoot: string;
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** The engine of the e2e global setup, or why there is none (then the suite skips and says so). */
+    /** The engine of the e2e global setup (without one, the setup fails the run). */
     pulumi: PulumiEngine;
   }
 }
 
-/** The global setup's engine. When unavailable, logs why, once per file, so a skip is never silent. */
+/** The global setup's engine. */
 export function pulumiEngine(): PulumiEngine {
-  const engine = inject("pulumi");
-  if (!engine.available) console.warn(`e2e skipped: ${engine.reason}`);
-  return engine;
+  return inject("pulumi");
 }
 
 /** `TENANTCTL_DATABASE_SERVERS` pointing the template's `primary` server at the test cluster. */
@@ -76,10 +71,10 @@ export function tempProject(repoRoot: string, prefix = "tenantctl-e2e-"): TempPr
   };
 }
 
-/** An existing stack of `projectDir`, through the Automation API, with the worker's environment. */
-export async function selectStack(projectDir: string, stackName: string): Promise<Stack> {
+/** An existing stack of `projectDir`, through the Automation API, with the worker's environment or `env`. */
+export async function selectStack(projectDir: string, stackName: string, env?: NodeJS.ProcessEnv): Promise<Stack> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  return LocalWorkspace.selectStack({ stackName, workDir: projectDir });
+  return LocalWorkspace.selectStack({ stackName, workDir: projectDir }, env ? { envVars: env as Record<string, string> } : undefined);
 }
 
 /** The Pulumi secret envelope's signature key and value (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ...}`). */

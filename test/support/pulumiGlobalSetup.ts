@@ -3,9 +3,9 @@
  *
  * - Finds or builds the engine (src/sandbox/pulumiEngine.ts, shared with `tenantctl sandbox`): a `pulumi` on PATH, else
  *   tools/ensure-pulumi.sh builds the pinned toolchain from Go modules and its bin dir goes first on PATH.
- * - With neither `pulumi` nor `go` the suite is skipped, loudly: the reason is printed here and handed to the
- *   tests through `inject("pulumi")`, which skip with `describe.skipIf` and print it again. If Go is there but
- *   the build fails, this setup fails: a broken build is never a skip.
+ * - With neither `pulumi` nor `go` this setup fails, naming the fix, and so does the run: an e2e suite that did not
+ *   run is never a pass. The one way to leave it out is to say so: TENANTCTL_TEST_SKIP=e2e (vitest.config.mts).
+ *   A failed build fails this setup too.
  * - Compiles dist/ when it is missing or older than a source file: Pulumi.yaml runs dist/infra/program.js, and a
  *   stale dist would test old code.
  * - A fresh file backend in a temp dir (removed afterwards), a test passphrase, no plugin downloads, no update
@@ -29,9 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const engine = await findOrBuildEngine({ repoRoot, log: (line) => log(line) });
   if (!engine.available) {
-    log(`SKIPPING the e2e suite: ${engine.reason}`);
-    project.provide("pulumi", { available: false, reason: engine.reason });
-    return async () => undefined;
+    throw new Error(`the e2e tests need the Pulumi engine: ${engine.reason}; or leave them out: TENANTCTL_TEST_SKIP=e2e`);
   }
 
   ensureCompiled(repoRoot, log);
@@ -45,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   log(`engine: ${engine.binDir} (${engine.source === "path" ? "found on PATH" : "pinned build"}); state: ${backendDir}`);
-  project.provide("pulumi", { available: true, binDir: engine.binDir, backendDir, passphrase: E2E_PASSPHRASE, repoRoot });
+  project.provide("pulumi", { binDir: engine.binDir, backendDir, passphrase: E2E_PASSPHRASE, repoRoot });
 
   return async () => {
     rmSync(backendDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * Pulumi mocks that record what a program declares: every resource with its type, name, parent type, inputs and
  * URN, and every invoke. Shared by the infra tests; it imports nothing from vitest. (`tenantctl plan` has its own
- * recording monitor: src/orchestrate/offlinePlan/recordingMonitor.ts.)
+ * recording monitor: src/orchestrate/plan/offlinePlan/recordingMonitor.ts.)
  *
  * Usage:
  *   const recorder = await recordResources({ state: (r) => ..., call: (c) => ..., stackOutputs: {...} });

@@ -1,6 +1,6 @@
 /**
  * What `tenantctl plan` renders, as plain data (no Pulumi): the resources a stack declares with their inputs, and
- * the differences between two renders of the same stack. Pure; the rendering itself lives in orchestrate/offlinePlan.
+ * the differences between two renders of the same stack. Pure; the rendering itself lives in orchestrate/plan/offlinePlan.
  */
 
 /**

@@ -5,10 +5,12 @@
 import type { Client } from "pg";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { loadPg } from "../../../infra/context/loadPg";
+import { providerValues } from "../../../infra/dynamic/providerValues";
 import { settingsSemantics } from "../../../infra/dynamic/settings/semantics";
 import { settingsStore } from "../../../infra/dynamic/settings/store";
 
-const { sslOptions } = settingsStore(settingsSemantics());
+const values = providerValues();
+const { sslOptions } = settingsStore(values, settingsSemantics(values));
 
 export async function withAdmin<T>(server: ResolvedDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T> {
   const pg = loadPg();

@@ -51,16 +51,15 @@ export function withoutLocation<T extends StateResource>(resources: readonly T[]
  */
 export async function forgetOldLocation(projectDir: string, slug: string, old: DataLocation): Promise<string[]> {
   const automation = await import("@pulumi/pulumi/automation");
-  const { backendWorkarounds } = await import("../automation");
-  const { pulumiCli } = await import("../pulumiCli");
-  let stack;
+  const { projectWorkspace } = await import("../engine/workspace");
+  const stack = await automation.Stack.select(slug, await projectWorkspace(automation, projectDir));
+  let exported;
   try {
-    stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: projectDir }, { envVars: backendWorkarounds(process.env), pulumiCommand: await pulumiCli() });
+    exported = await stack.exportStack();
   } catch (error) {
     if (error instanceof automation.StackNotFoundError) return [];
     throw error;
   }
-  const exported = await stack.exportStack();
   const deployment = exported.deployment as { resources?: StateResource[] };
   const { kept, forgotten } = withoutLocation(deployment.resources ?? [], old);
   if (forgotten.length > 0) await stack.importStack({ ...exported, deployment: { ...deployment, resources: kept } });

@@ -153,6 +153,6 @@ async function serverSettings(slug: string, projectDir: string): Promise<Databas
   const env = { TENANTCTL_DATABASE_SERVERS: process.env.TENANTCTL_DATABASE_SERVERS, PGUSER: process.env.PGUSER, PGPASSWORD: process.env.PGPASSWORD, PGSSLMODE: process.env.PGSSLMODE };
   const fromEnv: DatabaseServerSettings = { config: undefined, env };
   if (process.env.TENANTCTL_DATABASE_SERVERS || (process.env.PGUSER && process.env.PGPASSWORD !== undefined)) return fromEnv;
-  const { databaseServersConfigOf } = await import("../stackConfig");
+  const { databaseServersConfigOf } = await import("../engine/stackConfig");
   return { config: await databaseServersConfigOf(resolve(projectDir), slug), env };
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffStack, type PlannedResource, SecretValue } from "../../../src/core/compare/plannedStack";
 import { loadFleet } from "../../../src/core/load";
-import { planStacks } from "../../../src/orchestrate/planStacks";
+import { planStacks } from "../../../src/orchestrate/plan/planStacks";
 import { renderPlanJson, renderPlanText } from "../../../src/report/renderPlan";
 import { runCli } from "../../support/runCli";
 

@@ -46,10 +46,12 @@ function apply(text: string, mutations: readonly Mutation[]): string {
 
 describe("validate never crashes", () => {
   it("parses thousands of mutated files into data or positioned diagnostics", () => {
+    const outcomes = { parsed: 0, refused: 0 };
     fc.assert(
       fc.property(fc.constantFrom(...examples), fc.array(mutation, { minLength: 1, maxLength: 6 }), (example, mutations) => {
         const text = apply(example, mutations);
         const parsed = parseSpecFile("tenants/x.yaml", Buffer.from(text));
+        outcomes[parsed.ok ? "parsed" : "refused"]++;
         if (!parsed.ok) {
           expect(parsed.diagnostics.length).toBeGreaterThan(0);
           for (const d of parsed.diagnostics) {
@@ -61,16 +63,22 @@ describe("validate never crashes", () => {
       }),
       { numRuns: 3000, seed: 20261122 },
     );
+    // Both answers were exercised, each in a good share of the runs: a mutation that breaks nothing, or a parser that
+    // refuses everything, would leave one side untested.
+    expect(outcomes.parsed + outcomes.refused).toBe(3000);
+    expect(Math.min(outcomes.parsed, outcomes.refused), JSON.stringify(outcomes)).toBeGreaterThan(300);
   }, 120_000);
 
   it("loads fleets of mutated tenants and templates into diagnostics or success", () => {
     const cwd = writeFleet({});
     const dir = join(cwd, "tenants");
+    const outcomes = { loaded: 0, refused: 0 };
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.array(mutation, { maxLength: 2 }), fc.constantFrom(0, 1, 2), (tenantMutations, templateMutations, which) => {
         writeFileSync(join(dir, "_control-plane.yaml"), apply(examples[3]!, templateMutations));
         writeFileSync(join(dir, "acme.yaml"), apply(examples[which]!, tenantMutations).replace(/slug: \w+/, "slug: acme"));
         const fleet = loadFleet({ cwd });
+        outcomes[fleet.errors.length > 0 ? "refused" : "loaded"]++;
         for (const d of [...fleet.errors, ...fleet.warnings]) {
           expect(d.file).toMatch(/^tenants\//);
           expect(d.line).toBeGreaterThanOrEqual(1);
@@ -82,5 +90,8 @@ describe("validate never crashes", () => {
       }),
       { numRuns: 1000, seed: 7 },
     );
+    expect(outcomes.loaded + outcomes.refused).toBe(1000);
+    // Most mutations break a rule somewhere (61 of 1000 load with this seed): a few dozen successes are enough.
+    expect(Math.min(outcomes.loaded, outcomes.refused), JSON.stringify(outcomes)).toBeGreaterThan(30);
   }, 120_000);
 });

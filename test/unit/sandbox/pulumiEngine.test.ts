@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { findOnPath } from "../../../src/orchestrate/findOnPath";
+import { findOnPath } from "../../../src/orchestrate/engine/findOnPath";
 import { engineEnv, findOrBuildEngine, hasPostgresPlugin } from "../../../src/sandbox/pulumiEngine";
 
 const dirs: string[] = [];

@@ -1,0 +1,302 @@
+/**
+ * The real engine, through the Automation API: one stack per tenant, named by its slug, running the project's
+ * program (the function Pulumi.yaml's program exports, in this process: see engineSession.ts), exactly what
+ * `pulumi up -s <slug>` runs by hand. One failing tenant never stops the others: every stack's error is caught and
+ * reported. What a run shares between its stacks (one CLI version check, the program, the dynamic providers) is in
+ * engineSession.ts; per stack, only the operation itself starts the engine.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../../report/runReport";
+import { SECRET_TEXT } from "../../core/compare/plannedStack";
+import { UsageError } from "../../core/errors";
+import type { StackVerdict } from "../../core/verdict";
+import type { RunProgress } from "../../report/progress";
+import { ADOPT_ENV, consentValue, readStateNames } from "./adoptionConsent";
+import { driftedProperties } from "./driftedProperties";
+import { engineErrorMessage } from "./engineErrors";
+import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
+import { mapBounded } from "./pool";
+import { type EngineSession, stackStateExists, startEngineSession } from "../engine/engineSession";
+import { projectName } from "../engine/projectFile";
+import { pulumiAutomation } from "../engine/sdkPatches";
+import { projectWorkspace } from "../engine/workspace";
+
+export interface EngineOptions {
+  /** Where Pulumi.yaml is. */
+  readonly projectDir: string;
+  /** The tenants directory, passed to the program. */
+  readonly tenantsDir: string;
+  /** Stacks run at once. */
+  readonly parallel: number;
+  /**
+   * What this run's validation of the fleet says of each stack (src/core/verdict.ts): handed to its program, which then
+   * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
+   */
+  readonly verdict?: (slug: string) => StackVerdict | undefined;
+  /**
+   * Aborted on Ctrl-C or SIGTERM: no stack starts after it, and the running ones are cancelled through the engine
+   * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
+   */
+  readonly signal?: AbortSignal;
+  /** How long to wait for another run's lock on a stack. @default DEFAULT_LOCK_TIMEOUT_MS */
+  readonly lockTimeoutMs?: number;
+  /** Where progress goes (src/report/progress.ts: a live view on a terminal, timestamped lines elsewhere). */
+  readonly progress?: RunProgress;
+  /**
+   * `tenantctl adopt`: the stacks import what exists under the names they would create, unless it differs (see
+   * infra/adopt/adoptionPlan.ts). Without it, only a retained tenant's own objects are taken back.
+   */
+  readonly adopt?: boolean;
+  /**
+   * Runs around each stack's operation that is not skipped or refused: `up`'s move step (moves/tenantMoves.ts), which
+   * moves a tenant's data before its stack runs and gives the login back after.
+   */
+  readonly aroundStack?: (slug: string, run: () => Promise<TenantRun>) => Promise<TenantRun>;
+}
+
+export interface StackWork {
+  readonly slug: string;
+  /** When set, the stack is not run and this is reported (an invalid file, an orphaned stack). */
+  readonly skip?: string;
+  /** When set, the stack is not run and the run counts as failed for it (its tenant files are invalid). */
+  readonly refuse?: string;
+}
+
+const NOT_STARTED = "not started: the run was interrupted";
+
+export async function runStacks(operation: Operation, work: readonly StackWork[], options: EngineOptions): Promise<TenantRun[]> {
+  if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
+    throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
+  }
+  const session = await startEngineSession(options.projectDir);
+  try {
+    const { aroundStack } = options;
+    return await mapBounded(work, options.parallel, (item) =>
+      aroundStack && !item.skip && !item.refuse ? aroundStack(item.slug, () => runStack(session, operation, item, options)) : runStack(session, operation, item, options),
+    );
+  } finally {
+    session.close();
+  }
+}
+
+async function runStack(session: EngineSession, operation: Operation, { slug, skip, refuse }: StackWork, options: EngineOptions): Promise<TenantRun> {
+  const { automation } = session;
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
+  if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
+  if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: 0 };
+  const resources = new Map<string, ResourceChange>();
+  const summary = new RunSummary();
+  const onEvent = (event: EngineEvent) => {
+    summary.take(event);
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
+    options.progress?.step(slug, metadata.op, metadata.type, metadata.urn.split("::").pop() ?? metadata.urn);
+    const properties = changesNothing(metadata.op) || metadata.op === "create" || metadata.op === "import" ? [] : driftedProperties(metadata);
+    // The engine imports, then updates what differs from the files: one line, `import`, with what the update changes.
+    const op = resources.get(metadata.urn)?.op === "import" ? "import" : metadata.op;
+    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
+  };
+  try {
+    // Absolute: Pulumi.yaml's program (TENANTCTL_INLINE_PROGRAM=0) runs in the directory of `main`, not of the project.
+    const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) };
+    // What this run consents to import (infra/adopt/adoptionPlan.ts): the inline program reads it when the operation
+    // runs it; Pulumi.yaml's program in a process of its own, from TENANTCTL_ADOPT.
+    let consent: string | undefined;
+    const { stack, workspace } = await session.stack(slug, envVars, options.verdict?.(slug), () => consent);
+    const consentTo = (value: string) => {
+      consent = value;
+      workspace.envVars[ADOPT_ENV] = value;
+    };
+    if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
+    if (options.adopt) consentTo(consentValue(await readStateNames(stack, automation), true));
+    options.progress?.started(slug, operation);
+    // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
+    const afterStaleLock = async () => {
+      const names = await readStateNames(stack, automation);
+      if (names.pending.length === 0) return;
+      options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
+      consentTo(consentValue(names, options.adopt === true));
+    };
+    const attempt = () =>
+      waitingForLocks(slug, options, afterStaleLock, () => {
+        resources.clear();
+        summary.clear();
+        return runOperation(stack, operation, onEvent, summary, options.signal);
+      });
+    const createsStacks = operation === "up" || operation === "preview";
+    if (createsStacks && stackStateExists(fileBackendDir(process.env), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
+    let result: { changes: Record<string, number>; outputs?: OutputMap };
+    try {
+      result = await attempt();
+    } catch (error) {
+      // The stack was not selected first (engineSession.ts): a stack that does not exist shows here.
+      if (!(error instanceof automation.StackNotFoundError)) throw error;
+      if (operation === "drift" || operation === "destroy") {
+        options.progress?.ended(slug, "skipped");
+        return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`, seconds: seconds() };
+      }
+      await createStack(workspace, slug, automation);
+      result = await attempt();
+    }
+    const { changes, outputs } = result;
+    const changed = [...resources.values()].filter((r) => !changesNothing(r.op));
+    const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
+    const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
+    options.progress?.ended(slug, outcome);
+    return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+  } catch (error) {
+    if (options.signal?.aborted) {
+      options.progress?.ended(slug, "cancelled");
+      const done = [...resources.values()].filter((r) => !changesNothing(r.op));
+      return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: done, message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock", seconds: seconds() };
+    }
+    options.progress?.ended(slug, "failed");
+    return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
+  }
+}
+
+async function createStack(workspace: LocalWorkspace, slug: string, automation: EngineSession["automation"]): Promise<void> {
+  try {
+    await workspace.createStack(slug);
+  } catch (error) {
+    // Two runs of a new stack at once: the other one created it between our look and our init.
+    if (!(error instanceof automation.StackAlreadyExistsError)) throw error;
+  }
+}
+
+async function runOperation(
+  stack: Stack,
+  operation: Operation,
+  onEvent: (event: EngineEvent) => void,
+  summary: RunSummary,
+  signal: AbortSignal | undefined,
+): Promise<{ changes: Record<string, number>; outputs?: OutputMap }> {
+  // `up` and `destroy` of the Automation API end with `pulumi stack output` twice and `pulumi stack history` (three
+  // more CLI starts, each decrypting the stack's secrets) for what the events of the run already said: answered from
+  // those instead.
+  stack.outputs = async () => summary.outputs();
+  stack.info = async () => undefined;
+  // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
+  // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
+  // preview shows exactly what that `up` would do.
+  if (operation === "preview" || operation === "drift") {
+    // For drift, a refreshing preview compares the program with the real world and writes no state.
+    return { changes: (await stack.preview({ refresh: true, onEvent, color: "never", signal })).changeSummary };
+  }
+  if (operation === "up") {
+    const result = await stack.up({ refresh: true, onEvent, color: "never", signal });
+    return { changes: summary.changes(), outputs: result.outputs };
+  }
+  await stack.destroy({ onEvent, color: "never", signal });
+  return { changes: summary.changes() };
+}
+
+/**
+ * What a run's engine events say at its end: the change summary (the summary event) and the stack's outputs (the
+ * outputs event of the `pulumi:pulumi:Stack` resource), secret values as the engine shows them ("[secret]") — exactly
+ * what `pulumi stack output --json` without and with `--show-secrets` tell the Automation API apart by.
+ */
+export class RunSummary {
+  private resourceChanges: Record<string, number> = {};
+  private stackOutputs: Record<string, unknown> = {};
+
+  take(event: EngineEvent): void {
+    if (event.summaryEvent) this.resourceChanges = { ...(event.summaryEvent.resourceChanges as Record<string, number>) };
+    const metadata = event.resOutputsEvent?.metadata;
+    if (metadata?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(metadata.new?.outputs ?? {}) };
+  }
+
+  clear(): void {
+    this.resourceChanges = {};
+    this.stackOutputs = {};
+  }
+
+  changes(): Record<string, number> {
+    return { ...this.resourceChanges };
+  }
+
+  outputs(): OutputMap {
+    return Object.fromEntries(
+      Object.entries(this.stackOutputs).map(([key, value]) => {
+        const masked = maskSecrets(value);
+        return [key, { value: masked, secret: masked === SECRET_TEXT }];
+      }),
+    );
+  }
+}
+
+/** The engine's events show a secret as `{<secret signature>: ..., ciphertext: "[secret]"}`, at any depth: "[secret]". */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value === null || typeof value !== "object") return value;
+  if (SECRET_SIGNATURE in value) return SECRET_TEXT;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, maskSecrets(inner)]));
+}
+
+/**
+ * Runs `work`, and while another run holds the stack's lock, tries again with backoff until the lock timeout. A lock
+ * left by a process of this host that is gone (a run killed with SIGKILL) is cleared at once, with a notice.
+ */
+async function waitingForLocks<T>(slug: string, options: EngineOptions, afterStaleLock: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + (options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  let wait = 1000;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isLockError(error) || options.signal?.aborted) throw error;
+      const backend = fileBackendDir(process.env);
+      const locks = backend ? stackLocks(backend, projectName(options.projectDir), slug) : [];
+      if (locks.length > 0 && locks.every(isStale)) {
+        for (const lock of locks) {
+          removeLock(lock);
+          options.progress?.note(`${slug}: cleared a stale lock of ${describeHolder(lock)}: that process is gone`);
+        }
+        await afterStaleLock();
+        continue;
+      }
+      if (Date.now() + wait > deadline) throw error;
+      const holder = locks[0] ? describeHolder(locks[0]) : "another run";
+      options.progress?.note(`${slug}: locked by ${holder}; trying again in ${wait / 1000} s`);
+      await sleep(wait, options.signal);
+      wait = Math.min(wait * 2, 15_000);
+    }
+  }
+}
+
+function isLockError(error: unknown): boolean {
+  return /the stack is currently locked by \d+ lock/.test(String((error as Error | undefined)?.message ?? error));
+}
+
+/** Waits `ms`, or less when the run is interrupted meanwhile. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
+ * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
+ */
+export async function listStacks(projectDir: string): Promise<string[]> {
+  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir);
+  const stacks = await workspace.listStacks();
+  return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
+}
+
+/** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */
+export function publicOutputs(outputs: OutputMap): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? SECRET_TEXT : output.value]));
+}

@@ -129,6 +129,22 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     expect(await sql("postgres", "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'")).toEqual([{ rolcanlogin: true, comment: null }]);
   }, 300_000);
 
+  it("Ctrl-C during the move rolls it back and exits 130: the tenant on its schema, login back", async () => {
+    const login = await tenantLogin("initech");
+    const before = await tenantView("tenants", login);
+    project.writeFile("initech.yaml", initechFile("enterprise"));
+    const up = await tenantctlProcess(engine.repoRoot, ["up", "initech"], {
+      cwd: project.dir,
+      env: { ...env, TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL: "SELECT pg_sleep(3)" },
+      interruptWhen: /running the test hook before verification/,
+    });
+    expect(up.code).toBe(130);
+    expect(up.report.tenants[0]).toMatchObject({ slug: "initech", outcome: "cancelled" });
+    expect(up.report.tenants[0]?.message).toContain("the move was rolled back");
+    expect(await sql("postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'tenant_initech%'")).toEqual([]);
+    expect(await tenantView("tenants", login)).toEqual(before);
+  }, 300_000);
+
   it("a run killed during the copy is rolled back by the next up, which moves with no row lost", async () => {
     const login = await tenantLogin("initech");
     const before = await tenantView("tenants", login);

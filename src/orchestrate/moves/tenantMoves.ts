@@ -19,6 +19,7 @@ import { pendingMove } from "../../../infra/moves/moveGuard";
 import type { MoveJournal } from "../../../infra/moves/moveJournal";
 import { findTenantData, type TenantDataPlaces } from "../../../infra/moves/tenantDataPlaces";
 import { clientToolsFor } from "../../archive/postgresClientTools";
+import { engineErrorMessage } from "../run/engineErrors";
 import { serverMajor } from "./adminSql";
 import { finishMove, journalOfRecord, MoveAborted, type MoveSetting, performMove, rollBack, type SwitchedMove } from "./performMove";
 
@@ -64,9 +65,10 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
         switched = await performMove(move, { login: places.role?.login ?? false, comment: places.role?.comment ?? null }, setting);
       }
     } catch (error) {
-      const message = error instanceof MoveAborted || error instanceof SetupError ? error.message : `the move step failed: ${(error as Error).message}`;
+      // A server that cannot be reached or refuses the admin is worded as a stack run's own failure would be.
+      const message = error instanceof MoveAborted ? error.message : engineErrorMessage(error, slug);
       const cancelled = options.signal?.aborted === true;
-      return { slug, stack: slug, outcome: cancelled ? "cancelled" : "failed", changes: {}, resources: [], message: `${message}; the stack was not run`, seconds: (Date.now() - started) / 1000 };
+      return { slug, stack: slug, outcome: cancelled ? "cancelled" : "failed", changes: {}, resources: [], message: `${message}\nthe stack was not run`, seconds: (Date.now() - started) / 1000 };
     }
     const journal = switched?.journal ?? pending;
     let run: TenantRun;

@@ -17,11 +17,15 @@ interface StateResource {
   readonly [key: string]: unknown;
 }
 
-/** The URNs of the PostgreSQL resources that are the old location or live in it. Pure. */
-export function resourcesOfLocation(resources: readonly StateResource[], old: DataLocation): Set<string> {
+/**
+ * The URNs of the PostgreSQL resources that are the old location or live in it; after a server move, every PostgreSQL
+ * resource of the stack (its role too: they are all on the old server, and the stack declares them on the new one). Pure.
+ */
+export function resourcesOfLocation(resources: readonly StateResource[], old: DataLocation, serverChanged = false): Set<string> {
   const container = containerOf(old);
   const of = (resource: StateResource): boolean => {
     if (!resource.type.startsWith("postgresql:index/")) return false;
+    if (serverChanged) return true;
     const inputs = resource.inputs ?? {};
     if (container.kind === "database") return inputs["database"] === container.name || (resource.type === "postgresql:index/database:Database" && inputs["name"] === container.name);
     if (inputs["database"] !== container.database) return false;
@@ -31,8 +35,8 @@ export function resourcesOfLocation(resources: readonly StateResource[], old: Da
 }
 
 /** The resources without those of the old location, and without references to them. Pure. */
-export function withoutLocation<T extends StateResource>(resources: readonly T[], old: DataLocation): { kept: T[]; forgotten: string[] } {
-  const gone = resourcesOfLocation(resources, old);
+export function withoutLocation<T extends StateResource>(resources: readonly T[], old: DataLocation, serverChanged = false): { kept: T[]; forgotten: string[] } {
+  const gone = resourcesOfLocation(resources, old, serverChanged);
   const kept = resources
     .filter((resource) => !gone.has(resource.urn))
     .map((resource) => ({
@@ -49,7 +53,7 @@ export function withoutLocation<T extends StateResource>(resources: readonly T[]
  * Takes the old location's resources out of the stack's state (`pulumi stack export`, filtered, `import`); the names of
  * those forgotten. A stack that does not exist (a tenant whose stack was destroyed, its data retained) has nothing to forget.
  */
-export async function forgetOldLocation(projectDir: string, slug: string, old: DataLocation): Promise<string[]> {
+export async function forgetOldLocation(projectDir: string, slug: string, old: DataLocation, serverChanged: boolean): Promise<string[]> {
   const automation = await import("@pulumi/pulumi/automation");
   const { projectWorkspace } = await import("../engine/workspace");
   const stack = await automation.Stack.select(slug, await projectWorkspace(automation, projectDir));
@@ -61,7 +65,7 @@ export async function forgetOldLocation(projectDir: string, slug: string, old: D
     throw error;
   }
   const deployment = exported.deployment as { resources?: StateResource[] };
-  const { kept, forgotten } = withoutLocation(deployment.resources ?? [], old);
+  const { kept, forgotten } = withoutLocation(deployment.resources ?? [], old, serverChanged);
   if (forgotten.length > 0) await stack.importStack({ ...exported, deployment: { ...deployment, resources: kept } });
   return forgotten;
 }

@@ -20,6 +20,7 @@ import type { MoveJournal } from "../../../infra/moves/moveJournal";
 import { findTenantData, type TenantDataPlaces } from "../../../infra/moves/tenantDataPlaces";
 import { clientToolsFor } from "../../archive/postgresClientTools";
 import { engineErrorMessage } from "../run/engineErrors";
+import { forgetOldLocation } from "./forgetOldLocation";
 import { serverMajor } from "./adminSql";
 import { finishMove, journalOfRecord, MoveAborted, type MoveSetting, performMove, rollBack, type SwitchedMove } from "./performMove";
 
@@ -71,13 +72,22 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
       return { slug, stack: slug, outcome: cancelled ? "cancelled" : "failed", changes: {}, resources: [], message: `${message}\nthe stack was not run`, seconds: (Date.now() - started) / 1000 };
     }
     const journal = switched?.journal ?? pending;
-    let run: TenantRun;
-    try {
-      run = await runStack();
-    } finally {
-      if (journal) {
+    if (journal) {
+      try {
+        const forgotten = await forgetOldLocation(options.projectDir, slug, journal.from, journal.from.server !== journal.to.server);
+        if (forgotten.length > 0) note(`the stack forgets the old location's ${forgotten.join(", ")} (kept on the server, out of its state)`);
+      } catch (error) {
+        // The stack's own run then says what its state holds that is gone; the data is in its one place either way.
+        note(`could not take the old location out of the stack's state: ${(error as Error).message.split("\n")[0]}`);
+      }
+    }
+    let run = await runStack();
+    if (journal) {
+      try {
         await finishMove(journal, setting);
         note("login back as it was before the move");
+      } catch (error) {
+        run = { ...run, outcome: "failed", message: `the data moved, but its login could not be given back: ${(error as Error).message}; the journal on role ${setting.role} stays, and the next \`tenantctl up ${slug}\` gives it back${run.message ? `\n${run.message}` : ""}` };
       }
     }
     if (!switched) return run;

@@ -33,6 +33,11 @@ describe("forgetting the old location after a switch", () => {
     expect(kept[1]).toMatchObject({ dependencies: [], propertyDependencies: { database: [] } });
   });
 
+  it("a server left: every PostgreSQL resource of the stack, the role too; providers and the settings stay", () => {
+    const { forgotten } = withoutLocation(databaseTenant, { server: "primary", database: "tenant_initech", schema: "public" }, true);
+    expect(forgotten).toEqual(["initech-role", "initech-database", "initech-revoke-public-database", "initech-default-privileges-type", "initech-extension-pgcrypto"]);
+  });
+
   it("another tenant's schema of the same shared database is not touched", () => {
     expect(resourcesOfLocation(schemaTenant, { server: "primary", database: "tenants", schema: "tenant_globex" }).size).toBe(0);
   });

@@ -70,6 +70,8 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     };
   }
 
+  // The program of the temporary project lives in the repository, whose own tenants/ it would find by itself.
+  const byHandEnv = () => ({ ...env, TENANTCTL_DIR: project.tenantsDir });
   const initechFile = (plan: string) => `# yaml-language-server: $schema=./tenant.schema.json\nslug: initech\nname: Initech\nplan: ${plan}\n`;
 
   beforeAll(async () => {
@@ -107,8 +109,8 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
 
   it("pulumi up by hand refuses a tenant whose data is elsewhere, in one line naming tenantctl up", async () => {
     project.writeFile("initech.yaml", initechFile("enterprise"));
-    const byHand = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "-s", "initech", "--non-interactive"], { cwd: project.dir, env, encoding: "utf8" });
-    expect(byHand.status).not.toBe(0);
+    const byHand = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "-s", "initech", "--non-interactive"], { cwd: project.dir, env: byHandEnv(), encoding: "utf8" });
+    expect(byHand.status, byHand.stdout + byHand.stderr).not.toBe(0);
     expect(byHand.stdout + byHand.stderr).toContain("tenant initech's data is in schema tenant_initech in tenants@primary and its file puts it in database tenant_initech@primary: run `tenantctl up initech`");
     expect(await sql("postgres", "SELECT datname FROM pg_database WHERE datname = 'tenant_initech'")).toEqual([]);
   }, 300_000);
@@ -172,7 +174,7 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     // The hook's sleep holds a session in the shared database; it goes with its server process.
     await sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%' AND pid <> pg_backend_pid()");
 
-    const byHand = spawnSync("pulumi", ["preview", "-s", "initech", "--non-interactive"], { cwd: project.dir, env, encoding: "utf8" });
+    const byHand = spawnSync("pulumi", ["preview", "-s", "initech", "--non-interactive"], { cwd: project.dir, env: byHandEnv(), encoding: "utf8" });
     expect(byHand.stdout + byHand.stderr).toContain("a move of tenant initech's data (schema tenant_initech in tenants@primary → database tenant_initech@primary) was interrupted: run `tenantctl up initech`");
 
     const up = await tenantctl(["up", "initech"]);

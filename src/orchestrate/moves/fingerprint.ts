@@ -1,9 +1,10 @@
 /**
  * What a move verifies before anything switches: a fingerprint of the schema that holds a tenant's data, taken on the
  * old location and on the copy, and the differences between the two (pure). Per table its row count and a hash of its
- * content (order-independent: the sum of each row's MD5, in two 60-bit halves, so no sort of the table is needed); per
+ * content (order-independent, so no sort of the table is needed: each row's own hash, summed and XORed); per
  * sequence its value; and an inventory of everything else the schema holds (views, functions, types, indexes,
  * constraints, triggers), with each relation's owner and grants, so a view or a grant the copy lost fails too.
+ * Both sides are fingerprinted after the copy, at once: a change made behind the copy shows as a difference.
  */
 import type { Client } from "pg";
 
@@ -44,14 +45,7 @@ export async function fingerprintSchema(client: Client, schema: string): Promise
   const tableFingerprints: Record<string, TableFingerprint> = {};
   for (const { relname } of tables.rows) {
     const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(relname)}`;
-    const result = await client.query<{ rows: string; a: string; b: string }>(
-      `SELECT count(*)::text AS rows,
-              coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0)::text AS a,
-              coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0)::text AS b
-         FROM (SELECT md5(t::text) AS h FROM ONLY ${table} AS t) AS rows`,
-    );
-    const row = result.rows[0]!;
-    tableFingerprints[relname] = { rows: Number(row.rows), hash: `${row.a}:${row.b}` };
+    tableFingerprints[relname] = (await rowHash(client, table)) ?? (await textHash(client, table));
   }
   const sequences = await client.query<{ sequencename: string; last_value: string | null }>("SELECT sequencename, last_value::text FROM pg_catalog.pg_sequences WHERE schemaname = $1", [schema]);
   const objects = await client.query<{ object: string }>(
@@ -79,6 +73,36 @@ export async function fingerprintSchema(client: Client, schema: string): Promise
     objects: objects.rows.map((row) => row.object),
     bytes: Number(bytes.rows[0]!.bytes),
   };
+}
+
+/**
+ * The row's own 64-bit hash (`hash_record_extended`, PostgreSQL 14+: the values as their types hash them, the hash that
+ * hash partitioning relies on staying the same), summed and XORed: no text conversion, no sort. Undefined when a
+ * column's type has no such hash (json, point, ...) or the server is older.
+ */
+async function rowHash(client: Client, table: string): Promise<TableFingerprint | undefined> {
+  try {
+    const result = await client.query<{ rows: string; sum: string; xor: string }>(
+      `SELECT count(*)::text AS rows, coalesce(sum(h), 0)::text AS sum, coalesce(bit_xor(h), 0)::text AS xor
+         FROM (SELECT pg_catalog.hash_record_extended(t, 0) AS h FROM ONLY ${table} AS t) AS rows`,
+    );
+    const row = result.rows[0]!;
+    return { rows: Number(row.rows), hash: `record:${row.sum}:${row.xor}` };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each row's text's MD5, in two 60-bit halves summed: any type has a text form. */
+async function textHash(client: Client, table: string): Promise<TableFingerprint> {
+  const result = await client.query<{ rows: string; a: string; b: string }>(
+    `SELECT count(*)::text AS rows,
+            coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0)::text AS a,
+            coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0)::text AS b
+       FROM (SELECT md5(t::text) AS h FROM ONLY ${table} AS t) AS rows`,
+  );
+  const row = result.rows[0]!;
+  return { rows: Number(row.rows), hash: `md5:${row.a}:${row.b}` };
 }
 
 /** Every way the copy differs from the original, one sentence each; empty: the copy is verified. */

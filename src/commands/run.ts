@@ -182,6 +182,11 @@ export async function executeRun(
   } finally {
     progress.close();
   }
+  // A preview says how much each move has to copy, where the server's admin credentials are at hand.
+  if (operation === "preview" && tenants.some((tenant) => tenant.move)) {
+    const { adminCredentials, withDataSizes } = await import("../orchestrate/moves/dataSize");
+    tenants = await withDataSizes(tenants, fleet.controlPlane?.databaseServers ?? [], adminCredentials(projectDir));
+  }
   // A run killed before this one (SIGKILL of its process group) leaves its plugins running: they go now.
   stopOrphanedPlugins((line) => err(`tenantctl: ${line}\n`));
   return { operation, tenants, seconds: (Date.now() - started) / 1000, ...(interrupt?.aborted ? { interrupted: true } : {}) };

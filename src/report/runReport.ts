@@ -3,6 +3,7 @@
  * code are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
 import type { DataLocation } from "../core/location";
+import type { TenantMove } from "./moves";
 
 export type Operation = "preview" | "up" | "drift" | "destroy";
 
@@ -77,6 +78,11 @@ export interface TenantRun {
   /** Counts by operation (`create`, `update`, `delete`, `same`, …). */
   readonly changes: Readonly<Record<string, number>>;
   readonly resources: readonly ResourceChange[];
+  /**
+   * The tenant's data location as deployed (the stack's `dataLocation` output) differs from the files': a move
+   * (DESIGN.md, "Moves"); on `preview`, with the old location's size when the server could be asked.
+   */
+  readonly move?: TenantMove;
   /** Non-secret stack outputs (after `up`). */
   readonly outputs?: Readonly<Record<string, unknown>>;
   /** Why it failed or was skipped, in one paragraph; after a move, what moved. */

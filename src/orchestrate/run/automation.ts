@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../../report/runReport";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
+import { type DataLocation, dataLocationOf, moveBetween, parseDataLocation } from "../../core/location";
 import { UsageError } from "../../core/errors";
 import type { StackVerdict } from "../../core/verdict";
 import type { RunProgress } from "../../report/progress";
@@ -147,7 +148,8 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
     options.progress?.ended(slug, outcome);
-    return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+    const move = movedData(slug, summary.deployedLocation(), options);
+    return { slug, stack: slug, outcome, changes, ...(move ? { move } : {}), resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
   } catch (error) {
     if (options.signal?.aborted) {
       options.progress?.ended(slug, "cancelled");
@@ -157,6 +159,17 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     options.progress?.ended(slug, "failed");
     return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
   }
+}
+
+/**
+ * The move between where the stack last put the tenant's data and where its files put it now; undefined for a stack
+ * never deployed (or deployed before it had a `dataLocation` output), the control plane, or data that stays put.
+ */
+function movedData(slug: string, deployed: DataLocation | undefined, options: EngineOptions): { from: DataLocation; to: DataLocation } | undefined {
+  const tenant = options.verdict?.(slug)?.tenant;
+  if (!deployed || !tenant) return undefined;
+  const move = moveBetween(slug, deployed, dataLocationOf(tenant));
+  return move ? { from: move.from, to: move.to } : undefined;
 }
 
 async function createStack(workspace: LocalWorkspace, slug: string, automation: EngineSession["automation"]): Promise<void> {
@@ -203,16 +216,26 @@ async function runOperation(
 export class RunSummary {
   private resourceChanges: Record<string, number> = {};
   private stackOutputs: Record<string, unknown> = {};
+  private deployed: DataLocation | undefined;
 
   take(event: EngineEvent): void {
     if (event.summaryEvent) this.resourceChanges = { ...(event.summaryEvent.resourceChanges as Record<string, number>) };
     const metadata = event.resOutputsEvent?.metadata;
     if (metadata?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(metadata.new?.outputs ?? {}) };
+    // The stack resource's state before this run holds the outputs of the last deployment: where it put the data.
+    const step = event.resourcePreEvent?.metadata ?? metadata;
+    if (step?.type === "pulumi:pulumi:Stack") this.deployed = parseDataLocation(step.old?.outputs?.["dataLocation"]) ?? this.deployed;
   }
 
   clear(): void {
     this.resourceChanges = {};
     this.stackOutputs = {};
+    this.deployed = undefined;
+  }
+
+  /** The `dataLocation` output of the stack's last deployment, when the engine's events showed it. */
+  deployedLocation(): DataLocation | undefined {
+    return this.deployed;
   }
 
   changes(): Record<string, number> {

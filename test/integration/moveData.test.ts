@@ -68,7 +68,11 @@ describe("moving a tenant's data", () => {
       `SET search_path = ${ROLE}, public`,
       "CREATE TABLE tenant_settings (key text PRIMARY KEY, value jsonb NOT NULL, seed_only boolean NOT NULL DEFAULT false)",
       `INSERT INTO tenant_settings VALUES ('branding.primaryColor', '"#000000"', true)`,
-      "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, token text DEFAULT encode(gen_random_bytes(4), 'hex'))",
+      // An enum hashes by its labels' OIDs, which differ in the copy: this table is verified by its rows' text too.
+      "CREATE TYPE item_kind AS ENUM ('plain', 'fancy')",
+      "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, kind item_kind NOT NULL DEFAULT 'fancy', token text DEFAULT encode(gen_random_bytes(4), 'hex'))",
+      "CREATE TABLE counters (id int PRIMARY KEY, n bigint NOT NULL, tags text[] NOT NULL)",
+      "INSERT INTO counters SELECT i, i * 10, ARRAY['a', i::text] FROM generate_series(1, 30) i",
       "CREATE VIEW item_names AS SELECT upper(name) AS name FROM items",
       "INSERT INTO items (name) SELECT 'item ' || i FROM generate_series(1, 500) i",
       // json has no hash of its own: this table is verified by its rows' text.
@@ -88,18 +92,18 @@ describe("moving a tenant's data", () => {
 
   it("a copy that differs (changed behind it) is not switched to: dropped, the login and comment back", async () => {
     await run("postgres", `COMMENT ON ROLE ${ROLE} IS 'owned by the billing team'`);
-    const move = performMove({ slug: "mover", from: inSchema, to: inDatabase }, { login: true, comment: "owned by the billing team" }, { ...setting, beforeVerifySql: `UPDATE ${ROLE}.items SET name = 'item 7!' WHERE id = 7; UPDATE ${ROLE}.notes SET body = '{"n": 0}' WHERE id = 3` });
+    const move = performMove({ slug: "mover", from: inSchema, to: inDatabase }, { login: true, comment: "owned by the billing team" }, { ...setting, beforeVerifySql: `UPDATE ${ROLE}.items SET name = 'item 7!' WHERE id = 7; UPDATE ${ROLE}.notes SET body = '{"n": 0}' WHERE id = 3; UPDATE ${ROLE}.counters SET n = 0 WHERE id = 4` });
     await expect(move).rejects.toThrow(MoveAborted);
-    await expect(move).rejects.toThrow(/table items: same 500 rows, different content; table notes: same 20 rows, different content.*the move was rolled back/);
+    await expect(move).rejects.toThrow(/table counters: same 30 rows, different content; table items: same 500 rows, different content; table notes: same 20 rows, different content.*the move was rolled back/);
     expect(await run("postgres", `SELECT datname FROM pg_database WHERE datname = '${ROLE}'`)).toEqual([]);
     expect(await findTenantData(tenant, admin, server)).toEqual({ role: { login: true, comment: "owned by the billing team" }, marked: [inSchema] });
-    await run(SHARED, `UPDATE ${ROLE}.items SET name = 'item 7' WHERE id = 7`, `UPDATE ${ROLE}.notes SET body = '{"n": 3}' WHERE id = 3`);
+    await run(SHARED, `UPDATE ${ROLE}.items SET name = 'item 7' WHERE id = 7`, `UPDATE ${ROLE}.notes SET body = '{"n": 3}' WHERE id = 3`, `UPDATE ${ROLE}.counters SET n = 40 WHERE id = 4`);
   });
 
   it("schema → database → schema: the same rows each way, the old copies renamed and out of the role's reach", async () => {
     const before = await tenantRead(SHARED);
     const toDatabase = await performMove({ slug: "mover", from: inSchema, to: inDatabase }, { login: true, comment: "owned by the billing team" }, setting);
-    expect(toDatabase).toMatchObject({ rows: 521, tables: 3, journal: { phase: "switched", from: inSchema, to: inDatabase } });
+    expect(toDatabase).toMatchObject({ rows: 551, tables: 4, journal: { phase: "switched", from: inSchema, to: inDatabase } });
     // Switched, not finished: the login is still off, the journal says so.
     const [role] = await run("postgres", `SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = '${ROLE}'`);
     expect(role?.["rolcanlogin"]).toBe(false);

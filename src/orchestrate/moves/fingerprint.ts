@@ -45,7 +45,7 @@ export async function fingerprintSchema(client: Client, schema: string): Promise
   const tableFingerprints: Record<string, TableFingerprint> = {};
   for (const { relname } of tables.rows) {
     const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(relname)}`;
-    tableFingerprints[relname] = (await rowHash(client, table)) ?? (await textHash(client, table));
+    tableFingerprints[relname] = ((await hashesPortably(client, table)) ? await rowHash(client, table) : undefined) ?? (await textHash(client, table));
   }
   const sequences = await client.query<{ sequencename: string; last_value: string | null }>("SELECT sequencename, last_value::text FROM pg_catalog.pg_sequences WHERE schemaname = $1", [schema]);
   const objects = await client.query<{ object: string }>(
@@ -73,6 +73,23 @@ export async function fingerprintSchema(client: Client, schema: string): Promise
     objects: objects.rows.map((row) => row.object),
     bytes: Number(bytes.rows[0]!.bytes),
   };
+}
+
+/**
+ * Whether every column is of a built-in base type (or an array of one) whose hash depends on the value only. An enum
+ * hashes its label's OID, and a user-defined type (a domain, a composite) may contain one: the same value in another
+ * database hashes differently, so such tables are hashed by their rows' text.
+ */
+async function hashesPortably(client: Client, table: string): Promise<boolean> {
+  const result = await client.query<{ portable: boolean | null }>(
+    `SELECT bool_and(b.typnamespace = 'pg_catalog'::regnamespace AND b.typtype = 'b' AND b.typname !~ '^(oid|reg|xid|cid|tid)') AS portable
+       FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+       JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [table],
+  );
+  return result.rows[0]?.portable === true;
 }
 
 /**

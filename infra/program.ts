@@ -30,6 +30,7 @@ import { auth0Adoption } from "./auth/auth0Adoption";
 import { adminCredentialsEnv } from "./context/databaseServerConfig";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
+import { moveRefusalFor } from "./moves/moveGuard";
 import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
@@ -39,7 +40,7 @@ async function main(validated: VerdictForStack | undefined, consent: AdoptionCon
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
   // tenantctl validated the whole fleet once for its run, in this process: that verdict stands for the files it read.
-  if (validated) return declare(validated.controlPlane, validated.tenant, readDeploymentSettings(config, env), consent);
+  if (validated) return declare(validated.controlPlane, validated.tenant, readDeploymentSettings(config, env), consent, false);
   const dir = tenantsDir(env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
   // Otherwise (`pulumi up -s acme` by hand) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
@@ -49,22 +50,28 @@ async function main(validated: VerdictForStack | undefined, consent: AdoptionCon
   if (blocking.length > 0 || !fleet.controlPlane) {
     throw runError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
   }
-  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config, env), consent);
+  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config, env), consent, true);
   const tenant = tenantOf(fleet, stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
     throw runError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
-  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config, env), consent);
+  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config, env), consent, true);
 }
 
 /**
  * Declares the stack's resources, after looking at what the database server already holds under the names they
  * get: what a retained tenant left, or what `tenantctl adopt` takes over, is imported (infra/adopt/).
  */
-async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings, consent: AdoptionConsent): Promise<Record<string, unknown>> {
+async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings, consent: AdoptionConsent, byHand: boolean): Promise<Record<string, unknown>> {
   const context = createDeploymentContext(controlPlane, settings);
   if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
+  // Run by hand, the program moves no data (tenantctl's move step does, before it runs the stack): a tenant whose data
+  // is elsewhere, or whose move was interrupted, is refused instead of switched to an empty database.
+  if (byHand) {
+    const refusal = await moveRefusalFor(tenant, settings.databaseServers);
+    if (refusal) throw runError(refusal);
+  }
   const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
   const auth = settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
   return { ...tenantStack(tenant, context, adoption, auth) };

@@ -56,6 +56,11 @@ export interface EngineOptions {
    * database servers), without changing process.env for the whole process.
    */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Runs around each stack's operation that is not skipped or refused: `up`'s move step (moves/tenantMoves.ts), which
+   * moves a tenant's data before its stack runs and gives the login back after.
+   */
+  readonly aroundStack?: (slug: string, run: () => Promise<TenantRun>) => Promise<TenantRun>;
 }
 
 export interface StackWork {
@@ -74,7 +79,10 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   }
   const session = await startEngineSession(options.projectDir, options.env);
   try {
-    return await mapBounded(work, options.parallel, (item) => runStack(session, operation, item, options));
+    const { aroundStack } = options;
+    return await mapBounded(work, options.parallel, (item) =>
+      aroundStack && !item.skip && !item.refuse ? aroundStack(item.slug, () => runStack(session, operation, item, options)) : runStack(session, operation, item, options),
+    );
   } finally {
     session.close();
   }

@@ -8,6 +8,7 @@ import { renderDiagnosticsText } from "../../core/formatDiagnostics";
 import { loadFleet } from "../../core/load";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { stackVerdict } from "../../core/verdict";
+import { moveStep } from "../moves/tenantMoves";
 import { lineProgress, liveProgress } from "../../report/progress";
 import type { Operation, RunReport, TenantRun } from "../../report/runReport";
 import { checkSelectionFlags, selectStacks, type SelectionOptions } from "../select/selectStacks";
@@ -77,6 +78,10 @@ export async function runFleet(
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     ...(options.adopt ? { adopt: true } : {}),
     ...(env ? { env } : {}),
+    // `up` moves a tenant's data where its files put it before its stack switches there.
+    ...(operation === "up"
+      ? { aroundStack: moveStep(fleet, { projectDir, env: { ...process.env, ...env }, ...(interrupt ? { signal: interrupt } : {}), note: (line) => progress.note(line) }) }
+      : {}),
     progress,
   };
   let tenants: TenantRun[];

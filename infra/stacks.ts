@@ -5,6 +5,7 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import { type DataLocation, dataLocationOf } from "../src/core/location";
 import type { ControlPlane, Tenant } from "../src/core/model";
 import { type AuthImports, NO_AUTH_IMPORTS } from "./auth/auth0Adoption";
 import { ControlPlaneAuth } from "./components/ControlPlaneAuth";
@@ -22,6 +23,11 @@ export interface TenantStackOutputs {
   readonly plan: string;
   readonly status: string;
   readonly database: pulumi.Output<{ host: string; port: number; database: string; schema: string; user: string }>;
+  /**
+   * Where the tenant's data lives, by the template's server name: what the next run compares the files with to tell
+   * a move (src/core/location.ts) from an add and a remove. Plain values, not secret.
+   */
+  readonly dataLocation: DataLocation;
   readonly connectionString: pulumi.Output<string>;
   readonly settingsKeys: pulumi.Output<string[]>;
   readonly hostname?: pulumi.Output<string>;
@@ -52,6 +58,7 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption
     plan: tenant.plan,
     status: tenant.status,
     database: pulumi.all([database.host, database.port, database.database, database.schema, database.user]).apply(([host, port, db, schema, user]) => ({ host, port, database: db, schema, user })),
+    dataLocation: dataLocationOf(tenant),
     connectionString: database.connectionString,
     settingsKeys: settings.keys,
     ...(domains ? { hostname: domains.hostname, customDomains: domains.customDomains } : {}),

@@ -1,11 +1,15 @@
 /** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the shape in docs/output.md) for scripts. */
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import type { Move } from "../core/location";
+import { moveJson, moveLine, movesCount } from "./moves";
 import { planLegend } from "./direction";
 import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {
   /** Present with `--base`. */
   readonly changes?: StackChanges;
+  /** With `--base`: the tenant's data lives elsewhere now than at the base ref (src/core/location.ts). */
+  readonly move?: Move;
 }
 
 export interface PlanReport {
@@ -50,6 +54,7 @@ export function renderPlanJson(report: PlanReport): string {
   const tenants = report.stacks.map((stack) => ({
     slug: stack.slug,
     stack: stack.stack,
+    ...(stack.move ? { move: moveJson(stack.move) } : {}),
     resources: stack.resources.map(resourceJson),
     ...(stack.error !== undefined ? { error: stack.error } : {}),
     ...(stack.skipped !== undefined ? { skipped: stack.skipped } : {}),
@@ -154,8 +159,9 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
     return;
   }
   const marker = changes.status === "added" ? "+" : "~";
-  const label = changes.status === "added" ? `new since ${ref}, ${countsText(changes)}` : countsText(changes);
-  out.push(`${marker} ${stackHeader(stack)}: ${label}`, ...note);
+  const label = changes.status === "added" ? `new since ${ref}, ${countsText(changes)}` : `${stack.move ? "moves, " : ""}${countsText(changes)}`;
+  // The move first: what the added database and the removed schema below amount to.
+  out.push(`${marker} ${stackHeader(stack)}: ${label}`, ...(stack.move ? [`  ${moveLine(stack.slug, stack.move)}`] : []), ...note);
   const changedByUrn = new Map(changes.changed.map((resource) => [resource.urn, resource]));
   const addedUrns = new Set(changes.added.map((resource) => resource.urn));
   const depths = depthsOf(stack.resources);
@@ -203,7 +209,8 @@ export function planSummary(report: PlanReport): string {
     if (stack.changes.status !== "removed") remove += stack.changes.removed.length;
   }
   const stacks = `${byStatus.added} added, ${byStatus.changed} changed, ${byStatus.removed} removed, ${byStatus.unchanged} unchanged`;
-  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; resources ${add} to add, ${change} to change, ${remove} to remove; ${seconds}`;
+  const moves = report.stacks.filter((stack) => stack.move !== undefined).length;
+  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; ${moves > 0 ? `${movesCount(moves)}; ` : ""}resources ${add} to add, ${change} to change, ${remove} to remove; ${seconds}`;
 }
 
 /** How many unchanged stacks the text diff names before it only counts them. */
@@ -211,7 +218,7 @@ const UNCHANGED_LISTED = 20;
 
 /** What changes in a stack, as its Markdown row: `| \`acme\` | changed | 1 | 2 | 0 |`. */
 function markdownRow(stack: PlanEntry): string {
-  const status = stack.error !== undefined ? "❌ failed" : stack.skipped !== undefined ? "⏭️ skipped" : (stack.changes?.status ?? `${stack.resources.length} resources`);
+  const status = stack.error !== undefined ? "❌ failed" : stack.skipped !== undefined ? "⏭️ skipped" : stack.move ? "🚚 moves" : (stack.changes?.status ?? `${stack.resources.length} resources`);
   const counts = stack.changes && stack.error === undefined && stack.skipped === undefined ? countsText(stack.changes) : "";
   return `| \`${stack.slug}\` | ${status} | ${counts} |`;
 }

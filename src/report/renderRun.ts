@@ -1,6 +1,7 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
 import { changesNothing, type Operation, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import { moveLine, movesCount } from "./moves";
 import { arrowEnds, runLegend } from "./direction";
 import { emitReport, type ReportFormat } from "./emit";
 import { renderTable } from "./table";
@@ -36,7 +37,8 @@ function hasArrows(report: RunReport): boolean {
 export function summaryText(report: RunReport): string {
   const counts = summarize(report);
   const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([outcome, n]) => `${n} ${outcome}`);
-  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}`;
+  const moves = report.tenants.filter((tenant) => tenant.move !== undefined).length;
+  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}${moves > 0 ? `; ${movesCount(moves)}` : ""}`;
 }
 
 export function renderRunTable(report: RunReport): string {
@@ -45,8 +47,10 @@ export function renderRunTable(report: RunReport): string {
   if (hasArrows(report)) out.push("", runLegend(report.operation));
   for (const tenant of report.tenants) {
     const details = shownResources(tenant);
-    if (details.length === 0 && !tenant.message) continue;
+    if (details.length === 0 && !tenant.message && !tenant.move) continue;
     out.push("", `${tenant.slug}:`);
+    // The move first: what the database created and the schema deleted below amount to.
+    if (tenant.move) out.push(`  ${moveLine(tenant.slug, tenant.move)}`);
     for (const resource of details) {
       out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length && !resource.properties ? ` (${resource.diffs.join(", ")})` : ""}`);
       for (const line of propertyLines(report.operation, resource)) out.push(`             ${line}`);
@@ -63,16 +67,16 @@ const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: 
 export function renderRunMarkdown(report: RunReport): string {
   const legend = hasArrows(report) ? ["", `_${runLegend(report.operation)}_`] : [];
   const head = [commentMarker(report.operation), `### tenantctl ${report.operation}`, "", summaryText(report), ...legend, "", "| tenant | result | changes |", "|---|---|---|"];
-  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
+  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome}${t.move ? ", 🚚 moves" : ""} | ${changeText(t)} |`);
   const details = report.tenants.flatMap((t) => {
     const changed = shownResources(t);
-    if (changed.length === 0 && !t.message) return [];
-    const lines = changed.flatMap((r) => [
+    if (changed.length === 0 && !t.message && !t.move) return [];
+    const lines = [...(t.move ? [`**${moveLine(t.slug, t.move)}**`, ""] : []), ...changed.flatMap((r) => [
       `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
       ...propertyLines(report.operation, r).map((line) => `  - \`${line}\``),
-    ]);
+    ])];
     if (t.message) lines.push("", fenced(t.message));
-    return [folded(`<code>${t.slug}</code>: ${changeText(t)}`, lines.join("\n"))];
+    return [folded(`<code>${t.slug}</code>: ${t.move ? "moves, " : ""}${changeText(t)}`, lines.join("\n"))];
   });
   return fitComment({ head, rows, details });
 }

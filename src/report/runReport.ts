@@ -3,6 +3,9 @@
  * (hence the exit code) are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
 import type { Outcome } from "../core/errors";
+import type { DataLocation } from "../core/location";
+import type { TenantMove } from "./moves";
+
 export type Operation = "preview" | "up" | "drift" | "destroy";
 
 export type TenantOutcome =
@@ -54,6 +57,21 @@ export interface PropertyDifference {
   readonly actual: unknown;
 }
 
+/** A tenant's data that `up` moved (src/orchestrate/moves/): copied, verified, switched; JSON `moved` of the tenant. */
+export interface MovedData {
+  readonly from: DataLocation;
+  readonly to: DataLocation;
+  readonly rows: number;
+  readonly tables: number;
+  readonly bytes: number;
+  /** From the login taken away to the login back. */
+  readonly secondsWithoutWrites: number;
+  /** Where the old copy is kept, out of the tenant's reach. */
+  readonly oldCopy: string;
+  /** The statement an administrator runs to drop the old copy once satisfied. */
+  readonly drop: string;
+}
+
 export interface TenantRun {
   readonly slug: string;
   readonly stack: string;
@@ -61,10 +79,17 @@ export interface TenantRun {
   /** Counts by operation (`create`, `update`, `delete`, `same`, …). */
   readonly changes: Readonly<Record<string, number>>;
   readonly resources: readonly ResourceChange[];
+  /**
+   * The tenant's data location as deployed (the stack's `dataLocation` output) differs from the files': a move
+   * (DESIGN.md, "Moves"); on `preview`, with the old location's size when the server could be asked.
+   */
+  readonly move?: TenantMove;
   /** Non-secret stack outputs (after `up`). */
   readonly outputs?: Readonly<Record<string, unknown>>;
-  /** Why it failed or was skipped, in one paragraph. */
+  /** Why it failed or was skipped, in one paragraph; after a move, what moved. */
   readonly message?: string;
+  /** `up` moved the tenant's data (src/orchestrate/moves/tenantMoves.ts): from, to, rows, bytes, seconds without writes, the old copy. */
+  readonly moved?: MovedData;
   readonly seconds: number;
 }
 

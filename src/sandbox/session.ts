@@ -1,8 +1,8 @@
 /**
  * The session of `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero]` (src/commands/sandbox.ts parses it):
- * the README's "see it for real". Starts a throwaway
- * PostgreSQL (and, with `--auth authhero`, a real AuthHero server: test/authhero-server, installed on first use),
- * runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off,
+ * the README's "see it for real". Starts a throwaway PostgreSQL per database server the template names
+ * (src/sandbox/databaseServers.ts; started in parallel) and, with `--auth authhero`, a real AuthHero server
+ * (test/authhero-server, installed on first use); runs the real `up --all` of the fleet into it (the control-plane stack first, then the tenants; DNS and TLS off,
  * since they need cloud accounts; auth off too unless AuthHero runs), prints the RunReport and, per tenant, what was
  * created and how to look at it. Everything is stopped on exit unless `--keep`.
  *
@@ -29,8 +29,8 @@ import { runFleet } from "../orchestrate/run/runFleet";
 import { renderRunTable } from "../report/renderRun";
 import { runOutcome } from "../report/runReport";
 import { type RunningAuthHero, startAuthHero } from "./authhero";
-import { envScript, pgpassLine } from "./envScript";
-import { type RunningPostgres, startPostgres } from "./postgres";
+import { envScript, pgpassLines } from "./envScript";
+import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "./databaseServers";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
 import { describeSandbox, howToLook } from "./report";
 
@@ -135,10 +135,10 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
     }
   }
 
-  err("sandbox: starting a throwaway PostgreSQL\n");
-  let postgres: RunningPostgres;
+  err(`sandbox: starting a throwaway PostgreSQL${servers.length > 1 ? ` per database server (${servers.join(", ")})` : ""}\n`);
+  let clusters: SandboxServer[];
   try {
-    postgres = await startPostgres();
+    clusters = await startDatabaseServers(servers);
   } catch (error) {
     err(`tenantctl sandbox: could not start PostgreSQL: ${(error as Error).message}\n`);
     await authhero?.stop();
@@ -157,7 +157,7 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
     mkdirSync(sandboxProject, { recursive: true });
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
     const pgpass = join(sandboxDir, "pgpass");
-    writeFileSync(pgpass, pgpassLine(postgres), { mode: 0o600 });
+    writeFileSync(pgpass, pgpassLines(clusters), { mode: 0o600 });
 
     const env: Record<string, string> = {
       ...engineEnv(binDir),
@@ -169,31 +169,30 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
       ...(authhero
         ? { TENANTCTL_AUTH_PROVIDER: "authhero", TENANTCTL_AUTHHERO_URL: authhero.url, TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId, TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret }
         : {}),
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify(
-        Object.fromEntries(
-          servers.map((name) => [name, { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" }]),
-        ),
-      ),
+      TENANTCTL_DATABASE_SERVERS: databaseServersJson(clusters),
     };
-    writeFileSync(join(sandboxDir, "env.sh"), envScript(env, pgpass, postgres, sandboxProject, resolve(projectDir, options.dir)), { mode: 0o600 });
+    writeFileSync(join(sandboxDir, "env.sh"), envScript(env, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)), { mode: 0o600 });
 
     if (authhero) err(`sandbox: AuthHero on ${authhero.url} (started in ${(authhero.startupMs / 1000).toFixed(1)} s)\n`);
-    err(`sandbox: PostgreSQL on ${postgres.host}:${postgres.port}; state in ${relative(projectDir, stateDir)}; running up --all\n`);
+    const where = clusters.map(({ name, postgres }) => `${clusters.length > 1 ? `${name} ` : ""}${postgres.host}:${postgres.port}`).join(", ");
+    err(`sandbox: PostgreSQL on ${where}; state in ${relative(projectDir, stateDir)}; running up --all\n`);
     // The run's engine and program get the sandbox's environment; this process's own stays as it is.
     const report = await runFleet("up", [], { dir: options.dir, all: true, parallel: options.parallel ?? 2 }, err, { projectDir: sandboxProject, env, ...(interrupt ? { interrupt } : {}) });
 
     out(renderRunTable(report));
-    out(describeSandbox(report, postgres, fleet.controlPlane.databaseServers));
+    out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
     const outcome = runOutcome(report);
     // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
     if (options.keep && outcome !== "interrupted") {
       const stopAuthHero = authhero?.keepRunning();
-      const stop = [stopAuthHero, postgres.keepRunning()].filter((command) => command !== undefined).join(" && ");
+      // One command that stops every cluster the sandbox started (one per database server).
+      const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
+      const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
       kept = true;
       if (authhero) writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
       writeFileSync(join(sandboxDir, STOP_SCRIPT), `#!/bin/sh\n# Written by \`tenantctl sandbox --keep\`: stops its servers (\`tenantctl sandbox --stop\` runs it).\n${stop}\n`, { mode: 0o700 });
-      out(howToLook(report, postgres, relative(projectDir, sandboxDir) || ".", stop));
+      out(howToLook(report, clusters, relative(projectDir, sandboxDir) || ".", stop));
     } else {
       out(
         `\n${authhero ? "PostgreSQL and AuthHero are" : "PostgreSQL is"} stopped and ${SANDBOX_DIR}/ removed now that the sandbox is done; run \`tenantctl sandbox --keep\` to keep ` +
@@ -208,7 +207,7 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
   } finally {
     if (!kept) {
       await authhero?.stop().catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));
-      await postgres.stop().catch((error: Error) => err(`tenantctl sandbox: stopping PostgreSQL failed: ${error.message}\n`));
+      await stopDatabaseServers(clusters).catch((error: Error) => err(`tenantctl sandbox: stopping PostgreSQL failed: ${error.message}\n`));
       rmSync(sandboxDir, { recursive: true, force: true });
     }
   }

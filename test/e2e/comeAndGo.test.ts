@@ -11,7 +11,7 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientToolsFor } from "../../src/archive/postgresClientTools";
+import { clientToolsFor } from "../../src/postgres/clientTools";
 import { type OwnWorld, startOwnWorld } from "../support/ownWorld";
 import type { RunningPostgres } from "../support/postgres";
 import { pulumiEngine, type TempProject } from "../support/pulumi";

@@ -6,9 +6,10 @@
  * The base fleet is rendered with the current program code: the diff shows what the tenant files changed, not what a
  * change to infra/ would do (that needs `tenantctl preview`).
  */
-import { effectiveSpec, sameControlPlane } from "../../core/compare/fleetChanges";
+import { effectiveSpec, sameControlPlane, tenantMove } from "../../core/compare/fleetChanges";
 import { diffStack, type PlannedStack } from "../../core/compare/plannedStack";
 import { errorsAffecting, type Fleet } from "../../core/load";
+import type { Move } from "../../core/location";
 import type { ControlPlane } from "../../core/model";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { noTenantFile, tenantOf } from "../../core/tenantLookup";
@@ -64,7 +65,18 @@ async function planStack(slug: string, inputs: PlanInputs): Promise<PlanEntry> {
     return { slug, stack: slug, resources: [], changes: { ...diffStack(then?.resources ?? [], undefined), ...withNote } };
   }
   // A stack that existed but could not be rendered then is compared with nothing: changed, every resource added.
-  return { ...now, changes: { ...diffStack(existedBefore ? (then?.resources ?? []) : undefined, now.resources), ...withNote } };
+  const move = existedBefore && then ? movedSince(slug, fleet, base.fleet) : undefined;
+  return { ...now, ...(move ? { move } : {}), changes: { ...diffStack(existedBefore ? (then?.resources ?? []) : undefined, now.resources), ...withNote } };
+}
+
+/**
+ * The tenant's data move between the base ref and now, read from the two resolved tenants (not from the resources:
+ * a move shows there as a database added and a schema removed, or only as another provider).
+ */
+function movedSince(slug: string, fleet: Fleet, base: Fleet): Move | undefined {
+  if (errorsAffecting(fleet, slug).length > 0 || errorsAffecting(base, slug).length > 0) return undefined;
+  const tenantIn = (of: Fleet) => of.tenants.find((candidate) => candidate.slug === slug);
+  return tenantMove(tenantIn(base), tenantIn(fleet));
 }
 
 /** The stack's render now; undefined for a tenant whose file is gone (it exists at the base ref only). */

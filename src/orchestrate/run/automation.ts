@@ -10,10 +10,12 @@ import { join, resolve } from "node:path";
 import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../../report/runReport";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
+import { type DataLocation, dataLocationOf, moveBetween, parseDataLocation } from "../../core/location";
 import { UsageError } from "../../core/errors";
-import type { StackVerdict } from "../../core/verdict";
+import type { VerdictForStack } from "../../core/verdict";
+import { type AdoptionConsent, NO_CONSENT } from "../../../infra/adopt/adoptionPlan";
 import type { RunProgress } from "../../report/progress";
-import { ADOPT_ENV, consentValue, readStateNames } from "./adoptionConsent";
+import { consentFrom, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
@@ -26,7 +28,7 @@ import { projectWorkspace } from "../engine/workspace";
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
   readonly projectDir: string;
-  /** The tenants directory, passed to the program. */
+  /** The tenants directory, for Pulumi.yaml's program (a stack without a verdict: see engineSession.ts). */
   readonly tenantsDir: string;
   /** Stacks run at once. */
   readonly parallel: number;
@@ -34,7 +36,7 @@ export interface EngineOptions {
    * What this run's validation of the fleet says of each stack (src/core/verdict.ts): handed to its program, which then
    * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
    */
-  readonly verdict?: (slug: string) => StackVerdict | undefined;
+  readonly verdict?: (slug: string) => VerdictForStack | undefined;
   /**
    * Aborted on Ctrl-C or SIGTERM: no stack starts after it, and the running ones are cancelled through the engine
    * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
@@ -54,6 +56,11 @@ export interface EngineOptions {
    * database servers), without changing process.env for the whole process.
    */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Runs around each stack's operation that is not skipped or refused: `up`'s move step (moves/tenantMoves.ts), which
+   * moves a tenant's data before its stack runs and gives the login back after.
+   */
+  readonly aroundStack?: (slug: string, run: () => Promise<TenantRun>) => Promise<TenantRun>;
 }
 
 export interface StackWork {
@@ -72,7 +79,10 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   }
   const session = await startEngineSession(options.projectDir, options.env);
   try {
-    return await mapBounded(work, options.parallel, (item) => runStack(session, operation, item, options));
+    const { aroundStack } = options;
+    return await mapBounded(work, options.parallel, (item) =>
+      aroundStack && !item.skip && !item.refuse ? aroundStack(item.slug, () => runStack(session, operation, item, options)) : runStack(session, operation, item, options),
+    );
   } finally {
     session.close();
   }
@@ -98,25 +108,22 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
   try {
-    // Absolute: Pulumi.yaml's program (TENANTCTL_INLINE_PROGRAM=0) runs in the directory of `main`, not of the project.
+    // Absolute: Pulumi.yaml's program (a stack without a verdict) runs in the directory of `main`, not of the project.
     const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) };
-    // What this run consents to import (infra/adopt/adoptionPlan.ts): the inline program reads it when the operation
-    // runs it; Pulumi.yaml's program in a process of its own, from TENANTCTL_ADOPT.
-    let consent: string | undefined;
-    const { stack, workspace } = await session.stack(slug, envVars, options.verdict?.(slug), () => consent);
-    const consentTo = (value: string) => {
-      consent = value;
-      workspace.envVars[ADOPT_ENV] = value;
-    };
+    // What this run consents to import (infra/adopt/adoptionPlan.ts): the program takes it when the operation runs it,
+    // so a consent given after a stale lock was cleared still counts.
+    let consent: AdoptionConsent = NO_CONSENT;
+    const verdict = options.verdict?.(slug);
+    const { stack, workspace } = await session.stack(slug, envVars, verdict ? { verdict, consent: () => consent } : undefined);
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
-    if (options.adopt) consentTo(consentValue(await readStateNames(stack, automation), true));
+    if (options.adopt) consent = consentFrom(await readStateNames(stack, automation), true);
     options.progress?.started(slug, operation);
     // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
     const afterStaleLock = async () => {
       const names = await readStateNames(stack, automation);
       if (names.pending.length === 0) return;
       options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
-      consentTo(consentValue(names, options.adopt === true));
+      consent = consentFrom(names, options.adopt === true);
     };
     const attempt = () =>
       waitingForLocks(slug, options, afterStaleLock, () => {
@@ -144,7 +151,8 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
     options.progress?.ended(slug, outcome);
-    return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+    const move = movedData(slug, summary.deployedLocation(), options);
+    return { slug, stack: slug, outcome, changes, ...(move ? { move } : {}), resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
   } catch (error) {
     if (options.signal?.aborted) {
       options.progress?.ended(slug, "cancelled");
@@ -154,6 +162,17 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     options.progress?.ended(slug, "failed");
     return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
   }
+}
+
+/**
+ * The move between where the stack last put the tenant's data and where its files put it now; undefined for a stack
+ * never deployed (or deployed before it had a `dataLocation` output), the control plane, or data that stays put.
+ */
+function movedData(slug: string, deployed: DataLocation | undefined, options: EngineOptions): { from: DataLocation; to: DataLocation } | undefined {
+  const tenant = options.verdict?.(slug)?.tenant;
+  if (!deployed || !tenant) return undefined;
+  const move = moveBetween(slug, deployed, dataLocationOf(tenant));
+  return move ? { from: move.from, to: move.to } : undefined;
 }
 
 async function createStack(workspace: LocalWorkspace, slug: string, automation: EngineSession["automation"]): Promise<void> {
@@ -177,19 +196,49 @@ async function runOperation(
   // those instead.
   stack.outputs = async () => summary.outputs();
   stack.info = async () => undefined;
+  // Ctrl-C while the stack was being prepared (its stack created, its lock waited for): nothing of it runs.
+  if (signal?.aborted) throw new Error("interrupted before the engine started");
+  const engine = abortOnceRunning(signal);
+  const heard = (event: EngineEvent) => {
+    engine.running();
+    onEvent(event);
+  };
   // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
   // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
   // preview shows exactly what that `up` would do.
   if (operation === "preview" || operation === "drift") {
     // For drift, a refreshing preview compares the program with the real world and writes no state.
-    return { changes: (await stack.preview({ refresh: true, onEvent, color: "never", signal })).changeSummary };
+    return { changes: (await stack.preview({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal })).changeSummary };
   }
   if (operation === "up") {
-    const result = await stack.up({ refresh: true, onEvent, color: "never", signal });
+    const result = await stack.up({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
     return { changes: summary.changes(), outputs: result.outputs };
   }
-  await stack.destroy({ onEvent, color: "never", signal });
+  await stack.destroy({ onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
   return { changes: summary.changes() };
+}
+
+/**
+ * The Automation API passes an abort to the `pulumi` process (SIGINT: the engine cancels, saves and unlocks) only if
+ * it comes after the process started: one that comes between our last look and that start would go unheard, and the
+ * stack would run to its end. So the engine's own signal is aborted once the process is known to run (its first
+ * output or event), whenever Ctrl-C came.
+ */
+function abortOnceRunning(interrupt: AbortSignal | undefined): { signal: AbortSignal | undefined; running: () => void } {
+  if (!interrupt) return { signal: undefined, running: () => undefined };
+  const engine = new AbortController();
+  let running = false;
+  const relay = () => {
+    if (running && interrupt.aborted && !engine.signal.aborted) engine.abort();
+  };
+  interrupt.addEventListener("abort", relay, { once: true });
+  return {
+    signal: engine.signal,
+    running: () => {
+      running = true;
+      relay();
+    },
+  };
 }
 
 /**
@@ -200,16 +249,26 @@ async function runOperation(
 export class RunSummary {
   private resourceChanges: Record<string, number> = {};
   private stackOutputs: Record<string, unknown> = {};
+  private deployed: DataLocation | undefined;
 
   take(event: EngineEvent): void {
     if (event.summaryEvent) this.resourceChanges = { ...(event.summaryEvent.resourceChanges as Record<string, number>) };
     const metadata = event.resOutputsEvent?.metadata;
     if (metadata?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(metadata.new?.outputs ?? {}) };
+    // The stack resource's state before this run holds the outputs of the last deployment: where it put the data.
+    const step = event.resourcePreEvent?.metadata ?? metadata;
+    if (step?.type === "pulumi:pulumi:Stack") this.deployed = parseDataLocation(step.old?.outputs?.["dataLocation"]) ?? this.deployed;
   }
 
   clear(): void {
     this.resourceChanges = {};
     this.stackOutputs = {};
+    this.deployed = undefined;
+  }
+
+  /** The `dataLocation` output of the stack's last deployment, when the engine's events showed it. */
+  deployedLocation(): DataLocation | undefined {
+    return this.deployed;
   }
 
   changes(): Record<string, number> {

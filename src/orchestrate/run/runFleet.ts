@@ -8,6 +8,7 @@ import { renderDiagnosticsText } from "../../core/formatDiagnostics";
 import { loadFleet } from "../../core/load";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { stackVerdict } from "../../core/verdict";
+import { moveStep } from "../moves/tenantMoves";
 import { lineProgress, liveProgress } from "../../report/progress";
 import type { Operation, RunReport, TenantRun } from "../../report/runReport";
 import { checkSelectionFlags, selectStacks, type SelectionOptions } from "../select/selectStacks";
@@ -77,6 +78,10 @@ export async function runFleet(
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     ...(options.adopt ? { adopt: true } : {}),
     ...(env ? { env } : {}),
+    // `up` moves a tenant's data where its files put it before its stack switches there.
+    ...(operation === "up"
+      ? { aroundStack: moveStep(fleet, { projectDir, env: { ...process.env, ...env }, ...(interrupt ? { signal: interrupt } : {}), note: (line) => progress.note(line) }) }
+      : {}),
     progress,
   };
   let tenants: TenantRun[];
@@ -85,6 +90,11 @@ export async function runFleet(
     for (const batch of inRunOrder(operation, work)) tenants.push(...(await runStacks(operation, batch, engineOptions)));
   } finally {
     progress.close();
+  }
+  // A preview says how much each move has to copy, where the server's admin credentials are at hand.
+  if (operation === "preview" && tenants.some((tenant) => tenant.move)) {
+    const { adminCredentials, withDataSizes } = await import("../moves/dataSize");
+    tenants = await withDataSizes(tenants, fleet.controlPlane?.databaseServers ?? [], adminCredentials(projectDir, { ...process.env, ...env }));
   }
   // A run killed before this one (SIGKILL of its process group) leaves its plugins running: they go now.
   stopOrphanedPlugins((line) => err(`tenantctl: ${line}\n`));

@@ -58,4 +58,26 @@ describe("RunSummary", () => {
     summary.take(other as unknown as EngineEvent);
     expect(summary.outputs()).toEqual({});
   });
+
+  it("keeps where the stack's last deployment put the tenant's data: its dataLocation output before this run", () => {
+    const summary = new RunSummary();
+    const stackStep = (old: Record<string, unknown> | undefined) =>
+      ({
+        sequence: 3,
+        timestamp: 3,
+        resourcePreEvent: {
+          metadata: { op: "same", urn: "urn:pulumi:initech::tenantctl::pulumi:pulumi:Stack::tenantctl-initech", type: "pulumi:pulumi:Stack", ...(old ? { old: { type: "pulumi:pulumi:Stack", urn: "", outputs: old } } : {}) },
+        },
+      }) as unknown as EngineEvent;
+    // A stack never deployed has no old state; one deployed before the output existed has no dataLocation.
+    summary.take(stackStep(undefined));
+    summary.take(stackStep({ plan: "trial" }));
+    expect(summary.deployedLocation()).toBeUndefined();
+    summary.take(stackStep({ plan: "trial", dataLocation: { server: "primary", database: "tenants", schema: "tenant_initech" }, connectionString: SECRET }));
+    // The outputs this run registers are the files' location, not the deployed one.
+    summary.take(outputsOf("update", { dataLocation: { server: "primary", database: "tenant_initech", schema: "public" } }));
+    expect(summary.deployedLocation()).toEqual({ server: "primary", database: "tenants", schema: "tenant_initech" });
+    summary.clear();
+    expect(summary.deployedLocation()).toBeUndefined();
+  });
 });

@@ -10,6 +10,7 @@ import { archiveTenant } from "../archive/archiveTenant";
 import { type Outcome, SetupError } from "../core/errors";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../core/load";
+import { humanBytes } from "../core/location";
 import { noTenantFile, tenantOf } from "../core/tenantLookup";
 import { commandProjectDir } from "../sandbox/envScript";
 
@@ -48,7 +49,7 @@ export async function archive(slug: string, options: ArchiveOptions, out: (text:
     [
       `archived tenant ${slug}: ${what} on server ${server.name} (PostgreSQL ${made.serverVersion})`,
       `  file:     ${made.file}`,
-      `  size:     ${made.bytes} bytes (${humanSize(made.bytes)})`,
+      `  size:     ${made.bytes} bytes (${humanBytes(made.bytes)})`,
       `  sha256:   ${made.sha256}`,
       `  checked:  pg_restore --list read ${made.entries} entries, the data of ${made.tables.length} table${made.tables.length === 1 ? "" : "s"} (${made.tables.join(", ")})`,
       `  beside it: ${made.file}.sha256 (sha256sum -c), ${made.file}.json`,
@@ -72,15 +73,4 @@ async function adminOf(slug: string, server: DatabaseServer): Promise<ResolvedDa
   const { databaseServersConfigOf } = await import("../orchestrate/engine/stackConfig");
   const config = await databaseServersConfigOf(resolve(commandProjectDir()), slug);
   return resolveDatabaseServer(server, { config, env });
-}
-
-function humanSize(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

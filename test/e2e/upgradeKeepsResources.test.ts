@@ -13,6 +13,7 @@ import { AUTHHERO_SERVER_DIR, ensureAuthHeroServer } from "../../src/sandbox/aut
 import { ManagementClient } from "../support/authhero";
 import { codeAtCommit } from "../support/codeAtCommit";
 import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { sourced } from "../support/sandbox";
 import { tenantctlProcess } from "../support/tenantctlProcess";
 
 /** The last commit before the regrouping of issue 20: what deployed fleets were made with. */
@@ -113,15 +114,4 @@ async function shareAuthHeroServer(repoRoot: string, codeDir: string): Promise<v
   if (!existsSync(join(codeDir, AUTHHERO_SERVER_DIR, "package-lock.json")) || lock(codeDir) !== lock(repoRoot)) return;
   const installed = await ensureAuthHeroServer(repoRoot);
   symlinkSync(join(installed, "node_modules"), link, "dir");
-}
-
-/** The environment after `source env.sh`. */
-function sourced(script: string): NodeJS.ProcessEnv {
-  const output = execFileSync("sh", ["-c", `. "$1" && env -0`, "sh", script], { encoding: "utf8" });
-  return Object.fromEntries(
-    output
-      .split("\0")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
 }

@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { Client } from "pg";
-import { clientToolsFor } from "../src/archive/postgresClientTools";
+import { clientToolsFor } from "../src/postgres/clientTools";
 import { finishMove, performMove } from "../src/orchestrate/moves/performMove";
 import { startPostgres } from "../src/sandbox/postgres";
 

@@ -1,9 +1,5 @@
+import * as auth0 from "@pulumi/auth0";
 import type * as pulumi from "@pulumi/pulumi";
-import type * as auth0Organization from "@pulumi/auth0/organization";
-import type * as auth0ResourceServer from "@pulumi/auth0/resourceServer";
-import type * as auth0ResourceServerScopes from "@pulumi/auth0/resourceServerScopes";
-import type * as auth0Role from "@pulumi/auth0/role";
-import type * as auth0RolePermissions from "@pulumi/auth0/rolePermissions";
 import type { AuthProvider, Declared, DeclaredResourceServer, OrganizationSpec, ResourceServerSpec, RoleSpec } from "./authProvider";
 
 /**
@@ -14,8 +10,7 @@ export class Auth0Auth implements AuthProvider {
   readonly kind = "auth0" as const;
 
   createResourceServer(name: string, server: ResourceServerSpec, opts: pulumi.CustomResourceOptions): DeclaredResourceServer {
-    const { ResourceServer } = require("@pulumi/auth0/resourceServer") as typeof auth0ResourceServer;
-    const created = new ResourceServer(
+    const created = new auth0.ResourceServer(
       name,
       {
         identifier: server.identifier,
@@ -28,8 +23,7 @@ export class Auth0Auth implements AuthProvider {
       opts,
     );
     if (server.scopes.length === 0) return { id: created.id, scopesReady: [] };
-    const { ResourceServerScopes } = require("@pulumi/auth0/resourceServerScopes") as typeof auth0ResourceServerScopes;
-    const scopes = new ResourceServerScopes(
+    const scopes = new auth0.ResourceServerScopes(
       `${name}-scopes`,
       { resourceServerIdentifier: created.identifier, scopes: server.scopes.map((scope) => ({ name: scope, description: scope })) },
       opts,
@@ -39,11 +33,9 @@ export class Auth0Auth implements AuthProvider {
   }
 
   createRole(name: string, role: RoleSpec, opts: pulumi.CustomResourceOptions): Declared {
-    const { Role } = require("@pulumi/auth0/role") as typeof auth0Role;
-    const created = new Role(name, { name: role.name, description: role.description }, { ...opts, import: role.importId });
+    const created = new auth0.Role(name, { name: role.name, description: role.description }, { ...opts, import: role.importId });
     if (role.permissions.length > 0) {
-      const { RolePermissions } = require("@pulumi/auth0/rolePermissions") as typeof auth0RolePermissions;
-      new RolePermissions(
+      new auth0.RolePermissions(
         `${name}-permissions`,
         { roleId: created.id, permissions: role.deployedPermissions ?? role.permissions.map((p) => ({ ...p })) },
         { ...opts, dependsOn: [...(role.permissionsDependOn ?? [])] },
@@ -53,8 +45,7 @@ export class Auth0Auth implements AuthProvider {
   }
 
   createOrganization(name: string, organization: OrganizationSpec, opts: pulumi.CustomResourceOptions): Declared {
-    const { Organization } = require("@pulumi/auth0/organization") as typeof auth0Organization;
-    return new Organization(
+    return new auth0.Organization(
       name,
       { name: organization.name, displayName: organization.displayName, metadata: organization.metadata },
       { ...opts, import: organization.importId },

@@ -5,6 +5,7 @@ import type { AuthProvider, Declared, DeclaredResourceServer } from "../auth/aut
 import { CONTROL_PLANE_OUTPUTS } from "../auth/controlPlaneOutputs";
 import { idsByKey } from "../auth/idsByKey";
 import { permissionsFor, type RolePermission, templateRoleName } from "../auth/roles";
+import { withEarlierTypes } from "../earlierTypes";
 import { orFail } from "../resourceErrors";
 
 export interface ControlPlaneAuthArgs {
@@ -16,7 +17,7 @@ export interface ControlPlaneAuthArgs {
 
 /**
  * The type tokens this component had when each provider had a component of its own (Auth0's was plain
- * `ControlPlane`): stacks deployed then keep every resource (the aliases carry the children's URNs too).
+ * `ControlPlane`): stacks deployed then keep every resource.
  */
 const EARLIER_TYPES: Record<AuthProviderName, readonly string[]> = {
   auth0: ["tenantctl:index:ControlPlane"],
@@ -42,7 +43,7 @@ export class ControlPlaneAuth extends pulumi.ComponentResource {
   readonly resourceServerIds: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ControlPlaneAuthArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("tenantctl:index:ControlPlaneAuth", name, {}, { ...opts, aliases: [...(opts.aliases ?? []), ...EARLIER_TYPES[args.auth.kind].map((type) => ({ type }))] });
+    super("tenantctl:index:ControlPlaneAuth", name, {}, withEarlierTypes(opts, EARLIER_TYPES[args.auth.kind]));
     const { auth } = args.controlPlane;
 
     const checkedRoles = this.checkTemplateRoles(auth.roles, auth.resourceServers);

@@ -13,6 +13,7 @@ import {
   tenantRoleName,
   undeployedResourceServers,
 } from "../auth/roles";
+import { withEarlierTypes } from "../earlierTypes";
 import { orFail } from "../resourceErrors";
 
 export interface TenantAuthArgs {
@@ -30,7 +31,7 @@ export interface TenantAuthArgs {
 
 /**
  * The type tokens this component had when each provider had a component of its own: stacks deployed then keep
- * every resource (the aliases carry the children's URNs too), so the upgrade replaces nothing.
+ * every resource.
  */
 const EARLIER_TYPES: Record<AuthProviderName, readonly string[]> = {
   auth0: [],
@@ -59,7 +60,7 @@ export class TenantAuth extends pulumi.ComponentResource {
   readonly assignableRoleIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: TenantAuthArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("tenantctl:index:TenantAuth", name, {}, { ...opts, aliases: [...(opts.aliases ?? []), ...EARLIER_TYPES[args.auth.kind].map((type) => ({ type }))] });
+    super("tenantctl:index:TenantAuth", name, {}, withEarlierTypes(opts, EARLIER_TYPES[args.auth.kind]));
     const { tenant } = args;
 
     const checkedRoles = this.checkRoles(tenant);

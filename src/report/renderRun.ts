@@ -3,6 +3,7 @@ import { changesNothing, type Operation, type ResourceChange, type RunReport, ty
 import { commentMarker, fenced, fitComment, folded } from "./comment";
 import { moveLine, movesCount } from "./moves";
 import { arrowEnds, runLegend } from "./direction";
+import { emitReport, type ReportFormat } from "./emit";
 import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
@@ -82,4 +83,10 @@ export function renderRunMarkdown(report: RunReport): string {
 
 export function renderRunJson(report: RunReport): string {
   return JSON.stringify({ ...report, summary: summarize(report) }, null, 2) + "\n";
+}
+
+/** A run's report in `--format`, to stdout or to each `--output <file>` (emit.ts). */
+export function emitRunReport(report: RunReport, format: ReportFormat, outputs: readonly string[], out: (text: string) => void): void {
+  const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
+  emitReport((chosen) => renderers[chosen](report), format, outputs, out);
 }

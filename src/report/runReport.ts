@@ -1,7 +1,8 @@
 /**
- * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the exit
- * code are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
+ * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the outcome
+ * (hence the exit code) are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
+import type { Outcome } from "../core/errors";
 import type { DataLocation } from "../core/location";
 import type { TenantMove } from "./moves";
 
@@ -106,11 +107,14 @@ export function summarize(report: RunReport): Record<TenantOutcome, number> {
   return counts;
 }
 
-/** docs/output.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only), 130 interrupted. */
-export function exitCodeFor(report: RunReport): 0 | 1 | 3 | 130 {
-  if (report.interrupted) return 130;
+/**
+ * How a run ended (src/cli/exitCodes.ts gives the code, docs/output.md): `failed` when any stack failed (including one
+ * refused for invalid files), `drift` when drift was found (drift only), `interrupted` after Ctrl-C or SIGTERM.
+ */
+export function runOutcome(report: RunReport): Outcome {
+  if (report.interrupted) return "interrupted";
   const counts = summarize(report);
-  if (counts.failed > 0) return 1;
-  if (report.operation === "drift" && counts.drift > 0) return 3;
-  return 0;
+  if (counts.failed > 0) return "failed";
+  if (report.operation === "drift" && counts.drift > 0) return "drift";
+  return "ok";
 }

@@ -10,6 +10,11 @@ import { shellQuote } from "./shellQuote";
 /** Where env.sh says the sandbox's project copy is: tenantctl runs its stacks there (commands/run.ts). */
 export const SANDBOX_PROJECT_ENV = "TENANTCTL_SANDBOX_PROJECT";
 
+/** Where Pulumi.yaml is for a command: the sandbox's copy after `source .tenantctl/sandbox/env.sh`, else the working directory. */
+export function commandProjectDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env[SANDBOX_PROJECT_ENV] ?? process.cwd();
+}
+
 /** A pgpass field: `:` and `\` are escaped with a backslash. */
 function pgpassEscape(value: string): string {
   return value.replace(/[\\:]/g, (c) => `\\${c}`);

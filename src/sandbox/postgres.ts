@@ -12,9 +12,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shellQuote } from "./shellQuote";
+import { compareVersions, DEBIAN_POSTGRES_ROOT } from "../postgres/clientTools";
 
-/** Where the Debian/Ubuntu `postgresql-<ver>` packages put their binaries: `/usr/lib/postgresql/<ver>/bin`. */
-export const DEBIAN_POSTGRES_ROOT = "/usr/lib/postgresql";
 
 /** Everything a client needs to reach the cluster over TCP. */
 export interface PostgresConnection {
@@ -145,17 +144,6 @@ export function findPostgresBinDir(root: string = DEBIAN_POSTGRES_ROOT): string 
     );
   }
   return join(root, newest, "bin");
-}
-
-/** Compares dotted version strings numerically (`"16" > "9.6"`). */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split(".").map(Number);
-  const right = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
 }
 
 /**

@@ -7,24 +7,18 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { afterAll, describe, expect, it } from "vitest";
-import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { describe, expect, it } from "vitest";
+import { pulumiEngine, tempProject } from "../support/pulumi";
 import { runCli } from "../support/runCli";
+import { inSandboxShell, keptSandbox, printedStopCommand, sourced } from "../support/sandbox";
 
 const engine = pulumiEngine();
 
 describe("tenantctl sandbox", () => {
-  let project: TempProject | undefined;
-  let stop: string | undefined;
-
-  afterAll(() => {
-    // Whatever happened, the kept server must not outlive the test.
-    if (stop) execFileSync("sh", ["-c", stop], { cwd: project?.dir, stdio: "ignore" });
-    project?.remove();
-  });
+  const kept = keptSandbox();
 
   it("deploys the example fleet into a throwaway PostgreSQL, prints the report and how to look, never a password", async () => {
-    project = tempProject(engine.repoRoot, "tenantctl-sandbox-");
+    const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-sandbox-"));
     // A shell set up for real stacks: the sandbox's throwaway stacks still use its own passphrase, not this key
     // (nothing listens on port 9: a stack created with it would fail).
     const secretsProvider = process.env["TENANTCTL_SECRETS_PROVIDER"];
@@ -33,7 +27,7 @@ describe("tenantctl sandbox", () => {
       if (secretsProvider === undefined) delete process.env["TENANTCTL_SECRETS_PROVIDER"];
       else process.env["TENANTCTL_SECRETS_PROVIDER"] = secretsProvider;
     });
-    stop = /^Stop it and remove its data:\n\n {2}(.+)$/m.exec(stdout)?.[1];
+    const stop = (kept.stop = printedStopCommand(stdout));
     expect(code, stdout + stderr).toBe(0);
     expect(stop).toBeDefined();
 
@@ -88,7 +82,7 @@ describe("tenantctl sandbox", () => {
 
     // After `source env.sh`, tenantctl and pulumi work from the project root against the sandbox: no drift, and no
     // file written outside .tenantctl/.
-    const inShell = (command: string) => execFileSync("sh", ["-c", `. .tenantctl/sandbox/env.sh && ${command}`], { cwd: project!.dir, encoding: "utf8" });
+    const inShell = (command: string) => inSandboxShell(project.dir, command);
     const drift = JSON.parse(inShell(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(engine.repoRoot, "bin", "tenantctl.js"))} drift --all --format json 2>/dev/null`)) as { tenants: { slug: string; outcome: string }[] };
     expect(Object.fromEntries(drift.tenants.map((t) => [t.slug, t.outcome]))).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
     inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s acme >/dev/null 2>&1");
@@ -97,21 +91,10 @@ describe("tenantctl sandbox", () => {
     // And the printed stop command, run as printed from the project directory, stops it and removes its data.
     // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.)
     execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
-    stop = undefined;
+    kept.stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });
     await expect(gone.connect()).rejects.toThrow();
   });
 });
-
-/** The environment after `source env.sh` in a shell started with this process's environment. */
-function sourced(script: string): NodeJS.ProcessEnv {
-  const output = execFileSync("sh", ["-c", `. "$1" && env -0`, "sh", script], { encoding: "utf8" });
-  return Object.fromEntries(
-    output
-      .split("\0")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
-}

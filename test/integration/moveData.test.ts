@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedDatabaseServer } from "../../infra/context/databaseServerConfig";
 import { parseJournal } from "../../infra/moves/moveJournal";
 import { findTenantData } from "../../infra/moves/tenantDataPlaces";
-import { clientToolsFor } from "../../src/archive/postgresClientTools";
+import { clientToolsFor } from "../../src/postgres/clientTools";
 import type { DataLocation } from "../../src/core/location";
 import { finishMove, MoveAborted, type MoveSetting, performMove, rollBack } from "../../src/orchestrate/moves/performMove";
 import { buildTenant, PRIMARY_SERVER } from "../support/tenantFixtures";

@@ -14,12 +14,14 @@ export async function projectWorkspace(
   automation: Automation,
   projectDir: string,
   options: Pick<LocalWorkspaceOptions, "envVars" | "program" | "secretsProvider"> = {},
+  /** The run's environment (process.env and what the run sets on top of it, which `options.envVars` holds). */
+  env: Env = process.env,
 ): Promise<LocalWorkspace> {
   const workspace = await automation.LocalWorkspace.create({
     ...options,
     workDir: projectDir,
-    pulumiCommand: await pulumiCli(),
-    envVars: { ...backendWorkarounds(process.env), ...options.envVars },
+    pulumiCommand: await pulumiCli(env),
+    envVars: { ...backendWorkarounds(env), ...options.envVars },
   });
   workspace.selectStack = async () => undefined;
   return workspace;

@@ -17,7 +17,7 @@ import { spawn } from "node:child_process";
 import type { Client } from "pg";
 import type { DataLocation } from "../../core/location";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
-import type { ClientTools } from "../../archive/postgresClientTools";
+import type { ClientTools } from "../../postgres/clientTools";
 import { containerOf } from "./movedName";
 import { ident, inTransaction, libpqEnv, withAdmin } from "./adminSql";
 

@@ -16,7 +16,7 @@ import type { Client } from "pg";
 import { type DataLocation, describeLocation, type Move } from "../../core/location";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { journalComment, type MoveJournal, parseJournal } from "../../../infra/moves/moveJournal";
-import type { ClientTools } from "../../archive/postgresClientTools";
+import type { ClientTools } from "../../postgres/clientTools";
 import { ident, inTransaction, literal, withAdmin } from "./adminSql";
 import { copyTenantData, dropStaging } from "./copyTenantData";
 import { fingerprintDifferences, fingerprintSchema, type SchemaFingerprint, totalRows } from "./fingerprint";

@@ -12,13 +12,14 @@ import { dataLocationOf, describeMove, type Move } from "../../core/location";
 import type { Fleet } from "../../core/load";
 import type { DatabaseServer, Tenant } from "../../core/model";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
+import { tenantOf } from "../../core/tenantLookup";
 import { SetupError } from "../../core/errors";
 import type { MovedData, TenantRun } from "../../report/runReport";
-import { type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../../infra/context/databaseServerConfig";
+import { adminCredentialsEnv, type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { pendingMove } from "../../../infra/moves/moveGuard";
 import type { MoveJournal } from "../../../infra/moves/moveJournal";
 import { findTenantData, type TenantDataPlaces } from "../../../infra/moves/tenantDataPlaces";
-import { clientToolsFor } from "../../archive/postgresClientTools";
+import { clientToolsFor } from "../../postgres/clientTools";
 import { engineErrorMessage } from "../run/engineErrors";
 import { forgetOldLocation } from "./forgetOldLocation";
 import { serverMajor } from "./adminSql";
@@ -31,12 +32,14 @@ export interface MoveStepOptions {
   readonly projectDir: string;
   readonly signal?: AbortSignal;
   readonly note?: (line: string) => void;
+  /** The run's environment (process.env and what the run sets on top: the sandbox's database servers). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Wraps each tenant stack's `up` of a run in its move step. */
 export function moveStep(fleet: Fleet, options: MoveStepOptions) {
   return async (slug: string, runStack: () => Promise<TenantRun>): Promise<TenantRun> => {
-    const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
+    const tenant = tenantOf(fleet, slug);
     if (slug === CONTROL_PLANE_STACK || !tenant || !fleet.controlPlane) return runStack();
     const note = (line: string) => options.note?.(`${slug}: ${line}`);
     const started = Date.now();
@@ -135,7 +138,7 @@ async function locate(tenant: Tenant, servers: readonly DatabaseServer[], settin
 }
 
 async function moveSetting(tenant: Tenant, servers: readonly DatabaseServer[], options: MoveStepOptions, note: (line: string) => void): Promise<MoveSetting> {
-  const settings = await serverSettings(tenant.slug, options.projectDir);
+  const settings = await serverSettings(tenant.slug, options.projectDir, options.env ?? process.env);
   const resolved = new Map<string, ResolvedDatabaseServer>();
   const tools = new Map<string, ReturnType<typeof clientToolsFor>>();
   return {
@@ -156,15 +159,15 @@ async function moveSetting(tenant: Tenant, servers: readonly DatabaseServer[], o
     },
     ...(options.signal ? { signal: options.signal } : {}),
     note,
-    ...(process.env[BEFORE_VERIFY_SQL_ENV] ? { beforeVerifySql: process.env[BEFORE_VERIFY_SQL_ENV] } : {}),
+    ...((options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV] ? { beforeVerifySql: (options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV]! } : {}),
   };
 }
 
 /** The admin credentials as the stack's program gets them: the environment, else the tenant stack's config (read only then). */
-async function serverSettings(slug: string, projectDir: string): Promise<DatabaseServerSettings> {
-  const env = { TENANTCTL_DATABASE_SERVERS: process.env.TENANTCTL_DATABASE_SERVERS, PGUSER: process.env.PGUSER, PGPASSWORD: process.env.PGPASSWORD, PGSSLMODE: process.env.PGSSLMODE };
+async function serverSettings(slug: string, projectDir: string, runEnv: Readonly<Record<string, string | undefined>>): Promise<DatabaseServerSettings> {
+  const env = adminCredentialsEnv(runEnv);
   const fromEnv: DatabaseServerSettings = { config: undefined, env };
-  if (process.env.TENANTCTL_DATABASE_SERVERS || (process.env.PGUSER && process.env.PGPASSWORD !== undefined)) return fromEnv;
+  if (env.TENANTCTL_DATABASE_SERVERS || (env.PGUSER && env.PGPASSWORD !== undefined)) return fromEnv;
   const { databaseServersConfigOf } = await import("../engine/stackConfig");
   return { config: await databaseServersConfigOf(resolve(projectDir), slug), env };
 }

@@ -12,9 +12,10 @@ import { changesNothing, type Operation, type ResourceChange, type TenantRun } f
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
 import { type DataLocation, dataLocationOf, moveBetween, parseDataLocation } from "../../core/location";
 import { UsageError } from "../../core/errors";
-import type { StackVerdict } from "../../core/verdict";
+import type { VerdictForStack } from "../../core/verdict";
+import { type AdoptionConsent, NO_CONSENT } from "../../../infra/adopt/adoptionPlan";
 import type { RunProgress } from "../../report/progress";
-import { ADOPT_ENV, consentValue, readStateNames } from "./adoptionConsent";
+import { consentFrom, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
@@ -27,7 +28,7 @@ import { projectWorkspace } from "../engine/workspace";
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
   readonly projectDir: string;
-  /** The tenants directory, passed to the program. */
+  /** The tenants directory, for Pulumi.yaml's program (a stack without a verdict: see engineSession.ts). */
   readonly tenantsDir: string;
   /** Stacks run at once. */
   readonly parallel: number;
@@ -35,7 +36,7 @@ export interface EngineOptions {
    * What this run's validation of the fleet says of each stack (src/core/verdict.ts): handed to its program, which then
    * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
    */
-  readonly verdict?: (slug: string) => StackVerdict | undefined;
+  readonly verdict?: (slug: string) => VerdictForStack | undefined;
   /**
    * Aborted on Ctrl-C or SIGTERM: no stack starts after it, and the running ones are cancelled through the engine
    * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
@@ -50,6 +51,11 @@ export interface EngineOptions {
    * infra/adopt/adoptionPlan.ts). Without it, only a retained tenant's own objects are taken back.
    */
   readonly adopt?: boolean;
+  /**
+   * What this run sets on top of process.env for the engine and the program (the sandbox's backend, passphrase and
+   * database servers), without changing process.env for the whole process.
+   */
+  readonly env?: Readonly<Record<string, string>>;
   /**
    * Runs around each stack's operation that is not skipped or refused: `up`'s move step (moves/tenantMoves.ts), which
    * moves a tenant's data before its stack runs and gives the login back after.
@@ -71,7 +77,7 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
     throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
-  const session = await startEngineSession(options.projectDir);
+  const session = await startEngineSession(options.projectDir, options.env);
   try {
     const { aroundStack } = options;
     return await mapBounded(work, options.parallel, (item) =>
@@ -102,25 +108,22 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
   try {
-    // Absolute: Pulumi.yaml's program (TENANTCTL_INLINE_PROGRAM=0) runs in the directory of `main`, not of the project.
+    // Absolute: Pulumi.yaml's program (a stack without a verdict) runs in the directory of `main`, not of the project.
     const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) };
-    // What this run consents to import (infra/adopt/adoptionPlan.ts): the inline program reads it when the operation
-    // runs it; Pulumi.yaml's program in a process of its own, from TENANTCTL_ADOPT.
-    let consent: string | undefined;
-    const { stack, workspace } = await session.stack(slug, envVars, options.verdict?.(slug), () => consent);
-    const consentTo = (value: string) => {
-      consent = value;
-      workspace.envVars[ADOPT_ENV] = value;
-    };
+    // What this run consents to import (infra/adopt/adoptionPlan.ts): the program takes it when the operation runs it,
+    // so a consent given after a stale lock was cleared still counts.
+    let consent: AdoptionConsent = NO_CONSENT;
+    const verdict = options.verdict?.(slug);
+    const { stack, workspace } = await session.stack(slug, envVars, verdict ? { verdict, consent: () => consent } : undefined);
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
-    if (options.adopt) consentTo(consentValue(await readStateNames(stack, automation), true));
+    if (options.adopt) consent = consentFrom(await readStateNames(stack, automation), true);
     options.progress?.started(slug, operation);
     // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
     const afterStaleLock = async () => {
       const names = await readStateNames(stack, automation);
       if (names.pending.length === 0) return;
       options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
-      consentTo(consentValue(names, options.adopt === true));
+      consent = consentFrom(names, options.adopt === true);
     };
     const attempt = () =>
       waitingForLocks(slug, options, afterStaleLock, () => {
@@ -129,7 +132,7 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
         return runOperation(stack, operation, onEvent, summary, options.signal);
       });
     const createsStacks = operation === "up" || operation === "preview";
-    if (createsStacks && stackStateExists(fileBackendDir(process.env), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
+    if (createsStacks && stackStateExists(fileBackendDir(runEnv(options)), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
     let result: { changes: Record<string, number>; outputs?: OutputMap };
     try {
       result = await attempt();
@@ -193,19 +196,49 @@ async function runOperation(
   // those instead.
   stack.outputs = async () => summary.outputs();
   stack.info = async () => undefined;
+  // Ctrl-C while the stack was being prepared (its stack created, its lock waited for): nothing of it runs.
+  if (signal?.aborted) throw new Error("interrupted before the engine started");
+  const engine = abortOnceRunning(signal);
+  const heard = (event: EngineEvent) => {
+    engine.running();
+    onEvent(event);
+  };
   // `up` and `preview` refresh first: what the real world holds is compared with the program, so an `up`
   // restores what was changed behind the tool's back (managed settings are enforced, see the README), and a
   // preview shows exactly what that `up` would do.
   if (operation === "preview" || operation === "drift") {
     // For drift, a refreshing preview compares the program with the real world and writes no state.
-    return { changes: (await stack.preview({ refresh: true, onEvent, color: "never", signal })).changeSummary };
+    return { changes: (await stack.preview({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal })).changeSummary };
   }
   if (operation === "up") {
-    const result = await stack.up({ refresh: true, onEvent, color: "never", signal });
+    const result = await stack.up({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
     return { changes: summary.changes(), outputs: result.outputs };
   }
-  await stack.destroy({ onEvent, color: "never", signal });
+  await stack.destroy({ onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
   return { changes: summary.changes() };
+}
+
+/**
+ * The Automation API passes an abort to the `pulumi` process (SIGINT: the engine cancels, saves and unlocks) only if
+ * it comes after the process started: one that comes between our last look and that start would go unheard, and the
+ * stack would run to its end. So the engine's own signal is aborted once the process is known to run (its first
+ * output or event), whenever Ctrl-C came.
+ */
+function abortOnceRunning(interrupt: AbortSignal | undefined): { signal: AbortSignal | undefined; running: () => void } {
+  if (!interrupt) return { signal: undefined, running: () => undefined };
+  const engine = new AbortController();
+  let running = false;
+  const relay = () => {
+    if (running && interrupt.aborted && !engine.signal.aborted) engine.abort();
+  };
+  interrupt.addEventListener("abort", relay, { once: true });
+  return {
+    signal: engine.signal,
+    running: () => {
+      running = true;
+      relay();
+    },
+  };
 }
 
 /**
@@ -273,7 +306,7 @@ async function waitingForLocks<T>(slug: string, options: EngineOptions, afterSta
       return await work();
     } catch (error) {
       if (!isLockError(error) || options.signal?.aborted) throw error;
-      const backend = fileBackendDir(process.env);
+      const backend = fileBackendDir(runEnv(options));
       const locks = backend ? stackLocks(backend, projectName(options.projectDir), slug) : [];
       if (locks.length > 0 && locks.every(isStale)) {
         for (const lock of locks) {
@@ -313,10 +346,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
  * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
  */
-export async function listStacks(projectDir: string): Promise<string[]> {
-  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir);
+export async function listStacks(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<string[]> {
+  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir, { envVars: { ...envOverrides } }, runEnv({ env: envOverrides }));
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
+}
+
+/** The environment a run's engine sees: process.env with what the run sets on top of it. */
+function runEnv(options: Pick<EngineOptions, "env">): Readonly<Record<string, string | undefined>> {
+  return options.env ? { ...process.env, ...options.env } : process.env;
 }
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type DatabaseServerConfig, databaseServersFromEnv, resolveDatabaseServer as resolveWith } from "../../../infra/context/databaseServerConfig";
-import type { DatabaseServer } from "../../../src/core/model";
-import { SetupError } from "../../../src/core/errors";
-import { PRIMARY_SERVER } from "../../support/tenantFixtures";
+import { type DatabaseServerConfig, databaseServersFromEnv, resolveDatabaseServer as resolveWith } from "../../infra/context/databaseServerConfig";
+import type { DatabaseServer } from "../../src/core/model";
+import { SetupError } from "../../src/core/errors";
+import { PRIMARY_SERVER } from "../support/tenantFixtures";
 
 /** The server's config entry (`tenantctl:databaseServers.<name>`) and the environment, as program.ts passes them. */
 function resolveDatabaseServer(server: DatabaseServer, entry: DatabaseServerConfig | undefined, env: Record<string, string | undefined>) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 // In a fresh Node.js process each (what a process loaded shows in process.moduleLoadList), on the compiled module
 // (dist/, which `npm ci` and `npm run build` write; the README's test command builds it first).
-const root = join(__dirname, "..", "..", "..");
+const root = join(__dirname, "..", "..");
 function loadsFetch(script: string): { undici: boolean; navigator: string; pgClient: string } {
   const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
   if (result.status !== 0) throw new Error(result.stderr);

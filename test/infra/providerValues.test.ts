@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { AUTHHERO_ROLE_PROVIDER_SOURCE } from "../../../infra/dynamic/authhero/provider";
-import { providerValues } from "../../../infra/dynamic/providerValues";
-import { TENANT_SETTINGS_PROVIDER_SOURCE } from "../../../infra/dynamic/settings/provider";
+import { AUTHHERO_ROLE_PROVIDER_SOURCE } from "../../infra/dynamic/authhero/provider";
+import { providerValues } from "../../infra/dynamic/providerValues";
+import { TENANT_SETTINGS_PROVIDER_SOURCE } from "../../infra/dynamic/settings/provider";
 
 const { UNKNOWN, canonicalJson, containsUnknown } = providerValues();
 

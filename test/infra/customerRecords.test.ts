@@ -6,7 +6,7 @@ import {
   cloudflareDomainStatus,
   cloudflareProviderStatus,
   routingRecord,
-} from "../../../infra/tls/customerRecords";
+} from "../../infra/tls/customerRecords";
 
 describe("routingRecord", () => {
   it("points the customer's hostname at the target, without trailing dots", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { componentsFor } from "../../../infra/status";
-import type { TenantStatus } from "../../../src/core/model";
+import { componentsFor } from "../../infra/status";
+import type { TenantStatus } from "../../src/core/model";
 
 describe("componentsFor", () => {
   it.each([

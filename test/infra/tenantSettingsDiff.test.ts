@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { providerValues } from "../../../infra/dynamic/providerValues";
-import { settingsSemantics } from "../../../infra/dynamic/settings/semantics";
-import { settingsStore } from "../../../infra/dynamic/settings/store";
-import { desiredSettings } from "../../../infra/dynamic/settings/TenantSettingsTable";
-import { buildTenant } from "../../support/tenantFixtures";
+import { providerValues } from "../../infra/dynamic/providerValues";
+import { settingsSemantics } from "../../infra/dynamic/settings/semantics";
+import { settingsStore } from "../../infra/dynamic/settings/store";
+import { desiredSettings } from "../../infra/dynamic/settings/TenantSettingsTable";
+import { buildTenant } from "../support/tenantFixtures";
 
 const values = providerValues();
 const { diffSettings, flattenSettings, hasSettingsChanges, isSeedOnly, observedSettings } = settingsSemantics(values);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { DataLocation } from "../../../src/core/location";
-import { moveRefusal, pendingMove } from "../../../infra/moves/moveGuard";
-import { JOURNAL_PREFIX, journalComment, type MoveJournal, parseJournal } from "../../../infra/moves/moveJournal";
-import type { TenantDataPlaces } from "../../../infra/moves/tenantDataPlaces";
+import type { DataLocation } from "../../src/core/location";
+import { moveRefusal, pendingMove } from "../../infra/moves/moveGuard";
+import { JOURNAL_PREFIX, journalComment, type MoveJournal, parseJournal } from "../../infra/moves/moveJournal";
+import type { TenantDataPlaces } from "../../infra/moves/tenantDataPlaces";
 
 const schema: DataLocation = { server: "primary", database: "tenants", schema: "tenant_initech" };
 const database: DataLocation = { server: "primary", database: "tenant_initech", schema: "public" };

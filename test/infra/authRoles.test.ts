@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { placeholderControlPlaneOutputs } from "../../../infra/auth/controlPlaneOutputs";
+import { placeholderControlPlaneOutputs } from "../../infra/auth/controlPlaneOutputs";
 import {
   assignableRolesMetadataValue,
   organizationMetadata,
@@ -8,10 +8,10 @@ import {
   templateRoleName,
   tenantRoleName,
   undeployedResourceServers,
-} from "../../../infra/auth/roles";
-import { AUTH0_METADATA_VALUE_MAX_LENGTH } from "../../../src/core/limits";
-import type { ResourceServer } from "../../../src/core/model";
-import { resourceServerKey } from "../../../src/core/naming";
+} from "../../infra/auth/roles";
+import { AUTH0_METADATA_VALUE_MAX_LENGTH } from "../../src/core/limits";
+import type { ResourceServer } from "../../src/core/model";
+import { resourceServerKey } from "../../src/core/naming";
 
 const API: ResourceServer = { identifier: "https://api.example.com", name: "Example API", scopes: ["read:data", "write:data"] };
 const AUDIT_API: ResourceServer = { identifier: "https://audit.example.com", name: "Audit API", scopes: ["read:audit"] };

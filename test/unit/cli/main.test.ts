@@ -1,6 +1,8 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeFleet } from "../support/fleetFixture";
-import { runCli } from "../support/runCli";
+import { writeFleet } from "../../support/fleetFixture";
+import { runCli } from "../../support/runCli";
 
 const good = { "acme.yaml": "slug: acme\nname: Acme\nplan: enterprise\n", "globex.yaml": "slug: globex\nname: Globex\n" };
 const bad = { ...good, "globex.yaml": "slug: globex\nname: Globex\nplan: basik\n" };
@@ -69,19 +71,29 @@ describe("tenantctl explain", () => {
     ]);
   });
 
-  it("exits 1 with a suggestion for an unknown tenant or key", async () => {
+  it("exits 2 (usage) with a suggestion for an unknown tenant or key", async () => {
     const cwd = writeFleet(good);
     const tenant = await runCli(["explain", "acmee"], cwd);
-    expect(tenant).toMatchObject({ code: 1, stdout: "" });
-    expect(tenant.stderr).toBe("no tenant `acmee` in tenants: did you mean `acme`?\n");
+    expect(tenant).toEqual({ code: 2, stdout: "", stderr: "tenantctl: no tenant file for `acmee`: did you mean `acme`?\n" });
     const key = await runCli(["explain", "acme", "setings"], cwd);
-    expect(key.code).toBe(1);
-    expect(key.stderr).toBe("no resolved key `setings` for acme: did you mean `settings`?\n");
+    expect(key).toEqual({ code: 2, stdout: "", stderr: "tenantctl: no resolved key `setings` for acme: did you mean `settings`?\n" });
   });
 
   it("shows the tenant's own errors when it cannot be resolved", async () => {
     const result = await runCli(["explain", "globex"], writeFleet(bad));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("tenants/globex.yaml:3:7 error plan:");
+  });
+});
+
+describe("one exit code for one mistake", () => {
+  it("an unknown tenant slug is a usage mistake (exit 2) for every command that reads the tenant's file, in the same words", async () => {
+    const cwd = writeFleet(good);
+    writeFileSync(join(cwd, "Pulumi.yaml"), "name: tenantctl\nruntime: nodejs\n");
+    for (const args of [["explain", "acmee"], ["plan", "acmee"], ["preview", "acmee"], ["up", "acmee"], ["adopt", "acmee"], ["adopt", "acmee", "--dry-run"], ["archive", "acmee"]]) {
+      const result = await runCli(args, cwd);
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(result.stderr, args.join(" ")).toMatch(/^tenantctl: no tenant file for `acmee`: did you mean `acme`\?/);
+    }
   });
 });

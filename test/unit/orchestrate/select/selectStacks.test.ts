@@ -1,12 +1,9 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { executeRun, selectStacks } from "../../../src/commands/run";
-import { exitCodeFor } from "../../../src/report/runReport";
-import { TEMPLATE, fleetWith, writeFleet } from "../../support/fleetFixture";
+import { selectStacks } from "../../../../src/orchestrate/select/selectStacks";
+import { fleetWith } from "../../../support/fleetFixture";
 
 const fleet = fleetWith({ "acme.yaml": "slug: acme\nname: Acme\n", "globex.yaml": "slug: globex\nname: Globex\n" });
-const options = { dir: "tenants", all: true, parallel: 2, format: "text" as const };
+const options = { dir: "tenants", all: true };
 
 describe("selectStacks --all", () => {
   it("runs the control plane and every tenant file", () => {
@@ -50,25 +47,6 @@ describe("selectStacks refuses invalid tenants and usage mistakes", () => {
     expect(() => selectStacks("up", [], { ...options, all: false, changed: true }, fleet)).toThrow(/--changed needs --base/);
     expect(() => selectStacks("destroy", [], options, fleet)).toThrow(/destroy --all is refused/);
     expect(() => selectStacks("up", ["acmee"], { ...options, all: false }, fleet)).toThrow("no tenant file for `acmee`: did you mean `acme`?");
-  });
-});
-
-describe("executeRun", () => {
-  it("reports a usage mistake before it reads the fleet or asks the backend for its stacks", async () => {
-    const progress: string[] = [];
-    await expect(executeRun("up", ["acme"], { ...options, dir: "no-such-tenants-dir" }, (line) => progress.push(line))).rejects.toThrow(/exactly one of these/);
-    expect(progress).toEqual([]);
-  });
-
-  it("refuses every stack when the template is invalid, and still ends with a report that fails the run", async () => {
-    const cwd = writeFleet({ "acme.yaml": "slug: acme\nname: Acme\n" }, TEMPLATE.replace("tls: { provider: cloudflare }", "tls: { provider: letsencrypt }"));
-    writeFileSync(join(cwd, "Pulumi.yaml"), "name: tenantctl\nruntime: nodejs\n");
-    const progress: string[] = [];
-    const report = await executeRun("up", ["acme", "control-plane"], { dir: join(cwd, "tenants"), parallel: 2, format: "text" }, (line) => progress.push(line), cwd);
-    expect(report.tenants.map((t) => [t.slug, t.outcome])).toEqual([["acme", "failed"], ["control-plane", "failed"]]);
-    expect(report.tenants[0]!.message).toMatch(/^invalid tenant files/);
-    expect(exitCodeFor(report)).toBe(1);
-    expect(progress.join("")).toContain("_control-plane.yaml:5:");
   });
 });
 

@@ -5,7 +5,21 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SetupError } from "../core/errors";
-import { compareVersions, DEBIAN_POSTGRES_ROOT } from "../sandbox/postgres";
+
+/** Where the Debian/Ubuntu `postgresql-<ver>` packages put their binaries: `/usr/lib/postgresql/<ver>/bin`. */
+export const DEBIAN_POSTGRES_ROOT = "/usr/lib/postgresql";
+
+/** Compares dotted version strings numerically (`"16" > "9.6"`). */
+export function compareVersions(a: string, b: string): number {
+  const left = a.split(".").map(Number);
+  const right = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
 
 export interface ClientTools {
   readonly pgDump: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { postgresUrl, tenantDatabaseLayout } from "../../../infra/components/TenantDatabase";
-import { buildTenant } from "../../support/tenantFixtures";
+import { postgresUrl, tenantDatabaseLayout } from "../../infra/components/TenantDatabase";
+import { buildTenant } from "../support/tenantFixtures";
 
 describe("tenantDatabaseLayout", () => {
   it("gives isolation: database its own database, with data in public", () => {

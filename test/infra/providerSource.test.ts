@@ -6,9 +6,9 @@
 import { createRequire } from "node:module";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { GENERATED_PASSWORD_PROVIDER_SOURCE } from "../../../infra/dynamic/generatedPassword";
-import { TENANT_SETTINGS_PROVIDER_SOURCE } from "../../../infra/dynamic/settings/provider";
-import type { TenantSettingsState } from "../../../infra/dynamic/settings/semantics";
+import { GENERATED_PASSWORD_PROVIDER_SOURCE } from "../../infra/dynamic/generatedPassword";
+import { TENANT_SETTINGS_PROVIDER_SOURCE } from "../../infra/dynamic/settings/provider";
+import type { TenantSettingsState } from "../../infra/dynamic/settings/semantics";
 
 const hostRequire = createRequire(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"));
 

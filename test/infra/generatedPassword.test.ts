@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generatedPasswordProvider } from "../../../infra/dynamic/generatedPassword";
+import { generatedPasswordProvider } from "../../infra/dynamic/generatedPassword";
 
 describe("generatedPasswordProvider", () => {
   it("creates a 32-character URL-safe password, different every time", async () => {

@@ -1,7 +1,7 @@
 /** What a stack imports and what it refuses, from what the catalogs hold: pure, no server. */
 import { describe, expect, it } from "vitest";
-import { type AdoptionConsent, adoptionPlan, type ExistingTenantObjects, NO_CONSENT, sharedDatabaseImport } from "../../../infra/adopt/adoptionPlan";
-import { buildTenant } from "../../support/tenantFixtures";
+import { type AdoptionConsent, adoptionPlan, type ExistingTenantObjects, NO_CONSENT, sharedDatabaseImport } from "../../infra/adopt/adoptionPlan";
+import { buildTenant } from "../support/tenantFixtures";
 
 const ADOPT: AdoptionConsent = { adopt: true, managed: new Set(), pending: new Set() };
 const schemaTenant = buildTenant("globex");

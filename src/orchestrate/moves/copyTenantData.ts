@@ -34,6 +34,11 @@ export interface CopyPlan {
   readonly staging: string;
   readonly tools: ClientTools;
   readonly signal?: AbortSignal;
+  /**
+   * Called once the old location has been read in full (its pg_dump ended), while pg_restore may still be building
+   * indexes: the verification can start reading the old location then.
+   */
+  readonly onSourceRead?: () => void;
 }
 
 /** Schemas a tenant's own database holds that are PostgreSQL's, not the tenant's. */
@@ -47,10 +52,10 @@ export async function copyTenantData(plan: CopyPlan): Promise<void> {
     if (from.kind === "schema") {
       const used = await withAdmin(plan.fromServer, plan.from.database, (client) => extensionsUsedBy(client, plan.from.schema));
       await withAdmin(plan.toServer, to.database, (client) => createExtensions(client, [...new Set([...plan.extensions, ...used])]));
-      await dumpInto(plan, plan.fromServer, ["--schema", plan.from.schema, plan.from.database], plan.toServer, to.database);
+      await dumpInto(plan, plan.fromServer, ["--schema", plan.from.schema, plan.from.database], plan.toServer, to.database, plan.onSourceRead);
       await withAdmin(plan.toServer, to.database, (client) => renameSchemaToPublic(client, plan.from.schema));
     } else {
-      await dumpInto(plan, plan.fromServer, [plan.from.database], plan.toServer, to.database);
+      await dumpInto(plan, plan.fromServer, [plan.from.database], plan.toServer, to.database, plan.onSourceRead);
     }
     return;
   }
@@ -58,11 +63,11 @@ export async function copyTenantData(plan: CopyPlan): Promise<void> {
     // A schema to a schema of the same name, in another server's shared database.
     const used = await withAdmin(plan.fromServer, plan.from.database, (client) => extensionsUsedBy(client, plan.from.schema));
     await withAdmin(plan.toServer, plan.to.database, (client) => createExtensions(client, used));
-    await dumpInto(plan, plan.fromServer, ["--schema", plan.from.schema, plan.from.database], plan.toServer, plan.to.database);
+    await dumpInto(plan, plan.fromServer, ["--schema", plan.from.schema, plan.from.database], plan.toServer, plan.to.database, plan.onSourceRead);
     return;
   }
   await createDatabase(plan.toServer, plan.staging, plan.role);
-  await dumpInto(plan, plan.fromServer, [plan.from.database], plan.toServer, plan.staging);
+  await dumpInto(plan, plan.fromServer, [plan.from.database], plan.toServer, plan.staging, plan.onSourceRead);
   const used = await withAdmin(plan.toServer, plan.staging, async (client) => {
     await renamePublicTo(client, plan.to.schema, plan.role);
     return extensionsUsedBy(client, plan.to.schema);
@@ -146,13 +151,17 @@ async function renamePublicTo(client: Client, schema: string, role: string): Pro
  * of it or nothing. Owners and grants are restored as they were (the same roles, on the same server or one the move
  * gave the role to).
  */
-async function dumpInto(plan: CopyPlan, fromServer: ResolvedDatabaseServer, dumpArgs: readonly string[], toServer: ResolvedDatabaseServer, database: string): Promise<void> {
+async function dumpInto(plan: CopyPlan, fromServer: ResolvedDatabaseServer, dumpArgs: readonly string[], toServer: ResolvedDatabaseServer, database: string, onDumped?: () => void): Promise<void> {
   const dump = spawn(plan.tools.pgDump, ["--format=custom", "--no-password", ...dumpArgs], { env: libpqEnv(fromServer), stdio: ["ignore", "pipe", "pipe"], ...(plan.signal ? { signal: plan.signal } : {}) });
   const restore = spawn(plan.tools.pgRestore, ["--no-password", "--single-transaction", "--exit-on-error", `--dbname=${database}`], { env: libpqEnv(toServer), stdio: ["pipe", "ignore", "pipe"], ...(plan.signal ? { signal: plan.signal } : {}) });
   dump.stdout.pipe(restore.stdin);
   // A restore that ends first (an error) must not leave pg_dump writing into a closed pipe unnoticed.
   restore.stdin.on("error", () => undefined);
-  const [dumped, restored] = await Promise.all([finished(dump, "pg_dump"), finished(restore, "pg_restore")]);
+  const dumping = finished(dump, "pg_dump").then((result) => {
+    if (result.code === 0) onDumped?.();
+    return result;
+  });
+  const [dumped, restored] = await Promise.all([dumping, finished(restore, "pg_restore")]);
   if (dumped.code !== 0 || restored.code !== 0) {
     const failed = dumped.code !== 0 ? dumped : restored;
     throw new Error(`${failed.tool} failed (${failed.code === null ? "killed" : `exit ${failed.code}`}): ${failed.stderr.trim().split("\n").slice(0, 5).join("; ")}`);

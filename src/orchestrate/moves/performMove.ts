@@ -19,7 +19,7 @@ import { journalComment, type MoveJournal, parseJournal } from "../../../infra/m
 import type { ClientTools } from "../../postgres/clientTools";
 import { ident, inTransaction, literal, withAdmin } from "./adminSql";
 import { copyTenantData, dropStaging } from "./copyTenantData";
-import { fingerprintDifferences, fingerprintSchema, totalRows } from "./fingerprint";
+import { fingerprintDifferences, fingerprintSchema, type SchemaFingerprint, totalRows } from "./fingerprint";
 import { containerOf, dropStatement, markedName, movedName } from "./movedName";
 
 export interface MoveSetting {
@@ -83,17 +83,25 @@ export async function performMove(move: Move, role: { login: boolean; comment: s
   try {
     const tools = await setting.tools(fromServer);
     setting.note?.(`copying ${describeLocation(move.from)} → ${describeLocation(move.to)}`);
-    await copyTenantData({ from: move.from, to: move.to, fromServer, toServer, role: setting.role, extensions: setting.extensions, staging: journal.staging ?? "", tools, ...(setting.signal ? { signal: setting.signal } : {}) });
+    // The old location is fingerprinted as soon as pg_dump has read it, while pg_restore still builds indexes: a change
+    // made behind the copy before that shows as a difference, and the verification costs less of the write pause.
+    let originalPrint: Promise<SchemaFingerprint> | undefined;
+    const fingerprintOriginal = () => {
+      originalPrint ??= (async () => {
+        if (setting.beforeVerifySql) {
+          setting.note?.("running the test hook before verification (TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL)");
+          await withAdmin(fromServer, move.from.database, (client) => client.query(setting.beforeVerifySql!));
+        }
+        return withAdmin(fromServer, move.from.database, (client) => fingerprintSchema(client, move.from.schema));
+      })();
+      // Awaited below; a copy that fails first must not leave it rejecting unheard.
+      originalPrint.catch(() => undefined);
+      return originalPrint;
+    };
+    await copyTenantData({ from: move.from, to: move.to, fromServer, toServer, role: setting.role, extensions: setting.extensions, staging: journal.staging ?? "", tools, onSourceRead: fingerprintOriginal, ...(setting.signal ? { signal: setting.signal } : {}) });
     throwIfAborted(setting.signal);
-    if (setting.beforeVerifySql) {
-      setting.note?.("running the test hook before verification (TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL)");
-      await withAdmin(fromServer, move.from.database, (client) => client.query(setting.beforeVerifySql!));
-    }
     setting.note?.("verifying the copy: rows, content hashes, sequences, objects");
-    const [original, copy] = await Promise.all([
-      withAdmin(fromServer, move.from.database, (client) => fingerprintSchema(client, move.from.schema)),
-      withAdmin(toServer, move.to.database, (client) => fingerprintSchema(client, move.to.schema)),
-    ]);
+    const [original, copy] = await Promise.all([fingerprintOriginal(), withAdmin(toServer, move.to.database, (client) => fingerprintSchema(client, move.to.schema))]);
     const differences = fingerprintDifferences(original, copy);
     if (differences.length > 0) {
       throw new Error(`the copy differs from the original: ${differences.slice(0, 5).join("; ")}${differences.length > 5 ? `; and ${differences.length - 5} more` : ""}`);

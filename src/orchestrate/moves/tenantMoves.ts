@@ -105,7 +105,7 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
 
 function movedData(switched: SwitchedMove): MovedData {
   const { journal } = switched;
-  const oldKind = journal.from.schema === "public" ? "database" : `schema in database ${journal.from.database}`;
+  const where = journal.from.schema === "public" ? `database ${journal.movedName}` : `schema ${journal.movedName} in database ${journal.from.database}`;
   return {
     from: journal.from,
     to: journal.to,
@@ -113,7 +113,7 @@ function movedData(switched: SwitchedMove): MovedData {
     tables: switched.tables,
     bytes: switched.bytes,
     secondsWithoutWrites: (Date.now() - switched.stoppedAt) / 1000,
-    oldCopy: `${oldKind} ${journal.movedName} on server ${journal.from.server}`,
+    oldCopy: `${where} on server ${journal.from.server}`,
     drop: switched.drop,
   };
 }

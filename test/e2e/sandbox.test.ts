@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { killQuietly, type ProcessInfo, processInfo, stillRunning } from "../support/processes";
 import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
 import { runCli } from "../support/runCli";
 
@@ -16,10 +17,12 @@ const engine = pulumiEngine();
 describe("tenantctl sandbox", () => {
   let project: TempProject | undefined;
   let stop: string | undefined;
+  let postmaster: ProcessInfo | undefined;
 
   afterAll(() => {
     // Whatever happened, the kept server must not outlive the test.
     if (stop) execFileSync("sh", ["-c", stop], { cwd: project?.dir, stdio: "ignore" });
+    if (postmaster && stillRunning(postmaster)) killQuietly(postmaster.pid);
     project?.remove();
   });
 
@@ -95,8 +98,12 @@ describe("tenantctl sandbox", () => {
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
 
     // And the printed stop command, run as printed from the project directory, stops it and removes its data.
-    // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.)
+    // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.) Stopped means its
+    // postmaster process is gone: a server whose files were removed refuses connections too, but still runs.
+    postmaster = await postmasterOf({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres" });
+    expect(postmaster).toBeDefined();
     execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
+    await expect.poll(() => stillRunning(postmaster!), { timeout: 10_000 }).toBe(false);
     stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
@@ -104,6 +111,19 @@ describe("tenantctl sandbox", () => {
     await expect(gone.connect()).rejects.toThrow();
   });
 });
+
+/** The server's postmaster: the parent of the backend serving a connection. */
+async function postmasterOf(connection: { host: string; port: number; user: string; password: string; database: string }): Promise<ProcessInfo | undefined> {
+  const client = new Client(connection);
+  await client.connect();
+  try {
+    const [row] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows;
+    const backend = processInfo(row!.pid);
+    return backend && processInfo(backend.ppid);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The environment after `source env.sh` in a shell started with this process's environment. */
 function sourced(script: string): NodeJS.ProcessEnv {

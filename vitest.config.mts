@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 import { skippedProjects } from "./test/support/testSkip";
 
 // Three projects, from cheapest to most real:
-//  - unit:        pure TypeScript, and infra components under pulumi.runtime.setMocks (test/unit, test/infra)
+//  - unit:        pure TypeScript (test/unit), and everything of infra/, pure or under pulumi.runtime.setMocks (test/infra)
 //  - integration: a real PostgreSQL server started by the global setup (test/integration)
 //  - e2e:         the real Pulumi engine built from Go modules, plus PostgreSQL (test/e2e)
 // A project whose prerequisites are missing fails the run, unless TENANTCTL_TEST_SKIP names it (test/support/testSkip.ts).

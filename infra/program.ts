@@ -13,7 +13,7 @@
  * This is the one place that reads stack config and the environment: into the deployment settings, from which the
  * deployment context every component gets is built.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../src/core/errors";
@@ -22,24 +22,27 @@ import { errorsAffecting, loadFleet } from "../src/core/load";
 import type { ControlPlane, Tenant } from "../src/core/model";
 import { CONTROL_PLANE_STACK } from "../src/core/naming";
 import { didYouMean } from "../src/core/suggest";
-import { type VerdictForStack, verdictFor } from "../src/core/verdict";
-import { parseConsent, sharedDatabaseImports, tenantAdoption } from "./adopt/adoption";
-import type { AdoptionConsent } from "./adopt/adoptionPlan";
+import { tenantOf } from "../src/core/tenantLookup";
+import type { VerdictForStack } from "../src/core/verdict";
+import { sharedDatabaseImports, tenantAdoption } from "./adopt/adoption";
+import { type AdoptionConsent, NO_CONSENT } from "./adopt/adoptionPlan";
 import { auth0Adoption } from "./auth/auth0Adoption";
+import { adminCredentialsEnv } from "./context/databaseServerConfig";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
+import { moveRefusalFor } from "./moves/moveGuard";
 import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
 
-async function main(validated: VerdictForStack | undefined, consent: AdoptionConsent): Promise<Record<string, unknown>> {
+type Env = Readonly<Record<string, string | undefined>>;
+
+async function main(validated: VerdictForStack | undefined, consent: AdoptionConsent, env: Env): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
-  // tenantctl validated the whole fleet once for its run (in its own process, or handed as a file to a program
-  // process): that verdict stands for the files it read.
-  const verdict = validated ?? readVerdict(process.env.TENANTCTL_VERDICT, stack, config);
-  if (verdict) return declare(verdict.controlPlane, verdict.tenant, readDeploymentSettings(config), consent);
-  const dir = tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
-  // Otherwise (`pulumi up -s acme` by hand, or a file changed meanwhile) the whole fleet is validated here: a tenant that is fine alone can still clash with another
+  // tenantctl validated the whole fleet once for its run, in this process: that verdict stands for the files it read.
+  if (validated) return declare(validated.controlPlane, validated.tenant, readDeploymentSettings(config, env), consent, false);
+  const dir = tenantsDir(env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
+  // Otherwise (`pulumi up -s acme` by hand) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
   // File names in messages read as from the directory above the tenants directory (`tenants/acme.yaml`).
   const fleet = loadFleet({ dir, cwd: dirname(dir) });
@@ -47,45 +50,40 @@ async function main(validated: VerdictForStack | undefined, consent: AdoptionCon
   if (blocking.length > 0 || !fleet.controlPlane) {
     throw runError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
   }
-  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config), consent);
-  const tenant = fleet.tenants.find((candidate) => candidate.slug === stack);
+  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config, env), consent, true);
+  const tenant = tenantOf(fleet, stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
     throw runError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
   }
-  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config), consent);
+  return declare(fleet.controlPlane, tenant, readDeploymentSettings(config, env), consent, true);
 }
 
 /**
  * Declares the stack's resources, after looking at what the database server already holds under the names they
- * get: what a retained tenant left, or what `tenantctl adopt` (TENANTCTL_ADOPT) takes over, is imported (infra/adopt/).
+ * get: what a retained tenant left, or what `tenantctl adopt` takes over, is imported (infra/adopt/).
  */
-async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings, consent: AdoptionConsent): Promise<Record<string, unknown>> {
+async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings, consent: AdoptionConsent, byHand: boolean): Promise<Record<string, unknown>> {
   const context = createDeploymentContext(controlPlane, settings);
   if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
+  // Run by hand, the program moves no data (tenantctl's move step does, before it runs the stack): a tenant whose data
+  // is elsewhere, or whose move was interrupted, is refused instead of switched to an empty database.
+  if (byHand) {
+    const refusal = await moveRefusalFor(tenant, settings.databaseServers);
+    if (refusal) throw runError(refusal);
+  }
   const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
   const auth = settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
   return { ...tenantStack(tenant, context, adoption, auth) };
 }
 
-/** The run's verdict for this stack (src/core/verdict.ts), when there is one and it is about the files as they are. */
-function readVerdict(file: string | undefined, stack: string, config: pulumi.Config): VerdictForStack | undefined {
-  if (!file) return undefined;
-  try {
-    return verdictFor(readFileSync(file, "utf8"), tenantsDir(process.env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants"), stack);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Stack config and environment, read once. */
-function readDeploymentSettings(config: pulumi.Config): DeploymentSettings {
-  const env = process.env;
+function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSettings {
   return {
     features: featuresFrom(env.TENANTCTL_DISABLE, config.getObject<string[]>("disable")),
     databaseServers: {
       config: config.getObject<unknown>("databaseServers"),
-      env: { TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS, PGUSER: env.PGUSER, PGPASSWORD: env.PGPASSWORD, PGSSLMODE: env.PGSSLMODE },
+      env: adminCredentialsEnv(env),
     },
     authhero: {
       config: config.getObject<unknown>("authhero"),
@@ -126,14 +124,16 @@ function projectRoot(): string {
  * The program. A setup mistake (missing credentials, bad JSON, an unknown feature) is one message for the user, not a
  * stack trace.
  *
- * @param validated what tenantctl's validation of the fleet resolved for this stack (an inline program); absent, the
- * program finds the tenant files and validates the fleet itself.
- * @param adoption what this run of tenantctl consents to import (an inline program); absent, TENANTCTL_ADOPT says,
- * and without it only a retained tenant's own objects are taken back (infra/adopt/adoptionPlan.ts).
+ * @param validated what tenantctl's validation of the fleet resolved for this stack; absent (`pulumi up -s acme` by
+ * hand), the program finds the tenant files and validates the fleet itself.
+ * @param adoption what this run of tenantctl consents to import; absent, only a retained tenant's own objects are taken
+ * back (infra/adopt/adoptionPlan.ts).
+ * @param env the environment the program reads its settings from: the process's, or, for an inline program, the
+ * run's (the sandbox's database servers and features, which it does not set on tenantctl's whole process).
  */
-async function runProgram(validated?: VerdictForStack, adoption?: AdoptionConsent): Promise<Record<string, unknown>> {
+async function runProgram(validated?: VerdictForStack, adoption: AdoptionConsent = NO_CONSENT, env: Env = process.env): Promise<Record<string, unknown>> {
   try {
-    return await main(validated, adoption ?? parseConsent(process.env.TENANTCTL_ADOPT));
+    return await main(validated, adoption, env);
   } catch (error) {
     if (error instanceof SetupError) throw runError(error.message);
     throw error;

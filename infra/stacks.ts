@@ -5,11 +5,10 @@
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import { type DataLocation, dataLocationOf } from "../src/core/location";
 import type { ControlPlane, Tenant } from "../src/core/model";
 import { type AuthImports, NO_AUTH_IMPORTS } from "./auth/auth0Adoption";
-import { Auth0ControlPlane } from "./components/Auth0ControlPlane";
-import { AuthHeroControlPlane } from "./components/AuthHeroControlPlane";
-import { AuthHeroTenantAuth } from "./components/AuthHeroTenantAuth";
+import { ControlPlaneAuth } from "./components/ControlPlaneAuth";
 import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
@@ -24,6 +23,11 @@ export interface TenantStackOutputs {
   readonly plan: string;
   readonly status: string;
   readonly database: pulumi.Output<{ host: string; port: number; database: string; schema: string; user: string }>;
+  /**
+   * Where the tenant's data lives, by the template's server name: what the next run compares the files with to tell
+   * a move (src/core/location.ts) from an add and a remove. Plain values, not secret.
+   */
+  readonly dataLocation: DataLocation;
   readonly connectionString: pulumi.Output<string>;
   readonly settingsKeys: pulumi.Output<string[]>;
   readonly hostname?: pulumi.Output<string>;
@@ -45,36 +49,21 @@ export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
   const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
-  const auth = features.auth && componentsFor(tenant.status).auth ? tenantAuth(tenant, context, authImports) : undefined;
+  const auth = features.auth && componentsFor(tenant.status).auth
+    ? new TenantAuth(tenant.slug, { tenant, auth: context.auth(), controlPlaneStack: context.controlPlaneStack, imports: authImports })
+    : undefined;
 
   return {
     slug: tenant.slug,
     plan: tenant.plan,
     status: tenant.status,
     database: pulumi.all([database.host, database.port, database.database, database.schema, database.user]).apply(([host, port, db, schema, user]) => ({ host, port, database: db, schema, user })),
+    dataLocation: dataLocationOf(tenant),
     connectionString: database.connectionString,
     settingsKeys: settings.keys,
     ...(domains ? { hostname: domains.hostname, customDomains: domains.customDomains } : {}),
     ...(auth ? { organizationId: auth.organizationId } : {}),
   };
-}
-
-/** The tenant's side of auth, at the deployment's auth provider. */
-type TenantAuthComponent = TenantAuth | AuthHeroTenantAuth;
-
-/** `imports`: the Auth0 entities `tenantctl adopt` found by name (AuthHero's provider adopts by name on create itself). */
-function tenantAuth(tenant: Tenant, context: DeploymentContext, imports: AuthImports): TenantAuthComponent {
-  const controlPlaneStack = context.controlPlaneStack;
-  if (context.authProvider === "authhero") return new AuthHeroTenantAuth(tenant.slug, { tenant, controlPlaneStack, connection: context.authhero() });
-  return new TenantAuth(tenant.slug, { tenant, controlPlaneStack, imports });
-}
-
-/** What every tenant shares at the auth provider: resource servers and template roles. */
-type ControlPlaneAuth = Auth0ControlPlane | AuthHeroControlPlane;
-
-function controlPlaneAuth(controlPlane: ControlPlane, context: DeploymentContext): ControlPlaneAuth {
-  if (context.authProvider === "authhero") return new AuthHeroControlPlane("control-plane", { controlPlane, connection: context.authhero() });
-  return new Auth0ControlPlane("control-plane", { controlPlane });
 }
 
 /**
@@ -111,6 +100,6 @@ export function controlPlaneStack(
     sharedDatabases[server.name] = database.name;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
-  if (context.features.auth) Object.assign(outputs, controlPlaneAuth(controlPlane, context).stackOutputs());
+  if (context.features.auth) Object.assign(outputs, new ControlPlaneAuth("control-plane", { controlPlane, auth: context.auth() }).stackOutputs());
   return outputs;
 }

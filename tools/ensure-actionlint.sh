@@ -10,6 +10,9 @@
 set -euo pipefail
 
 VERSION=v1.7.12
+TOOL=ensure-actionlint
+# log, die, tools_cache, …
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 main() {
     local existing cache dest
@@ -17,14 +20,14 @@ main() {
         dirname -- "$existing"
         return 0
     fi
-    command -v go >/dev/null || { echo "ensure-actionlint: neither actionlint nor go is on PATH" >&2; exit 3; }
-    cache=${TENANTCTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tenantctl}
+    command -v go >/dev/null || die 3 "neither actionlint nor go is on PATH"
+    cache=$(tools_cache)
     dest="$cache/actionlint-$VERSION/bin"
     if [[ ! -x "$dest/actionlint" ]]; then
-        echo "ensure-actionlint: building github.com/rhysd/actionlint $VERSION into $dest" >&2
+        log "building github.com/rhysd/actionlint $VERSION into $dest"
         mkdir -p "$dest.partial"
         GOBIN="$dest.partial" GOFLAGS=-trimpath go install "github.com/rhysd/actionlint/cmd/actionlint@$VERSION" >&2 ||
-            { echo "ensure-actionlint: building actionlint failed" >&2; exit 1; }
+            die 1 "building actionlint failed"
         rm -rf "$dest" && mv "$dest.partial" "$dest"
     fi
     printf '%s\n' "$dest"

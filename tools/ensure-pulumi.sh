@@ -25,13 +25,9 @@ PULUMI_VERSION=v3.248.0
 # Bump when the build recipe below changes in a way that must invalidate caches.
 RECIPE=4
 
-log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
-die() {
-    local code=$1
-    shift
-    printf 'ensure-pulumi: error: %s\n' "$*" >&2
-    exit "$code"
-}
+TOOL=ensure-pulumi
+# log, die, tools_cache, lock_cache_entry, prepare_go_build, go_build
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 # Cache key: every go.mod/go.sum/.go/.json input under tools/pulumi + recipe.
 hash_inputs() { # hash_inputs SRC WITH_PG
@@ -52,23 +48,6 @@ complete() { # complete BINDIR NAMES...
     [[ -f "$dir/.complete" ]]
 }
 
-child=""
-on_exit() { if [[ -n $child ]]; then kill "$child" 2>/dev/null || true; fi; }
-
-build() { # build SRC LABEL MODULE_DIR OUT [go build args...]
-    local src=$1 label=$2 dir=$3 out=$4 t0=$SECONDS rc=0
-    shift 4
-    log "building $label ..."
-    # Run in the background and wait, so that the EXIT trap can stop it when
-    # we are interrupted (test timeout, Ctrl-C) instead of orphaning it.
-    (cd -- "$src/$dir" && exec "${NICE[@]}" go build -trimpath -o "$out" "$@") >&2 &
-    child=$!
-    wait "$child" || rc=$?
-    child=""
-    ((rc == 0)) || die 1 "building $label failed (module $src/$dir, exit $rc)"
-    log "built $label in $((SECONDS - t0))s"
-}
-
 main() {
     local existing
     if [[ "${TENANTCTL_PULUMI_FROM_SOURCE:-}" != 1 ]] && existing=$(command -v pulumi 2>/dev/null); then
@@ -84,7 +63,7 @@ main() {
 
     key=$(hash_inputs "$src" "$with_pg")
     [[ $with_pg == 0 ]] && suffix="-nopg"
-    cache_root=${TENANTCTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tenantctl}
+    cache_root=$(tools_cache)
     dest="$cache_root/pulumi-$PULUMI_VERSION-$key$suffix"
     bin="$dest/bin"
 
@@ -99,13 +78,7 @@ main() {
     command -v go >/dev/null 2>&1 ||
         die 3 "'go' not found on PATH: Go >= 1.25 is needed to build the Pulumi toolchain (or put a pulumi CLI on PATH)"
 
-    mkdir -p -- "$dest"
-    # One builder at a time per cache entry (parallel test workers, CI shards).
-    exec 9>"$dest/.lock"
-    if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
-        log "another build of $dest is running; waiting for it"
-        flock 9
-    fi
+    lock_cache_entry "$dest"
     if complete "$bin" "${want[@]}"; then
         printf '%s\n' "$bin"
         return 0
@@ -115,29 +88,22 @@ main() {
     rm -rf -- "$work" "$gen"
     mkdir -p -- "$work/.libexec" "$gen"
 
-    # -mod=readonly: go.mod/go.sum are committed and complete; never edit them here.
-    export GOFLAGS="-mod=readonly -buildvcs=false"
-    export GOWORK=off
-    NICE=()
-    command -v nice >/dev/null 2>&1 && NICE=(nice -n 10)
-    trap on_exit EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    prepare_go_build
 
     local start=$SECONDS lh_version
     log "building Pulumi $PULUMI_VERSION toolchain into $bin (first run takes several minutes)"
 
-    build "$src" "pulumi $PULUMI_VERSION" cli "$work/pulumi" \
+    go_build "pulumi $PULUMI_VERSION" "$src/cli" "$work/pulumi" \
         -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
     # The Node.js language host proper goes to .libexec/; bin/pulumi-language-nodejs
     # is our wrapper that passes it the Pulumi.yaml runtime options as flags.
     lh_version=$(cd -- "$src/language-nodejs" && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)
-    build "$src" "pulumi-language-nodejs ($lh_version)" language-nodejs "$work/.libexec/pulumi-language-nodejs" \
+    go_build "pulumi-language-nodejs ($lh_version)" "$src/language-nodejs" "$work/.libexec/pulumi-language-nodejs" \
         -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$lh_version" \
         github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
-    build "$src" "pulumi-language-nodejs wrapper" language-nodejs "$work/pulumi-language-nodejs" \
+    go_build "pulumi-language-nodejs wrapper" "$src/language-nodejs" "$work/pulumi-language-nodejs" \
         ./cmd/pulumi-language-nodejs
 
     # The plugin the CLI starts for pulumi.dynamic.Resource (pulumi ships it in
@@ -155,12 +121,12 @@ EOF
 
     if [[ $with_pg == 1 ]]; then
         local embed="$src/postgresql/cmd/pulumi-resource-postgresql/schema-embed.json"
-        build "$src" "postgresql schema generator" postgresql "$gen/gen-schema" ./cmd/gen-schema
+        go_build "postgresql schema generator" "$src/postgresql" "$gen/gen-schema" ./cmd/gen-schema
         log "generating postgresql schema ..."
         "$gen/gen-schema" "$gen/schema-embed.json" 2>"$gen/gen-schema.log" ||
             { cat "$gen/gen-schema.log" >&2; die 1 "generating the postgresql schema failed"; }
         printf '{"Replace":{"%s":"%s"}}\n' "$embed" "$gen/schema-embed.json" >"$gen/overlay.json"
-        build "$src" "pulumi-resource-postgresql" postgresql "$work/pulumi-resource-postgresql" \
+        go_build "pulumi-resource-postgresql" "$src/postgresql" "$work/pulumi-resource-postgresql" \
             -overlay "$gen/overlay.json" ./cmd/pulumi-resource-postgresql
         rm -f -- "$gen/gen-schema"
     fi

@@ -24,16 +24,9 @@ PG_PROVIDER_VERSION=v1.27.0
 # Bump when the recipe below changes in a way that must invalidate the cache.
 RECIPE=1
 
-log() { printf 'ensure-tofu: %s\n' "$*" >&2; }
-die() {
-    local code=$1
-    shift
-    printf 'ensure-tofu: error: %s\n' "$*" >&2
-    exit "$code"
-}
-
-child=""
-on_exit() { if [[ -n $child ]]; then kill "$child" 2>/dev/null || true; fi; }
+TOOL=ensure-tofu
+# log, die, tools_cache, lock_cache_entry, prepare_go_build, go_build
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 # module_dir MODULE@VERSION: the read-only source directory of a module in GOMODCACHE (downloaded if needed).
 module_dir() {
@@ -42,22 +35,9 @@ module_dir() {
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$json" | head -n1
 }
 
-build() { # build LABEL SRC_DIR OUT [go build args...]
-    local label=$1 dir=$2 out=$3 t0=$SECONDS rc=0
-    shift 3
-    log "building $label ..."
-    # In the background and waited for, so that the EXIT trap stops it when we are interrupted.
-    (cd -- "$dir" && exec "${NICE[@]}" go build -trimpath -o "$out" "$@") >&2 &
-    child=$!
-    wait "$child" || rc=$?
-    child=""
-    ((rc == 0)) || die 1 "building $label failed (in $dir, exit $rc)"
-    log "built $label in $((SECONDS - t0))s"
-}
-
 main() {
     local cache_root dest
-    cache_root=${TENANTCTL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tenantctl}
+    cache_root=$(tools_cache)
     dest="$cache_root/tofu-$TOFU_VERSION-pg-$PG_PROVIDER_VERSION-r$RECIPE"
     if [[ -f "$dest/.complete" ]]; then
         printf '%s\n' "$dest"
@@ -65,24 +45,13 @@ main() {
     fi
     command -v go >/dev/null 2>&1 || die 3 "'go' not found on PATH: Go >= 1.26 is needed to build OpenTofu"
 
-    mkdir -p -- "$dest"
-    exec 9>"$dest/.lock"
-    if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
-        log "another build of $dest is running; waiting for it"
-        flock 9
-    fi
+    lock_cache_entry "$dest"
     if [[ -f "$dest/.complete" ]]; then
         printf '%s\n' "$dest"
         return 0
     fi
 
-    export GOFLAGS="-mod=readonly -buildvcs=false"
-    export GOWORK=off
-    NICE=()
-    command -v nice >/dev/null 2>&1 && NICE=(nice -n 10)
-    trap on_exit EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    prepare_go_build
 
     local start=$SECONDS work="$dest/partial" tofu_src pg_src platform mirror_dir
     rm -rf -- "$work"
@@ -92,7 +61,7 @@ main() {
     tofu_src=$(module_dir "github.com/opentofu/opentofu@$TOFU_VERSION")
     [[ -f "$tofu_src/cmd/tofu/main.go" ]] || die 1 "no cmd/tofu in $tofu_src"
     # version.dev=no: a release build reports "OpenTofu v1.12.6", not "-dev".
-    build "tofu $TOFU_VERSION" "$tofu_src" "$work/bin/tofu" \
+    go_build "tofu $TOFU_VERSION" "$tofu_src" "$work/bin/tofu" \
         -ldflags "-X github.com/opentofu/opentofu/version.dev=no" ./cmd/tofu
 
     pg_src=$(module_dir "github.com/cyrilgdn/terraform-provider-postgresql@$PG_PROVIDER_VERSION")
@@ -100,7 +69,7 @@ main() {
     # Unpacked mirror layout: HOSTNAME/NAMESPACE/TYPE/VERSION/TARGET/terraform-provider-TYPE_vVERSION
     mirror_dir="$work/mirror/registry.opentofu.org/cyrilgdn/postgresql/${PG_PROVIDER_VERSION#v}/$platform"
     mkdir -p -- "$mirror_dir"
-    build "terraform-provider-postgresql $PG_PROVIDER_VERSION" "$pg_src" \
+    go_build "terraform-provider-postgresql $PG_PROVIDER_VERSION" "$pg_src" \
         "$mirror_dir/terraform-provider-postgresql_$PG_PROVIDER_VERSION" .
 
     # Only the mirror: `tofu init` never tries a registry (there is no internet here, and a bench must not depend on it).

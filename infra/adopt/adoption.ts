@@ -23,15 +23,3 @@ export async function sharedDatabaseImports(controlPlane: ControlPlane, servers:
   }
   return imports;
 }
-
-/** TENANTCTL_ADOPT as tenantctl writes it (`{"adopt": true, "managed": [...], "pending": [...]}`); anything else is no consent. */
-export function parseConsent(text: string | undefined): AdoptionConsent {
-  let value: { adopt?: unknown; managed?: unknown; pending?: unknown } = {};
-  try {
-    value = text ? (JSON.parse(text) as typeof value) : {};
-  } catch {
-    value = {};
-  }
-  const names = (list: unknown) => new Set(Array.isArray(list) ? list.filter((name): name is string => typeof name === "string") : []);
-  return { adopt: value.adopt === true, managed: names(value.managed), pending: names(value.pending) };
-}

@@ -17,7 +17,7 @@
  */
 import type { Tenant } from "../../src/core/model";
 
-/** What a run of the stack consents to import, from tenantctl (TENANTCTL_ADOPT, read in program.ts). */
+/** What a run of the stack consents to import: tenantctl hands it to the program (src/orchestrate/run/adoptionConsent.ts). */
 export interface AdoptionConsent {
   /** `tenantctl adopt`: import what exists under tenantctl's names when it matches. */
   readonly adopt: boolean;

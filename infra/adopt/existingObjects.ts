@@ -7,11 +7,13 @@ import type { Client } from "pg";
 import type { DatabaseServer, Tenant } from "../../src/core/model";
 import { withAdminClient } from "../context/adminClient";
 import type { ResolvedDatabaseServer } from "../context/databaseServerConfig";
+import { providerValues } from "../dynamic/providerValues";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
 import type { ExistingContainer, ExistingRole, ExistingTenantObjects } from "./adoptionPlan";
 
-const { SETTINGS_TABLE } = settingsStore(settingsSemantics());
+const values = providerValues();
+const { SETTINGS_TABLE } = settingsStore(values, settingsSemantics(values));
 
 /** Role attributes a tenant's role never has, by their pg_roles column. */
 const POWERS = { rolsuper: "SUPERUSER", rolcreaterole: "CREATEROLE", rolcreatedb: "CREATEDB", rolreplication: "REPLICATION", rolbypassrls: "BYPASSRLS" } as const;

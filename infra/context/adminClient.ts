@@ -5,12 +5,14 @@
  */
 import type { Client } from "pg";
 import { SetupError } from "../../src/core/errors";
+import { providerValues } from "../dynamic/providerValues";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
 import type { ResolvedDatabaseServer } from "./databaseServerConfig";
 import { loadPg } from "./loadPg";
 
-const { sslOptions } = settingsStore(settingsSemantics());
+const values = providerValues();
+const { sslOptions } = settingsStore(values, settingsSemantics(values));
 
 /** PostgreSQL's "database does not exist". */
 const MISSING_DATABASE = "3D000";

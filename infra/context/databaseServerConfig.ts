@@ -71,8 +71,13 @@ export const DATABASE_SERVERS_ENV = "TENANTCTL_DATABASE_SERVERS";
 export interface DatabaseServerSettings {
   /** `tenantctl:databaseServers`, as the stack config holds it (checked here, not trusted). */
   readonly config: unknown;
-  /** TENANTCTL_DATABASE_SERVERS, PGUSER, PGPASSWORD, PGSSLMODE. */
+  /** TENANTCTL_DATABASE_SERVERS, PGUSER, PGPASSWORD, PGSSLMODE (adminCredentialsEnv). */
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Of an environment, the variables the admin credentials come from (and only those: nothing else is handed on). */
+export function adminCredentialsEnv(env: Readonly<Record<string, string | undefined>>): DatabaseServerSettings["env"] {
+  return { [DATABASE_SERVERS_ENV]: env[DATABASE_SERVERS_ENV], PGUSER: env["PGUSER"], PGPASSWORD: env["PGPASSWORD"], PGSSLMODE: env["PGSSLMODE"] };
 }
 
 /**

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
 import type { AuthProviderName, ControlPlane, DatabaseServer } from "../../src/core/model";
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
+import { type Auth, authFor } from "../auth";
 import { type Dns, dnsFor } from "../dns";
 import { type Tls, tlsFor } from "../tls";
 import type { AuthHeroConnection } from "../dynamic/authhero/connection";
@@ -51,6 +52,8 @@ export interface DeploymentContext {
   readonly authProvider: AuthProviderName;
   /** The AuthHero Management API client, a secret; resolved once, on first use. Throws a SetupError. */
   authhero(): pulumi.Output<AuthHeroConnection>;
+  /** Where organizations, roles and resource servers are declared: `authProvider`'s adapter, built on first use. Throws a SetupError. */
+  auth(): Auth;
   /** Admin access to `server`: one provider per server and stack, declared on first use. Throws a SetupError. */
   databaseServer(server: DatabaseServer): DatabaseServerAccess;
 }
@@ -58,15 +61,22 @@ export interface DeploymentContext {
 export function createDeploymentContext(controlPlane: ControlPlane, settings: DeploymentSettings): DeploymentContext {
   const servers = new Map<string, DatabaseServerAccess>();
   let authhero: pulumi.Output<AuthHeroConnection> | undefined;
+  let auth: Auth | undefined;
+  const authProvider = authProviderOf(controlPlane, settings.authProvider);
+  const authheroConnection = () => {
+    authhero ??= pulumi.secret(resolveAuthHero(settings.authhero ?? { config: undefined, env: {} }));
+    return authhero;
+  };
   return {
     features: settings.features,
     dns: dnsFor(controlPlane.dns, { zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId }),
     tls: tlsFor(controlPlane, { cloudflareZoneId: settings.cloudflareZoneId, acmRegion: settings.acmRegion }),
     controlPlaneStack: `${settings.organization}/${settings.project}/${CONTROL_PLANE_STACK}`,
-    authProvider: authProviderOf(controlPlane, settings.authProvider),
-    authhero() {
-      authhero ??= pulumi.secret(resolveAuthHero(settings.authhero ?? { config: undefined, env: {} }));
-      return authhero;
+    authProvider,
+    authhero: authheroConnection,
+    auth() {
+      auth ??= authFor(authProvider, { authheroConnection });
+      return auth;
     },
     databaseServer(server) {
       let access = servers.get(server.name);

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import type { Tenant } from "../core/model";
 import { withAdminClient } from "../../infra/context/adminClient";
 import type { ResolvedDatabaseServer } from "../../infra/context/databaseServerConfig";
-import { clientToolsFor } from "./postgresClientTools";
+import { clientToolsFor } from "../postgres/clientTools";
 
 const run = promisify(execFile);
 

@@ -1,17 +1,17 @@
 /**
  * Flag parsing only. Each command's module is loaded when that command runs, so `validate` never pays for
- * Pulumi's start-up. This is the only place that sets the process exit code.
- * Exit codes (docs/output.md): 0 ok, 1 error (invalid files, a failed tenant), 2 usage, 3 drift found.
+ * Pulumi's start-up. Each command returns how it ended (an Outcome) or throws an error kind; exitCodes.ts maps both
+ * to the exit code (docs/output.md), and this is the only place that sets it or exits.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { UsageError } from "../core/errors";
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { Outcome } from "../core/errors";
 import { DEFAULT_LOCK_TIMEOUT_MS, parseDuration } from "../orchestrate/run/locks";
 import { parseShard, type Shard } from "../orchestrate/select/shard";
 
+import { EXIT, exitCodeOf, exitForError } from "./exitCodes";
+
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
-
-export const EXIT = { ok: 0, error: 1, usage: 2, drift: 3, interrupted: 130 } as const;
 
 function dirOption() {
   return new Option("--dir <dir>", "tenants directory").default("tenants");
@@ -26,11 +26,19 @@ function outputOption() {
     .argParser((file: string, previous: string[] | undefined) => [...(previous ?? []), file]);
 }
 
+function parallelOption() {
+  return new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger);
+}
+
+function lockTimeoutOption() {
+  return new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout);
+}
+
 function shardOption() {
   return new Option("--shard <i/n>", "only the i-th of n parts of the tenant stacks (never control-plane), for a CI matrix").argParser(shard);
 }
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (outcome: Outcome) => void): Command {
   const program = new Command("tenantctl")
     .description("One YAML file per tenant, one Pulumi stack per tenant.")
     .exitOverride()
@@ -88,9 +96,9 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option("--changed", "tenants whose effective spec changed against --base")
       .option("--base <ref>", "git ref to compare with, e.g. origin/main")
       .addOption(dirOption())
-      .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
+      .addOption(parallelOption())
       .addOption(shardOption())
-      .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
+      .addOption(lockTimeoutOption())
       .addOption(formatOption(["text", "json", "markdown"]))
       .addOption(outputOption())
       .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
@@ -105,8 +113,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument("<slugs...>", "tenant slugs (or control-plane, for the shared databases)")
     .option("--dry-run", "preview what would be imported and what refused; changes nothing")
     .addOption(dirOption())
-    .addOption(new Option("--parallel <n>", "stacks run at once").default(2).argParser(positiveInteger))
-    .addOption(new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout))
+    .addOption(parallelOption())
+    .addOption(lockTimeoutOption())
     .addOption(formatOption(["text", "json", "markdown"]))
     .addOption(outputOption())
     .action(async (slugs: string[], options: { dryRun?: boolean; dir: string; parallel: number; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
@@ -143,13 +151,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--auth <provider>", "also start a local auth server and deploy the fleet's auth into it: authhero")
     .option("--stop", "stop the sandbox a `--keep` left running here, and remove .tenantctl/sandbox/")
     .action(async (options: { dir: string; keep?: boolean; stop?: boolean; auth?: string }) => {
-      const { sandbox, stopSandbox, SANDBOX_AUTH_PROVIDERS } = await import("../commands/sandbox");
-      if (options.stop && options.keep) throw new UsageError("--stop and --keep do not go together");
-      if (options.stop && options.auth) throw new UsageError("--stop and --auth do not go together");
-      if (options.auth !== undefined && !(SANDBOX_AUTH_PROVIDERS as readonly string[]).includes(options.auth)) {
-        throw new UsageError(`--auth ${options.auth}: the sandbox can run ${SANDBOX_AUTH_PROVIDERS.join(", ")} (Auth0 is a cloud service)`);
-      }
-      setExit(options.stop ? stopSandbox(out, err) : await sandbox({ ...options, auth: options.auth as "authhero" | undefined }, out, err));
+      const { sandbox } = await import("../commands/sandbox");
+      setExit(await whileInterruptible((signal) => sandbox(options, out, err, signal)));
     });
 
   // For contributors (`npm run schemas`), after a change to src/core/schema/schema.ts; not part of the product.
@@ -174,7 +177,7 @@ async function whileInterruptible<T>(run: (signal: AbortSignal) => Promise<T>): 
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupt.signal.aborted) {
       err(`\ntenantctl: ${signal} again: stopping now\n`);
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
     err(`\ntenantctl: ${signal}: no new stack starts; the running ones are being cancelled (again to stop at once)\n`);
     interrupt.abort();
@@ -226,25 +229,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   // (the tests call main many times in one).
   if (!process.stdout.listeners("error").includes(onStdoutError)) process.stdout.on("error", onStdoutError);
   let exitCode: number = EXIT.ok;
-  const program = buildProgram((code) => (exitCode = code));
+  const program = buildProgram((outcome) => (exitCode = exitCodeOf(outcome)));
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; everything else commander rejects is a usage error.
-      exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    } else if (error instanceof Error && error.name === "UsageError") {
-      err(`tenantctl: ${error.message}\n`);
-      exitCode = EXIT.usage;
-    } else if (error instanceof Error && error.name === "SetupError") {
-      // The deployment's setup (credentials, a missing tool): one message naming what to set or install.
-      err(`tenantctl: ${error.message}\n`);
-      exitCode = EXIT.error;
-    } else {
-      // Not a user's mistake: a bug or an environment failure. Say so plainly, keep the stack for the report.
-      err(`tenantctl: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      exitCode = EXIT.error;
-    }
+    const { message, code } = exitForError(error);
+    if (message) err(message);
+    exitCode = code;
   }
   process.exitCode = exitCode;
 }

@@ -7,19 +7,28 @@
  * The tenant's role gets a new generated password, as with every stack: tenantctl owns the credentials of what it
  * manages, and the stack's `connectionString` is the one that works from then on.
  */
-import { runOperation, type RunOptions } from "./run";
+import type { Outcome } from "../core/errors";
+import type { FleetRunOptions } from "../orchestrate/run/runFleet";
+import { emitRunReport } from "../report/renderRun";
+import { runOutcome } from "../report/runReport";
+import { commandProjectDir } from "../sandbox/envScript";
 
-export interface AdoptOptions extends Pick<RunOptions, "dir" | "parallel" | "lockTimeoutMs" | "liveProgress" | "format" | "output"> {
+export interface AdoptOptions extends Pick<FleetRunOptions, "dir" | "parallel" | "lockTimeoutMs" | "liveProgress"> {
   readonly dryRun?: boolean;
+  readonly format: "text" | "json" | "markdown";
+  readonly output?: readonly string[];
 }
 
-export function adopt(
+export async function adopt(
   slugs: readonly string[],
   options: AdoptOptions,
   out: (text: string) => void,
   err: (text: string) => void,
   interrupt?: AbortSignal,
-): Promise<number> {
-  const { dryRun, ...run } = options;
-  return runOperation(dryRun ? "preview" : "up", slugs, { ...run, adopt: true }, out, err, interrupt);
+): Promise<Outcome> {
+  const { dryRun, format, output, ...run } = options;
+  const { runFleet } = await import("../orchestrate/run/runFleet");
+  const report = await runFleet(dryRun ? "preview" : "up", slugs, { ...run, adopt: true }, err, { projectDir: commandProjectDir(), ...(interrupt ? { interrupt } : {}) });
+  emitRunReport(report, format, output ?? [], out);
+  return runOutcome(report);
 }

@@ -4,14 +4,14 @@
  * is still changing, and an archive is the last word on a tenant that has left. Nothing is ever dropped.
  */
 import { resolve } from "node:path";
-import { type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../infra/context/databaseServerConfig";
+import { adminCredentialsEnv, type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../infra/context/databaseServerConfig";
 import type { DatabaseServer } from "../core/model";
 import { archiveTenant } from "../archive/archiveTenant";
-import { SetupError, UsageError } from "../core/errors";
+import { type Outcome, SetupError } from "../core/errors";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { errorsAffecting, loadFleet } from "../core/load";
-import { didYouMean } from "../core/suggest";
-import { SANDBOX_PROJECT_ENV } from "../sandbox/envScript";
+import { noTenantFile, tenantOf } from "../core/tenantLookup";
+import { commandProjectDir } from "../sandbox/envScript";
 
 export interface ArchiveOptions {
   readonly dir: string;
@@ -21,30 +21,27 @@ export interface ArchiveOptions {
   readonly format?: "text" | "json";
 }
 
-export async function archive(slug: string, options: ArchiveOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function archive(slug: string, options: ArchiveOptions, out: (text: string) => void, err: (text: string) => void): Promise<Outcome> {
   const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
-  const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
+  const tenant = tenantOf(fleet, slug);
   const blocking = errorsAffecting(fleet, slug);
   if (blocking.length > 0) {
     err(`${renderDiagnosticsText(blocking, fleet.sources)}\ntenantctl archive: fix the tenant files first (\`tenantctl validate\`); nothing was archived\n`);
-    return 1;
+    return "failed";
   }
-  if (!tenant) {
-    const hint = didYouMean(slug, fleet.slugs);
-    throw new UsageError(`no tenant file for \`${slug}\`${hint ? `: ${hint}` : ""} (archive reads where the data is from ${options.dir}/${slug}.yaml)`);
-  }
+  if (!tenant) throw noTenantFile(slug, fleet.slugs, { then: ` (archive reads where the data is from ${options.dir}/${slug}.yaml)` });
   if (tenant.status !== "decommissioned") {
     err(
       `tenantctl archive: tenant ${slug} is ${tenant.status}, and archive is for decommissioned tenants (their data no longer changes): ` +
         `set \`status: decommissioned\` in ${tenant.file} and \`tenantctl up ${slug}\` first; nothing was archived\n`,
     );
-    return 1;
+    return "failed";
   }
   const server = await adminOf(slug, tenant.database.server);
   const made = await archiveTenant(tenant, server, options.to);
   if (options.format === "json") {
     out(`${JSON.stringify(made, null, 2)}\n`);
-    return 0;
+    return "ok";
   }
   const what = made.schema ? `schema ${made.schema} of database ${made.database}` : `database ${made.database}`;
   out(
@@ -60,12 +57,12 @@ export async function archive(slug: string, options: ArchiveOptions, out: (text:
       "",
     ].join("\n"),
   );
-  return 0;
+  return "ok";
 }
 
 /** The server's admin credentials as a stack run gets them: the environment, else the tenant stack's config. */
 async function adminOf(slug: string, server: DatabaseServer): Promise<ResolvedDatabaseServer> {
-  const env = { TENANTCTL_DATABASE_SERVERS: process.env.TENANTCTL_DATABASE_SERVERS, PGUSER: process.env.PGUSER, PGPASSWORD: process.env.PGPASSWORD, PGSSLMODE: process.env.PGSSLMODE };
+  const env = adminCredentialsEnv(process.env);
   const fromEnv: DatabaseServerSettings = { config: undefined, env };
   try {
     return resolveDatabaseServer(server, fromEnv);
@@ -73,8 +70,7 @@ async function adminOf(slug: string, server: DatabaseServer): Promise<ResolvedDa
     if (!(error instanceof SetupError)) throw error;
   }
   const { databaseServersConfigOf } = await import("../orchestrate/engine/stackConfig");
-  const projectDir = process.env[SANDBOX_PROJECT_ENV] ?? process.cwd();
-  const config = await databaseServersConfigOf(resolve(projectDir), slug);
+  const config = await databaseServersConfigOf(resolve(commandProjectDir()), slug);
   return resolveDatabaseServer(server, { config, env });
 }
 

@@ -3,6 +3,7 @@
  * code (src/orchestrate/plan/offlinePlan/); with `--base`, what changed against that ref (src/orchestrate/plan/planStacks.ts).
  * No engine, no credentials, no network: a reviewer without cloud access can read it.
  */
+import type { Outcome } from "../core/errors";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { loadFleet } from "../core/load";
 import { loadFleetAt } from "../orchestrate/select/fleetAtRef";
@@ -22,14 +23,14 @@ export interface PlanOptions {
   readonly output?: readonly string[];
 }
 
-export async function plan(slugs: readonly string[], options: PlanOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function plan(slugs: readonly string[], options: PlanOptions, out: (text: string) => void, err: (text: string) => void): Promise<Outcome> {
   const cwd = process.cwd();
   const fleet = loadFleet({ dir: options.dir, cwd });
   const templateErrors = fleet.errors.filter((d) => d.file === fleet.controlPlaneFile);
   const controlPlane = fleet.controlPlane;
   if (!controlPlane || templateErrors.length > 0) {
     err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was rendered\n");
-    return 1;
+    return "failed";
   }
   const base = options.base !== undefined ? { ref: options.base, fleet: loadFleetAt(options.base, options.dir) } : undefined;
   const selected = selectPlanStacks(slugs, fleet, base?.fleet, options.shard);
@@ -48,5 +49,5 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
   const renderers = { json: renderPlanJson, markdown: renderPlanMarkdown, text: renderPlanText };
   emitReport((format) => renderers[format](report), options.format, options.output ?? [], out);
   const failed = stacks.some((stack) => stack.error !== undefined);
-  return fleet.errors.length > 0 || failed ? 1 : 0;
+  return fleet.errors.length > 0 || failed ? "failed" : "ok";
 }

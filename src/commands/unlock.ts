@@ -6,9 +6,9 @@
 import { CONTROL_PLANE_STACK } from "../core/naming";
 import { describeHolder, fileBackendDir, isStale, onThisHost, removeLock, stackLocks } from "../orchestrate/run/locks";
 import { projectName } from "../orchestrate/engine/projectFile";
-import { UsageError } from "../core/errors";
+import { type Outcome, UsageError } from "../core/errors";
 
-export function unlock(slug: string, out: (text: string) => void, err: (text: string) => void): number {
+export function unlock(slug: string, out: (text: string) => void, err: (text: string) => void): Outcome {
   if (!/^[a-z][a-z0-9-]*$/.test(slug) && slug !== CONTROL_PLANE_STACK) throw new UsageError(`\`${slug}\` is not a stack name`);
   const backend = fileBackendDir(process.env);
   if (!backend) {
@@ -17,12 +17,12 @@ export function unlock(slug: string, out: (text: string) => void, err: (text: st
   const locks = stackLocks(backend, projectName(process.cwd()), slug);
   if (locks.length === 0) {
     out(`${slug} is not locked\n`);
-    return 0;
+    return "ok";
   }
   const alive = locks.filter((lock) => onThisHost(lock) && !isStale(lock));
   if (alive.length > 0) {
     err(`tenantctl unlock: ${slug} is locked by ${describeHolder(alive[0]!)}, which is still running on this host: let it finish, or stop it first\n`);
-    return 1;
+    return "failed";
   }
   for (const lock of locks) {
     removeLock(lock);
@@ -31,5 +31,5 @@ export function unlock(slug: string, out: (text: string) => void, err: (text: st
   }
   // Resources that run was creating are not in the stack's state; the next `up` would try to create them again.
   out(`if that run was creating resources, the next \`tenantctl up ${slug}\` may find them "already exist": \`tenantctl adopt ${slug} --dry-run\` shows what \`tenantctl adopt ${slug}\` would import\n`);
-  return 0;
+  return "ok";
 }

@@ -1,3 +1,4 @@
+import type { Outcome } from "../core/errors";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { renderDiagnosticsGithub, renderDiagnosticsJson, summaryLine } from "../report/diagnostics";
 import { compareDiagnostics } from "../core/diagnostics";
@@ -9,7 +10,7 @@ export interface ValidateOptions {
 }
 
 /** Schema, resolution and fleet rules; no Pulumi. Returns the exit code: 0 valid, 1 invalid. */
-export function validate(options: ValidateOptions, out: (text: string) => void): number {
+export function validate(options: ValidateOptions, out: (text: string) => void): Outcome {
   const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   const diagnostics = [...fleet.errors, ...fleet.warnings].sort(compareDiagnostics);
   const ok = fleet.errors.length === 0;
@@ -21,5 +22,5 @@ export function validate(options: ValidateOptions, out: (text: string) => void):
     if (diagnostics.length > 0) out(renderDiagnosticsText(diagnostics, fleet.sources) + "\n");
     out(summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length) + "\n");
   }
-  return ok ? 0 : 1;
+  return ok ? "ok" : "failed";
 }

@@ -46,8 +46,6 @@ export interface Fleet {
   readonly warnings: readonly Diagnostic[];
   /** File texts, for code frames. */
   readonly sources: ReadonlyMap<string, string>;
-  /** Of every file read, for a verdict handed to the stack programs (verdict.ts). */
-  readonly fingerprint: string;
   /** Every file read, by name, with its git blob id: what changed since a commit is known without reading it again. */
   readonly blobIds: ReadonlyMap<string, string>;
 }
@@ -162,7 +160,6 @@ export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string
     errors,
     warnings: diagnostics.filter((d) => d.severity === "warning"),
     sources,
-    fingerprint: fingerprint.digest(),
     blobIds: fingerprint.blobIds(),
   };
 }

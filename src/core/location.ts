@@ -20,9 +20,20 @@ export interface Move {
   readonly to: DataLocation;
 }
 
-export function dataLocationOf(tenant: Tenant): DataLocation {
+export function dataLocationOf(tenant: Pick<Tenant, "database">): DataLocation {
   const { server, databaseName, schemaName } = tenant.database;
   return { server: server.name, database: databaseName, schema: schemaName };
+}
+
+/**
+ * A location as a stack output holds it (infra/stacks.ts, `dataLocation`), or undefined when the value is not one (a
+ * stack deployed before the output existed, a control-plane stack).
+ */
+export function parseDataLocation(value: unknown): DataLocation | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { server, database, schema } = value as Record<string, unknown>;
+  if (typeof server !== "string" || typeof database !== "string" || typeof schema !== "string") return undefined;
+  return { server, database, schema };
 }
 
 export function sameLocation(a: DataLocation, b: DataLocation): boolean {
@@ -46,4 +57,28 @@ export function describeLocation(location: DataLocation): string {
 
 export function describeMove(move: Move): string {
   return `move ${move.slug}: ${describeLocation(move.from)} → ${describeLocation(move.to)}`;
+}
+
+/** What a tenant's data at its old location holds, measured by the server (`preview`, where credentials exist). */
+export interface DataSize {
+  readonly tables: number;
+  /** Tables with their indexes and TOAST (`pg_total_relation_size`). */
+  readonly bytes: number;
+}
+
+/** `12 tables, 1.5 MiB`. */
+export function describeDataSize(size: DataSize): string {
+  return `${size.tables} table${size.tables === 1 ? "" : "s"}, ${humanBytes(size.bytes)}`;
+}
+
+/** Binary units, one decimal above bytes: `0 B`, `8.0 KiB`, `1.5 MiB`. */
+export function humanBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

@@ -1,10 +1,15 @@
 /** `tenantctl plan` renderers: an indented tree (or a diff) for reviewers, JSON (the shape in docs/output.md) for scripts. */
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import type { Move } from "../core/location";
+import { moveJson, moveLine, movesCount } from "./moves";
+import { planLegend } from "./direction";
 import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {
   /** Present with `--base`. */
   readonly changes?: StackChanges;
+  /** With `--base`: the tenant's data lives elsewhere now than at the base ref (src/core/location.ts). */
+  readonly move?: Move;
 }
 
 export interface PlanReport {
@@ -49,6 +54,7 @@ export function renderPlanJson(report: PlanReport): string {
   const tenants = report.stacks.map((stack) => ({
     slug: stack.slug,
     stack: stack.stack,
+    ...(stack.move ? { move: moveJson(stack.move) } : {}),
     resources: stack.resources.map(resourceJson),
     ...(stack.error !== undefined ? { error: stack.error } : {}),
     ...(stack.skipped !== undefined ? { skipped: stack.skipped } : {}),
@@ -115,10 +121,22 @@ function renderTree(stack: PlanEntry, out: string[]): void {
   }
 }
 
+/** A secret that changed is said to have changed, with no values and so no arrow. */
+function isSecretChange(change: InputChange): boolean {
+  return (change.old instanceof SecretValue || change.new instanceof SecretValue) && "old" in change && "new" in change;
+}
+
+/** `connectionLimit: 5 → 100`: at the base, then in the tenant files here (direction.ts). */
 function changeLine(change: InputChange): string {
-  const secret = change.old instanceof SecretValue || change.new instanceof SecretValue;
-  if (secret && "old" in change && "new" in change) return `${change.path}: ${SECRET_TEXT} (changed)`;
+  if (isSecretChange(change)) return `${change.path}: ${SECRET_TEXT} (changed)`;
   return `${change.path}: ${formatValue(change.old)} → ${formatValue(change.new)}`;
+}
+
+/** Whether the diff shows an arrow anywhere, and so needs the legend that says which way it reads. */
+function hasArrows(stacks: readonly PlanEntry[]): boolean {
+  return stacks.some(
+    (stack) => stack.error === undefined && stack.skipped === undefined && (stack.changes?.changed ?? []).some((resource) => resource.inputs.some((change) => !isSecretChange(change))),
+  );
 }
 
 function countsText(changes: StackChanges): string {
@@ -141,8 +159,9 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
     return;
   }
   const marker = changes.status === "added" ? "+" : "~";
-  const label = changes.status === "added" ? `new since ${ref}, ${countsText(changes)}` : countsText(changes);
-  out.push(`${marker} ${stackHeader(stack)}: ${label}`, ...note);
+  const label = changes.status === "added" ? `new since ${ref}, ${countsText(changes)}` : `${stack.move ? "moves, " : ""}${countsText(changes)}`;
+  // The move first: what the added database and the removed schema below amount to.
+  out.push(`${marker} ${stackHeader(stack)}: ${label}`, ...(stack.move ? [`  ${moveLine(stack.slug, stack.move)}`] : []), ...note);
   const changedByUrn = new Map(changes.changed.map((resource) => [resource.urn, resource]));
   const addedUrns = new Set(changes.added.map((resource) => resource.urn));
   const depths = depthsOf(stack.resources);
@@ -190,7 +209,8 @@ export function planSummary(report: PlanReport): string {
     if (stack.changes.status !== "removed") remove += stack.changes.removed.length;
   }
   const stacks = `${byStatus.added} added, ${byStatus.changed} changed, ${byStatus.removed} removed, ${byStatus.unchanged} unchanged`;
-  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; resources ${add} to add, ${change} to change, ${remove} to remove; ${seconds}`;
+  const moves = report.stacks.filter((stack) => stack.move !== undefined).length;
+  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; ${moves > 0 ? `${movesCount(moves)}; ` : ""}resources ${add} to add, ${change} to change, ${remove} to remove; ${seconds}`;
 }
 
 /** How many unchanged stacks the text diff names before it only counts them. */
@@ -198,7 +218,7 @@ const UNCHANGED_LISTED = 20;
 
 /** What changes in a stack, as its Markdown row: `| \`acme\` | changed | 1 | 2 | 0 |`. */
 function markdownRow(stack: PlanEntry): string {
-  const status = stack.error !== undefined ? "❌ failed" : stack.skipped !== undefined ? "⏭️ skipped" : (stack.changes?.status ?? `${stack.resources.length} resources`);
+  const status = stack.error !== undefined ? "❌ failed" : stack.skipped !== undefined ? "⏭️ skipped" : stack.move ? "🚚 moves" : (stack.changes?.status ?? `${stack.resources.length} resources`);
   const counts = stack.changes && stack.error === undefined && stack.skipped === undefined ? countsText(stack.changes) : "";
   return `| \`${stack.slug}\` | ${status} | ${counts} |`;
 }
@@ -211,7 +231,8 @@ export function renderPlanMarkdown(report: PlanReport): string {
   const shown = report.stacks.filter((stack) => stack.changes?.status !== "unchanged" || stack.error !== undefined || stack.skipped !== undefined);
   const unchanged = report.stacks.length - shown.length;
   const title = report.base === undefined ? "### tenantctl plan" : `### tenantctl plan against \`${report.base}\``;
-  const head = [commentMarker("plan"), title, "", planSummary(report), ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []), ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : [])];
+  const legend = report.base !== undefined && hasArrows(shown) ? ["", `_${planLegend(report.base)}_`] : [];
+  const head = [commentMarker("plan"), title, "", planSummary(report), ...legend, ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []), ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : [])];
   const details = shown.map((stack) => {
     const lines: string[] = [];
     if (report.base === undefined) renderTree(stack, lines);
@@ -232,6 +253,7 @@ export function renderPlanText(report: PlanReport): string {
       out.push("");
     }
   } else {
+    if (hasArrows(report.stacks)) out.push(planLegend(report.base), "");
     const unchanged: string[] = [];
     for (const stack of report.stacks) {
       if (stack.changes?.status === "unchanged" && stack.error === undefined && stack.skipped === undefined) {

@@ -1,6 +1,9 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
-import { changesNothing, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
+import { changesNothing, type Operation, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
 import { commentMarker, fenced, fitComment, folded } from "./comment";
+import { moveLine, movesCount } from "./moves";
+import { arrowEnds, runLegend } from "./direction";
+import { emitReport, type ReportFormat } from "./emit";
 import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
@@ -12,28 +15,45 @@ function changeText(tenant: TenantRun): string {
   return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
-/** `settings.locale: "en-US" → "fr-FR"`: what the files say, then what the real world holds. */
-function propertyLines(resource: ResourceChange): string[] {
+/** `connectionLimit: 5 → 100`, in the direction of the operation's report (direction.ts). */
+function propertyLines(operation: Operation, resource: ResourceChange): string[] {
   const text = (value: unknown) => (value === undefined ? "(unset)" : JSON.stringify(value));
-  return (resource.properties ?? []).map((p) => `${p.path}: ${text(p.expected)} → ${text(p.actual)}`);
+  return (resource.properties ?? []).map((p) => {
+    const [from, to] = arrowEnds(operation, p);
+    return `${p.path}: ${text(from)} → ${text(to)}`;
+  });
+}
+
+/** The resources worth a line: what changed (or differs) in the real world, or changed owner (`import`). */
+function shownResources(tenant: TenantRun): readonly ResourceChange[] {
+  return tenant.resources.filter((r) => !changesNothing(r.op));
+}
+
+/** Whether any line of the report has an arrow, and so needs the legend that says which way it reads. */
+function hasArrows(report: RunReport): boolean {
+  return report.tenants.some((t) => shownResources(t).some((r) => (r.properties ?? []).length > 0));
 }
 
 export function summaryText(report: RunReport): string {
   const counts = summarize(report);
   const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([outcome, n]) => `${n} ${outcome}`);
-  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}`;
+  const moves = report.tenants.filter((tenant) => tenant.move !== undefined).length;
+  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}${moves > 0 ? `; ${movesCount(moves)}` : ""}`;
 }
 
 export function renderRunTable(report: RunReport): string {
   const rows = report.tenants.map((t) => [t.slug, t.outcome, changeText(t), `${t.seconds.toFixed(1)} s`]);
   const out = renderTable(["TENANT", "RESULT", "CHANGES", "TIME"], rows);
+  if (hasArrows(report)) out.push("", runLegend(report.operation));
   for (const tenant of report.tenants) {
-    const details = tenant.resources.filter((r) => !changesNothing(r.op));
-    if (details.length === 0 && !tenant.message) continue;
+    const details = shownResources(tenant);
+    if (details.length === 0 && !tenant.message && !tenant.move) continue;
     out.push("", `${tenant.slug}:`);
+    // The move first: what the database created and the schema deleted below amount to.
+    if (tenant.move) out.push(`  ${moveLine(tenant.slug, tenant.move)}`);
     for (const resource of details) {
       out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length && !resource.properties ? ` (${resource.diffs.join(", ")})` : ""}`);
-      for (const line of propertyLines(resource)) out.push(`             ${line}`);
+      for (const line of propertyLines(report.operation, resource)) out.push(`             ${line}`);
     }
     if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
   }
@@ -45,21 +65,28 @@ const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: 
 
 /** One PR comment or job summary (see comment.ts): marker, summary, a row per tenant, folded details that fit. */
 export function renderRunMarkdown(report: RunReport): string {
-  const head = [commentMarker(report.operation), `### tenantctl ${report.operation}`, "", summaryText(report), "", "| tenant | result | changes |", "|---|---|---|"];
-  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome} | ${changeText(t)} |`);
+  const legend = hasArrows(report) ? ["", `_${runLegend(report.operation)}_`] : [];
+  const head = [commentMarker(report.operation), `### tenantctl ${report.operation}`, "", summaryText(report), ...legend, "", "| tenant | result | changes |", "|---|---|---|"];
+  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome}${t.move ? ", 🚚 moves" : ""} | ${changeText(t)} |`);
   const details = report.tenants.flatMap((t) => {
-    const changed = t.resources.filter((r) => !changesNothing(r.op));
-    if (changed.length === 0 && !t.message) return [];
-    const lines = changed.flatMap((r) => [
+    const changed = shownResources(t);
+    if (changed.length === 0 && !t.message && !t.move) return [];
+    const lines = [...(t.move ? [`**${moveLine(t.slug, t.move)}**`, ""] : []), ...changed.flatMap((r) => [
       `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
-      ...propertyLines(r).map((line) => `  - \`${line}\``),
-    ]);
+      ...propertyLines(report.operation, r).map((line) => `  - \`${line}\``),
+    ])];
     if (t.message) lines.push("", fenced(t.message));
-    return [folded(`<code>${t.slug}</code>: ${changeText(t)}`, lines.join("\n"))];
+    return [folded(`<code>${t.slug}</code>: ${t.move ? "moves, " : ""}${changeText(t)}`, lines.join("\n"))];
   });
   return fitComment({ head, rows, details });
 }
 
 export function renderRunJson(report: RunReport): string {
   return JSON.stringify({ ...report, summary: summarize(report) }, null, 2) + "\n";
+}
+
+/** A run's report in `--format`, to stdout or to each `--output <file>` (emit.ts). */
+export function emitRunReport(report: RunReport, format: ReportFormat, outputs: readonly string[], out: (text: string) => void): void {
+  const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
+  emitReport((chosen) => renderers[chosen](report), format, outputs, out);
 }

@@ -1,7 +1,11 @@
 /**
- * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the exit
- * code are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
+ * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the outcome
+ * (hence the exit code) are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
+import type { Outcome } from "../core/errors";
+import type { DataLocation } from "../core/location";
+import type { TenantMove } from "./moves";
+
 export type Operation = "preview" | "up" | "drift" | "destroy";
 
 export type TenantOutcome =
@@ -36,8 +40,36 @@ export interface ResourceChange {
   readonly op: string;
   /** Property names that differ. */
   readonly diffs: readonly string[];
-  /** Each property that differs: `expected` from the tenant files, `actual` from the real world; secrets `[secret]`. */
-  readonly properties?: readonly { readonly path: string; readonly expected: unknown; readonly actual: unknown }[];
+  /** Each property that differs; secrets `[secret]`. */
+  readonly properties?: readonly PropertyDifference[];
+}
+
+/**
+ * One property that differs, by where each value comes from, whatever the operation: the text and Markdown reports
+ * order the two by the report's direction (direction.ts), the JSON keeps these names (docs/output.md).
+ */
+export interface PropertyDifference {
+  /** Dotted: `connectionLimit`, `settings.branding.primaryColor`. */
+  readonly path: string;
+  /** What the tenant files declare: what a preview or an up makes it. */
+  readonly expected: unknown;
+  /** What the real world holds: for a preview or an up, what is there before it runs. */
+  readonly actual: unknown;
+}
+
+/** A tenant's data that `up` moved (src/orchestrate/moves/): copied, verified, switched; JSON `moved` of the tenant. */
+export interface MovedData {
+  readonly from: DataLocation;
+  readonly to: DataLocation;
+  readonly rows: number;
+  readonly tables: number;
+  readonly bytes: number;
+  /** From the login taken away to the login back. */
+  readonly secondsWithoutWrites: number;
+  /** Where the old copy is kept, out of the tenant's reach. */
+  readonly oldCopy: string;
+  /** The statement an administrator runs to drop the old copy once satisfied. */
+  readonly drop: string;
 }
 
 export interface TenantRun {
@@ -47,10 +79,17 @@ export interface TenantRun {
   /** Counts by operation (`create`, `update`, `delete`, `same`, …). */
   readonly changes: Readonly<Record<string, number>>;
   readonly resources: readonly ResourceChange[];
+  /**
+   * The tenant's data location as deployed (the stack's `dataLocation` output) differs from the files': a move
+   * (DESIGN.md, "Moves"); on `preview`, with the old location's size when the server could be asked.
+   */
+  readonly move?: TenantMove;
   /** Non-secret stack outputs (after `up`). */
   readonly outputs?: Readonly<Record<string, unknown>>;
-  /** Why it failed or was skipped, in one paragraph. */
+  /** Why it failed or was skipped, in one paragraph; after a move, what moved. */
   readonly message?: string;
+  /** `up` moved the tenant's data (src/orchestrate/moves/tenantMoves.ts): from, to, rows, bytes, seconds without writes, the old copy. */
+  readonly moved?: MovedData;
   readonly seconds: number;
 }
 
@@ -68,11 +107,14 @@ export function summarize(report: RunReport): Record<TenantOutcome, number> {
   return counts;
 }
 
-/** docs/output.md: 0 ok, 1 error (any stack failed, including one refused for invalid files), 3 drift found (drift only), 130 interrupted. */
-export function exitCodeFor(report: RunReport): 0 | 1 | 3 | 130 {
-  if (report.interrupted) return 130;
+/**
+ * How a run ended (src/cli/exitCodes.ts gives the code, docs/output.md): `failed` when any stack failed (including one
+ * refused for invalid files), `drift` when drift was found (drift only), `interrupted` after Ctrl-C or SIGTERM.
+ */
+export function runOutcome(report: RunReport): Outcome {
+  if (report.interrupted) return "interrupted";
   const counts = summarize(report);
-  if (counts.failed > 0) return 1;
-  if (report.operation === "drift" && counts.drift > 0) return 3;
-  return 0;
+  if (counts.failed > 0) return "failed";
+  if (report.operation === "drift" && counts.drift > 0) return "drift";
+  return "ok";
 }

@@ -4,10 +4,16 @@
  * command reaches the sandbox as the sandbox's own run did, and plain `psql` logs in as its administrator.
  */
 import type { RunningPostgres } from "./postgres";
+import type { SandboxServer } from "./databaseServers";
 import { shellQuote } from "./shellQuote";
 
 /** Where env.sh says the sandbox's project copy is: tenantctl runs its stacks there (commands/run.ts). */
 export const SANDBOX_PROJECT_ENV = "TENANTCTL_SANDBOX_PROJECT";
+
+/** Where Pulumi.yaml is for a command: the sandbox's copy after `source .tenantctl/sandbox/env.sh`, else the working directory. */
+export function commandProjectDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env[SANDBOX_PROJECT_ENV] ?? process.cwd();
+}
 
 /** A pgpass field: `:` and `\` are escaped with a backslash. */
 function pgpassEscape(value: string): string {
@@ -19,16 +25,26 @@ export function pgpassLine(postgres: Pick<RunningPostgres, "host" | "port" | "us
   return `${postgres.host}:${postgres.port}:*:${pgpassEscape(postgres.user)}:${pgpassEscape(postgres.password)}\n`;
 }
 
+/** A pgpass line per server's cluster (each has its own port and password). */
+export function pgpassLines(servers: readonly SandboxServer[]): string {
+  return servers.map((server) => pgpassLine(server.postgres)).join("");
+}
+
+/** What env.sh needs of each server's cluster. */
+export type EnvServer = { readonly name: string; readonly postgres: Pick<RunningPostgres, "host" | "port" | "user"> };
+
 /** env.sh: what tenantctl, `pulumi` and `psql` need to reach the sandbox. */
 export function envScript(
   env: Readonly<Record<string, string>>,
   pgpass: string,
-  postgres: Pick<RunningPostgres, "host" | "port" | "user">,
+  /** Each server of the template and its cluster; plain psql goes to the first (the template's first server). */
+  servers: readonly EnvServer[],
   /** The sandbox's copy of the project, where its stacks' Pulumi.<stack>.yaml files live. */
   project: string,
   /** The tenants directory, absolute. */
   tenantsDir: string,
 ): string {
+  const postgres = servers[0]!.postgres;
   const lines = [
     "# Written by `tenantctl sandbox`: `source` it to use pulumi and psql against the sandbox.",
     `export PATH=${shellQuote(env.PATH!.split(":")[0]!)}:"$PATH"`,
@@ -41,6 +57,8 @@ export function envScript(
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),
     `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGUSER=${shellQuote(postgres.user)} PGSSLMODE=disable`,
     `export PGPASSFILE=${shellQuote(pgpass)}`,
+    // Every server has its own cluster (and a line in PGPASSFILE): `psql -p <port>` reaches another one.
+    ...(servers.length > 1 ? servers.map(({ name, postgres: cluster }) => `# server ${name}: psql -h ${cluster.host} -p ${cluster.port} -U ${shellQuote(cluster.user)} -d postgres`) : []),
     // The engine writes each stack's Pulumi.<stack>.yaml next to the Pulumi.yaml it runs: tenantctl and pulumi run in
     // the sandbox's copy of the project, so nothing is written into the repository.
     `export ${SANDBOX_PROJECT_ENV}=${shellQuote(project)} TENANTCTL_DIR=${shellQuote(tenantsDir)}`,

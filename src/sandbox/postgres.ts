@@ -12,9 +12,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shellQuote } from "./shellQuote";
+import { compareVersions, DEBIAN_POSTGRES_ROOT } from "../postgres/clientTools";
 
-/** Where the Debian/Ubuntu `postgresql-<ver>` packages put their binaries: `/usr/lib/postgresql/<ver>/bin`. */
-export const DEBIAN_POSTGRES_ROOT = "/usr/lib/postgresql";
 
 /** Everything a client needs to reach the cluster over TCP. */
 export interface PostgresConnection {
@@ -60,6 +59,71 @@ export interface StartPostgresOptions {
    * @default the highest version under /usr/lib/postgresql, or env TENANTCTL_PG_BINDIR
    */
   readonly binDir?: string;
+  /**
+   * A data directory `initDataDir` made, copied instead of running initdb (most of a cluster's start-up): several
+   * clusters at once cost one initdb. The cluster then has that directory's superuser and password.
+   */
+  readonly copyOf?: InitializedDataDir;
+}
+
+/** A fresh data directory, never started: what `startPostgres({ copyOf })` copies. `remove()` when done. */
+export interface InitializedDataDir {
+  readonly dataDir: string;
+  readonly user: string;
+  readonly password: string;
+  remove(): void;
+}
+
+/** Runs initdb once into a temp dir, for clusters that start as copies of it (`copyOf`). */
+export async function initDataDir(options: Omit<StartPostgresOptions, "copyOf"> = {}): Promise<InitializedDataDir> {
+  const binDir = options.binDir ?? (process.env["TENANTCTL_PG_BINDIR"] || findPostgresBinDir());
+  const user = options.user ?? "tenantctl_admin";
+  const password = randomBytes(18).toString("base64url");
+  const rootDir = mkdtempSync(join(tmpdir(), "tenantctl-pg-template-"));
+  const remove = () => rmSync(rootDir, { recursive: true, force: true });
+  process.once("exit", remove);
+  const runAs = process.getuid?.() === 0 ? postgresOsUser() : undefined;
+  try {
+    const dataDir = join(rootDir, "data");
+    await initdb(runAs, binDir, rootDir, dataDir, user, password);
+    return {
+      dataDir,
+      user,
+      password,
+      remove: () => {
+        process.removeListener("exit", remove);
+        remove();
+      },
+    };
+  } catch (error) {
+    process.removeListener("exit", remove);
+    remove();
+    throw error;
+  }
+}
+
+/** initdb of `dataDir` inside `rootDir` (which the server's OS user then owns), superuser `user` with `password`. */
+async function initdb(runAs: OsUser | undefined, binDir: string, rootDir: string, dataDir: string, user: string, password: string): Promise<void> {
+  const passwordFile = join(rootDir, "superuser-password");
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs) {
+    chownSync(rootDir, runAs.uid, runAs.gid);
+    chownSync(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    await run(runAs, join(binDir, "initdb"), [
+      "-D", dataDir,
+      "-U", user,
+      `--pwfile=${passwordFile}`,
+      "--auth-host=scram-sha-256",
+      "--auth-local=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-sync",
+    ], rootDir);
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
 }
 
 /**
@@ -80,17 +144,6 @@ export function findPostgresBinDir(root: string = DEBIAN_POSTGRES_ROOT): string 
     );
   }
   return join(root, newest, "bin");
-}
-
-/** Compares dotted version strings numerically (`"16" > "9.6"`). */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split(".").map(Number);
-  const right = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
 }
 
 /**
@@ -116,8 +169,8 @@ export function sandboxServerSettings(rootDir: string, maxConnections: number): 
 /** Starts a fresh cluster on a free loopback port. Call `stop()` when done (the process also stops it on exit). */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningPostgres> {
   const binDir = options.binDir ?? (process.env["TENANTCTL_PG_BINDIR"] || findPostgresBinDir());
-  const user = options.user ?? "tenantctl_admin";
-  const password = randomBytes(18).toString("base64url");
+  const user = options.copyOf?.user ?? options.user ?? "tenantctl_admin";
+  const password = options.copyOf?.password ?? randomBytes(18).toString("base64url");
   const maxConnections = options.maxConnections ?? 300;
 
   const rootDir = mkdtempSync(join(tmpdir(), "tenantctl-pg-"));
@@ -138,24 +191,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   process.once("exit", stopOnExit);
 
   try {
-    const passwordFile = join(rootDir, "superuser-password");
-    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-    if (runAs) {
-      chownSync(rootDir, runAs.uid, runAs.gid);
-      chownSync(passwordFile, runAs.uid, runAs.gid);
+    if (options.copyOf) {
+      if (runAs) chownSync(rootDir, runAs.uid, runAs.gid);
+      // As the server's OS user, so the copy is its own (the server refuses a data directory it does not own).
+      await run(runAs, "cp", ["-a", options.copyOf.dataDir, dataDir], rootDir);
+    } else {
+      await initdb(runAs, binDir, rootDir, dataDir, user, password);
     }
-
-    await run(runAs, join(binDir, "initdb"), [
-      "-D", dataDir,
-      "-U", user,
-      `--pwfile=${passwordFile}`,
-      "--auth-host=scram-sha-256",
-      "--auth-local=scram-sha-256",
-      "--encoding=UTF8",
-      "--locale=C",
-      "--no-sync",
-    ], rootDir);
-    rmSync(passwordFile);
 
     const settings = sandboxServerSettings(rootDir, maxConnections);
     appendFileSync(

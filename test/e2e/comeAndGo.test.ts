@@ -11,9 +11,10 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientToolsFor } from "../../src/archive/postgresClientTools";
-import { type RunningPostgres, startPostgres } from "../support/postgres";
-import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { clientToolsFor } from "../../src/postgres/clientTools";
+import { type OwnWorld, startOwnWorld } from "../support/ownWorld";
+import type { RunningPostgres } from "../support/postgres";
+import { pulumiEngine, type TempProject } from "../support/pulumi";
 import { type ProcessRun, tenantctlProcess } from "../support/tenantctlProcess";
 
 const engine = pulumiEngine();
@@ -24,6 +25,7 @@ interface ReportedResource {
 }
 
 describe("tenants that come and go", () => {
+  let world: OwnWorld | undefined;
   let postgres: RunningPostgres;
   let project: TempProject;
   let state: string;
@@ -53,16 +55,12 @@ describe("tenants that come and go", () => {
   }
 
   beforeAll(async () => {
-    postgres = await startPostgres();
-    project = tempProject(engine.repoRoot, "tenantctl-e2e-come-and-go-");
-    state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-come-and-go-state-"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres), TENANTCTL_DISABLE: "dns,tls,auth" };
+    world = await startOwnWorld(engine.repoRoot, "come-and-go");
+    ({ postgres, project, state, env } = world);
   }, 300_000);
 
   afterAll(async () => {
-    project?.remove();
-    if (state) rmSync(state, { recursive: true, force: true });
-    await postgres?.stop();
+    await world?.close();
   });
 
   it("adopts a shared database that existed before the control plane", async () => {

@@ -361,7 +361,7 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     expect(globex.outcome).toBe("drift");
     const drifted = globex.resources.map((r) => `${r.type} ${r.name}`).sort();
     expect(drifted).toEqual(["postgresql:index/role:Role globex-role", "pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table"]);
-    // Each names the property, from what the files say to what the real world holds.
+    // Each names the property: `expected` from the files, `actual` from the real world.
     const propertiesOf = (name: string) => globex.resources.find((r) => r.name === name)?.properties;
     expect(propertiesOf("globex-role")).toEqual([{ path: "connectionLimit", expected: 10, actual: 999 }]);
     expect(propertiesOf("globex-settings-table")).toEqual([{ path: "settings.locale", expected: "en-US", actual: "fr-FR" }]);
@@ -370,6 +370,13 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(/globex-role\n +connectionLimit: 10 → 999/);
     expect(text.stdout).toMatch(/globex-settings-table\n +settings\.locale: "en-US" → "fr-FR"/);
+    expect(text.stdout).toContain("\n→ reads from what the tenant files declare to what the real world holds\n");
+    // A preview of the same world reads the other way round: what is there now → what `up` will make it.
+    const preview = await runCli(["preview", "globex"], project.dir);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain("\n→ reads from what is there now to what up will make it (the tenant files)\n");
+    expect(preview.stdout).toMatch(/globex-role\n +connectionLimit: 999 → 10\n/);
+    expect(preview.stdout).toMatch(/globex-settings-table\n +settings\.locale: "fr-FR" → "en-US"\n/);
 
     const up = await cli("up", "globex");
     expect(up.code, up.stderr).toBe(0);

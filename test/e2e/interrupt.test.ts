@@ -4,12 +4,12 @@
  * exit code is 130. The next `up --all` then finishes the job without help. Its own PostgreSQL and state.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningPostgres, startPostgres } from "../support/postgres";
-import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { type OwnWorld, startOwnWorld } from "../support/ownWorld";
+import { pulumiEngine, type TempProject } from "../support/pulumi";
 import { descendantsOf, killQuietly, type ProcessInfo, stillRunning } from "../support/processes";
 import { tenantctlProcess } from "../support/tenantctlProcess";
 
@@ -19,7 +19,7 @@ const EXIT_AFTER_SIGINT_SECONDS = 20;
 const engine = pulumiEngine();
 
 describe("Ctrl-C during up --all", () => {
-  let postgres: RunningPostgres;
+  let world: OwnWorld | undefined;
   let project: TempProject;
   let state: string;
   let env: NodeJS.ProcessEnv;
@@ -36,18 +36,14 @@ describe("Ctrl-C during up --all", () => {
     tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env, ...(interruptWhen ? { interruptWhen } : {}) });
 
   beforeAll(async () => {
-    postgres = await startPostgres();
-    project = tempProject(engine.repoRoot, "tenantctl-e2e-interrupt-");
-    state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-interrupt-state-"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres), TENANTCTL_DISABLE: "dns,tls,auth" };
+    world = await startOwnWorld(engine.repoRoot, "interrupt");
+    ({ project, state, env } = world);
   }, 120_000);
 
   afterAll(async () => {
     // Whatever the test found, nothing of the killed run outlives the suite.
     for (const survivor of survivors.filter(stillRunning)) killQuietly(survivor.pid);
-    project?.remove();
-    if (state) rmSync(state, { recursive: true, force: true });
-    await postgres?.stop();
+    await world?.close();
   });
 
   it("cancels the running stack, starts no other, reports each, exits 130 soon, leaves no lock; the next up finishes the job", async () => {

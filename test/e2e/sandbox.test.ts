@@ -9,25 +9,22 @@ import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { killQuietly, type ProcessInfo, processInfo, stillRunning } from "../support/processes";
-import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { pulumiEngine, tempProject } from "../support/pulumi";
 import { runCli } from "../support/runCli";
+import { inSandboxShell, keptSandbox, printedStopCommand, sourced } from "../support/sandbox";
 
 const engine = pulumiEngine();
 
 describe("tenantctl sandbox", () => {
-  let project: TempProject | undefined;
-  let stop: string | undefined;
+  const kept = keptSandbox();
   let postmaster: ProcessInfo | undefined;
-
+  // A stop command that did not stop it: the server still must not outlive the file.
   afterAll(() => {
-    // Whatever happened, the kept server must not outlive the test.
-    if (stop) execFileSync("sh", ["-c", stop], { cwd: project?.dir, stdio: "ignore" });
     if (postmaster && stillRunning(postmaster)) killQuietly(postmaster.pid);
-    project?.remove();
   });
 
   it("deploys the example fleet into a throwaway PostgreSQL, prints the report and how to look, never a password", async () => {
-    project = tempProject(engine.repoRoot, "tenantctl-sandbox-");
+    const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-sandbox-"));
     // A shell set up for real stacks: the sandbox's throwaway stacks still use its own passphrase, not this key
     // (nothing listens on port 9: a stack created with it would fail).
     const secretsProvider = process.env["TENANTCTL_SECRETS_PROVIDER"];
@@ -36,7 +33,7 @@ describe("tenantctl sandbox", () => {
       if (secretsProvider === undefined) delete process.env["TENANTCTL_SECRETS_PROVIDER"];
       else process.env["TENANTCTL_SECRETS_PROVIDER"] = secretsProvider;
     });
-    stop = /^Stop it and remove its data:\n\n {2}(.+)$/m.exec(stdout)?.[1];
+    const stop = (kept.stop = printedStopCommand(stdout));
     expect(code, stdout + stderr).toBe(0);
     expect(stop).toBeDefined();
 
@@ -91,7 +88,7 @@ describe("tenantctl sandbox", () => {
 
     // After `source env.sh`, tenantctl and pulumi work from the project root against the sandbox: no drift, and no
     // file written outside .tenantctl/.
-    const inShell = (command: string) => execFileSync("sh", ["-c", `. .tenantctl/sandbox/env.sh && ${command}`], { cwd: project!.dir, encoding: "utf8" });
+    const inShell = (command: string) => inSandboxShell(project.dir, command);
     const drift = JSON.parse(inShell(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(engine.repoRoot, "bin", "tenantctl.js"))} drift --all --format json 2>/dev/null`)) as { tenants: { slug: string; outcome: string }[] };
     expect(Object.fromEntries(drift.tenants.map((t) => [t.slug, t.outcome]))).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
     inShell("pulumi preview --refresh --expect-no-changes --non-interactive -s acme >/dev/null 2>&1");
@@ -103,8 +100,8 @@ describe("tenantctl sandbox", () => {
     postmaster = await postmasterOf({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres" });
     expect(postmaster).toBeDefined();
     execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
+    kept.stop = undefined;
     await expect.poll(() => stillRunning(postmaster!), { timeout: 10_000 }).toBe(false);
-    stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });
@@ -123,15 +120,4 @@ async function postmasterOf(connection: { host: string; port: number; user: stri
   } finally {
     await client.end();
   }
-}
-
-/** The environment after `source env.sh` in a shell started with this process's environment. */
-function sourced(script: string): NodeJS.ProcessEnv {
-  const output = execFileSync("sh", ["-c", `. "$1" && env -0`, "sh", script], { encoding: "utf8" });
-  return Object.fromEntries(
-    output
-      .split("\0")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
 }

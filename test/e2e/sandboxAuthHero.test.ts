@@ -5,13 +5,14 @@
  * keeps its organization (its metadata says so); a role deleted by hand comes back with `up`; `pulumi preview` by hand
  * (Pulumi's own dynamic-provider host) sees no change; `sandbox --stop` stops both servers.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManagementClient } from "../support/authhero";
-import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { pulumiEngine, tempProject } from "../support/pulumi";
 import { runCli } from "../support/runCli";
+import { inSandboxShell, keptSandbox, printedStopCommand, sourced } from "../support/sandbox";
 
 const engine = pulumiEngine();
 
@@ -20,18 +21,12 @@ interface Report {
 }
 
 describe("tenantctl sandbox --auth authhero", () => {
-  let project: TempProject | undefined;
-  let stop: string | undefined;
-
-  afterAll(() => {
-    if (stop) execFileSync("sh", ["-c", stop], { cwd: project?.dir, stdio: "ignore" });
-    project?.remove();
-  });
+  const kept = keptSandbox();
 
   it("deploys the fleet's auth into a local AuthHero; hand changes are drift that up restores; decommissioned keeps its organization", async () => {
-    project = tempProject(engine.repoRoot, "tenantctl-sandbox-authhero-");
+    const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-sandbox-authhero-"));
     const { code, stdout, stderr } = await runCli(["sandbox", "--keep", "--auth", "authhero"], project.dir);
-    stop = /^Stop it and remove its data:\n\n {2}(.+)$/m.exec(stdout)?.[1];
+    const stop = (kept.stop = printedStopCommand(stdout));
     expect(code, stdout + stderr).toBe(0);
     expect(stop).toMatch(/^kill \d+ /);
     expect(stderr).toMatch(/^sandbox: AuthHero on http:\/\/127\.0\.0\.1:\d+ \(started in [\d.]+ s\)$/m);
@@ -76,7 +71,7 @@ describe("tenantctl sandbox --auth authhero", () => {
         return { code: (error as { status: number }).status, stdout: String((error as { stdout: string }).stdout) };
       }
     };
-    const inShell = (command: string) => execFileSync("sh", ["-c", `. .tenantctl/sandbox/env.sh && ${command}`], { cwd: project!.dir, encoding: "utf8" });
+    const inShell = (command: string) => inSandboxShell(project.dir, command);
     const outcomes = (report: Report) => Object.fromEntries(report.tenants.map((t) => [t.slug, t.outcome]));
 
     const clean = tenantctl("drift --all");
@@ -140,20 +135,8 @@ describe("tenantctl sandbox --auth authhero", () => {
     // `sandbox --stop` stops AuthHero with PostgreSQL.
     const stopped = await runCli(["sandbox", "--stop"], project.dir);
     expect(stopped).toMatchObject({ code: 0, stdout: "stopped the sandbox's PostgreSQL and AuthHero and removed .tenantctl/sandbox/\n" });
-    stop = undefined;
+    kept.stop = undefined;
     expect(existsSync(sandboxDir)).toBe(false);
     await expect(fetch(`${env.TENANTCTL_AUTHHERO_URL}/`, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
   });
 });
-
-/** The environment after `source env.sh`. */
-function sourced(script: string): NodeJS.ProcessEnv {
-  const output = execFileSync("sh", ["-c", `. "$1" && env -0`, "sh", script], { encoding: "utf8" });
-  return Object.fromEntries(
-    output
-      .split("\0")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
-}
-

@@ -1,5 +1,6 @@
 /** `tenantctl adopt` with Auth0 (under Pulumi mocks: Auth0 is out of reach here): found by name, imported, not duplicated. */
 import { describe, expect, it } from "vitest";
+import { Auth0Auth } from "../../infra/auth";
 import { auth0Adoption } from "../../infra/auth/auth0Adoption";
 import { TenantAuth } from "../../infra/components/TenantAuth";
 import { CONTROL_PLANE_STACK_OUTPUTS, MOCK_CONTROL_PLANE_STACK, aTenant } from "../support/domainFixtures";
@@ -26,7 +27,7 @@ describe("auth0Adoption", () => {
     const imports = await auth0Adoption(acme, ADOPT);
     expect(imports).toEqual({ organization: "org_from_before", roles: { auditor: "rol_from_before" } });
 
-    const auth = new TenantAuth("acme", { tenant: acme, controlPlaneStack: MOCK_CONTROL_PLANE_STACK, imports });
+    const auth = new TenantAuth("acme", { tenant: acme, auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK, imports });
     expect(await valueOf(auth.organizationId)).toBe("org_from_before");
     const resources = await recorder.settled();
     expect(ofType(resources, "auth0:index/organization:Organization").map((r) => [r.name, r.read, r.id])).toEqual([["acme-organization", true, "org_from_before"]]);

@@ -7,37 +7,18 @@
  *   compares the refreshed outputs with the inputs leaf by leaf), and an entity deleted by hand is gone from state;
  * - `diff` compares the kind's fields; `update` sends the whole entity; `delete` accepts "already gone".
  *
- * Each provider's source is the three factories' own source (see ../prebuilt.ts), so what is tested is what ships.
+ * Each provider's source is its factories' own source (see ../prebuilt.ts), so what is tested is what ships.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { composedProviderSource, loadProviderSource } from "../prebuilt";
+import { providerValues, type ProviderValues } from "../providerValues";
 import { authheroApi, type AuthHeroApi } from "./api";
 import { authheroEntities, type AuthHeroEntities, type EntityKind, type EntityStateBase, type OrganizationState, type ResourceServerState, type RoleState } from "./entities";
 
-export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities) {
-  /** During preview, inputs computed from other resources arrive as this sentinel (pulumi's rpc.unknownValue). */
-  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-  function containsUnknown(value: unknown): boolean {
-    if (value === UNKNOWN) return true;
-    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-    return false;
-  }
-
-  function canonical(value: unknown): string {
-    const sort = (inner: unknown): unknown => {
-      if (Array.isArray(inner)) return inner.map(sort);
-      if (inner !== null && typeof inner === "object") {
-        return Object.fromEntries(Object.keys(inner).sort().map((key) => [key, sort((inner as Record<string, unknown>)[key])]));
-      }
-      return inner;
-    };
-    return JSON.stringify(sort(value ?? null));
-  }
-
+export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities, { containsUnknown, canonicalJson }: ProviderValues) {
   function providerFor<S extends EntityStateBase>(kind: EntityKind<S>): pulumi.dynamic.ResourceProvider<S, S> {
     const context = (state: S) => ({ tenant: state.tenant, entity: kind.label(state) });
-    const changedFields = (olds: S, news: S) => kind.fields.filter((field) => canonical(olds[field]) !== canonical(news[field]));
+    const changedFields = (olds: S, news: S) => kind.fields.filter((field) => canonicalJson(olds[field]) !== canonicalJson(news[field]));
     return {
       async create(inputs) {
         const existing = await kind.find(inputs.connection, context(inputs), inputs);
@@ -61,7 +42,7 @@ export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities)
         if (containsUnknown(news)) return { changes: true };
         const changed = changedFields(olds, news);
         // New credentials must reach state, or the next refresh would call with the old ones.
-        const connectionChanged = canonical(olds.connection) !== canonical(news.connection);
+        const connectionChanged = canonicalJson(olds.connection) !== canonicalJson(news.connection);
         return { changes: changed.length > 0 || connectionChanged || olds.tenant !== news.tenant };
       },
 
@@ -86,20 +67,20 @@ export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities)
 export type AuthHeroProviders = ReturnType<typeof authheroProviders>;
 
 // The last factory of each source picks its kind's provider.
-function resourceServerProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, providers: AuthHeroProviders) {
+function resourceServerProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, _values: ProviderValues, providers: AuthHeroProviders) {
   return { provider: providers.resourceServer };
 }
-function roleProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, providers: AuthHeroProviders) {
+function roleProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, _values: ProviderValues, providers: AuthHeroProviders) {
   return { provider: providers.role };
 }
-function organizationProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, providers: AuthHeroProviders) {
+function organizationProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, _values: ProviderValues, providers: AuthHeroProviders) {
   return { provider: providers.organization };
 }
 
 /** What the engine runs, per kind. */
-export const AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, authheroProviders, resourceServerProviderModule]);
-export const AUTHHERO_ROLE_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, authheroProviders, roleProviderModule]);
-export const AUTHHERO_ORGANIZATION_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, authheroProviders, organizationProviderModule]);
+export const AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, providerValues, authheroProviders, resourceServerProviderModule]);
+export const AUTHHERO_ROLE_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, providerValues, authheroProviders, roleProviderModule]);
+export const AUTHHERO_ORGANIZATION_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, providerValues, authheroProviders, organizationProviderModule]);
 
 /** The providers loaded from those sources as the engine loads them: the integration tests exercise what ships. */
 export const authheroResourceServerProvider = loadProviderSource<pulumi.dynamic.ResourceProvider<ResourceServerState, ResourceServerState>>(AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE);

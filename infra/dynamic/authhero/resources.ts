@@ -1,4 +1,4 @@
-/** The AuthHero entities as Pulumi resources; use them through `AuthHeroControlPlane` and `AuthHeroTenantAuth`. */
+/** The AuthHero entities as Pulumi resources; use them through the auth adapter (infra/auth/authhero.ts). */
 import * as pulumi from "@pulumi/pulumi";
 import { PrebuiltDynamicResource } from "../prebuilt";
 import type { AuthHeroConnection } from "./connection";

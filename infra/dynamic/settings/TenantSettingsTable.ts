@@ -2,11 +2,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tenant } from "../../../src/core/model";
 import { PrebuiltDynamicResource } from "../prebuilt";
+import { providerValues } from "../providerValues";
 import type { AdminConnection } from "./adminConnection";
 import { TENANT_SETTINGS_PROVIDER_SOURCE } from "./provider";
 import { settingsSemantics, type TenantSettingsState } from "./semantics";
 
-const { flattenSettings } = settingsSemantics();
+const { flattenSettings } = settingsSemantics(providerValues());
 
 /** Everything but the connection: where the tenant's settings go, and what they are. */
 export function desiredSettings(tenant: Tenant): Omit<TenantSettingsState, "connection"> {

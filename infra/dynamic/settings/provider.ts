@@ -1,14 +1,15 @@
 /**
  * The settings table's dynamic provider: the engine's create/read/diff/update/delete, in terms of the semantics
- * (semantics.ts) and the table (store.ts). Its source, with theirs, is what travels in state (see ../prebuilt.ts).
+ * (semantics.ts) and the table (store.ts), on the values the engine hands it (../providerValues.ts). Its source, with theirs, is what travels in state (see ../prebuilt.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { composedProviderSource, loadProviderSource } from "../prebuilt";
+import { providerValues, type ProviderValues } from "../providerValues";
 import { settingsSemantics, type SettingsSemantics, type TenantSettingsState } from "./semantics";
 import { settingsStore, type SettingsStore } from "./store";
 
-export function settingsProvider(semantics: SettingsSemantics, store: SettingsStore) {
-  const { diffSettings, hasSettingsChanges, observedSettings, containsUnknown, sameTarget, sameConnection } = semantics;
+export function settingsProvider({ containsUnknown }: ProviderValues, semantics: SettingsSemantics, store: SettingsStore) {
+  const { diffSettings, hasSettingsChanges, observedSettings, sameTarget, sameConnection } = semantics;
   const { settingsId, writeSettings, readManagedRows } = store;
 
   const provider: pulumi.dynamic.ResourceProvider<TenantSettingsState, TenantSettingsState> = {
@@ -47,7 +48,7 @@ export function settingsProvider(semantics: SettingsSemantics, store: SettingsSt
   return { provider };
 }
 
-/** What the engine runs: the three factories' own source, composed. */
-export const TENANT_SETTINGS_PROVIDER_SOURCE = composedProviderSource([settingsSemantics, settingsStore, settingsProvider]);
+/** What the engine runs: the factories' own source, composed. */
+export const TENANT_SETTINGS_PROVIDER_SOURCE = composedProviderSource([providerValues, settingsSemantics, settingsStore, settingsProvider]);
 /** The provider, loaded from that source as the engine loads it: tests exercise exactly what ships. */
 export const tenantSettingsProvider = loadProviderSource<pulumi.dynamic.ResourceProvider<TenantSettingsState, TenantSettingsState>>(TENANT_SETTINGS_PROVIDER_SOURCE);

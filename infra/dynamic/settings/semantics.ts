@@ -12,9 +12,10 @@
  *   wrote (the tenant's own keys) are never read, compared or touched.
  *
  * Written as one self-contained factory, because its source travels in state with the provider (see
- * ../prebuilt.ts): it may refer to nothing outside itself but globals.
+ * ../prebuilt.ts): it may refer to nothing outside itself but globals and the factory before it (../providerValues.ts).
  */
 import type { JsonValue } from "../../../src/core/model";
+import type { ProviderValues } from "../providerValues";
 import type { AdminConnection } from "./adminConnection";
 
 /** Inputs and outputs of the dynamic resource: the same shape, so `diff` can compare them directly. */
@@ -46,22 +47,7 @@ export interface SettingsDiff {
   readonly release: readonly string[];
 }
 
-export function settingsSemantics() {
-  /** JSON text with object keys sorted at every level, so equal values always compare equal as strings. */
-  function canonicalJson(value: unknown): string {
-    return JSON.stringify(sortKeys(value));
-  }
-
-  function sortKeys(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(sortKeys);
-    if (value !== null && typeof value === "object") {
-      const sorted: Record<string, unknown> = {};
-      for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-      return sorted;
-    }
-    return value;
-  }
-
+export function settingsSemantics({ canonicalJson }: ProviderValues) {
   /**
    * `{features: {sso: true}, locale: "en-US"}` → `{"features.sso": "true", "locale": "\"en-US\""}`.
    * Lists are leaves (resolution replaces lists whole); an empty map has no leaves, so it writes nothing.
@@ -141,15 +127,6 @@ export function settingsSemantics() {
     return observed;
   }
 
-  /** During preview, inputs computed from other resources arrive as this sentinel (pulumi's rpc.unknownValue). */
-  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-  function containsUnknown(value: unknown): boolean {
-    if (value === UNKNOWN) return true;
-    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-    return false;
-  }
-
   /** Whether two states write to the same table as the same role. */
   function sameTarget(a: TenantSettingsState, b: TenantSettingsState): boolean {
     return a.database === b.database && a.schema === b.schema && a.role === b.role;
@@ -157,10 +134,10 @@ export function settingsSemantics() {
 
   /** New credentials must reach state, or the next refresh would connect with the old ones. */
   function sameConnection(a: AdminConnection | undefined, b: AdminConnection | undefined): boolean {
-    return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+    return canonicalJson(a) === canonicalJson(b);
   }
 
-  return { canonicalJson, flattenSettings, isSeedOnly, diffSettings, hasSettingsChanges, observedSettings, containsUnknown, sameTarget, sameConnection };
+  return { flattenSettings, isSeedOnly, diffSettings, hasSettingsChanges, observedSettings, sameTarget, sameConnection };
 }
 
 export type SettingsSemantics = ReturnType<typeof settingsSemantics>;

@@ -9,10 +9,10 @@
  */
 import type { Client } from "pg";
 import type { SslMode } from "../../context/databaseServerConfig";
+import type { ProviderValues } from "../providerValues";
 import type { SettingsSemantics, TenantSettingsState } from "./semantics";
 
-export function settingsStore(semantics: SettingsSemantics) {
-  const { canonicalJson, isSeedOnly } = semantics;
+export function settingsStore({ canonicalJson }: ProviderValues, { isSeedOnly }: SettingsSemantics) {
 
   /** The table every tenant database or schema gets. */
   const SETTINGS_TABLE = "tenant_settings";

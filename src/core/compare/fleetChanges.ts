@@ -1,4 +1,5 @@
-/** Which tenants' effective spec changed between two fleets. Pure. */
+/** Which tenants' effective spec changed between two fleets, and which of them move their data. Pure. */
+import { dataLocationOf, type Move, moveBetween } from "../location";
 import type { ControlPlane, Tenant } from "../model";
 
 /** What a stack is built from: the resolved tenant without where each value came from. */
@@ -18,6 +19,17 @@ export interface FleetChanges {
   readonly changed: readonly string[];
   readonly removed: readonly string[];
   readonly unchanged: readonly string[];
+  /** The changed tenants whose data location changes (isolation, server, database or schema): moves, not an add and a remove. */
+  readonly moves: readonly Move[];
+}
+
+/**
+ * The move a tenant makes between its resolved spec at the base and now: undefined when it is new, gone, invalid on
+ * either side (no resolved spec), or its data stays where it is.
+ */
+export function tenantMove(base: Tenant | undefined, current: Tenant | undefined): Move | undefined {
+  if (!base || !current) return undefined;
+  return moveBetween(current.slug, dataLocationOf(base), dataLocationOf(current));
 }
 
 /**
@@ -31,6 +43,8 @@ export function compareFleets(
   /** Tenants whose file (and the template) are byte for byte the same in both: unchanged without resolving them. */
   sameFiles: ReadonlySet<string> = new Set(),
 ): FleetChanges {
+  const baseTenants = new Map(base.tenants.map((t) => [t.slug, t]));
+  const currentTenants = new Map(current.tenants.map((t) => [t.slug, t]));
   const before = new Map(base.tenants.map((t) => [t.slug, effectiveSpec(t)]));
   const after = new Map(current.tenants.map((t) => [t.slug, effectiveSpec(t)]));
   const baseSlugs = new Set(base.slugs);
@@ -45,5 +59,6 @@ export function compareFleets(
     else changed.push(slug);
   }
   const removed = base.slugs.filter((slug) => !currentSlugs.has(slug));
-  return { added, changed, removed, unchanged };
+  const moves = changed.flatMap((slug) => tenantMove(baseTenants.get(slug), currentTenants.get(slug)) ?? []);
+  return { added, changed, removed, unchanged, moves };
 }

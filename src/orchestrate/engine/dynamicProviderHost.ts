@@ -25,14 +25,13 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { unknownValue, unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import { version as pulumiVersion } from "@pulumi/pulumi/version";
+import { engineFacingServer, listenOnLoopback } from "./loopbackGrpc";
 import { loadPg } from "../../../infra/context/loadPg";
 import { loadProviderSource } from "../../../infra/dynamic/prebuilt";
 
 /** The engine's package name of the dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`). */
 export const DYNAMIC_PROVIDER_PACKAGE = "pulumi-nodejs";
 const PROVIDER_KEY = "__provider";
-/** As @pulumi/pulumi's runtime: states can be large. */
-const MAX_MESSAGE = 1024 * 1024 * 400;
 
 type Provider = pulumi.dynamic.ResourceProvider;
 type Props = Record<string, unknown>;
@@ -46,11 +45,9 @@ export interface DynamicProviderHost {
 }
 
 export async function startDynamicProviderHost(project: string): Promise<DynamicProviderHost> {
-  const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE });
+  const server = engineFacingServer();
   server.addService(provrpc.ResourceProviderService, dynamicProviderService(project));
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
+  const port = await listenOnLoopback(server);
   return {
     port,
     debugProviders: (existing) => [existing, `${DYNAMIC_PROVIDER_PACKAGE}:${port}`].filter(Boolean).join(","),

@@ -4,10 +4,11 @@
  * - The engine's Go processes collect garbage only near a memory limit (goRuntime.ts).
  * - No `pulumi version` per workspace: the CLI's version is asked once per binary (pulumiCli.ts).
  * - The program runs in this process, as the Automation API's inline program: the same function Pulumi.yaml's
- *   program exports (infra/program.ts), given what this run's validation of the fleet resolved for the stack. No
- *   language host and no Node.js program per stack, @pulumi/pulumi and the components loaded once, the fleet parsed
- *   and validated once. A stack without a verdict (nothing of ours to deploy: an orphan being destroyed) runs
- *   Pulumi.yaml's program as before.
+ *   program exports (infra/program.ts), given, as they are, what this run's validation of the fleet resolved for the
+ *   stack and what the run consents to import. No language host and no Node.js program per stack, @pulumi/pulumi and
+ *   the components loaded once, the fleet parsed and validated once, nothing serialised. A stack without a verdict
+ *   (nothing of ours to deploy: an orphan destroyed or drift-checked) gets Pulumi.yaml's program, which the engine
+ *   does not run to destroy, and which otherwise reads the files itself (TENANTCTL_DIR) and says why it cannot deploy.
  * - Without the stack trace @pulumi/pulumi formats for every promise of a program (promiseTraces.ts), nor the debug
  *   lines it sends the engine for every resource, which nothing shows (sdkDebugLogs.ts).
  * - The dynamic providers (settings table, generated password) are served from this process too
@@ -18,91 +19,83 @@
  *   (`--stack`), and a stack that does not exist is reported by the operation itself (then created, for up/preview).
  *   It also leaves the user's selected stack alone.
  * - No `pulumi stack output` (twice) and `pulumi stack history` after each `up`/`destroy`: the outputs and the change
- *   summary are in the engine events the run already streams (eventSummary.ts).
- *
- * `TENANTCTL_INLINE_PROGRAM=0` runs Pulumi.yaml's program in a process per stack instead (the verdict then travels in a
- * file, TENANTCTL_VERDICT), e.g. to compare the two (bench/peer) or for a project whose Pulumi.yaml runs a program of
- * its own.
+ *   summary are in the engine events the run already streams (RunSummary, run/automation.ts).
  */
-// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "./sdkPatches/deferredPulumiDependencies";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { fromStackVerdict, type StackVerdict } from "../../core/verdict";
-import { parseConsent } from "../../../infra/adopt/adoption";
-import { type DynamicProviderHost, startDynamicProviderHost } from "./dynamicProviderHost";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { VerdictForStack } from "../../core/verdict";
+import type { AdoptionConsent } from "../../../infra/adopt/adoptionPlan";
+import type { DynamicProviderHost } from "./dynamicProviderHost";
 import { projectName } from "./projectFile";
 import { goRuntimeEnv } from "./goRuntime";
-import { withoutPromiseTraces } from "./sdkPatches/promiseTraces";
-import { withoutSdkDebugLogs } from "./sdkPatches/sdkDebugLogs";
 import { pulumiCli } from "./pulumiCli";
+import { type Automation, pulumiAutomation } from "./sdkPatches";
 import { secretsProviderFrom } from "./secretsProvider";
-import { type SharedProviders, startSharedProviders } from "./sharedProviders/sharedProviders";
+import type { SharedProviders } from "./sharedProviders/sharedProviders";
+import { projectWorkspace } from "./workspace";
 
-type Automation = typeof import("@pulumi/pulumi/automation");
+/** What the program of a stack is handed in this process (infra/program.ts's arguments). */
+export interface ProgramInput {
+  /** What this run's validation of the fleet resolved for the stack (src/core/verdict.ts). */
+  readonly verdict: VerdictForStack;
+  /** What the run consents to import, asked when the operation runs the program (src/orchestrate/run/adoptionConsent.ts). */
+  readonly consent: () => AdoptionConsent;
+}
 
 export interface EngineSession {
   readonly automation: Automation;
-  /** A stack of the project, ready to run, without a CLI call (see the module comment). */
-  /** `adoption`: TENANTCTL_ADOPT's value for the stack's program when the operation runs it (src/orchestrate/run/adoptionConsent.ts). */
-  stack(slug: string, envVars: Record<string, string>, verdict: StackVerdict | undefined, adoption?: () => string | undefined): Promise<{ stack: Stack; workspace: LocalWorkspace }>;
+  /** A stack of the project, ready to run, without a CLI call (see the module comment); without `input`, Pulumi.yaml's program. */
+  stack(slug: string, envVars: Record<string, string>, input: ProgramInput | undefined): Promise<{ stack: Stack; workspace: LocalWorkspace }>;
   close(): void;
 }
 
-export async function startEngineSession(projectDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<EngineSession> {
-  const automation = await import("@pulumi/pulumi/automation");
-  const inline = env["TENANTCTL_INLINE_PROGRAM"] !== "0";
+/**
+ * `envOverrides`: what this run sets on top of process.env for the engine, its plugins and the inline program (the
+ * sandbox's backend, passphrase, database servers and PATH), without changing process.env for the whole process.
+ */
+export async function startEngineSession(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<EngineSession> {
+  const env = { ...process.env, ...envOverrides };
+  const automation = await pulumiAutomation({ inlinePrograms: true, env });
   const secretsProvider = secretsProviderFrom(env);
-  if (inline) {
-    withoutPromiseTraces(env);
-    withoutSdkDebugLogs();
-  }
+  // Loaded after the SDK is patched: both load parts of @pulumi/pulumi.
+  const [{ startDynamicProviderHost }, { startSharedProviders }] = await Promise.all([import("./dynamicProviderHost"), import("./sharedProviders/sharedProviders")]);
   const hostStarting = startDynamicProviderHost(projectName(projectDir));
-  const programLoading = inline ? import("../../../infra/program").then((module) => module.default) : Promise.resolve(undefined);
+  const programLoading = import("../../../infra/program").then((module) => module.default);
   const sharedStarting = startSharedProviders(env);
-  let pulumiCommand: PulumiCommand;
   let host: DynamicProviderHost;
   let shared: SharedProviders;
   let program: Awaited<typeof programLoading>;
   try {
-    [pulumiCommand, host, shared, program] = await Promise.all([pulumiCli(), hostStarting, sharedStarting, programLoading]);
+    // The CLI is looked up with the rest, so that a missing one fails the session before any stack.
+    [, host, shared, program] = await Promise.all([pulumiCli(env), hostStarting, sharedStarting, programLoading]);
   } catch (error) {
     // A listening host keeps the process alive: a session that cannot start must not leave one behind.
     (await hostStarting.catch(() => undefined))?.close();
     (await sharedStarting).close();
     throw error;
   }
-  // Only for TENANTCTL_INLINE_PROGRAM=0: readable only by this user (resolved values, no secrets, nobody else's business).
-  const verdicts = inline ? undefined : mkdtempSync(join(tmpdir(), "tenantctl-verdicts-"));
 
   return {
     automation,
-    async stack(slug, envVars, verdict, adoption) {
-      const workspace = await automation.LocalWorkspace.create({
-        workDir: projectDir,
-        pulumiCommand,
+    async stack(slug, envVars, input) {
+      const workspace = await projectWorkspace(automation, projectDir, {
         envVars: {
+          ...envOverrides,
           ...goRuntimeEnv(env),
           ...envVars,
-          ...(verdicts && verdict ? verdictFile(verdicts, slug, verdict) : {}),
           PULUMI_DEBUG_PROVIDERS: host.debugProviders(shared.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"])),
         },
-        ...(program && verdict ? { program: async () => program(fromStackVerdict(verdict), parseConsent(adoption?.())) } : {}),
+        ...(input ? { program: async () => program(input.verdict, input.consent(), env) } : {}),
         // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
         ...(secretsProvider ? { secretsProvider } : {}),
-      });
-      // The Automation API selects a stack (`pulumi stack select`, one CLI start) before handing it out; every command
-      // it runs names the stack anyway, so selecting is skipped, and a missing stack shows in the operation's error.
-      workspace.selectStack = async () => undefined;
+      }, env);
       const stack = await automation.Stack.select(slug, workspace);
       return { stack, workspace };
     },
     close() {
       host.close();
       shared.close();
-      if (verdicts) rmSync(verdicts, { recursive: true, force: true });
     },
   };
 }
@@ -116,10 +109,4 @@ export function stackStateExists(backendDir: string | undefined, project: string
   if (!backendDir) return undefined;
   const stacks = join(backendDir, ".pulumi", "stacks");
   return [join(stacks, project, stack), join(stacks, stack)].some((base) => existsSync(`${base}.json`) || existsSync(`${base}.json.gz`));
-}
-
-function verdictFile(dir: string, slug: string, verdict: StackVerdict): Record<string, string> {
-  const file = join(dir, `${slug}.json`);
-  writeFileSync(file, JSON.stringify(verdict), { mode: 0o600 });
-  return { TENANTCTL_VERDICT: file };
 }

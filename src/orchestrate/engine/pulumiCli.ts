@@ -9,11 +9,12 @@
  */
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse as parseVersion, type SemVer } from "semver";
 import { SetupError } from "../../core/errors";
 import { findOnPath } from "./findOnPath";
+import { pulumiAutomation } from "./sdkPatches";
 
 const CACHE_FILE = "pulumi-cli-versions.json";
 
@@ -31,10 +32,12 @@ export function pulumiCli(env: Readonly<Record<string, string | undefined>> = pr
 
 /**
  * The CLI on PATH and its version: from the cache when this binary was asked before, else by asking it. `env` is the
- * process's environment (PulumiCommand.get runs `pulumi` from the process's PATH), or a copy of it.
+ * run's environment: the process's, or the sandbox's with the pinned engine first on PATH. PulumiCommand.get runs
+ * `<root>/bin/pulumi` when given a root, else `pulumi` from the process's own PATH: a CLI in a directory not named
+ * `bin` is asked through the process's PATH.
  */
 export async function lookUpPulumiCli(env: Readonly<Record<string, string | undefined>>): Promise<PulumiCommand> {
-  const automation = await import("@pulumi/pulumi/automation");
+  const automation = await pulumiAutomation();
   const dir = findOnPath("pulumi", env);
   if (!dir) {
     throw new SetupError(
@@ -54,7 +57,7 @@ export async function lookUpPulumiCli(env: Readonly<Record<string, string | unde
   }
   let command: PulumiCommand;
   try {
-    command = await automation.PulumiCommand.get();
+    command = await automation.PulumiCommand.get(basename(dir) === "bin" ? { root: dirname(dir) } : undefined);
   } catch (error) {
     // Too old a CLI, or one that does not run: the Automation API's message says which.
     throw new SetupError(`\`${binary} version\` was refused: ${(error as Error).message.split("\n")[0]}`);

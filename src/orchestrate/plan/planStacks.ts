@@ -6,13 +6,13 @@
  * The base fleet is rendered with the current program code: the diff shows what the tenant files changed, not what a
  * change to infra/ would do (that needs `tenantctl preview`).
  */
-import { effectiveSpec, sameControlPlane } from "../../core/compare/fleetChanges";
+import { effectiveSpec, sameControlPlane, tenantMove } from "../../core/compare/fleetChanges";
 import { diffStack, type PlannedStack } from "../../core/compare/plannedStack";
-import { UsageError } from "../../core/errors";
 import { errorsAffecting, type Fleet } from "../../core/load";
+import type { Move } from "../../core/location";
 import type { ControlPlane } from "../../core/model";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
-import { didYouMean } from "../../core/suggest";
+import { noTenantFile, tenantOf } from "../../core/tenantLookup";
 import type { PlanEntry } from "../../report/renderPlan";
 import type { StackToRender } from "./offlinePlan/renderStack";
 import { inShard, type Shard } from "../select/shard";
@@ -28,9 +28,7 @@ export function selectPlanStacks(slugs: readonly string[], fleet: Fleet, base: F
   const ofShard = (stacks: readonly string[]) => (shard ? stacks.filter((stack) => inShard(stack, shard)) : [...stacks]);
   if (slugs.length === 0) return ofShard([...known]);
   for (const slug of slugs) {
-    if (known.has(slug)) continue;
-    const hint = didYouMean(slug, [...known]);
-    throw new UsageError(`no tenant file for \`${slug}\`${base ? " now or at the base ref" : ""}${hint ? `: ${hint}` : ""}`);
+    if (!known.has(slug)) throw noTenantFile(slug, known, { where: base ? " now or at the base ref" : "" });
   }
   return ofShard([...new Set(slugs)]);
 }
@@ -67,14 +65,25 @@ async function planStack(slug: string, inputs: PlanInputs): Promise<PlanEntry> {
     return { slug, stack: slug, resources: [], changes: { ...diffStack(then?.resources ?? [], undefined), ...withNote } };
   }
   // A stack that existed but could not be rendered then is compared with nothing: changed, every resource added.
-  return { ...now, changes: { ...diffStack(existedBefore ? (then?.resources ?? []) : undefined, now.resources), ...withNote } };
+  const move = existedBefore && then ? movedSince(slug, fleet, base.fleet) : undefined;
+  return { ...now, ...(move ? { move } : {}), changes: { ...diffStack(existedBefore ? (then?.resources ?? []) : undefined, now.resources), ...withNote } };
+}
+
+/**
+ * The tenant's data move between the base ref and now, read from the two resolved tenants (not from the resources:
+ * a move shows there as a database added and a schema removed, or only as another provider).
+ */
+function movedSince(slug: string, fleet: Fleet, base: Fleet): Move | undefined {
+  if (errorsAffecting(fleet, slug).length > 0 || errorsAffecting(base, slug).length > 0) return undefined;
+  const tenantIn = (of: Fleet) => of.tenants.find((candidate) => candidate.slug === slug);
+  return tenantMove(tenantIn(base), tenantIn(fleet));
 }
 
 /** The stack's render now; undefined for a tenant whose file is gone (it exists at the base ref only). */
 async function renderNow(slug: string, { fleet, render }: PlanInputs): Promise<PlannedStack | undefined> {
   if (slug === CONTROL_PLANE_STACK) return render(fleet.controlPlane, { controlPlane: true });
   if (!fleet.slugs.includes(slug)) return undefined;
-  const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
+  const tenant = tenantOf(fleet, slug);
   if (!tenant || errorsAffecting(fleet, slug).length > 0) return { slug, stack: slug, resources: [], skipped: INVALID_TENANT_FILE };
   return render(fleet.controlPlane, { tenant });
 }
@@ -87,11 +96,11 @@ async function renderAtBase(slug: string, now: PlannedStack | undefined, { fleet
     if (now && sameControlPlane(template, fleet.controlPlane)) return { then: now };
     return { then: await render(template, { controlPlane: true }) };
   }
-  const tenant = base.fleet.tenants.find((candidate) => candidate.slug === slug);
+  const tenant = tenantOf(base.fleet, slug);
   if (!tenant || !template || errorsAffecting(base.fleet, slug).length > 0) {
     return { note: `the tenant file was invalid at ${base.ref}: everything is listed as added` };
   }
-  const current = fleet.tenants.find((candidate) => candidate.slug === slug);
+  const current = tenantOf(fleet, slug);
   if (now && current && effectiveSpec(current) === effectiveSpec(tenant)) return { then: now };
   const then = await render(template, { tenant });
   if (then.error !== undefined) return { note: `the tenant could not be rendered as it was at ${base.ref} (${then.error}): everything is listed as added` };
@@ -101,8 +110,8 @@ async function renderAtBase(slug: string, now: PlannedStack | undefined, { fleet
 /** Whether the stack renders the same now as at the base ref: same effective spec, valid then and now. */
 function unchangedSince(slug: string, fleet: Fleet & { controlPlane: ControlPlane }, base: Fleet): boolean {
   if (slug === CONTROL_PLANE_STACK) return base.controlPlane !== undefined && sameControlPlane(base.controlPlane, fleet.controlPlane);
-  const tenant = fleet.tenants.find((candidate) => candidate.slug === slug);
-  const then = base.tenants.find((candidate) => candidate.slug === slug);
+  const tenant = tenantOf(fleet, slug);
+  const then = tenantOf(base, slug);
   return tenant !== undefined && then !== undefined && base.controlPlane !== undefined &&
     errorsAffecting(fleet, slug).length === 0 && errorsAffecting(base, slug).length === 0 && effectiveSpec(tenant) === effectiveSpec(then);
 }

@@ -1,12 +1,12 @@
 /**
- * What a stack run consents to import (TENANTCTL_ADOPT, read by infra/program.ts; see infra/adopt/adoptionPlan.ts),
- * from the stack's own state: for `tenantctl adopt`, the resources the stack already manages (a difference there is
- * drift, not a refusal); after a killed run, its pending creates (objects it may have made without recording them).
- * Read only when needed: one `pulumi stack export` each.
+ * What a stack run consents to import (infra/adopt/adoptionPlan.ts), handed to the stack's program as it is (the
+ * program runs in this process: src/orchestrate/engine/engineSession.ts), from the stack's own state: for
+ * `tenantctl adopt`, the resources the stack already manages (a difference there is drift, not a refusal); after a
+ * killed run, its pending creates (objects it may have made without recording them). Read only when needed: one
+ * `pulumi stack export` each.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-
-export const ADOPT_ENV = "TENANTCTL_ADOPT";
+import type { AdoptionConsent } from "../../../infra/adopt/adoptionPlan";
 
 export interface StackStateNames {
   /** Logical names of the resources in the stack's state. */
@@ -40,7 +40,7 @@ export async function readStateNames(stack: Stack, automation: typeof import("@p
   }
 }
 
-/** The TENANTCTL_ADOPT value: `adopt` for `tenantctl adopt`, `pending` after a killed run of ours. */
-export function consentValue(names: StackStateNames, adopt: boolean): string {
-  return JSON.stringify({ adopt, managed: adopt ? names.managed : [], pending: names.pending });
+/** The consent of `tenantctl adopt` (`adopt`), or of a rerun after a killed run of ours (its pending creates alone). */
+export function consentFrom(names: StackStateNames, adopt: boolean): AdoptionConsent {
+  return { adopt, managed: new Set(adopt ? names.managed : []), pending: new Set(names.pending) };
 }

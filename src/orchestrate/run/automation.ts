@@ -5,29 +5,30 @@
  * reported. What a run shares between its stacks (one CLI version check, the program, the dynamic providers) is in
  * engineSession.ts; per stack, only the operation itself starts the engine.
  */
-// First: before @pulumi/pulumi loads, so that it does not load TypeScript and npm's Arborist for nothing.
-import "../engine/sdkPatches/deferredPulumiDependencies";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../../report/runReport";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
+import { type DataLocation, dataLocationOf, moveBetween, parseDataLocation } from "../../core/location";
 import { UsageError } from "../../core/errors";
-import type { StackVerdict } from "../../core/verdict";
+import type { VerdictForStack } from "../../core/verdict";
+import { type AdoptionConsent, NO_CONSENT } from "../../../infra/adopt/adoptionPlan";
 import type { RunProgress } from "../../report/progress";
-import { ADOPT_ENV, consentValue, readStateNames } from "./adoptionConsent";
+import { consentFrom, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
 import { type EngineSession, stackStateExists, startEngineSession } from "../engine/engineSession";
-import { pulumiCli } from "../engine/pulumiCli";
 import { projectName } from "../engine/projectFile";
+import { pulumiAutomation } from "../engine/sdkPatches";
+import { projectWorkspace } from "../engine/workspace";
 
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
   readonly projectDir: string;
-  /** The tenants directory, passed to the program. */
+  /** The tenants directory, for Pulumi.yaml's program (a stack without a verdict: see engineSession.ts). */
   readonly tenantsDir: string;
   /** Stacks run at once. */
   readonly parallel: number;
@@ -35,7 +36,7 @@ export interface EngineOptions {
    * What this run's validation of the fleet says of each stack (src/core/verdict.ts): handed to its program, which then
    * need not parse and validate the whole fleet again. Undefined: the program validates the fleet itself.
    */
-  readonly verdict?: (slug: string) => StackVerdict | undefined;
+  readonly verdict?: (slug: string) => VerdictForStack | undefined;
   /**
    * Aborted on Ctrl-C or SIGTERM: no stack starts after it, and the running ones are cancelled through the engine
    * (it gets SIGINT, finishes what is in flight, saves state and releases its lock).
@@ -50,6 +51,16 @@ export interface EngineOptions {
    * infra/adopt/adoptionPlan.ts). Without it, only a retained tenant's own objects are taken back.
    */
   readonly adopt?: boolean;
+  /**
+   * What this run sets on top of process.env for the engine and the program (the sandbox's backend, passphrase and
+   * database servers), without changing process.env for the whole process.
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Runs around each stack's operation that is not skipped or refused: `up`'s move step (moves/tenantMoves.ts), which
+   * moves a tenant's data before its stack runs and gives the login back after.
+   */
+  readonly aroundStack?: (slug: string, run: () => Promise<TenantRun>) => Promise<TenantRun>;
 }
 
 export interface StackWork {
@@ -66,9 +77,12 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
     throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
-  const session = await startEngineSession(options.projectDir);
+  const session = await startEngineSession(options.projectDir, options.env);
   try {
-    return await mapBounded(work, options.parallel, (item) => runStack(session, operation, item, options));
+    const { aroundStack } = options;
+    return await mapBounded(work, options.parallel, (item) =>
+      aroundStack && !item.skip && !item.refuse ? aroundStack(item.slug, () => runStack(session, operation, item, options)) : runStack(session, operation, item, options),
+    );
   } finally {
     session.close();
   }
@@ -94,25 +108,22 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
   };
   try {
-    // Absolute: Pulumi.yaml's program (TENANTCTL_INLINE_PROGRAM=0) runs in the directory of `main`, not of the project.
-    const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir), ...backendWorkarounds(process.env) };
-    // What this run consents to import (infra/adopt/adoptionPlan.ts): the inline program reads it when the operation
-    // runs it; Pulumi.yaml's program in a process of its own, from TENANTCTL_ADOPT.
-    let consent: string | undefined;
-    const { stack, workspace } = await session.stack(slug, envVars, options.verdict?.(slug), () => consent);
-    const consentTo = (value: string) => {
-      consent = value;
-      workspace.envVars[ADOPT_ENV] = value;
-    };
+    // Absolute: Pulumi.yaml's program (a stack without a verdict) runs in the directory of `main`, not of the project.
+    const envVars = { TENANTCTL_DIR: resolve(options.projectDir, options.tenantsDir) };
+    // What this run consents to import (infra/adopt/adoptionPlan.ts): the program takes it when the operation runs it,
+    // so a consent given after a stale lock was cleared still counts.
+    let consent: AdoptionConsent = NO_CONSENT;
+    const verdict = options.verdict?.(slug);
+    const { stack, workspace } = await session.stack(slug, envVars, verdict ? { verdict, consent: () => consent } : undefined);
     if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
-    if (options.adopt) consentTo(consentValue(await readStateNames(stack, automation), true));
+    if (options.adopt) consent = consentFrom(await readStateNames(stack, automation), true);
     options.progress?.started(slug, operation);
     // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
     const afterStaleLock = async () => {
       const names = await readStateNames(stack, automation);
       if (names.pending.length === 0) return;
       options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
-      consentTo(consentValue(names, options.adopt === true));
+      consent = consentFrom(names, options.adopt === true);
     };
     const attempt = () =>
       waitingForLocks(slug, options, afterStaleLock, () => {
@@ -121,7 +132,7 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
         return runOperation(stack, operation, onEvent, summary, options.signal);
       });
     const createsStacks = operation === "up" || operation === "preview";
-    if (createsStacks && stackStateExists(fileBackendDir(process.env), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
+    if (createsStacks && stackStateExists(fileBackendDir(runEnv(options)), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
     let result: { changes: Record<string, number>; outputs?: OutputMap };
     try {
       result = await attempt();
@@ -140,7 +151,8 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     const anyChange = changed.length > 0 || Object.entries(changes).some(([op, n]) => !changesNothing(op) && n > 0);
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
     options.progress?.ended(slug, outcome);
-    return { slug, stack: slug, outcome, changes, resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+    const move = movedData(slug, summary.deployedLocation(), options);
+    return { slug, stack: slug, outcome, changes, ...(move ? { move } : {}), resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
   } catch (error) {
     if (options.signal?.aborted) {
       options.progress?.ended(slug, "cancelled");
@@ -150,6 +162,17 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     options.progress?.ended(slug, "failed");
     return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
   }
+}
+
+/**
+ * The move between where the stack last put the tenant's data and where its files put it now; undefined for a stack
+ * never deployed (or deployed before it had a `dataLocation` output), the control plane, or data that stays put.
+ */
+function movedData(slug: string, deployed: DataLocation | undefined, options: EngineOptions): { from: DataLocation; to: DataLocation } | undefined {
+  const tenant = options.verdict?.(slug)?.tenant;
+  if (!deployed || !tenant) return undefined;
+  const move = moveBetween(slug, deployed, dataLocationOf(tenant));
+  return move ? { from: move.from, to: move.to } : undefined;
 }
 
 async function createStack(workspace: LocalWorkspace, slug: string, automation: EngineSession["automation"]): Promise<void> {
@@ -226,16 +249,26 @@ function abortOnceRunning(interrupt: AbortSignal | undefined): { signal: AbortSi
 export class RunSummary {
   private resourceChanges: Record<string, number> = {};
   private stackOutputs: Record<string, unknown> = {};
+  private deployed: DataLocation | undefined;
 
   take(event: EngineEvent): void {
     if (event.summaryEvent) this.resourceChanges = { ...(event.summaryEvent.resourceChanges as Record<string, number>) };
     const metadata = event.resOutputsEvent?.metadata;
     if (metadata?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(metadata.new?.outputs ?? {}) };
+    // The stack resource's state before this run holds the outputs of the last deployment: where it put the data.
+    const step = event.resourcePreEvent?.metadata ?? metadata;
+    if (step?.type === "pulumi:pulumi:Stack") this.deployed = parseDataLocation(step.old?.outputs?.["dataLocation"]) ?? this.deployed;
   }
 
   clear(): void {
     this.resourceChanges = {};
     this.stackOutputs = {};
+    this.deployed = undefined;
+  }
+
+  /** The `dataLocation` output of the stack's last deployment, when the engine's events showed it. */
+  deployedLocation(): DataLocation | undefined {
+    return this.deployed;
   }
 
   changes(): Record<string, number> {
@@ -273,7 +306,7 @@ async function waitingForLocks<T>(slug: string, options: EngineOptions, afterSta
       return await work();
     } catch (error) {
       if (!isLockError(error) || options.signal?.aborted) throw error;
-      const backend = fileBackendDir(process.env);
+      const backend = fileBackendDir(runEnv(options));
       const locks = backend ? stackLocks(backend, projectName(options.projectDir), slug) : [];
       if (locks.length > 0 && locks.every(isStale)) {
         for (const lock of locks) {
@@ -313,23 +346,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
  * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
  */
-export async function listStacks(projectDir: string): Promise<string[]> {
-  const automation = await import("@pulumi/pulumi/automation");
-  const workspace = await automation.LocalWorkspace.create({ workDir: projectDir, envVars: backendWorkarounds(process.env), pulumiCommand: await pulumiCli() });
+export async function listStacks(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<string[]> {
+  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir, { envVars: { ...envOverrides } }, runEnv({ env: envOverrides }));
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
 }
 
-/**
- * Pulumi 3.248's PostgreSQL backend deadlocks listing stacks (`pulumi stack ls`, and every `--all`): each of its 10
- * listing workers holds a connection for its result rows while it asks, on another connection, for each row's
- * metadata (backend/diy/postgres/bucket.go, ListPaged), from a pool of GOMAXPROCS×2 connections. With 4 stacks on a
- * 2-core runner every connection is held and every worker waits, forever. One listing worker can always get its
- * second connection, so that is what a postgres:// backend gets unless the user chose a number.
- */
-export function backendWorkarounds(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const postgres = /^postgres(ql)?:\/\//.test(env["PULUMI_BACKEND_URL"] ?? "");
-  return postgres && env["PULUMI_DIY_BACKEND_PARALLEL"] === undefined ? { PULUMI_DIY_BACKEND_PARALLEL: "1" } : {};
+/** The environment a run's engine sees: process.env with what the run sets on top of it. */
+function runEnv(options: Pick<EngineOptions, "env">): Readonly<Record<string, string | undefined>> {
+  return options.env ? { ...process.env, ...options.env } : process.env;
 }
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */

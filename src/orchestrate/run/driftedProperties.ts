@@ -1,20 +1,15 @@
 /**
- * Which properties of a resource differ, from what to what, as a person reading a drift report wants it:
- * `connectionLimit: 10 → 999`, `settings.locale: "en-US" → "fr-FR"`. `expected` is what the tenant files declare (the
- * step's new inputs), `actual` what the real world holds (the refreshed state). Secrets stay `[secret]`.
+ * Which properties of a resource differ in an engine step, by where each value comes from: `expected` is what the
+ * tenant files declare (the step's new inputs), `actual` what the real world holds (the refreshed state: preview, up
+ * and drift refresh first). The same for every operation; which way a report reads them (`5 → 100` for a change,
+ * `10 → 999` for drift) is the report's choice (src/report/direction.ts). Secrets stay `[secret]`.
  *
  * The paths come from the provider's detailed diff when it gives one (the bridged providers do); otherwise (our dynamic
  * providers: the engine's dynamic-provider host passes no detailed diff) from comparing the two states leaf by leaf.
  */
 import type { StepEventMetadata } from "@pulumi/pulumi/automation";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
-
-export interface PropertyChange {
-  /** Dotted: `connectionLimit`, `settings.branding.primaryColor`. */
-  readonly path: string;
-  readonly expected: unknown;
-  readonly actual: unknown;
-}
+import type { PropertyDifference } from "../../report/runReport";
 
 /** The envelope a secret travels in when the engine does not mask it. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -72,7 +67,7 @@ function decodeSettingValue(type: string, path: string, value: unknown): unknown
   }
 }
 
-export function driftedProperties(metadata: Pick<StepEventMetadata, "type" | "old" | "new" | "detailedDiff" | "diffs">): PropertyChange[] {
+export function driftedProperties(metadata: Pick<StepEventMetadata, "type" | "old" | "new" | "detailedDiff" | "diffs">): PropertyDifference[] {
   const expected: State = { ...(metadata.new?.inputs ?? {}) };
   const actual: State = { ...(metadata.old?.inputs ?? {}), ...(metadata.old?.outputs ?? {}) };
   // A dynamic provider's code travels as an input: not a property anyone reviews.

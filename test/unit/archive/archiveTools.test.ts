@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tableDataIn } from "../../../src/archive/archiveTenant";
-import { clientToolsFor } from "../../../src/archive/postgresClientTools";
+import { clientToolsFor } from "../../../src/postgres/clientTools";
 
 describe("clientToolsFor", () => {
   const roots: string[] = [];

@@ -1,13 +1,10 @@
 /**
- * The verdict a run hands its stack programs: only for stacks the fleet lets be deployed, and only while the files
- * are the ones it was made from. Anything else sends the program back to validating the whole fleet itself.
+ * The verdict a run hands its stack programs, in its own process: only for stacks the fleet lets be deployed, and the
+ * very values the loader resolved (no copy, no round trip: the program gets them as they are).
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFleet } from "../../../src/core/load";
-import { fleetFingerprint } from "../../../src/core/read/fingerprint";
-import { stackVerdict, verdictFor } from "../../../src/core/verdict";
+import { stackVerdict } from "../../../src/core/verdict";
 import { writeFleet } from "../../support/fleetFixture";
 
 const files = {
@@ -18,39 +15,23 @@ const files = {
 };
 
 describe("stack verdicts", () => {
-  it("carry the resolved tenant, as the loader resolved it, and the fingerprint of the files", () => {
+  it("carry the resolved tenant and template as the loader resolved them, provenance and all", () => {
     const cwd = writeFleet(files);
-    const dir = join(cwd, "tenants");
     const fleet = loadFleet({ dir: "tenants", cwd });
-    expect(fleet.fingerprint).toBe(fleetFingerprint(dir));
-    const verdict = stackVerdict(fleet, "acme")!;
-    const answer = verdictFor(JSON.stringify(verdict), dir, "acme");
     const acme = fleet.tenants.find((tenant) => tenant.slug === "acme")!;
-    expect(answer?.tenant).toEqual(acme);
-    expect(answer?.tenant?.provenance.get("limits.dbConnections")).toEqual(acme.provenance.get("limits.dbConnections"));
-    expect(answer?.controlPlane).toEqual(fleet.controlPlane);
-    expect(verdictFor(JSON.stringify(stackVerdict(fleet, "control-plane")), dir, "control-plane")).toEqual({ controlPlane: fleet.controlPlane });
+    const verdict = stackVerdict(fleet, "acme")!;
+    expect(verdict.tenant).toBe(acme);
+    expect(verdict.tenant?.provenance.get("limits.dbConnections")).toMatchObject({ layer: "plans.enterprise", filePath: "plans.enterprise.limits.dbConnections" });
+    expect(verdict.controlPlane).toBe(fleet.controlPlane);
+    expect(stackVerdict(fleet, "control-plane")).toEqual({ controlPlane: fleet.controlPlane });
   });
 
-  it("are not given to a stack the fleet refuses: a tenant that clashes with another gets none", () => {
+  it("are not given to a stack the fleet refuses, nor to a stack with no tenant file", () => {
     const cwd = writeFleet(files);
     const fleet = loadFleet({ dir: "tenants", cwd });
     expect(fleet.errors.map((d) => d.rule)).toEqual(["noDuplicateHostnames"]);
     expect(stackVerdict(fleet, "initech")).toBeUndefined();
     expect(stackVerdict(fleet, "globex")).toBeDefined();
-  });
-
-  it("stop counting once any file the loader reads changes, and are for one stack only", () => {
-    const cwd = writeFleet(files);
-    const dir = join(cwd, "tenants");
-    const fleet = loadFleet({ dir: "tenants", cwd });
-    const text = JSON.stringify(stackVerdict(fleet, "globex"));
-    expect(verdictFor(text, dir, "acme")).toBeUndefined();
-    // A file that is not read (`_notes.yaml`) does not matter; a tenant's or the template's does.
-    writeFileSync(join(dir, "_notes.yaml"), "still: not a tenant\n");
-    expect(verdictFor(text, dir, "globex")).toBeDefined();
-    writeFileSync(join(dir, "hooli.yaml"), "slug: hooli\nname: Hooli\ndomains: { custom: [{ hostname: shop.acme.com }] }\n");
-    expect(verdictFor(text, dir, "globex")).toBeUndefined();
-    expect(verdictFor("not json", dir, "globex")).toBeUndefined();
+    expect(stackVerdict(fleet, "hooli")).toBeUndefined();
   });
 });

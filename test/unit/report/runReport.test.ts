@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { renderRunJson, renderRunMarkdown, renderRunTable } from "../../../src/report/renderRun";
-import { exitCodeFor, type RunReport, summarize, type TenantRun } from "../../../src/report/runReport";
+import { exitCodeOf } from "../../../src/cli/exitCodes";
+import { runOutcome, type RunReport, summarize, type TenantRun } from "../../../src/report/runReport";
+
+/** The exit code a run ends with: its outcome, mapped by the CLI. */
+const exitCodeFor = (report: RunReport) => exitCodeOf(runOutcome(report));
 
 const run = (slug: string, outcome: TenantRun["outcome"], extra: Partial<TenantRun> = {}): TenantRun => ({ slug, stack: slug, outcome, changes: {}, resources: [], seconds: 1, ...extra });
 const report = (operation: RunReport["operation"], tenants: TenantRun[]): RunReport => ({ operation, tenants, seconds: 3 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { envScript } from "../../../src/sandbox/envScript";
+import { envScript, pgpassLines } from "../../../src/sandbox/envScript";
 
 const BASE = {
   PATH: "/opt/pulumi/bin:/usr/bin",
@@ -10,7 +10,7 @@ const BASE = {
   TENANTCTL_DISABLE: "dns,tls,auth",
   TENANTCTL_DATABASE_SERVERS: "{}",
 };
-const POSTGRES = { host: "127.0.0.1", port: 5433, user: "tenantctl_admin" };
+const POSTGRES = [{ name: "primary", postgres: { host: "127.0.0.1", port: 5433, user: "tenantctl_admin" } }];
 
 describe("envScript", () => {
   it("exports the sandbox's AuthHero client and the provider override when the sandbox runs AuthHero", () => {
@@ -32,5 +32,24 @@ describe("envScript", () => {
     const script = envScript(BASE, "/p/pgpass", POSTGRES, "/p/project", "/p/tenants");
     expect(script).not.toContain("AUTHHERO");
     expect(script).not.toContain("TENANTCTL_AUTH_PROVIDER");
+  });
+});
+
+describe("envScript with a cluster per database server", () => {
+  const servers = [
+    { name: "primary", postgres: { host: "127.0.0.1", port: 5433, user: "tenantctl_admin" } },
+    { name: "secondary", postgres: { host: "127.0.0.1", port: 5434, user: "tenantctl_admin" } },
+  ];
+
+  it("points plain psql at the first server and names how to reach each", () => {
+    const script = envScript(BASE, "/p/pgpass", servers, "/p/project", "/p/tenants");
+    expect(script).toContain("export PGHOST=127.0.0.1 PGPORT=5433 PGUSER=tenantctl_admin PGSSLMODE=disable\n");
+    expect(script).toContain("# server primary: psql -h 127.0.0.1 -p 5433 -U tenantctl_admin -d postgres\n");
+    expect(script).toContain("# server secondary: psql -h 127.0.0.1 -p 5434 -U tenantctl_admin -d postgres\n");
+  });
+
+  it("writes a pgpass line per cluster, each with its own password", () => {
+    const clusters = servers.map((server, index) => ({ name: server.name, postgres: { ...server.postgres, password: `pw:${index}` } }));
+    expect(pgpassLines(clusters as unknown as Parameters<typeof pgpassLines>[0])).toBe("127.0.0.1:5433:*:tenantctl_admin:pw\\:0\n127.0.0.1:5434:*:tenantctl_admin:pw\\:1\n");
   });
 });

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { compareVersions, findPostgresBinDir } from "../../../src/sandbox/postgres";
+import { compareVersions } from "../../../src/postgres/clientTools";
+import { findPostgresBinDir } from "../../../src/sandbox/postgres";
 
 describe("findPostgresBinDir", () => {
   let root: string | undefined;

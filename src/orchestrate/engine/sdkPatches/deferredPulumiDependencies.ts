@@ -12,8 +12,7 @@
  * How each is imported decides how the stand-in looks (a module object or a function); see DEFERRED. A module that
  * is already loaded, or cannot be found from @pulumi/pulumi, is left alone.
  *
- * Importing this module does it (`import "./deferredPulumiDependencies";` as the first import of the
- * modules that load @pulumi/pulumi: CommonJS runs imports in order). A program started by the language host
+ * `pulumiAutomation()` (index.ts) calls it before it loads the SDK. A program started by the language host
  * (`pulumi up -s acme` by hand) cannot use it: the host loads @pulumi/pulumi before the program.
  */
 import Module = require("node:module");
@@ -87,5 +86,3 @@ function standInModule(path: string, loadReal: () => object, shape: Deferred["sh
   module.exports = exports;
   return module;
 }
-
-deferPulumiDependencies();

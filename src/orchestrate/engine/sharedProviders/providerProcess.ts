@@ -7,9 +7,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import * as grpc from "@grpc/grpc-js";
+import { MAX_MESSAGE } from "../loopbackGrpc";
 
-/** As the engine: provider messages (states, schemas) can be large. */
-export const MAX_MESSAGE = 1024 * 1024 * 400;
 /** A plugin that has not said its port by then is not going to. */
 const START_TIMEOUT_MS = 30_000;
 

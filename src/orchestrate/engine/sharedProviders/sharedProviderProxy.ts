@@ -27,7 +27,8 @@ import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { MAX_MESSAGE, type ProviderProcess, startProviderProcess } from "./providerProcess";
+import { engineFacingServer, listenOnLoopback } from "../loopbackGrpc";
+import { type ProviderProcess, startProviderProcess } from "./providerProcess";
 
 export interface SharedProviderProxy {
   readonly port: number;
@@ -43,7 +44,7 @@ const EMPTY: Raw = Buffer.alloc(0);
 const UNCONFIGURED = new Set(["getPluginInfo", "getSchema", "checkConfig", "diffConfig", "getMapping", "getMappings", "parameterize"]);
 
 export async function startSharedProviderProxy(binary: string, env: NodeJS.ProcessEnv): Promise<SharedProviderProxy> {
-  const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_MESSAGE });
+  const server = engineFacingServer();
   const logs = engineLogRouter();
   server.addService(rawService(enginerpc.EngineService), { log: logs.handle });
   /** Configuration key → its process, and that process's answer to the Configure that set it up. */
@@ -148,9 +149,7 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
     };
   }
   server.addService(rawService(provrpc.ResourceProviderService), implementation);
-  port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
+  port = await listenOnLoopback(server);
   spare = firstProcess();
   try {
     await spare;

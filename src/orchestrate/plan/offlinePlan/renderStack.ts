@@ -19,7 +19,8 @@ import type { ControlPlane, Tenant } from "../../../core/model";
 import { CONTROL_PLANE_STACK } from "../../../core/naming";
 import { placeholderDeploymentSettings } from "./placeholders";
 import { RecordingMonitor } from "./recordingMonitor";
-import { catchingRejections, describeError, markPlanStore, MOCK_ENGINE_FEATURES, runtime, skipSourcePositions, withTimeout } from "./runtime";
+import { markPlanStore, skipSourcePositions } from "../../engine/sdkPatches";
+import { catchingRejections, describeError, MOCK_ENGINE_FEATURES, runtime, withTimeout } from "./runtime";
 import type { Serialized } from "./serialized";
 
 export interface OfflinePlanOptions {

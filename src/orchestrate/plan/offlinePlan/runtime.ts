@@ -2,10 +2,9 @@
  * The @pulumi/pulumi runtime internals an offline render uses, in one place: a runtime store per stack
  * (`runtime/state.withLocalStorage`, as the Automation API's inline programs do), the mock monitor hook
  * (`runtime/settings.setMockOptions`, what `setMocks` uses) and `runtime/settings.waitForRPCs`. `runtime()` names them
- * if an upgrade moves them. Also what a render turns off to stay cheap (source positions) and what it listens to
- * (rejections), since both are process-wide.
+ * if an upgrade moves them. Also what a render listens to (rejections), which is process-wide; what it turns off to
+ * stay cheap (source positions) is a patch of the SDK (engine/sdkPatches/sourcePositions.ts).
  */
-import * as pulumi from "@pulumi/pulumi";
 
 export interface RuntimeStore {
   supportsSecrets: boolean;
@@ -62,31 +61,6 @@ export function describeError(error: unknown): string {
 }
 
 /**
- * Where a render's time went before these two (1,000 tenants: 29 s → 14 s): the runtime takes a stack trace for
- * every promise it tracks (`debuggablePromise`) and for every resource's source position (`Resource.stackTrace`,
- * with an unlimited depth), and formatting them cost more than declaring the resources. Neither is read offline.
- * Inside a plan's own runtime stores, resources get no source position; while a plan renders, `Error.stackTraceLimit`
- * is 0 (errors keep their messages, which is all a plan reports).
- */
-const planStores = new WeakSet<object>();
-function inPlanStore(): boolean {
-  const storage = (globalThis as { asyncLocalStorage?: { getStore(): unknown } }).asyncLocalStorage;
-  const store = storage?.getStore();
-  return typeof store === "object" && store !== null && planStores.has(store);
-}
-let sourcePositionsSkipped = false;
-export function skipSourcePositions(): void {
-  if (sourcePositionsSkipped) return;
-  sourcePositionsSkipped = true;
-  const resource = pulumi.Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
-  const original = resource.stackTrace;
-  if (typeof original !== "function") return;
-  resource.stackTrace = function (this: unknown, skip: number) {
-    return inPlanStore() ? [] : original.call(this, skip);
-  };
-}
-
-/**
  * Errors the program raises asynchronously (a `ResourceError` thrown in an `apply`) surface as unhandled rejections,
  * which `pulumi up`'s language host catches and reports. While a stack renders, this file does the same: it is the
  * only `unhandledRejection` listener, and what it hears belongs to that stack (stacks render one at a time). The
@@ -119,10 +93,4 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
   } finally {
     clearTimeout(timer);
   }
-}
-
-
-/** Marks the current runtime store as a plan's: resources declared in it get no source position. */
-export function markPlanStore(store: object): void {
-  planStores.add(store);
 }

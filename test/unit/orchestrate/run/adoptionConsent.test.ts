@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consentValue, stateNames } from "../../../../src/orchestrate/run/adoptionConsent";
-import { parseConsent } from "../../../../infra/adopt/adoption";
+import { consentFrom, stateNames } from "../../../../src/orchestrate/run/adoptionConsent";
 
 const urn = (type: string, name: string) => `urn:pulumi:acme::tenantctl::tenantctl:index:TenantDatabase$${type}::${name}`;
 
@@ -22,18 +21,14 @@ describe("stateNames", () => {
   });
 });
 
-describe("TENANTCTL_ADOPT", () => {
-  it("travels from tenantctl to the program unchanged", () => {
+describe("consentFrom", () => {
+  it("consents, for adopt, to what exists, knowing what the stack already manages", () => {
     const names = { managed: ["acme-role"], pending: ["acme-database"] };
-    expect(parseConsent(consentValue(names, true))).toEqual({ adopt: true, managed: new Set(["acme-role"]), pending: new Set(["acme-database"]) });
-    // A killed run's creates alone do not consent to adopting anything else.
-    expect(parseConsent(consentValue(names, false))).toEqual({ adopt: false, managed: new Set(), pending: new Set(["acme-database"]) });
+    expect(consentFrom(names, true)).toEqual({ adopt: true, managed: new Set(["acme-role"]), pending: new Set(["acme-database"]) });
   });
 
-  it("is no consent when unset or unreadable", () => {
-    const none = { adopt: false, managed: new Set(), pending: new Set() };
-    expect(parseConsent(undefined)).toEqual(none);
-    expect(parseConsent("{not json")).toEqual(none);
-    expect(parseConsent('{"adopt": "yes", "pending": [1, "x"]}')).toEqual({ ...none, pending: new Set(["x"]) });
+  it("consents, after a killed run, to its pending creates alone: nothing else is adopted", () => {
+    const names = { managed: ["acme-role"], pending: ["acme-database"] };
+    expect(consentFrom(names, false)).toEqual({ adopt: false, managed: new Set(), pending: new Set(["acme-database"]) });
   });
 });

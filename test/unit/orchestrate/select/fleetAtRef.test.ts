@@ -46,8 +46,14 @@ describe("changesSince", () => {
     rmSync(join(cwd, "tenants", "acme.yaml"));
     const { changes, templateChanged } = changesSince("HEAD", "tenants", loadFleet({ dir: "tenants", cwd }), cwd);
     expect(templateChanged).toBe(false);
-    // initech's file differs in bytes but resolves the same: unchanged.
-    expect(changes).toEqual({ added: ["hooli"], changed: ["globex"], removed: ["acme"], unchanged: ["initech"] });
+    // initech's file differs in bytes but resolves the same: unchanged. globex's upgrade gives it its own database: a move.
+    expect(changes).toEqual({
+      added: ["hooli"],
+      changed: ["globex"],
+      removed: ["acme"],
+      unchanged: ["initech"],
+      moves: [{ slug: "globex", from: { server: "primary", database: "tenants", schema: "tenant_globex" }, to: { server: "primary", database: "tenant_globex", schema: "public" } }],
+    });
   });
 
   it("compares every tenant when the template changed, and says whether the control-plane stack changed", () => {
@@ -55,14 +61,14 @@ describe("changesSince", () => {
     // A plan's limit changes its tenants, not what the control-plane stack deploys.
     edit(cwd, "_control-plane.yaml", (text) => text.replace("basic: { limits: { users: 100, dbConnections: 10 }", "basic: { limits: { users: 100, dbConnections: 12 }"));
     const changed = changesSince("HEAD", "tenants", loadFleet({ dir: "tenants", cwd }), cwd);
-    expect(changed).toEqual({ changes: { added: [], changed: ["globex", "initech"], removed: [], unchanged: ["acme"] }, templateChanged: false });
+    expect(changed).toEqual({ changes: { added: [], changed: ["globex", "initech"], removed: [], unchanged: ["acme"], moves: [] }, templateChanged: false });
     edit(cwd, "_control-plane.yaml", (text) => text.replace("name: API,", "name: The API,"));
     expect(changesSince("HEAD", "tenants", loadFleet({ dir: "tenants", cwd }), cwd).templateChanged).toBe(true);
 
     const reformatted = repository();
     edit(reformatted, "_control-plane.yaml", (text) => `# a comment\n${text}`);
     expect(changesSince("HEAD", "tenants", loadFleet({ dir: "tenants", cwd: reformatted }), reformatted)).toEqual({
-      changes: { added: [], changed: [], removed: [], unchanged: ["acme", "globex", "initech"] },
+      changes: { added: [], changed: [], removed: [], unchanged: ["acme", "globex", "initech"], moves: [] },
       templateChanged: false,
     });
   });

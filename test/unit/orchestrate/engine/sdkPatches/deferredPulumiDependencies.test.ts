@@ -1,19 +1,22 @@
 /**
- * Loading @pulumi/pulumi after src/orchestrate/engine/sdkPatches/deferredPulumiDependencies leaves TypeScript, npm's Arborist and
- * normalize-package-data unloaded (stand-ins in the module cache), and each still works, loaded on first use, exactly
- * as @pulumi/pulumi imports it. This file runs in a process of its own (vitest `forks`), with the deferral imported first.
+ * The Automation API loaded through `pulumiAutomation()` (src/orchestrate/engine/sdkPatches) leaves TypeScript, npm's
+ * Arborist and normalize-package-data unloaded (stand-ins in the module cache), and each still works, loaded on first
+ * use, exactly as @pulumi/pulumi imports it. This file runs in a process of its own (vitest `forks`), and nothing of
+ * @pulumi/pulumi is loaded before the test.
  */
-import "../../../../../src/orchestrate/engine/sdkPatches/deferredPulumiDependencies";
 import Module = require("node:module");
 import { dirname, join } from "node:path";
 import { types } from "node:util";
 import { describe, expect, it } from "vitest";
+import { pulumiAutomation } from "../../../../../src/orchestrate/engine/sdkPatches";
 
 const fromPulumi = Module.createRequire(join(dirname(require.resolve("@pulumi/pulumi/package.json")), "index.js"));
 const cached = (name: string) => require.cache[fromPulumi.resolve(name)]?.exports as unknown;
 
 describe("deferred dependencies of @pulumi/pulumi", () => {
   it("are stand-ins after @pulumi/pulumi is loaded, and real once used", async () => {
+    expect(require.cache[require.resolve("@pulumi/pulumi")], "loaded before the test").toBeUndefined();
+    await pulumiAutomation();
     fromPulumi("./index.js");
     for (const name of ["typescript", "@npmcli/arborist", "normalize-package-data"]) expect(types.isProxy(cached(name)), name).toBe(true);
 

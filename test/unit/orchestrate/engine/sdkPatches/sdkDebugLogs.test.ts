@@ -8,6 +8,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenOnLoopback } from "../../../../../src/orchestrate/engine/loopbackGrpc";
 import { withoutSdkDebugLogs } from "../../../../../src/orchestrate/engine/sdkPatches/sdkDebugLogs";
 
 const log = require("@pulumi/pulumi/log") as { debug(message: string): Promise<void>; info(message: string): Promise<void>; warn(message: string): Promise<void> };
@@ -24,7 +25,7 @@ describe("withoutSdkDebugLogs", () => {
         done(null, new emptyproto.Empty());
       },
     });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    const port = await listenOnLoopback(server);
     settings.resetOptions("tenantctl", "acme", -1, `127.0.0.1:${port}`, "", false, "");
   });
   afterAll(() => server.forceShutdown());

@@ -101,7 +101,7 @@ describe("tenantctl sandbox", () => {
     expect(postmaster).toBeDefined();
     execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
     kept.stop = undefined;
-    await expect.poll(() => stillRunning(postmaster!), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => stillRunning(postmaster!), { timeout: 3_000 }).toBe(false);
     expect(existsSync(sandboxDir)).toBe(false);
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });

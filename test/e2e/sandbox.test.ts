@@ -7,7 +7,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { killQuietly, type ProcessInfo, processInfo, stillRunning } from "../support/processes";
 import { pulumiEngine, tempProject } from "../support/pulumi";
 import { runCli } from "../support/runCli";
 import { inSandboxShell, keptSandbox, printedStopCommand, sourced } from "../support/sandbox";
@@ -16,6 +17,11 @@ const engine = pulumiEngine();
 
 describe("tenantctl sandbox", () => {
   const kept = keptSandbox();
+  let postmaster: ProcessInfo | undefined;
+  // A stop command that did not stop it: the server still must not outlive the file.
+  afterAll(() => {
+    if (postmaster && stillRunning(postmaster)) killQuietly(postmaster.pid);
+  });
 
   it("deploys the example fleet into a throwaway PostgreSQL, prints the report and how to look, never a password", async () => {
     const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-sandbox-"));
@@ -89,12 +95,29 @@ describe("tenantctl sandbox", () => {
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
 
     // And the printed stop command, run as printed from the project directory, stops it and removes its data.
-    // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.)
+    // (`sandbox --stop`, the other way the report names, is run by sandboxAuthHero.test.ts.) Stopped means its
+    // postmaster process is gone: a server whose files were removed refuses connections too, but still runs.
+    postmaster = await postmasterOf({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres" });
+    expect(postmaster).toBeDefined();
     execFileSync("sh", ["-c", stop!], { cwd: project.dir, stdio: "pipe" });
     kept.stop = undefined;
+    await expect.poll(() => stillRunning(postmaster!), { timeout: 3_000 }).toBe(false);
     expect(existsSync(sandboxDir)).toBe(false);
     expect(readdirSync(project.dir).sort()).toEqual([".tenantctl", "Pulumi.yaml", "tenants"]);
     const gone = new Client({ host: "127.0.0.1", port: Number(port), user: "tenantctl_admin", password: adminPassword, database: "postgres", connectionTimeoutMillis: 3000 });
     await expect(gone.connect()).rejects.toThrow();
   });
 });
+
+/** The server's postmaster: the parent of the backend serving a connection. */
+async function postmasterOf(connection: { host: string; port: number; user: string; password: string; database: string }): Promise<ProcessInfo | undefined> {
+  const client = new Client(connection);
+  await client.connect();
+  try {
+    const [row] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows;
+    const backend = processInfo(row!.pid);
+    return backend && processInfo(backend.ppid);
+  } finally {
+    await client.end();
+  }
+}

@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     const plan = [tofu, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"];
     if (flags.fleetRounds > 0 && flags.tenants > 0) {
       const list = join(work, "modules.txt");
-      writeFileSync(list, fleetModules.join("\n") + "\n");
+      writeFileSync(list, `${fleetModules.join("\n")}\n`);
       // Two at a time, as tenantctl --parallel 2: xargs keeps two tofu processes running.
       const tofuFleet = ["bash", "-c", `xargs -P 2 -I{} ${plan.map((a) => JSON.stringify(a)).join(" ").replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`];
       // And one at a time: how much faster two at a time is for the peer, on the same cores beside the same server.
@@ -303,7 +303,7 @@ async function main(): Promise<void> {
       note(`round ${r + 1}/${flags.rounds}: one tenant's drift and one new tenant`);
       if (hasFleet) {
         single.tofuPlan.push(measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("tofu-plan") }));
-        variants.forEach((v, i) => single.drift[i]!.push(measure(tenantctl("drift", v.slug(0), "--format", "json"), { cwd: v.project, env: v.env, log: log(`tenantctl-drift-${v.name}`) })));
+        variants.forEach((v, i) => void single.drift[i]!.push(measure(tenantctl("drift", v.slug(0), "--format", "json"), { cwd: v.project, env: v.env, log: log(`tenantctl-drift-${v.name}`) })));
       }
       const dir = moduleOf(newSlugOf(r));
       run(tofu, ["init", "-input=false", "-no-color"], dir, tofuEnv);

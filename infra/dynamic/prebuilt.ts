@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
  * several self-contained factories (what it means, how it stores, the provider itself): each factory is called with
  * the results of the ones before it, in order, and the last one's `provider` is the provider.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory's parameters are the results before it
+// biome-ignore lint/suspicious/noExplicitAny: each factory's parameters are the results of the ones before it
 export function composedProviderSource(factories: readonly ((...modules: any[]) => unknown)[]): string {
   const steps = factories.map((factory) => `  modules.push((${factory.toString()})(...modules));`).join("\n");
   return `"use strict";\nexports.handler = function () {\n  const modules = [];\n${steps}\n  return modules[modules.length - 1].provider;\n};\n`;
@@ -26,7 +26,7 @@ export function composedProviderSource(factories: readonly ((...modules: any[]) 
 /** Loads provider source text as the engine's dynamic-provider host does, without the host's module scope. */
 export function loadProviderSource<T>(source: string): T {
   const module = { exports: {} as { handler?: () => T } };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  // The engine's host evaluates provider source text the same way (new Function over exports, require, module).
   new Function("exports", "require", "module", source)(module.exports, require, module);
   if (typeof module.exports.handler !== "function") throw new Error("provider source defines no exports.handler");
   return module.exports.handler();

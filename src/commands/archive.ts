@@ -30,7 +30,7 @@ export async function archive(slug: string, options: ArchiveOptions, out: (text:
     err(`${renderDiagnosticsText(blocking, fleet.sources)}\ntenantctl archive: fix the tenant files first (\`tenantctl validate\`); nothing was archived\n`);
     return "failed";
   }
-  if (!tenant) throw noTenantFile(slug, fleet.slugs, { then: ` (archive reads where the data is from ${options.dir}/${slug}.yaml)` });
+  if (!tenant) throw noTenantFile(slug, fleet.slugs, { after: ` (archive reads where the data is from ${options.dir}/${slug}.yaml)` });
   if (tenant.status !== "decommissioned") {
     err(
       `tenantctl archive: tenant ${slug} is ${tenant.status}, and archive is for decommissioned tenants (their data no longer changes): ` +

@@ -20,7 +20,7 @@ export function explain(slug: string, key: string | undefined, options: ExplainO
   if (!tenant) {
     const own = errorsAffecting(fleet, slug);
     if (own.length === 0) throw noTenantFile(slug, fleet.slugs);
-    err(renderDiagnosticsText(own, fleet.sources) + `\n${slug} cannot be resolved: fix the errors above\n`);
+    err(`${renderDiagnosticsText(own, fleet.sources)}\n${slug} cannot be resolved: fix the errors above\n`);
     return "failed";
   }
   const entries = explainTenant(tenant, key);
@@ -34,17 +34,20 @@ export function explain(slug: string, key: string | undefined, options: ExplainO
     const text = fleet.sources.get(file);
     if (text === undefined) return undefined;
     let index = positions.get(file);
-    if (!index) positions.set(file, (index = new SourcePositions(text)));
+    if (!index) {
+      index = new SourcePositions(text);
+      positions.set(file, index);
+    }
     const { line, column } = index.locate(parsePath(filePath));
     return { file, line, column };
   };
   const rows = entries.map(({ key: path, value, provenance }) => ({ key: path, value, layer: provenance.layer, source: locate(provenance.file, provenance.filePath) }));
   if (options.format === "json") {
-    out(JSON.stringify({ slug, file: tenant.file, plan: tenant.plan, values: rows }, null, 2) + "\n");
+    out(`${JSON.stringify({ slug, file: tenant.file, plan: tenant.plan, values: rows }, null, 2)}\n`);
     return "ok";
   }
   out(`${slug} (${tenant.file}), plan ${tenant.plan}, status ${tenant.status}\n\n`);
   const table = rows.map((row) => [row.key, JSON.stringify(row.value) ?? "", `${row.layer}${row.source ? `  ${row.source.file}:${row.source.line}:${row.source.column}` : ""}`]);
-  out(renderTable(["KEY", "VALUE", "SET BY"], table, [undefined, 40]).join("\n") + "\n");
+  out(`${renderTable(["KEY", "VALUE", "SET BY"], table, [undefined, 40]).join("\n")}\n`);
   return "ok";
 }

@@ -29,12 +29,12 @@ export async function plan(slugs: readonly string[], options: PlanOptions, out: 
   const templateErrors = fleet.errors.filter((d) => d.file === fleet.controlPlaneFile);
   const controlPlane = fleet.controlPlane;
   if (!controlPlane || templateErrors.length > 0) {
-    err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\nthe control-plane template is invalid: nothing was rendered\n");
+    err(`${renderDiagnosticsText(fleet.errors, fleet.sources)}\nthe control-plane template is invalid: nothing was rendered\n`);
     return "failed";
   }
   const base = options.base !== undefined ? { ref: options.base, fleet: loadFleetAt(options.base, options.dir) } : undefined;
   const selected = selectPlanStacks(slugs, fleet, base?.fleet, options.shard);
-  if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
+  if (fleet.errors.length > 0) err(`${renderDiagnosticsText(fleet.errors, fleet.sources)}\n`);
 
   const started = Date.now();
   const { renderStack } = await import("../orchestrate/plan/offlinePlan/renderStack");

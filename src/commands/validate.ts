@@ -17,10 +17,10 @@ export function validate(options: ValidateOptions, out: (text: string) => void):
   if (options.format === "json") out(renderDiagnosticsJson(ok, fleet.slugs, diagnostics));
   else if (options.format === "github") {
     out(renderDiagnosticsGithub(diagnostics));
-    out(summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length) + "\n");
+    out(`${summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length)}\n`);
   } else {
-    if (diagnostics.length > 0) out(renderDiagnosticsText(diagnostics, fleet.sources) + "\n");
-    out(summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length) + "\n");
+    if (diagnostics.length > 0) out(`${renderDiagnosticsText(diagnostics, fleet.sources)}\n`);
+    out(`${summaryLine(fleet.slugs.length, fleet.errors.length, fleet.warnings.length)}\n`);
   }
   return ok ? "ok" : "failed";
 }

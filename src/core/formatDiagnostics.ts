@@ -13,7 +13,7 @@ function renderOne(d: Diagnostic, text: string | undefined): string {
   const lines = [`${d.file}:${d.line}:${d.column} ${d.severity}${where} ${d.message}`];
   if (d.fix) lines.push(`  fix: ${d.fix}`);
   if (text !== undefined) lines.push(codeFrame(text, d.line, d.column));
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** Two lines of context above, the line itself with a caret under the column. */

@@ -25,7 +25,7 @@ export interface CommentParts {
 const FULL_REPORT = "the full report is in this run's artifacts (`--format json`)";
 
 export function fitComment(parts: CommentParts, limit = COMMENT_MAX_LENGTH): string {
-  const join = (lines: readonly string[]) => lines.join("\n") + "\n";
+  const join = (lines: readonly string[]) => `${lines.join("\n")}\n`;
   const head = [...parts.head];
   let rows = [...parts.rows];
   const whole = join([...head, ...rows, ...parts.details.flatMap((detail) => ["", detail])]);

@@ -2,7 +2,7 @@
 import type { Diagnostic } from "../core/diagnostics";
 
 export function renderDiagnosticsJson(ok: boolean, tenants: readonly string[], diagnostics: readonly Diagnostic[]): string {
-  return JSON.stringify({ ok, tenants, diagnostics }, null, 2) + "\n";
+  return `${JSON.stringify({ ok, tenants, diagnostics }, null, 2)}\n`;
 }
 
 /** GitHub workflow commands: each diagnostic becomes an annotation on the pull request's diff. */

@@ -61,7 +61,7 @@ export function renderPlanJson(report: PlanReport): string {
     ...(stack.changes ? { changes: changesJson(stack.changes) } : {}),
   }));
   // SecretValue's toJSON prints "[secret]": no secret's value ever reaches this string.
-  return JSON.stringify({ ...(report.base !== undefined ? { base: report.base } : {}), tenants }, null, 2) + "\n";
+  return `${JSON.stringify({ ...(report.base !== undefined ? { base: report.base } : {}), tenants }, null, 2)}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,5 +269,5 @@ export function renderPlanText(report: PlanReport): string {
     }
   }
   out.push(planSummary(report));
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

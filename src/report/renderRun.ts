@@ -58,7 +58,7 @@ export function renderRunTable(report: RunReport): string {
     if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
   }
   out.push("", summaryText(report));
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: "🟡", drift: "⚠️", failed: "❌", skipped: "⏭️", cancelled: "⏹️" };
@@ -82,7 +82,7 @@ export function renderRunMarkdown(report: RunReport): string {
 }
 
 export function renderRunJson(report: RunReport): string {
-  return JSON.stringify({ ...report, summary: summarize(report) }, null, 2) + "\n";
+  return `${JSON.stringify({ ...report, summary: summarize(report) }, null, 2)}\n`;
 }
 
 /** A run's report in `--format`, to stdout or to each `--output <file>` (emit.ts). */

@@ -64,5 +64,5 @@ export function envScript(
     `export ${SANDBOX_PROJECT_ENV}=${shellQuote(project)} TENANTCTL_DIR=${shellQuote(tenantsDir)}`,
     `pulumi() { command pulumi -C "$${SANDBOX_PROJECT_ENV}" "$@"; }`,
   ];
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -50,7 +50,7 @@ export function describeSandbox(report: RunReport, clusters: readonly EnvServer[
     }
     if (byType.size > 0) lines.push(`${more}resources: ${[...byType].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(", ")}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 /** psql command lines (host, port, user; never a password) and how to read a tenant's password. */
@@ -82,5 +82,5 @@ export function howToLook(report: RunReport, clusters: readonly EnvServer[], san
     );
   }
   lines.push("", "Stop it and remove its data:", "", `  ${stop} && rm -rf ${sandboxDir}`, "", "(or `npx tenantctl sandbox --stop`, from this directory)");
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -75,7 +75,7 @@ function adaptAdapter(adapters) {
 async function managementClient(dataAdapter) {
   const { clients } = await dataAdapter.clients.list(CONTROL_PLANE_TENANT, { page: 0, per_page: 100 });
   const client = clients.find((candidate) => candidate.app_type === "non_interactive" && (candidate.grant_types ?? []).includes("client_credentials"));
-  if (!client || !client.client_secret) throw new Error("seed created no machine-to-machine client for the Management API");
+  if (!client?.client_secret) throw new Error("seed created no machine-to-machine client for the Management API");
   return client;
 }
 
@@ -130,6 +130,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`authhero-server: ${error && error.stack ? error.stack : error}`);
+  console.error(`authhero-server: ${error?.stack ? error.stack : error}`);
   process.exit(1);
 });

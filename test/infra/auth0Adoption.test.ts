@@ -4,7 +4,7 @@ import { Auth0Auth } from "../../infra/auth";
 import { auth0Adoption } from "../../infra/auth/auth0Adoption";
 import { TenantAuth } from "../../infra/components/TenantAuth";
 import { CONTROL_PLANE_STACK_OUTPUTS, MOCK_CONTROL_PLANE_STACK, aTenant } from "../support/domainFixtures";
-import { ofType, recordResources, valueOf } from "../support/pulumiMocks";
+import { ofType, recordResources, resolvedValue } from "../support/pulumiMocks";
 
 const auditor = { name: "auditor", description: "Reads audit logs", permissions: ["read:data"] };
 const analyst = { name: "analyst", description: "Reads reports", permissions: ["read:data"] };
@@ -28,7 +28,7 @@ describe("auth0Adoption", () => {
     expect(imports).toEqual({ organization: "org_from_before", roles: { auditor: "rol_from_before" } });
 
     const auth = new TenantAuth("acme", { tenant: acme, auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK, imports });
-    expect(await valueOf(auth.organizationId)).toBe("org_from_before");
+    expect(await resolvedValue(auth.organizationId)).toBe("org_from_before");
     const resources = await recorder.settled();
     expect(ofType(resources, "auth0:index/organization:Organization").map((r) => [r.name, r.read, r.id])).toEqual([["acme-organization", true, "org_from_before"]]);
     const roles = ofType(resources, "auth0:index/role:Role").map((r) => [r.name, r.read]);

@@ -10,7 +10,7 @@ import { ControlPlaneAuth } from "../../infra/components/ControlPlaneAuth";
 import { TenantAuth } from "../../infra/components/TenantAuth";
 import type { ControlPlane as ControlPlaneSpec } from "../../src/core/model";
 import { EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
-import { isSecretValue, ofType, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
+import { isSecretValue, ofType, recordResources, resolvedValue, type RecordedResource } from "../support/pulumiMocks";
 import { type Registration, recordRegistrations } from "../support/registrations";
 
 const COMPONENT = "tenantctl:index:ControlPlaneAuth";
@@ -63,7 +63,7 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
     const recorder = await recordResources();
     const registrations = recordRegistrations();
     const controlPlane = new ControlPlaneAuth("control-plane", { controlPlane: spec, auth: provider.auth() });
-    await valueOf(controlPlane.roleIds);
+    await resolvedValue(controlPlane.roleIds);
     return { resources: await recorder.settled(), controlPlane, registrations };
   }
 
@@ -113,24 +113,24 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
       resourceServerIds: { "https://api.example.com": idOf(provider.server, "control-plane-api.example.com") },
     };
     expect(Object.values(expected.roleIds).every(Boolean) && Object.values(expected.resourceServerIds).every(Boolean)).toBe(true);
-    expect(await valueOf(controlPlane.roleIds)).toEqual(expected.roleIds);
-    expect(await valueOf(controlPlane.resourceServerIds)).toEqual(expected.resourceServerIds);
+    expect(await resolvedValue(controlPlane.roleIds)).toEqual(expected.roleIds);
+    expect(await resolvedValue(controlPlane.resourceServerIds)).toEqual(expected.resourceServerIds);
     const outputs = controlPlane.stackOutputs();
     expect(Object.keys(outputs).sort()).toEqual(Object.values(CONTROL_PLANE_OUTPUTS).sort());
-    expect(await valueOf(outputs.roleIds)).toEqual(expected.roleIds);
-    expect(await valueOf(outputs.resourceServerIds)).toEqual(expected.resourceServerIds);
+    expect(await resolvedValue(outputs.roleIds)).toEqual(expected.roleIds);
+    expect(await resolvedValue(outputs.resourceServerIds)).toEqual(expected.resourceServerIds);
   });
 
   it("feeds a tenant stack: the outputs it exports are the ones TenantAuth reads", async () => {
     const { controlPlane } = await render(aControlPlane());
     const exported = {
-      roleIds: await valueOf(controlPlane.stackOutputs().roleIds),
-      resourceServerIds: await valueOf(controlPlane.stackOutputs().resourceServerIds),
+      roleIds: await resolvedValue(controlPlane.stackOutputs().roleIds),
+      resourceServerIds: await resolvedValue(controlPlane.stackOutputs().resourceServerIds),
     };
 
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: exported } });
     const auth = new TenantAuth("initech", { tenant: aTenant("initech"), auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
-    expect(await valueOf(auth.assignableRoleIds)).toEqual([exported.roleIds.admin, exported.roleIds.member]);
+    expect(await resolvedValue(auth.assignableRoleIds)).toEqual([exported.roleIds.admin, exported.roleIds.member]);
     await recorder.settled();
   });
 
@@ -168,7 +168,7 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
 describe("ControlPlaneAuth at auth0", () => {
   async function render(spec: ControlPlaneSpec): Promise<RecordedResource[]> {
     const recorder = await recordResources();
-    await valueOf(new ControlPlaneAuth("control-plane", { controlPlane: spec, auth: new Auth0Auth() }).roleIds);
+    await resolvedValue(new ControlPlaneAuth("control-plane", { controlPlane: spec, auth: new Auth0Auth() }).roleIds);
     return recorder.settled();
   }
 
@@ -217,7 +217,7 @@ describe("ControlPlaneAuth at authhero", () => {
   it("owns the resource servers (scopes in them, sorted) and the template roles, filed under control-plane, with the credentials a secret", async () => {
     const recorder = await recordResources();
     const controlPlane = new ControlPlaneAuth("control-plane", { controlPlane: aControlPlane({ auth: { provider: "authhero" } }), auth: new AuthHeroAuth({ connection: CONNECTION }) });
-    const outputs = await valueOf(controlPlane.stackOutputs().roleIds);
+    const outputs = await resolvedValue(controlPlane.stackOutputs().roleIds);
     const resources = await recorder.settled();
 
     const [server, ...moreServers] = ofType(resources, AUTHHERO_SERVER);
@@ -240,7 +240,7 @@ describe("ControlPlaneAuth at authhero", () => {
     const recorder = await recordResources();
     const bare = { identifier: "https://bare.example.com", name: "Bare API", scopes: [] };
     const viewer = { name: "viewer", description: "Sees the dashboard", permissions: [] };
-    await valueOf(new ControlPlaneAuth("control-plane", { controlPlane: aControlPlane({ auth: { resourceServers: [bare], roles: [viewer] } }), auth: new AuthHeroAuth({ connection: CONNECTION }) }).roleIds);
+    await resolvedValue(new ControlPlaneAuth("control-plane", { controlPlane: aControlPlane({ auth: { resourceServers: [bare], roles: [viewer] } }), auth: new AuthHeroAuth({ connection: CONNECTION }) }).roleIds);
     const resources = await recorder.settled();
 
     expect(ofType(resources, AUTHHERO_SERVER).map((server) => server.inputs["scopes"])).toEqual([[]]);

@@ -11,7 +11,7 @@ import { ALL_FEATURES } from "../../infra/context/features";
 import { tenantStack } from "../../infra/stacks";
 import type { Tenant } from "../../src/core/model";
 import { CONTROL_PLANE_STACK_OUTPUTS, MOCK_CONTROL_PLANE_STACK, aControlPlane, aTenant } from "../support/domainFixtures";
-import { ofType, recordResources, valueOf } from "../support/pulumiMocks";
+import { ofType, recordResources, resolvedValue } from "../support/pulumiMocks";
 
 const ORGANIZATION = "pulumi-nodejs:dynamic:AuthHeroOrganization";
 const CONNECTION = { url: "https://auth.example.com", clientId: "m2m", clientSecret: "s3cret" };
@@ -60,11 +60,11 @@ describe("the deployment's auth provider", () => {
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
     const context = createDeploymentContext(aControlPlane(), settings({ features: { dns: false, tls: false, auth: true }, authProvider: "authhero", authhero: { config: undefined, env: { TENANTCTL_AUTHHERO_URL: CONNECTION.url, TENANTCTL_AUTHHERO_CLIENT_ID: CONNECTION.clientId, TENANTCTL_AUTHHERO_CLIENT_SECRET: CONNECTION.clientSecret } } }));
     const outputs = tenantStack(acme({ auth: { provider: "auth0", roles: [auditor] } }), context);
-    await valueOf(outputs.organizationId!);
+    await resolvedValue(outputs.organizationId!);
     const resources = await recorder.settled();
     expect(resources.filter((r) => r.type.startsWith("auth0:"))).toEqual([]);
     expect(ofType(resources, ORGANIZATION)).toHaveLength(1);
-    expect(await valueOf(context.authhero())).toEqual(CONNECTION);
+    expect(await resolvedValue(context.authhero())).toEqual(CONNECTION);
   });
 
   it("without AuthHero credentials, says which settings to set", () => {

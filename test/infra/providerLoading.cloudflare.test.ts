@@ -7,7 +7,7 @@ import { TenantDomains } from "../../infra/components/TenantDomains";
 import { dnsFor } from "../../infra/dns";
 import { tlsFor } from "../../infra/tls";
 import { aTenant } from "../support/domainFixtures";
-import { recordResources, valueOf } from "../support/pulumiMocks";
+import { recordResources, resolvedValue } from "../support/pulumiMocks";
 
 const loadedModules = () => Object.keys(require.cache).map((file) => file.replace(/\\/g, "/"));
 
@@ -15,7 +15,7 @@ it("renders Cloudflare DNS and Cloudflare for SaaS without loading the AWS SDK o
   await recordResources({ call: () => ({ id: "cf-zone", status: "pending", ssl: { status: "initializing" } }) });
   const tenant = aTenant("acme", { domains: { custom: [{ hostname: "app.acme-corp.com" }] } });
   const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns), tls: tlsFor(tenant.domains) });
-  await valueOf(domains.customDomains);
+  await resolvedValue(domains.customDomains);
 
   const loaded = loadedModules();
   expect(loaded.some((file) => file.includes("/@pulumi/cloudflare/customHostname.js"))).toBe(true); // the check can see SDK modules

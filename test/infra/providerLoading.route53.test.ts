@@ -7,7 +7,7 @@ import { TenantDomains } from "../../infra/components/TenantDomains";
 import { dnsFor } from "../../infra/dns";
 import { tlsFor } from "../../infra/tls";
 import { aTenant } from "../support/domainFixtures";
-import { recordResources, valueOf } from "../support/pulumiMocks";
+import { recordResources, resolvedValue } from "../support/pulumiMocks";
 
 const loadedModules = () => Object.keys(require.cache).map((file) => file.replace(/\\/g, "/"));
 
@@ -20,7 +20,7 @@ it("renders Route53 and ACM without loading the Cloudflare SDK or the @pulumi/aw
     domains: { custom: [{ hostname: "app.acme-corp.com" }], dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } },
   });
   const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns), tls: tlsFor(tenant.domains) });
-  await valueOf(domains.customDomains);
+  await resolvedValue(domains.customDomains);
 
   const loaded = loadedModules();
   expect(loaded.some((file) => file.includes("/@pulumi/aws/route53/record.js"))).toBe(true); // the check can see SDK modules

@@ -9,7 +9,7 @@ import { TenantAuth, type TenantAuthArgs } from "../../infra/components/TenantAu
 import { AUTH0_MAX_ASSIGNABLE_ROLES } from "../../src/core/limits";
 import type { Tenant } from "../../src/core/model";
 import { CONTROL_PLANE_STACK_OUTPUTS, EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, TEMPLATE_ROLES, aTenant } from "../support/domainFixtures";
-import { isSecretValue, ofType, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
+import { isSecretValue, ofType, recordResources, resolvedValue, type RecordedResource } from "../support/pulumiMocks";
 import { recordRegistrations, unhandledRejectionsOf } from "../support/registrations";
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
@@ -77,7 +77,7 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
   ): Promise<{ resources: RecordedResource[]; auth: TenantAuth }> {
     const recorder = await recordResources({ stackOutputs });
     const auth = new TenantAuth(tenant.slug, { tenant, auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK, ...args });
-    await valueOf(auth.organizationId);
+    await resolvedValue(auth.organizationId);
     return { resources: await recorder.settled(), auth };
   }
 
@@ -118,9 +118,9 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
     const auditorId = ofType(resources, provider.role)[0]?.id;
     expect(auditorId).toBeTruthy();
     const expected = ["rol_admin0000000001", "rol_member000000001", auditorId];
-    expect(await valueOf(auth.assignableRoleIds)).toEqual(expected);
+    expect(await resolvedValue(auth.assignableRoleIds)).toEqual(expected);
     expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toEqual({ slug: "acme", plan: "enterprise", status: "active", roles: expected.join(",") });
-    expect(await valueOf(auth.roleIds)).toEqual({ auditor: auditorId });
+    expect(await resolvedValue(auth.roleIds)).toEqual({ auditor: auditorId });
   });
 
   it("offers a role once, even when the template lists it twice", async () => {
@@ -130,7 +130,7 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
     const { resources, auth } = await render(twice);
 
     const auditorId = ofType(resources, provider.role)[0]?.id;
-    expect(await valueOf(auth.assignableRoleIds)).toEqual(["rol_admin0000000001", "rol_member000000001", auditorId]);
+    expect(await resolvedValue(auth.assignableRoleIds)).toEqual(["rol_admin0000000001", "rol_member000000001", auditorId]);
     expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toMatchObject({ roles: `rol_admin0000000001,rol_member000000001,${auditorId}` });
   });
 
@@ -173,7 +173,7 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
       status: "active",
       roles: "rol_admin0000000001,rol_member000000001",
     });
-    expect(await valueOf(auth.roleIds)).toEqual({});
+    expect(await resolvedValue(auth.roleIds)).toEqual({});
   });
 
   it("keeps two tenants' same-named roles apart", async () => {
@@ -229,7 +229,7 @@ describe("TenantAuth at auth0", () => {
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
     const viewer = { name: "viewer", description: "Sees the dashboard", permissions: [] };
     const auth = new TenantAuth("globex", { tenant: aTenant("globex", { auth: { roles: [viewer] } }), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
-    await valueOf(auth.organizationId);
+    await resolvedValue(auth.organizationId);
     const resources = await recorder.settled();
 
     expect(ofType(resources, AUTH0.role).map((role) => [role.name, role.inputs])).toEqual([["globex-role-viewer", { name: "globex:viewer", description: "Sees the dashboard" }]]);
@@ -239,7 +239,7 @@ describe("TenantAuth at auth0", () => {
   it("grants a role's permissions in one authoritative resource on that role", async () => {
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS } });
     const auth = new TenantAuth("acme", { tenant: acme(), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
-    await valueOf(auth.organizationId);
+    await resolvedValue(auth.organizationId);
     const resources = await recorder.settled();
 
     const [role] = ofType(resources, AUTH0.role);
@@ -252,7 +252,7 @@ describe("TenantAuth at auth0", () => {
   it("keeps its type token, so stacks deployed before need no alias", async () => {
     await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS } });
     const registrations = recordRegistrations();
-    await valueOf(new TenantAuth("acme", { tenant: acme(), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK }).organizationId);
+    await resolvedValue(new TenantAuth("acme", { tenant: acme(), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK }).organizationId);
     expect(registrations.get("acme")).toMatchObject({ aliasTypes: [] });
   });
 });
@@ -262,7 +262,7 @@ describe("TenantAuth at authhero", () => {
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS } });
     const registrations = recordRegistrations();
     const auth = new TenantAuth(tenant.slug, { tenant, auth: AUTHHERO.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
-    await valueOf(auth.organizationId);
+    await resolvedValue(auth.organizationId);
     return { resources: await recorder.settled(), registrations };
   }
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TenantDatabase } from "../../infra/components/TenantDatabase";
 import type { Tenant } from "../../src/core/model";
-import { isSecretValue, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
+import { isSecretValue, recordResources, resolvedValue, type RecordedResource } from "../support/pulumiMocks";
 import { buildTenant } from "../support/tenantFixtures";
 
 const MOCK_PASSWORD = "mock-generated-password-0123456789";
@@ -57,7 +57,7 @@ async function build(tenant: Tenant, extra: { host?: string; port?: number } = {
       ],
     },
   );
-  await valueOf(component.connectionString);
+  await resolvedValue(component.connectionString);
   const children = (await recorder.settled()).filter((r) => r.name.startsWith(`${name}-`));
   const registered = new Map(children.map((r) => [r.name.slice(name.length + 1), { ...r, provider: providers.get(r.name) }]));
   return { component, provider, constructions: constructions.map((c) => ({ ...c, name: c.name.slice(name.length + 1) })), registered };
@@ -158,7 +158,7 @@ describe("TenantDatabase with isolation: schema", () => {
   });
 
   it("parents every resource to the component and sends every PostgreSQL resource through the server's provider", async () => {
-    const providerUrn = await valueOf(built.provider.urn);
+    const providerUrn = await resolvedValue(built.provider.urn);
     expect(built.registered.size).toBe(8);
     for (const [name, r] of built.registered) {
       expect(optionsOf(built, name).parent, name).toBe(built.component);
@@ -172,12 +172,12 @@ describe("TenantDatabase with isolation: schema", () => {
 
   it("outputs where to connect, with the connection string as a secret", async () => {
     const { component } = built;
-    expect(await valueOf(component.host)).toBe("db.internal.example.com");
-    expect(await valueOf(component.port)).toBe(5432);
-    expect(await valueOf(component.database)).toBe("tenants");
-    expect(await valueOf(component.schema)).toBe("tenant_globex");
-    expect(await valueOf(component.user)).toBe("tenant_globex");
-    expect(await valueOf(component.connectionString)).toBe(
+    expect(await resolvedValue(component.host)).toBe("db.internal.example.com");
+    expect(await resolvedValue(component.port)).toBe(5432);
+    expect(await resolvedValue(component.database)).toBe("tenants");
+    expect(await resolvedValue(component.schema)).toBe("tenant_globex");
+    expect(await resolvedValue(component.user)).toBe("tenant_globex");
+    expect(await resolvedValue(component.connectionString)).toBe(
       `postgresql://tenant_globex:${MOCK_PASSWORD}@db.internal.example.com:5432/tenants`,
     );
     expect(await pulumi.isSecret(component.connectionString)).toBe(true);
@@ -232,9 +232,9 @@ describe("TenantDatabase with isolation: database", () => {
   });
 
   it("connects to the tenant's own database", async () => {
-    expect(await valueOf(built.component.database)).toBe("tenant_acme");
-    expect(await valueOf(built.component.schema)).toBe("public");
-    expect(await valueOf(built.component.connectionString)).toBe(
+    expect(await resolvedValue(built.component.database)).toBe("tenant_acme");
+    expect(await resolvedValue(built.component.schema)).toBe("public");
+    expect(await resolvedValue(built.component.connectionString)).toBe(
       `postgresql://tenant_acme:${MOCK_PASSWORD}@db.internal.example.com:5432/tenant_acme`,
     );
   });
@@ -253,8 +253,8 @@ describe("TenantDatabase by tenant status", () => {
 describe("TenantDatabase endpoint", () => {
   it("reports the host and port clients must use when the server is reached elsewhere than the template says", async () => {
     const built = await build(buildTenant("globex"), { host: "127.0.0.1", port: 6543 });
-    expect(await valueOf(built.component.host)).toBe("127.0.0.1");
-    expect(await valueOf(built.component.port)).toBe(6543);
-    expect(await valueOf(built.component.connectionString)).toBe(`postgresql://tenant_globex:${MOCK_PASSWORD}@127.0.0.1:6543/tenants`);
+    expect(await resolvedValue(built.component.host)).toBe("127.0.0.1");
+    expect(await resolvedValue(built.component.port)).toBe(6543);
+    expect(await resolvedValue(built.component.connectionString)).toBe(`postgresql://tenant_globex:${MOCK_PASSWORD}@127.0.0.1:6543/tenants`);
   });
 });

@@ -6,7 +6,7 @@ import { dnsFor } from "../../infra/dns";
 import { AcmTls, tlsFor } from "../../infra/tls";
 import type { Tenant } from "../../src/core/model";
 import { aControlPlane, aTenant } from "../support/domainFixtures";
-import { ofType, recordResources, valueOf, type RecordResourcesOptions, type RecordedResource } from "../support/pulumiMocks";
+import { ofType, recordResources, resolvedValue, type RecordResourcesOptions, type RecordedResource } from "../support/pulumiMocks";
 
 const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 const CUSTOM_HOSTNAME = "cloudflare:index/customHostname:CustomHostname";
@@ -74,7 +74,7 @@ async function render(
 ): Promise<Rendered> {
   const recorder = await recordResources(mocks);
   const domains = new TenantDomains(tenant.slug, { tenant, dns: args.dns ?? dnsFor(tenant.domains.dns), tls: args.tls ?? tlsFor(tenant.domains), ...args });
-  await valueOf(domains.customDomains);
+  await resolvedValue(domains.customDomains);
   return { resources: await recorder.settled(), domains, calls: recorder.calls };
 }
 
@@ -117,7 +117,7 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
   it("outputs the records the customer must add and the status Cloudflare reports now", async () => {
     const { domains } = await render(acme());
 
-    const [app] = await valueOf(domains.customDomains);
+    const [app] = await resolvedValue(domains.customDomains);
     expect(app).toEqual({
       hostname: "app.acme-corp.com",
       status: "pending",
@@ -128,7 +128,7 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
         { type: "TXT", name: "_acme-challenge.app.acme-corp.com", value: "dcv-app.acme-corp.com", purpose: "validation" },
       ],
     });
-    expect(await valueOf(domains.hostname)).toBe("acme.app.example.com");
+    expect(await resolvedValue(domains.hostname)).toBe("acme.app.example.com");
   });
 
   it("uses the configured zone id instead of looking the zone up", async () => {
@@ -142,7 +142,7 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
       project: "project",
     });
     const domains = new TenantDomains("acme", { tenant, dns: context.dns, tls: context.tls });
-    await valueOf(domains.customDomains);
+    await resolvedValue(domains.customDomains);
     const resources = await recorder.settled();
 
     expect(ofType(resources, DNS_RECORD)[0]?.inputs.zoneId).toBe("cf-zone-configured");
@@ -195,7 +195,7 @@ describe("TenantDomains with Route53 DNS and ACM", () => {
   it("outputs the validation records and the certificate's status", async () => {
     const { domains } = await render(awsTenant());
 
-    expect(await valueOf(domains.customDomains)).toEqual([
+    expect(await resolvedValue(domains.customDomains)).toEqual([
       {
         hostname: "app.acme-corp.com",
         status: "pending",
@@ -217,7 +217,7 @@ describe("TenantDomains with Route53 DNS and ACM", () => {
   it("reports an issued certificate as active", async () => {
     const { domains } = await render(awsTenant(), {}, providerMocks("ISSUED"));
 
-    const statuses = (await valueOf(domains.customDomains)).map((domain) => [domain.status, domain.providerStatus]);
+    const statuses = (await resolvedValue(domains.customDomains)).map((domain) => [domain.status, domain.providerStatus]);
     expect(statuses).toEqual([
       ["active", "ISSUED"],
       ["active", "ISSUED"],
@@ -241,7 +241,7 @@ describe("TenantDomains by tenant status", () => {
 
     expect(resources.map((resource) => resource.type)).toEqual([COMPONENT]);
     expect(calls).toEqual([]);
-    expect(await valueOf(domains.customDomains)).toEqual([]);
+    expect(await resolvedValue(domains.customDomains)).toEqual([]);
   });
 
   it("keeps a suspended tenant's record and custom hostnames, so the app can show its suspended page", async () => {
@@ -265,7 +265,7 @@ describe("TenantDomains with parts of the deployment switched off", () => {
 
     expect(ofType(resources, DNS_RECORD)).toHaveLength(1);
     expect(ofType(resources, CUSTOM_HOSTNAME)).toEqual([]);
-    expect(await valueOf(domains.customDomains)).toEqual([]);
+    expect(await resolvedValue(domains.customDomains)).toEqual([]);
   });
 });
 
@@ -276,6 +276,6 @@ describe("TenantDomains without custom domains", () => {
 
     expect(resources.map((resource) => resource.type)).toEqual([COMPONENT, DNS_RECORD]);
     expect(calls.map((call) => call.token)).toEqual(["cloudflare:index/getZone:getZone"]);
-    expect(await valueOf(domains.customDomains)).toEqual([]);
+    expect(await resolvedValue(domains.customDomains)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TenantSettings } from "../../infra/components/TenantSettings";
-import { isSecretValue, recordResources, valueOf, type RecordedResource } from "../support/pulumiMocks";
+import { isSecretValue, recordResources, resolvedValue, type RecordedResource } from "../support/pulumiMocks";
 import { buildTenant } from "../support/tenantFixtures";
 
 /** Declares `settings` under fresh mocks and returns what was registered for its table. */
@@ -33,7 +33,7 @@ describe("TenantSettings", () => {
         "branding.primaryColor": '"#1f6feb"',
       },
     });
-    expect(await valueOf(settings.keys)).toEqual([
+    expect(await resolvedValue(settings.keys)).toEqual([
       "branding.primaryColor",
       "features.auditLog",
       "features.sso",

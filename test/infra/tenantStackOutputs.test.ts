@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createDeploymentContext } from "../../infra/context/deploymentContext";
 import { tenantStack } from "../../infra/stacks";
 import { aControlPlane } from "../support/domainFixtures";
-import { recordResources, valueOf } from "../support/pulumiMocks";
+import { recordResources, resolvedValue } from "../support/pulumiMocks";
 import { buildTenant } from "../support/tenantFixtures";
 
 const context = () =>
@@ -23,7 +23,7 @@ describe("tenantStack outputs", () => {
     const outputs = tenantStack(buildTenant("initech"), context());
     expect(outputs.dataLocation).toEqual({ server: "primary", database: "tenants", schema: "tenant_initech" });
     // The same place the database output says the tenant's clients connect to.
-    const database = await valueOf(outputs.database);
+    const database = await resolvedValue(outputs.database);
     expect({ database: database.database, schema: database.schema }).toEqual({ database: "tenants", schema: "tenant_initech" });
     await recorder.settled();
   });

@@ -159,7 +159,7 @@ export function parentTypeOf(urn: string): string | undefined {
 }
 
 /** The resolved value of an output. Rejects when the output failed, instead of hanging like an un-run `apply`. */
-export async function valueOf<T>(input: pulumi.Input<T>): Promise<T> {
+export async function resolvedValue<T>(input: pulumi.Input<T>): Promise<T> {
   const output = pulumi.output(input) as unknown as { promise(): Promise<T>; isKnown: Promise<boolean> };
   if (!(await output.isKnown)) throw new Error("The output is unknown (a preview value): it has no value to assert on.");
   return output.promise();

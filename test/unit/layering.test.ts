@@ -13,7 +13,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { placesWhere, repoRoot as root, sourceFiles } from "../support/sourceTrees";
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Each [importer, imported]: one module of a throwaway tree that imports the other. */
 function cruise(imports: readonly (readonly [string, string])[]): { status: number | null; violations: string[] } {

@@ -92,7 +92,7 @@ export function settingsSemantics({ canonicalJson }: ProviderValues) {
     const seed: string[] = [];
     const release: string[] = [];
     for (const [key, value] of Object.entries(news.settings)) {
-      const known = Object.prototype.hasOwnProperty.call(oldSettings, key);
+      const known = Object.hasOwn(oldSettings, key);
       const wasSeedOnly = known && isSeedOnly(key, oldSeedOnly);
       if (isSeedOnly(key, news.seedOnlyKeys)) {
         if (!known) seed.push(key);
@@ -102,7 +102,7 @@ export function settingsSemantics({ canonicalJson }: ProviderValues) {
       }
     }
     const remove = Object.keys(oldSettings).filter(
-      (key) => !Object.prototype.hasOwnProperty.call(news.settings, key) && !isSeedOnly(key, oldSeedOnly),
+      (key) => !Object.hasOwn(news.settings, key) && !isSeedOnly(key, oldSeedOnly),
     );
     return { upsert: upsert.sort(), seed: seed.sort(), remove: remove.sort(), release: release.sort() };
   }

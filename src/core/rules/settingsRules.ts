@@ -27,6 +27,7 @@ function settingsTrees({ controlPlane, template, tenants }: Parameters<Rule>[0])
  * jsonb (and text) cannot hold U+0000, and jsonb refuses an unpaired surrogate ("JSON Types": "\u0000 is disallowed",
  * surrogate pairs must be correct).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what jsonb cannot store, so the pattern must name it
 const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const utf8 = new TextEncoder();
@@ -63,7 +64,9 @@ export const settingValuesStorable: Rule = (fleet) => {
   const walk = (file: string, value: unknown, path: PathSegment[]) => {
     if (typeof value === "string") {
       if (UNSTORABLE_TEXT.test(value)) findings.push({ file, path, rule: "settingValuesStorable", message: "the value holds a character PostgreSQL cannot store in jsonb (U+0000 or an unpaired surrogate)", fix: "remove the character (a `\\0` or a lone `\\uD800`-style escape)" });
-    } else if (Array.isArray(value)) value.forEach((item, index) => walk(file, item, [...path, index]));
+    } else if (Array.isArray(value)) value.forEach((item, index) => {
+      walk(file, item, [...path, index]);
+    });
     else if (isPlainMap(value)) for (const [key, child] of Object.entries(value)) walk(file, child, [...path, key]);
   };
   for (const { file, path, tree } of settingsTrees(fleet)) walk(file, tree, [...path]);

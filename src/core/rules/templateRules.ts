@@ -40,14 +40,14 @@ function prefixes(path: string): string[] {
 export const resourceServerScopesUnique: Rule = ({ controlPlane }) => {
   const findings: Finding[] = [];
   const owner = new Map<string, string>();
-  controlPlane.auth.resourceServers.forEach((server, serverIndex) =>
+  controlPlane.auth.resourceServers.forEach((server, serverIndex) => {
     server.scopes.forEach((scope, scopeIndex) => {
       const previous = owner.get(scope);
       if (previous !== undefined) {
         findings.push({ file: controlPlane.file, path: ["auth", "resourceServers", serverIndex, "scopes", scopeIndex], rule: "resourceServerScopesUnique", message: `scope \`${scope}\` is offered by two resource servers (\`${previous}\` and \`${server.identifier}\`)`, fix: "role permissions name scopes without a server: give each scope one server" });
       }
       owner.set(scope, server.identifier);
-    }),
-  );
+    });
+  });
   return findings;
 };

@@ -9,5 +9,5 @@ export const JSON_SCHEMA_FILES = {
 
 export function renderJsonSchema(schema: z.ZodType): string {
   // `io: "input"` describes what users write (optional keys stay optional), not what the parser returns.
-  return JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }), null, 2) + "\n";
+  return `${JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }), null, 2)}\n`;
 }

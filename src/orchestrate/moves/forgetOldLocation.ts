@@ -5,6 +5,7 @@
  * They are forgotten instead (taken out of the state, as `retainOnDelete` does on a delete), before the stack runs: the
  * old copy is kept as it is, and the stack declares the new location afresh, importing what the move made there.
  */
+import type { Deployment } from "@pulumi/pulumi/automation";
 import type { DataLocation } from "../../core/location";
 import { containerOf } from "./movedName";
 
@@ -57,7 +58,7 @@ export async function forgetOldLocation(projectDir: string, slug: string, old: D
   const automation = await import("@pulumi/pulumi/automation");
   const { projectWorkspace } = await import("../engine/workspace");
   const stack = await automation.Stack.select(slug, await projectWorkspace(automation, projectDir));
-  let exported;
+  let exported: Deployment;
   try {
     exported = await stack.exportStack();
   } catch (error) {

@@ -8,7 +8,7 @@
  * (infra/moves/moveGuard.ts).
  */
 import { resolve } from "node:path";
-import { dataLocationOf, describeMove, type Move } from "../../core/location";
+import { dataLocationOf, describeMove, } from "../../core/location";
 import type { Fleet } from "../../core/load";
 import type { DatabaseServer, Tenant } from "../../core/model";
 import { CONTROL_PLANE_STACK } from "../../core/naming";

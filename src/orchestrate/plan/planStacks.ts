@@ -58,15 +58,15 @@ async function planStack(slug: string, inputs: PlanInputs): Promise<PlanEntry> {
   if (!base || now?.skipped !== undefined || now?.error !== undefined) return now!;
 
   const existedBefore = slug === CONTROL_PLANE_STACK || base.fleet.slugs.includes(slug);
-  const { then, note } = existedBefore ? await renderAtBase(slug, now, inputs, base) : { then: undefined, note: undefined };
+  const { atBase, note } = existedBefore ? await renderAtBase(slug, now, inputs, base) : { atBase: undefined, note: undefined };
   const withNote = note ? { note } : {};
   if (!now) {
     // Removed since the base ref: what its stack holds, for the reader (an `up` leaves it alone).
-    return { slug, stack: slug, resources: [], changes: { ...diffStack(then?.resources ?? [], undefined), ...withNote } };
+    return { slug, stack: slug, resources: [], changes: { ...diffStack(atBase?.resources ?? [], undefined), ...withNote } };
   }
   // A stack that existed but could not be rendered then is compared with nothing: changed, every resource added.
-  const move = existedBefore && then ? movedSince(slug, fleet, base.fleet) : undefined;
-  return { ...now, ...(move ? { move } : {}), changes: { ...diffStack(existedBefore ? (then?.resources ?? []) : undefined, now.resources), ...withNote } };
+  const move = existedBefore && atBase ? movedSince(slug, fleet, base.fleet) : undefined;
+  return { ...now, ...(move ? { move } : {}), changes: { ...diffStack(existedBefore ? (atBase?.resources ?? []) : undefined, now.resources), ...withNote } };
 }
 
 /**
@@ -89,22 +89,22 @@ async function renderNow(slug: string, { fleet, render }: PlanInputs): Promise<P
 }
 
 /** The stack's render at the base ref, reusing `now` when nothing it depends on changed; `note` when it cannot be had. */
-async function renderAtBase(slug: string, now: PlannedStack | undefined, { fleet, render }: PlanInputs, base: { ref: string; fleet: Fleet }): Promise<{ then?: PlannedStack; note?: string }> {
+async function renderAtBase(slug: string, now: PlannedStack | undefined, { fleet, render }: PlanInputs, base: { ref: string; fleet: Fleet }): Promise<{ atBase?: PlannedStack; note?: string }> {
   const template = base.fleet.controlPlane;
   if (slug === CONTROL_PLANE_STACK) {
     if (!template) return { note: `the template was invalid at ${base.ref}: everything is listed as added` };
-    if (now && sameControlPlane(template, fleet.controlPlane)) return { then: now };
-    return { then: await render(template, { controlPlane: true }) };
+    if (now && sameControlPlane(template, fleet.controlPlane)) return { atBase: now };
+    return { atBase: await render(template, { controlPlane: true }) };
   }
   const tenant = tenantOf(base.fleet, slug);
   if (!tenant || !template || errorsAffecting(base.fleet, slug).length > 0) {
     return { note: `the tenant file was invalid at ${base.ref}: everything is listed as added` };
   }
   const current = tenantOf(fleet, slug);
-  if (now && current && effectiveSpec(current) === effectiveSpec(tenant)) return { then: now };
-  const then = await render(template, { tenant });
-  if (then.error !== undefined) return { note: `the tenant could not be rendered as it was at ${base.ref} (${then.error}): everything is listed as added` };
-  return { then };
+  if (now && current && effectiveSpec(current) === effectiveSpec(tenant)) return { atBase: now };
+  const atBase = await render(template, { tenant });
+  if (atBase.error !== undefined) return { note: `the tenant could not be rendered as it was at ${base.ref} (${atBase.error}): everything is listed as added` };
+  return { atBase };
 }
 
 /** Whether the stack renders the same now as at the base ref: same effective spec, valid then and now. */

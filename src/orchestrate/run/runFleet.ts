@@ -50,7 +50,7 @@ export async function runFleet(
   const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   // Invalid files are reported here once; the stacks they affect are refused below (every stack, when the
   // template is invalid, except for `destroy`, which needs only the state) and the run still ends with its report.
-  if (fleet.errors.length > 0) err(renderDiagnosticsText(fleet.errors, fleet.sources) + "\n");
+  if (fleet.errors.length > 0) err(`${renderDiagnosticsText(fleet.errors, fleet.sources)}\n`);
   const { listStacks, runStacks } = await import("./automation");
   let existing: string[] = [];
   if (options.all && operation !== "destroy") {

@@ -41,7 +41,7 @@ function treeAt(ref: string, dir: string, cwd: string): TreeAtRef {
 function readBlobs(top: string, ids: readonly string[]): Map<string, Buffer> {
   const contents = new Map<string, Buffer>();
   if (ids.length === 0) return contents;
-  const output = git(["cat-file", "--batch"], top, ids.join("\n") + "\n");
+  const output = git(["cat-file", "--batch"], top, `${ids.join("\n")}\n`);
   let offset = 0;
   for (const id of ids) {
     const headerEnd = output.indexOf(0x0a, offset);

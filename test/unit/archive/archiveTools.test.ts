@@ -7,7 +7,9 @@ import { clientToolsFor } from "../../../src/postgres/clientTools";
 
 describe("clientToolsFor", () => {
   const roots: string[] = [];
-  afterEach(() => roots.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
+  afterEach(() => {
+    for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  });
 
   function debianRoot(...versions: string[]): string {
     const root = mkdtempSync(join(tmpdir(), "tenantctl-pgroot-"));

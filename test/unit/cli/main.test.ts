@@ -57,8 +57,8 @@ describe("tenantctl explain", () => {
   it("shows each resolved value with the layer and position that set it", async () => {
     const result = await runCli(["explain", "acme"], writeFleet(good));
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^limits\.users\s+1000\s+plans\.enterprise  tenants\/_control-plane\.yaml:18:/m);
-    expect(result.stdout).toMatch(/^plan\s+"enterprise"\s+tenant  tenants\/acme\.yaml:3:7$/m);
+    expect(result.stdout).toMatch(/^limits\.users\s+1000\s+plans\.enterprise {2}tenants\/_control-plane\.yaml:18:/m);
+    expect(result.stdout).toMatch(/^plan\s+"enterprise"\s+tenant {2}tenants\/acme\.yaml:3:7$/m);
     expect(result.stdout).toMatch(/^database\.roleName\s+"tenant_acme"\s+derived$/m);
   });
 

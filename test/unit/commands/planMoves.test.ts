@@ -39,7 +39,7 @@ function movingFleet(): string {
   cpSync(join(ROOT, "tenants"), join(cwd, "tenants"), { recursive: true });
   cpSync(join(ROOT, "Pulumi.yaml"), join(cwd, "Pulumi.yaml"));
   const tenants = join(cwd, "tenants");
-  editFile(join(tenants, "_control-plane.yaml"), /(    primary: .*\n)/, `$1${SECONDARY}`);
+  editFile(join(tenants, "_control-plane.yaml"), /( {4}primary: .*\n)/, `$1${SECONDARY}`);
   git(cwd, "init", "-q");
   git(cwd, "add", ".");
   git(cwd, "commit", "-q", "-m", "fleet");
@@ -86,9 +86,9 @@ describe("tenantctl plan --base: moves", { timeout: 60_000 }, () => {
     const result = await runCli(["plan", "--base", "HEAD"], cwd);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     const out = result.stdout;
-    expect(out).toMatch(/^~ initech \(stack initech\): moves, \d+ to add, \d+ to change, \d+ to remove\n  move initech: schema tenant_initech in tenants@primary → database tenant_initech@primary\n/m);
-    expect(out).toMatch(/^~ acme \(stack acme\): moves, \d+ to add, \d+ to change, \d+ to remove\n  move acme: database tenant_acme@primary → schema tenant_acme in tenants@primary\n/m);
-    expect(out).toMatch(/^~ globex \(stack globex\): moves, \d+ to add, \d+ to change, \d+ to remove\n  move globex: schema tenant_globex in tenants@primary → schema tenant_globex in tenants@secondary\n/m);
+    expect(out).toMatch(/^~ initech \(stack initech\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move initech: schema tenant_initech in tenants@primary → database tenant_initech@primary\n/m);
+    expect(out).toMatch(/^~ acme \(stack acme\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move acme: database tenant_acme@primary → schema tenant_acme in tenants@primary\n/m);
+    expect(out).toMatch(/^~ globex \(stack globex\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move globex: schema tenant_globex in tenants@primary → schema tenant_globex in tenants@secondary\n/m);
     expect(out).toMatch(/\nPlan against HEAD: stacks 0 added, 3 changed, 0 removed, 1 unchanged; 3 tenants move; resources \d+ to add, \d+ to change, \d+ to remove; rendered offline in \d+\.\d s\n$/);
   });
 

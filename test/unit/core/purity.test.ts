@@ -11,7 +11,7 @@ import { placesWhere, repoRoot, sourceFiles } from "../../support/sourceTrees";
 const core = join(repoRoot, "src", "core");
 
 /** `file:line` of every use of the identifier `process` in the file. */
-export function usesOfProcess(file: string, text: string): string[] {
+function usesOfProcess(file: string, text: string): string[] {
   return placesWhere(file, text, (node) => ts.isIdentifier(node) && node.text === "process");
 }
 

@@ -58,7 +58,9 @@ function screenOf(written: string): string[] {
   const lines: string[] = [""];
   let row = 0;
   let column = 0;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's escape sequences are what this reads
   for (const [token] of written.matchAll(/\u001b\[(\d*)([A-Za-z])|\u001b\[\?25[hl]|\n|[^\u001b\n]+/g)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's escape sequences are what this reads
     const control = /^\u001b\[(\d*)([A-Za-z])$/.exec(token);
     if (token === "\n") {
       row++;

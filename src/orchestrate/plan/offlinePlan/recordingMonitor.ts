@@ -10,9 +10,7 @@ import type { PlannedResource, PlanValue } from "../../../core/compare/plannedSt
 import { OFFLINE_INVOKES, OFFLINE_STATE, placeholderId } from "./placeholders";
 import { isObject, nameOfUrn, redact, SECRET_SIG, secret, type Serialized, SIG, struct } from "./serialized";
 
-interface Callback<T> {
-  (error: Error | null, response?: T): void;
-}
+type Callback<T> = (error: Error | null, response?: T) => void
 interface StructLike {
   toJavaScript(): { [key: string]: Serialized };
 }

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const root = join(__dirname, "..", "..", "..", "..");
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function driftWithPath(bin: string) {
   const cache = mkdtempSync(join(tmpdir(), "tenantctl-cache-"));

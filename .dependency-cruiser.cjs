@@ -26,7 +26,9 @@ module.exports = {
       comment: "src/core is the pure core: it may not import infra/, the app, Pulumi or child processes.",
       severity: "error",
       from: { path: "^src/core/" },
-      to: { path: ["^infra/", "^src/(?!core/)", "^bench/", "^test/", "^node_modules/@pulumi/", "^(node:)?child_process$"] },
+      to: {
+        path: ["^infra/", "^src/(?!core/)", "^bench/", "^test/", "^node_modules/@pulumi/", "^(node:)?child_process$"],
+      },
     },
     {
       name: "infra-stands-on-core-only",
@@ -51,7 +53,8 @@ module.exports = {
     },
     {
       name: "only-the-cli-imports-commands",
-      comment: "A command parses, calls and returns an outcome: shared work lives below (orchestrate, sandbox, report), never in another command.",
+      comment:
+        "A command parses, calls and returns an outcome: shared work lives below (orchestrate, sandbox, report), never in another command.",
       severity: "error",
       from: { path: "^(src|infra|bench)/", pathNot: "^src/cli/" },
       to: { path: "^src/commands/" },
@@ -65,14 +68,16 @@ module.exports = {
     },
     {
       name: "engine-knows-no-run",
-      comment: "orchestrate/engine is what one engine run shares (session, workspaces, providers, SDK patches): it knows nothing of which stacks run, in which order, or the offline plan.",
+      comment:
+        "orchestrate/engine is what one engine run shares (session, workspaces, providers, SDK patches): it knows nothing of which stacks run, in which order, or the offline plan.",
       severity: "error",
       from: { path: "^src/orchestrate/engine/" },
       to: { path: "^src/orchestrate/(run|select|plan)/" },
     },
     {
       name: "select-runs-nothing",
-      comment: "orchestrate/select decides which stacks an invocation names, from the files (and git): no engine, no run, no render.",
+      comment:
+        "orchestrate/select decides which stacks an invocation names, from the files (and git): no engine, no run, no render.",
       severity: "error",
       from: { path: "^src/orchestrate/select/" },
       to: { path: "^src/orchestrate/(run|plan|engine)/" },
@@ -86,7 +91,8 @@ module.exports = {
     },
     {
       name: "report-only-renders",
-      comment: "src/report turns plain data into text: it imports nothing of orchestrate, infra, the commands, the sandbox or the CLI.",
+      comment:
+        "src/report turns plain data into text: it imports nothing of orchestrate, infra, the commands, the sandbox or the CLI.",
       severity: "error",
       from: { path: "^src/report/" },
       to: { path: ["^src/(orchestrate|commands|cli|sandbox|archive)/", "^infra/"] },

@@ -21,8 +21,11 @@ async function main(): Promise<void> {
     await server.stop();
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const show = (values: number[]) => `median ${(median(values) / 1000).toFixed(2)} s, min ${(Math.min(...values) / 1000).toFixed(2)} s, max ${(Math.max(...values) / 1000).toFixed(2)} s`;
-  process.stdout.write(`AuthHero test server start-up over ${rounds} starts (in-memory SQLite, migrations and seed included):\n`);
+  const show = (values: number[]) =>
+    `median ${(median(values) / 1000).toFixed(2)} s, min ${(Math.min(...values) / 1000).toFixed(2)} s, max ${(Math.max(...values) / 1000).toFixed(2)} s`;
+  process.stdout.write(
+    `AuthHero test server start-up over ${rounds} starts (in-memory SQLite, migrations and seed included):\n`,
+  );
   process.stdout.write(`  spawn to ready line (what callers wait): ${show(outside)}\n`);
   process.stdout.write(`  process start to ready (server's own):   ${show(inside)}\n`);
 }

@@ -8,7 +8,10 @@ export function generateFleet(targetDir: string, count: number, sourceDir = "ten
   const tenantsDir = join(targetDir, "tenants");
   mkdirSync(tenantsDir, { recursive: true });
   // The example server's maxConnections is sized for three tenants; a generated fleet needs a bigger server.
-  const template = readFileSync(join(sourceDir, "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000");
+  const template = readFileSync(join(sourceDir, "_control-plane.yaml"), "utf8").replace(
+    /maxConnections: \d+/,
+    "maxConnections: 10000000",
+  );
   writeFileSync(join(tenantsDir, "_control-plane.yaml"), template);
   const sources = EXAMPLES.map((slug) => ({ slug, text: readFileSync(join(sourceDir, `${slug}.yaml`), "utf8") }));
   for (let i = 0; i < count; i++) {
@@ -17,7 +20,10 @@ export function generateFleet(targetDir: string, count: number, sourceDir = "ten
     const body = text
       .replace(new RegExp(`^slug: ${slug}$`, "m"), `slug: ${newSlug}`)
       .replace(/^(\s+subdomain:) .*$/m, `$1 ${newSlug}`)
-      .replace(/hostname: ([a-z]+)\.([a-z-]+)\.([a-z]+)/g, (_m, host: string, domain: string, tld: string) => `hostname: ${host}.${newSlug}-${domain}.${tld}`);
+      .replace(
+        /hostname: ([a-z]+)\.([a-z-]+)\.([a-z]+)/g,
+        (_m, host: string, domain: string, tld: string) => `hostname: ${host}.${newSlug}-${domain}.${tld}`,
+      );
     writeFileSync(join(tenantsDir, `${newSlug}.yaml`), body);
   }
   return tenantsDir;

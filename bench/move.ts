@@ -17,7 +17,13 @@ async function main(): Promise<void> {
   const postgres = await startPostgres();
   try {
     const admin = async (database: string, text: string) => {
-      const client = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database });
+      const client = new Client({
+        host: postgres.host,
+        port: postgres.port,
+        user: postgres.user,
+        password: postgres.password,
+        database,
+      });
       await client.connect();
       try {
         return (await client.query(text)).rows as Record<string, unknown>[];
@@ -25,7 +31,9 @@ async function main(): Promise<void> {
         await client.end();
       }
     };
-    const major = Math.floor(Number((await admin("postgres", "SHOW server_version_num"))[0]!["server_version_num"]) / 10000);
+    const major = Math.floor(
+      Number((await admin("postgres", "SHOW server_version_num"))[0]!["server_version_num"]) / 10000,
+    );
     const tools = clientToolsFor(major);
     process.stderr.write(`filling a tenant schema with about ${mib} MiB (PostgreSQL ${major})...\n`);
     await admin("postgres", "CREATE ROLE tenant_bench LOGIN PASSWORD 'bench'");
@@ -48,9 +56,18 @@ async function main(): Promise<void> {
        CREATE INDEX events_by_customer ON events (customer_id, at);`,
     );
     await admin("tenants", "VACUUM ANALYZE");
-    const [size] = await admin("tenants", "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS size, sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c WHERE c.relnamespace = 'tenant_bench'::regnamespace AND c.relkind IN ('r', 'm')");
+    const [size] = await admin(
+      "tenants",
+      "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS size, sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c WHERE c.relnamespace = 'tenant_bench'::regnamespace AND c.relkind IN ('r', 'm')",
+    );
 
-    const libpq = { ...process.env, PGHOST: postgres.host, PGPORT: String(postgres.port), PGUSER: postgres.user, PGPASSWORD: postgres.password };
+    const libpq = {
+      ...process.env,
+      PGHOST: postgres.host,
+      PGPORT: String(postgres.port),
+      PGUSER: postgres.user,
+      PGPASSWORD: postgres.password,
+    };
     // The bare copy runs before and after the move (the same data, from where it then is): on a shared machine the
     // load changes during a run, and their mean is the fairer yardstick.
     const bare = async (dumpArgs: string[]) => {
@@ -63,20 +80,42 @@ async function main(): Promise<void> {
     };
     const bareBefore = await bare(["--schema", "tenant_bench", "tenants"]);
 
-    const server = { name: "primary", host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" as const, superuser: true };
+    const server = {
+      name: "primary",
+      host: postgres.host,
+      port: postgres.port,
+      username: postgres.user,
+      password: postgres.password,
+      sslmode: "disable" as const,
+      superuser: true,
+    };
     const setting = { role: "tenant_bench", extensions: ["pgcrypto"], server: () => server, tools: async () => tools };
     const moveStarted = process.hrtime.bigint();
-    const switched = await performMove({ slug: "bench", from: { server: "primary", database: "tenants", schema: "tenant_bench" }, to: { server: "primary", database: "tenant_bench", schema: "public" } }, { login: true, comment: null }, setting);
+    const switched = await performMove(
+      {
+        slug: "bench",
+        from: { server: "primary", database: "tenants", schema: "tenant_bench" },
+        to: { server: "primary", database: "tenant_bench", schema: "public" },
+      },
+      { login: true, comment: null },
+      setting,
+    );
     await finishMove(switched.journal, setting);
     const moveSeconds = Number(process.hrtime.bigint() - moveStarted) / 1e9;
     const withoutWrites = (Date.now() - switched.stoppedAt) / 1000;
     const bareAfter = await bare(["tenant_bench"]);
     const bareSeconds = (bareBefore + bareAfter) / 2;
 
-    process.stdout.write(`tenant of ${String(size!["size"])} (${switched.rows} rows in ${switched.tables} tables), schema → database on one server:\n`);
-    process.stdout.write(`  bare pg_dump -Fc | pg_restore:      ${bareSeconds.toFixed(2)} s (mean of ${bareBefore.toFixed(2)} s before the move and ${bareAfter.toFixed(2)} s after)\n`);
+    process.stdout.write(
+      `tenant of ${String(size!["size"])} (${switched.rows} rows in ${switched.tables} tables), schema → database on one server:\n`,
+    );
+    process.stdout.write(
+      `  bare pg_dump -Fc | pg_restore:      ${bareSeconds.toFixed(2)} s (mean of ${bareBefore.toFixed(2)} s before the move and ${bareAfter.toFixed(2)} s after)\n`,
+    );
     process.stdout.write(`  tenantctl move (copy + verify):     ${moveSeconds.toFixed(2)} s\n`);
-    process.stdout.write(`  ratio:                              ${(moveSeconds / bareSeconds).toFixed(2)}× (goal ≤ 1.3×)\n`);
+    process.stdout.write(
+      `  ratio:                              ${(moveSeconds / bareSeconds).toFixed(2)}× (goal ≤ 1.3×)\n`,
+    );
     process.stdout.write(`  seconds without writes:             ${withoutWrites.toFixed(2)} s\n`);
   } finally {
     await postgres.stop();
@@ -84,7 +123,13 @@ async function main(): Promise<void> {
 }
 
 /** `a | b`, both checked. */
-function pipe(first: string, firstArgs: string[], second: string, secondArgs: string[], env: NodeJS.ProcessEnv): Promise<void> {
+function pipe(
+  first: string,
+  firstArgs: string[],
+  second: string,
+  secondArgs: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const a = spawn(first, firstArgs, { env, stdio: ["ignore", "pipe", "inherit"] });
     const b = spawn(second, secondArgs, { env, stdio: ["pipe", "ignore", "inherit"] });

@@ -14,7 +14,10 @@ import { type RunningPostgres, startPostgres } from "../src/sandbox/postgres";
 import { engineEnv, findOrBuildEngine } from "../src/sandbox/pulumiEngine";
 import { generateFleet } from "./generateFleet";
 
-const sizes = (process.argv[2] ?? "10,500,5000").split(",").map(Number).filter((n) => n > 0);
+const sizes = (process.argv[2] ?? "10,500,5000")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const rounds = Math.max(1, Number(process.argv[3]) || 3);
 const root = join(__dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-preview-"));
@@ -34,10 +37,15 @@ function cost(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Cos
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`tenantctl ${args.join(" ")} exited ${result.status} in ${cwd}`);
   // `times` prints the shell's own user/sys, then its children's: "0m1.234s 0m0.210s".
-  const children = result.stdout.trim().split("\n").pop()!.split(/\s+/).map((t) => {
-    const [, m, s] = /(\d+)m([\d.]+)s/.exec(t) ?? [];
-    return Number(m) * 60 + Number(s);
-  });
+  const children = result.stdout
+    .trim()
+    .split("\n")
+    .pop()!
+    .split(/\s+/)
+    .map((t) => {
+      const [, m, s] = /(\d+)m([\d.]+)s/.exec(t) ?? [];
+      return Number(m) * 60 + Number(s);
+    });
   return { wall, cpu: children.reduce((a, b) => a + b, 0) };
 }
 
@@ -50,7 +58,13 @@ function git(cwd: string, ...args: string[]): void {
 function projectOf(count: number): string {
   const dir = join(work, `fleet-${count}`);
   const tenants = generateFleet(dir, count, join(root, "tenants"));
-  writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${join(root, "dist", "infra", "program.js")}`));
+  writeFileSync(
+    join(dir, "Pulumi.yaml"),
+    readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(
+      /^main: .*$/m,
+      `main: ${join(root, "dist", "infra", "program.js")}`,
+    ),
+  );
   git(dir, "init", "-q");
   git(dir, "add", "-A");
   git(dir, "-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-qm", "fleet");
@@ -69,28 +83,52 @@ async function main(): Promise<void> {
       ...engineEnv(engine.binDir),
       PULUMI_CONFIG_PASSPHRASE: "bench",
       TENANTCTL_DISABLE: "dns,tls,auth",
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify({ primary: { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" } }),
+      TENANTCTL_DATABASE_SERVERS: JSON.stringify({
+        primary: {
+          host: postgres.host,
+          port: postgres.port,
+          username: postgres.user,
+          password: postgres.password,
+          sslmode: "disable",
+        },
+      }),
     };
     const projects = sizes.map((size) => ({ size, dir: projectOf(size) }));
-    const results = new Map<number, { preview: Cost[]; plan: Cost[] }>(sizes.map((size) => [size, { preview: [], plan: [] }]));
+    const results = new Map<number, { preview: Cost[]; plan: Cost[] }>(
+      sizes.map((size) => [size, { preview: [], plan: [] }]),
+    );
     for (let round = 0; round < rounds; round++) {
       for (const { size, dir } of projects) {
         const backend = { ...env, PULUMI_BACKEND_URL: `file://${mkdtempSync(join(work, "state-"))}` };
-        results.get(size)!.preview.push(cost(["preview", "--changed", "--base", "HEAD", "--format", "json"], dir, backend));
+        results
+          .get(size)!
+          .preview.push(cost(["preview", "--changed", "--base", "HEAD", "--format", "json"], dir, backend));
         results.get(size)!.plan.push(cost(["plan", "--base", "HEAD", "--format", "json"], dir, env));
       }
     }
     out(`one added tenant, median of ${rounds} interleaved runs; CPU of the whole process tree`);
-    out(`${"tenant files".padEnd(14)}${"preview wall".padStart(14)}${"preview CPU".padStart(14)}${"plan wall".padStart(12)}${"plan CPU".padStart(12)}`);
+    out(
+      `${"tenant files".padEnd(14)}${"preview wall".padStart(14)}${"preview CPU".padStart(14)}${"plan wall".padStart(12)}${"plan CPU".padStart(12)}`,
+    );
     const summary = sizes.map((size) => {
       const { preview, plan } = results.get(size)!;
-      const row = { size, previewWall: median(preview.map((c) => c.wall)), previewCpu: median(preview.map((c) => c.cpu)), planWall: median(plan.map((c) => c.wall)), planCpu: median(plan.map((c) => c.cpu)) };
-      out(`${String(size).padEnd(14)}${`${row.previewWall.toFixed(2)} s`.padStart(14)}${`${row.previewCpu.toFixed(2)} s`.padStart(14)}${`${row.planWall.toFixed(2)} s`.padStart(12)}${`${row.planCpu.toFixed(2)} s`.padStart(12)}`);
+      const row = {
+        size,
+        previewWall: median(preview.map((c) => c.wall)),
+        previewCpu: median(preview.map((c) => c.cpu)),
+        planWall: median(plan.map((c) => c.wall)),
+        planCpu: median(plan.map((c) => c.cpu)),
+      };
+      out(
+        `${String(size).padEnd(14)}${`${row.previewWall.toFixed(2)} s`.padStart(14)}${`${row.previewCpu.toFixed(2)} s`.padStart(14)}${`${row.planWall.toFixed(2)} s`.padStart(12)}${`${row.planCpu.toFixed(2)} s`.padStart(12)}`,
+      );
       return row;
     });
     const smallest = summary[0]!;
     for (const row of summary.slice(1)) {
-      out(`ratio ${row.size} / ${smallest.size}: preview ${(row.previewWall / smallest.previewWall).toFixed(2)}× wall, ${(row.previewCpu / smallest.previewCpu).toFixed(2)}× CPU; plan ${(row.planWall / smallest.planWall).toFixed(2)}× wall (goal for preview: ≤ 1.25×)`);
+      out(
+        `ratio ${row.size} / ${smallest.size}: preview ${(row.previewWall / smallest.previewWall).toFixed(2)}× wall, ${(row.previewCpu / smallest.previewCpu).toFixed(2)}× CPU; plan ${(row.planWall / smallest.planWall).toFixed(2)}× wall (goal for preview: ≤ 1.25×)`,
+      );
     }
   } finally {
     await postgres?.stop();

@@ -22,9 +22,11 @@ async function main(): Promise<void> {
     }
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const show = (values: number[]) => `median ${(median(values) / 1000).toFixed(2)} s, min ${(Math.min(...values) / 1000).toFixed(2)} s, max ${(Math.max(...values) / 1000).toFixed(2)} s`;
+  const show = (values: number[]) =>
+    `median ${(median(values) / 1000).toFixed(2)} s, min ${(Math.min(...values) / 1000).toFixed(2)} s, max ${(Math.max(...values) / 1000).toFixed(2)} s`;
   process.stdout.write(`sandbox PostgreSQL start-up over ${rounds} rounds (initdb included):\n`);
-  for (const [count, values] of timings) process.stdout.write(`  ${count} server${count === 1 ? ": " : "s:"} ${show(values)}\n`);
+  for (const [count, values] of timings)
+    process.stdout.write(`  ${count} server${count === 1 ? ": " : "s:"} ${show(values)}\n`);
 }
 
 void main();

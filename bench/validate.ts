@@ -15,7 +15,10 @@ const root = join(__dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-"));
 const tenantsDir = generateFleet(work, count, join(root, "tenants"));
 
-interface Measurement { seconds: number; peakMiB: number }
+interface Measurement {
+  seconds: number;
+  peakMiB: number;
+}
 
 function time(args: string[], cwd: string): Measurement {
   // /usr/bin/time would give the peak RSS too, but is not on every machine: ask node itself.
@@ -37,10 +40,15 @@ for (let round = 0; round < rounds; round++) {
 }
 const seconds = (name: string) => median(runs[name]!.map((m) => m.seconds));
 const peak = (name: string) => Math.max(...runs[name]!.map((m) => m.peakMiB));
-const line = (label: string, name: string) => `${label.padEnd(36)} ${seconds(name).toFixed(3).padStart(7)} s  ${peak(name).toFixed(0).padStart(5)} MiB peak`;
+const line = (label: string, name: string) =>
+  `${label.padEnd(36)} ${seconds(name).toFixed(3).padStart(7)} s  ${peak(name).toFixed(0).padStart(5)} MiB peak`;
 process.stdout.write(`validate bench: ${count} tenants, median of ${rounds} interleaved runs, fresh process each\n`);
-process.stdout.write(`${line("bare read + yaml.parse", "yaml")}\n${line("bare read + js-yaml load", "jsyaml")}\n${line("tenantctl validate (whole command)", "validate")}\n`);
-process.stdout.write(`ratio validate / bare yaml parse:    ${(seconds("validate") / seconds("yaml")).toFixed(2)}× (goal ≤ 3×)\n`);
+process.stdout.write(
+  `${line("bare read + yaml.parse", "yaml")}\n${line("bare read + js-yaml load", "jsyaml")}\n${line("tenantctl validate (whole command)", "validate")}\n`,
+);
+process.stdout.write(
+  `ratio validate / bare yaml parse:    ${(seconds("validate") / seconds("yaml")).toFixed(2)}× (goal ≤ 3×)\n`,
+);
 process.stdout.write(`ratio validate / bare js-yaml parse: ${(seconds("validate") / seconds("jsyaml")).toFixed(2)}×\n`);
 process.stdout.write(`validate under 3 s: ${seconds("validate") < 3 ? "yes" : "NO"}\n`);
 rmSync(work, { recursive: true, force: true });

@@ -36,11 +36,16 @@ import { controlPlaneStack, tenantStack } from "./stacks";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-async function main(validated: VerdictForStack | undefined, consent: AdoptionConsent, env: Env): Promise<Record<string, unknown>> {
+async function main(
+  validated: VerdictForStack | undefined,
+  consent: AdoptionConsent,
+  env: Env,
+): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const config = new pulumi.Config("tenantctl");
   // tenantctl validated the whole fleet once for its run, in this process: that verdict stands for the files it read.
-  if (validated) return declare(validated.controlPlane, validated.tenant, readDeploymentSettings(config, env), consent, false);
+  if (validated)
+    return declare(validated.controlPlane, validated.tenant, readDeploymentSettings(config, env), consent, false);
   const dir = tenantsDir(env.TENANTCTL_DIR ?? config.get("dir") ?? "tenants");
   // Otherwise (`pulumi up -s acme` by hand) the whole fleet is validated here: a tenant that is fine alone can still clash with another
   // (a hostname, a subdomain, the connection budget), and such a tenant must not be deployed.
@@ -48,13 +53,18 @@ async function main(validated: VerdictForStack | undefined, consent: AdoptionCon
   const fleet = loadFleet({ dir, cwd: dirname(dir) });
   const blocking = errorsAffecting(fleet, stack);
   if (blocking.length > 0 || !fleet.controlPlane) {
-    throw runError(`the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`);
+    throw runError(
+      `the tenant files are invalid; nothing was deployed:\n\n${renderDiagnosticsText(blocking, fleet.sources)}`,
+    );
   }
-  if (stack === CONTROL_PLANE_STACK) return declare(fleet.controlPlane, undefined, readDeploymentSettings(config, env), consent, true);
+  if (stack === CONTROL_PLANE_STACK)
+    return declare(fleet.controlPlane, undefined, readDeploymentSettings(config, env), consent, true);
   const tenant = tenantOf(fleet, stack);
   if (!tenant) {
     const hint = didYouMean(stack, fleet.slugs);
-    throw runError(`stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``);
+    throw runError(
+      `stack \`${stack}\` has no tenant file ${dir}/${stack}.yaml${hint ? ` (${hint})` : ""}: select a tenant's stack, or \`${CONTROL_PLANE_STACK}\``,
+    );
   }
   return declare(fleet.controlPlane, tenant, readDeploymentSettings(config, env), consent, true);
 }
@@ -63,9 +73,20 @@ async function main(validated: VerdictForStack | undefined, consent: AdoptionCon
  * Declares the stack's resources, after looking at what the database server already holds under the names they
  * get: what a retained tenant left, or what `tenantctl adopt` takes over, is imported (infra/adopt/).
  */
-async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, settings: DeploymentSettings, consent: AdoptionConsent, byHand: boolean): Promise<Record<string, unknown>> {
+async function declare(
+  controlPlane: ControlPlane,
+  tenant: Tenant | undefined,
+  settings: DeploymentSettings,
+  consent: AdoptionConsent,
+  byHand: boolean,
+): Promise<Record<string, unknown>> {
   const context = createDeploymentContext(controlPlane, settings);
-  if (!tenant) return controlPlaneStack(controlPlane, context, await sharedDatabaseImports(controlPlane, settings.databaseServers, consent));
+  if (!tenant)
+    return controlPlaneStack(
+      controlPlane,
+      context,
+      await sharedDatabaseImports(controlPlane, settings.databaseServers, consent),
+    );
   // Run by hand, the program moves no data (tenantctl's move step does, before it runs the stack): a tenant whose data
   // is elsewhere, or whose move was interrupted, is refused instead of switched to an empty database.
   if (byHand) {
@@ -73,7 +94,8 @@ async function declare(controlPlane: ControlPlane, tenant: Tenant | undefined, s
     if (refusal) throw runError(refusal);
   }
   const adoption = await tenantAdoption(tenant, settings.databaseServers, consent);
-  const auth = settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
+  const auth =
+    settings.features.auth && context.authProvider === "auth0" ? await auth0Adoption(tenant, consent) : undefined;
   return { ...tenantStack(tenant, context, adoption, auth) };
 }
 
@@ -87,7 +109,11 @@ function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSett
     },
     authhero: {
       config: config.getObject<unknown>("authhero"),
-      env: { TENANTCTL_AUTHHERO_URL: env.TENANTCTL_AUTHHERO_URL, TENANTCTL_AUTHHERO_CLIENT_ID: env.TENANTCTL_AUTHHERO_CLIENT_ID, TENANTCTL_AUTHHERO_CLIENT_SECRET: env.TENANTCTL_AUTHHERO_CLIENT_SECRET },
+      env: {
+        TENANTCTL_AUTHHERO_URL: env.TENANTCTL_AUTHHERO_URL,
+        TENANTCTL_AUTHHERO_CLIENT_ID: env.TENANTCTL_AUTHHERO_CLIENT_ID,
+        TENANTCTL_AUTHHERO_CLIENT_SECRET: env.TENANTCTL_AUTHHERO_CLIENT_SECRET,
+      },
     },
     authProvider: env.TENANTCTL_AUTH_PROVIDER ?? config.get("authProvider"),
     cloudflareZoneId: config.get("cloudflareZoneId"),
@@ -131,7 +157,11 @@ function projectRoot(): string {
  * @param env the environment the program reads its settings from: the process's, or, for an inline program, the
  * run's (the sandbox's database servers and features, which it does not set on tenantctl's whole process).
  */
-async function runProgram(validated?: VerdictForStack, adoption: AdoptionConsent = NO_CONSENT, env: Env = process.env): Promise<Record<string, unknown>> {
+async function runProgram(
+  validated?: VerdictForStack,
+  adoption: AdoptionConsent = NO_CONSENT,
+  env: Env = process.env,
+): Promise<Record<string, unknown>> {
   try {
     return await main(validated, adoption, env);
   } catch (error) {

@@ -39,25 +39,53 @@ export interface TenantStackOutputs {
  * `adoption`: the database objects that already exist and are imported (infra/adopt/), a refusal there deploys
  * nothing; `authImports`: the auth entities `tenantctl adopt` found by name.
  */
-export function tenantStack(tenant: Tenant, context: DeploymentContext, adoption: AdoptionPlan = NOTHING_TO_ADOPT, authImports: AuthImports = NO_AUTH_IMPORTS): TenantStackOutputs {
+export function tenantStack(
+  tenant: Tenant,
+  context: DeploymentContext,
+  adoption: AdoptionPlan = NOTHING_TO_ADOPT,
+  authImports: AuthImports = NO_AUTH_IMPORTS,
+): TenantStackOutputs {
   const { features } = context;
   if (adoption.refusals.length > 0) {
-    throw runError(`what exists on the database server differs from what tenants/${tenant.slug}.yaml says; nothing was deployed:\n${adoption.refusals.map((r) => `  - ${r}`).join("\n")}`);
+    throw runError(
+      `what exists on the database server differs from what tenants/${tenant.slug}.yaml says; nothing was deployed:\n${adoption.refusals.map((r) => `  - ${r}`).join("\n")}`,
+    );
   }
   const access = context.databaseServer(tenant.database.server);
-  const database = new TenantDatabase(tenant.slug, { tenant, provider: access.provider, host: access.host, port: access.port, imports: adoption.imports });
+  const database = new TenantDatabase(tenant.slug, {
+    tenant,
+    provider: access.provider,
+    host: access.host,
+    port: access.port,
+    imports: adoption.imports,
+  });
   // The role and the database or schema must exist before the settings table is written into them.
-  const settings = new TenantSettings(`${tenant.slug}-settings`, { tenant, connection: access.connection }, { dependsOn: [database] });
-  const domains = features.dns || features.tls ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features }) : undefined;
-  const auth = features.auth && componentsFor(tenant.status).auth
-    ? new TenantAuth(tenant.slug, { tenant, auth: context.auth(), controlPlaneStack: context.controlPlaneStack, imports: authImports })
-    : undefined;
+  const settings = new TenantSettings(
+    `${tenant.slug}-settings`,
+    { tenant, connection: access.connection },
+    { dependsOn: [database] },
+  );
+  const domains =
+    features.dns || features.tls
+      ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features })
+      : undefined;
+  const auth =
+    features.auth && componentsFor(tenant.status).auth
+      ? new TenantAuth(tenant.slug, {
+          tenant,
+          auth: context.auth(),
+          controlPlaneStack: context.controlPlaneStack,
+          imports: authImports,
+        })
+      : undefined;
 
   return {
     slug: tenant.slug,
     plan: tenant.plan,
     status: tenant.status,
-    database: pulumi.all([database.host, database.port, database.database, database.schema, database.user]).apply(([host, port, db, schema, user]) => ({ host, port, database: db, schema, user })),
+    database: pulumi
+      .all([database.host, database.port, database.database, database.schema, database.user])
+      .apply(([host, port, db, schema, user]) => ({ host, port, database: db, schema, user })),
     dataLocation: dataLocationOf(tenant),
     connectionString: database.connectionString,
     settingsKeys: settings.keys,
@@ -100,6 +128,10 @@ export function controlPlaneStack(
     sharedDatabases[server.name] = database.name;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
-  if (context.features.auth) Object.assign(outputs, new ControlPlaneAuth("control-plane", { controlPlane, auth: context.auth() }).stackOutputs());
+  if (context.features.auth)
+    Object.assign(
+      outputs,
+      new ControlPlaneAuth("control-plane", { controlPlane, auth: context.auth() }).stackOutputs(),
+    );
   return outputs;
 }

@@ -32,7 +32,9 @@ export function componentsFor(status: TenantStatus): StatusComponents {
   const components = COMPONENTS_BY_STATUS[status];
   // The model's type says this cannot happen; a stale state file or a hand-built Tenant can still get here.
   if (components === undefined) {
-    throw new Error(`Unknown tenant status "${String(status)}": expected one of ${Object.keys(COMPONENTS_BY_STATUS).join(", ")}.`);
+    throw new Error(
+      `Unknown tenant status "${String(status)}": expected one of ${Object.keys(COMPONENTS_BY_STATUS).join(", ")}.`,
+    );
   }
   return components;
 }

@@ -102,9 +102,14 @@ export async function postReport(argv, env, log = (line) => process.stderr.write
   const request = github(env);
   if (command === "comment") {
     const issue = Number(options.issue);
-    if (!Number.isInteger(issue) || issue < 1) throw new UsageError(`--issue ${options.issue}: expected a pull request number`);
+    if (!Number.isInteger(issue) || issue < 1)
+      throw new UsageError(`--issue ${options.issue}: expected a pull request number`);
     const body = bodyOf(reports, options.marker);
-    const existing = await findInPages(request, `/issues/${issue}/comments`, (comment) => typeof comment.body === "string" && comment.body.includes(options.marker));
+    const existing = await findInPages(
+      request,
+      `/issues/${issue}/comments`,
+      (comment) => typeof comment.body === "string" && comment.body.includes(options.marker),
+    );
     if (existing) {
       await request("PATCH", `/issues/comments/${existing.id}`, { body });
       log(`updated comment ${existing.id} on #${issue}`);

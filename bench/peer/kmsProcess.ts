@@ -21,9 +21,35 @@ export interface KmsProcessInfo {
 async function main(dir: string): Promise<void> {
   const key = join(dir, "kms-key.pem");
   const cert = join(dir, "kms-cert.pem");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
   const kms = await startAwsKmsServer({ tls: { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") } });
-  const info: KmsProcessInfo = { pid: process.pid, secretsProvider: kms.secretsProvider(), env: { ...kms.env, AWS_CA_BUNDLE: cert } };
+  const info: KmsProcessInfo = {
+    pid: process.pid,
+    secretsProvider: kms.secretsProvider(),
+    env: { ...kms.env, AWS_CA_BUNDLE: cert },
+  };
   process.stdout.write(`${JSON.stringify(info)}\n`);
   process.stdin.resume();
   process.stdin.on("end", () => void kms.close().then(() => process.exit(0)));

@@ -51,7 +51,12 @@ function parseFlags(argv: readonly string[]): Flags {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a whole number`);
     return n;
   };
-  return { tenants: value("tenants", 100), rounds: Math.max(1, value("rounds", 3)), fleetRounds: value("fleet-rounds", 1), keep: argv.includes("--keep") };
+  return {
+    tenants: value("tenants", 100),
+    rounds: Math.max(1, value("rounds", 3)),
+    fleetRounds: value("fleet-rounds", 1),
+    keep: argv.includes("--keep"),
+  };
 }
 
 /** The tenants of the bench: all like `acme` in PostgreSQL (`isolation: database`, two extensions, enterprise). */
@@ -68,11 +73,18 @@ function tenantFile(slug: string): string {
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): void {
   const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 28 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${(result.stderr || result.stdout).slice(-3000)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(" ")} exited ${result.status}:\n${(result.stderr || result.stdout).slice(-3000)}`,
+    );
 }
 
 /** Runs the commands `limit` at a time (setup only: not measured). */
-async function runAll(commands: readonly { args: readonly string[]; cwd: string }[], limit: number, env: NodeJS.ProcessEnv): Promise<void> {
+async function runAll(
+  commands: readonly { args: readonly string[]; cwd: string }[],
+  limit: number,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < commands.length) {
@@ -82,7 +94,11 @@ async function runAll(commands: readonly { args: readonly string[]; cwd: string 
         let stderr = "";
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         child.on("error", reject);
-        child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited ${code} in ${cwd}:\n${stderr.slice(-3000)}`))));
+        child.on("close", (code) =>
+          code === 0
+            ? resolve()
+            : reject(new Error(`${args.join(" ")} exited ${code} in ${cwd}:\n${stderr.slice(-3000)}`)),
+        );
       });
     }
   };
@@ -91,7 +107,10 @@ async function runAll(commands: readonly { args: readonly string[]; cwd: string 
 
 function ensureTofu(): string {
   note("tools/ensure-tofu.sh (builds OpenTofu the first time: minutes)");
-  const result = spawnSync("bash", [join(root, "tools", "ensure-tofu.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const result = spawnSync("bash", [join(root, "tools", "ensure-tofu.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   if (result.status !== 0) throw new Error(`tools/ensure-tofu.sh failed (exit ${result.status})`);
   return result.stdout.trim().split("\n").pop()!;
 }
@@ -115,7 +134,9 @@ interface KmsProcess {
 
 /** bench/peer/kmsProcess.ts, started and waited for until it says where it listens. */
 function startKmsProcess(dir: string): Promise<KmsProcess> {
-  const child = spawn(process.execPath, [join(__dirname, "kmsProcess.js"), dir], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(__dirname, "kmsProcess.js"), dir], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -138,8 +159,16 @@ function printRows(rows: readonly Row[]): void {
   const head = `${"measure".padEnd(60)}${"tofu CPU".padStart(10)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"tenantctl CPU".padStart(13)}${"wall".padStart(8)}${"peak".padStart(8)}   ${"CPU ×".padStart(6)}${"wall ×".padStart(8)}`;
   out(head);
   for (const row of rows) {
-    const t = { cpu: median(row.tofu.map((c) => c.cpu)), wall: median(row.tofu.map((c) => c.wall)), peak: Math.max(...row.tofu.map((c) => c.peakMiB)) };
-    const p = { cpu: median(row.tenantctl.map((c) => c.cpu)), wall: median(row.tenantctl.map((c) => c.wall)), peak: Math.max(...row.tenantctl.map((c) => c.peakMiB)) };
+    const t = {
+      cpu: median(row.tofu.map((c) => c.cpu)),
+      wall: median(row.tofu.map((c) => c.wall)),
+      peak: Math.max(...row.tofu.map((c) => c.peakMiB)),
+    };
+    const p = {
+      cpu: median(row.tenantctl.map((c) => c.cpu)),
+      wall: median(row.tenantctl.map((c) => c.wall)),
+      peak: Math.max(...row.tenantctl.map((c) => c.peakMiB)),
+    };
     out(
       `${row.label.padEnd(60)}${fmt(t.cpu, " s").padStart(10)}${fmt(t.wall, " s").padStart(8)}${`${t.peak.toFixed(0)} MiB`.padStart(8)}   ` +
         `${fmt(p.cpu, " s").padStart(13)}${fmt(p.wall, " s").padStart(8)}${`${p.peak.toFixed(0)} MiB`.padStart(8)}   ` +
@@ -154,14 +183,21 @@ function printRows(rows: readonly Row[]): void {
  * itself) or none left (the machine is full, the server included).
  */
 function printMachine(runs: readonly { label: string; costs: readonly Cost[] }[], cores: number): void {
-  out(`${"fleet run (medians)".padEnd(60)}${"wall".padStart(9)}${"tool CPU".padStart(10)}${"server CPU".padStart(12)}${"machine busy".padStart(14)}${"cores used".padStart(12)}`);
+  out(
+    `${"fleet run (medians)".padEnd(60)}${"wall".padStart(9)}${"tool CPU".padStart(10)}${"server CPU".padStart(12)}${"machine busy".padStart(14)}${"cores used".padStart(12)}`,
+  );
   for (const { label, costs } of runs) {
     const m = (pick: (c: Cost) => number) => median(costs.map(pick));
     const wall = m((c) => c.wall);
     const busy = m((c) => c.machine?.busy ?? Number.NaN);
     out(
-      `${label.padEnd(60)}${fmt(wall, " s").padStart(9)}${fmt(m((c) => c.cpu), " s").padStart(10)}${fmt(m((c) => c.machine?.serverCpu ?? Number.NaN), " s").padStart(12)}` +
-        `${fmt(busy, " s").padStart(14)}${`${(busy / wall).toFixed(2)} of ${cores}`.padStart(12)}`,
+      `${label.padEnd(60)}${fmt(wall, " s").padStart(9)}${fmt(
+        m((c) => c.cpu),
+        " s",
+      ).padStart(10)}${fmt(
+        m((c) => c.machine?.serverCpu ?? Number.NaN),
+        " s",
+      ).padStart(12)}` + `${fmt(busy, " s").padStart(14)}${`${(busy / wall).toFixed(2)} of ${cores}`.padStart(12)}`,
     );
   }
 }
@@ -170,8 +206,13 @@ function printBreakdown(title: string, cost: Cost): void {
   const { roles, unattributed } = breakdown(cost);
   out(`\n${title}: ${fmt(cost.cpu, " s")} CPU, ${fmt(cost.wall, " s")} wall, peak ${cost.peakMiB.toFixed(0)} MiB`);
   out(`  ${"process".padEnd(64)}${"count".padStart(6)}${"CPU".padStart(9)}${"peak".padStart(9)}`);
-  for (const r of roles) out(`  ${r.role.padEnd(64)}${String(r.count).padStart(6)}${fmt(r.cpu, " s").padStart(9)}${`${r.peakMiB.toFixed(0)} MiB`.padStart(9)}`);
-  out(`  ${"(not attributed: processes shorter than a sample, last intervals)".padEnd(64)}${"".padStart(6)}${fmt(unattributed, " s").padStart(9)}`);
+  for (const r of roles)
+    out(
+      `  ${r.role.padEnd(64)}${String(r.count).padStart(6)}${fmt(r.cpu, " s").padStart(9)}${`${r.peakMiB.toFixed(0)} MiB`.padStart(9)}`,
+    );
+  out(
+    `  ${"(not attributed: processes shorter than a sample, last intervals)".padEnd(64)}${"".padStart(6)}${fmt(unattributed, " s").padStart(9)}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -190,31 +231,66 @@ async function main(): Promise<void> {
     const server = { host: postgres.host, port: postgres.port, user: postgres.user };
     // Every measure also says what the server and the whole machine spent meanwhile (machineCpu.ts).
     const serverPid = Number(readFileSync(join(postgres.rootDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
-    const measure = (command: readonly string[], options: Omit<MeasureOptions, "serverPid">) => measureCommand(command, { ...options, serverPid });
+    const measure = (command: readonly string[], options: Omit<MeasureOptions, "serverPid">) =>
+      measureCommand(command, { ...options, serverPid });
 
     // tenantctl's projects: the repository's program and template, N tenant files, committed (the engine looks at git).
     // Two fleets on the same server, one per secrets provider: the default passphrase, and a KMS key.
     // Each fleet's control plane has a shared database of its own on the server.
     const makeProject = (dir: string, slugs: readonly string[], sharedDatabase: string) => {
       mkdirSync(join(dir, "tenants"), { recursive: true });
-      writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, `main: ${join(root, "dist", "infra", "program.js")}`));
-      writeFileSync(join(dir, "tenants", "_control-plane.yaml"), readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8").replace(/maxConnections: \d+/, "maxConnections: 10000000").replace(/sharedDatabase: \w+/, `sharedDatabase: ${sharedDatabase}`));
+      writeFileSync(
+        join(dir, "Pulumi.yaml"),
+        readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(
+          /^main: .*$/m,
+          `main: ${join(root, "dist", "infra", "program.js")}`,
+        ),
+      );
+      writeFileSync(
+        join(dir, "tenants", "_control-plane.yaml"),
+        readFileSync(join(root, "tenants", "_control-plane.yaml"), "utf8")
+          .replace(/maxConnections: \d+/, "maxConnections: 10000000")
+          .replace(/sharedDatabase: \w+/, `sharedDatabase: ${sharedDatabase}`),
+      );
       for (const slug of slugs) writeFileSync(join(dir, "tenants", `${slug}.yaml`), tenantFile(slug));
       run("git", ["init", "-q"], dir, process.env);
       run("git", ["add", "-A"], dir, process.env);
-      run("git", ["-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-qm", "fleet"], dir, process.env);
+      run(
+        "git",
+        ["-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-qm", "fleet"],
+        dir,
+        process.env,
+      );
     };
     const baseEnv: NodeJS.ProcessEnv = {
       ...process.env,
       ...engineEnv(engine.binDir),
       PULUMI_HOME: join(work, "pulumi-home"),
       TENANTCTL_DISABLE: "dns,tls,auth",
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify({ primary: { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" } }),
+      TENANTCTL_DATABASE_SERVERS: JSON.stringify({
+        primary: {
+          host: postgres.host,
+          port: postgres.port,
+          username: postgres.user,
+          password: postgres.password,
+          sslmode: "disable",
+        },
+      }),
     };
     kms = await startKmsProcess(work);
-    const { PULUMI_CONFIG_PASSPHRASE: _passphrase, PULUMI_CONFIG_PASSPHRASE_FILE: _passphraseFile, ...withoutPassphrase } = baseEnv;
+    const {
+      PULUMI_CONFIG_PASSPHRASE: _passphrase,
+      PULUMI_CONFIG_PASSPHRASE_FILE: _passphraseFile,
+      ...withoutPassphrase
+    } = baseEnv;
     const variants: Variant[] = [
-      { name: "passphrase", suffix: "", slug: slugOf, newSlug: newSlugOf, env: { ...baseEnv, PULUMI_CONFIG_PASSPHRASE: "bench" } },
+      {
+        name: "passphrase",
+        suffix: "",
+        slug: slugOf,
+        newSlug: newSlugOf,
+        env: { ...baseEnv, PULUMI_CONFIG_PASSPHRASE: "bench" },
+      },
       {
         name: "kms",
         suffix: " (KMS secrets)",
@@ -226,8 +302,17 @@ async function main(): Promise<void> {
       const project = join(work, `project-${v.name}`);
       const state = join(work, `state-${v.name}`);
       mkdirSync(state);
-      makeProject(project, Array.from({ length: flags.tenants }, (_, i) => v.slug(i)), `tenants_${v.name}`);
-      return { ...v, project, tenants: join(project, "tenants"), env: { ...v.env, PULUMI_BACKEND_URL: `file://${state}` } };
+      makeProject(
+        project,
+        Array.from({ length: flags.tenants }, (_, i) => v.slug(i)),
+        `tenants_${v.name}`,
+      );
+      return {
+        ...v,
+        project,
+        tenants: join(project, "tenants"),
+        env: { ...v.env, PULUMI_BACKEND_URL: `file://${state}` },
+      };
     });
     const tenantctl = (...args: string[]) => [process.execPath, join(root, "bin", "tenantctl.js"), ...args];
 
@@ -244,14 +329,34 @@ async function main(): Promise<void> {
     };
     mkdirSync(join(work, "tofu-plugin-cache"));
     const tofu = join(tofuDir, "bin", "tofu");
-    const moduleOf = (name: string) => writeTofuModule(join(modules, name), { identifier: `tofu_${name}`, connectionLimit: CONNECTION_LIMIT, extensions: EXTENSIONS }, server);
-    const passwordEnv = (env: NodeJS.ProcessEnv) => ({ ...env, TF_VAR_tenant_password: randomBytes(24).toString("base64url") });
+    const moduleOf = (name: string) =>
+      writeTofuModule(
+        join(modules, name),
+        { identifier: `tofu_${name}`, connectionLimit: CONNECTION_LIMIT, extensions: EXTENSIONS },
+        server,
+      );
+    const passwordEnv = (env: NodeJS.ProcessEnv) => ({
+      ...env,
+      TF_VAR_tenant_password: randomBytes(24).toString("base64url"),
+    });
     const fleetModules = Array.from({ length: flags.tenants }, (_, i) => moduleOf(slugOf(i)));
 
-    note(`setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${flags.tenants} modules`);
-    const setupUp = variants.map((v) => measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), { cwd: v.project, env: v.env, log: log(`setup-tenantctl-up-all-${v.name}`) }));
+    note(
+      `setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${flags.tenants} modules`,
+    );
+    const setupUp = variants.map((v) =>
+      measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), {
+        cwd: v.project,
+        env: v.env,
+        log: log(`setup-tenantctl-up-all-${v.name}`),
+      }),
+    );
     // One at a time: two `tofu init` sharing a plugin cache can panic (v1.12.6, providercache LinkFromOtherCache).
-    await runAll(fleetModules.map((dir) => ({ args: [tofu, "init", "-input=false", "-no-color"], cwd: dir })), 1, tofuEnv);
+    await runAll(
+      fleetModules.map((dir) => ({ args: [tofu, "init", "-input=false", "-no-color"], cwd: dir })),
+      1,
+      tofuEnv,
+    );
     // Each module gets its own password, as each tenant stack generates its own.
     // Then one refresh-only apply: the provider reads a role's `roles` back as [] where the state after create says
     // null, so the first refresh-only plan after an apply always reports that; a tofu user settles it once like this.
@@ -260,7 +365,9 @@ async function main(): Promise<void> {
       run(tofu, ["apply", "-auto-approve", "-input=false", "-no-color"], dir, env);
       run(tofu, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"], dir, env);
     }
-    note(`setup done (tenantctl up --all took ${setupUp.map((c, i) => `${c.wall.toFixed(0)} s wall, ${c.cpu.toFixed(0)} s CPU with ${variants[i]!.name}`).join("; ")})`);
+    note(
+      `setup done (tenantctl up --all took ${setupUp.map((c, i) => `${c.wall.toFixed(0)} s wall, ${c.cpu.toFixed(0)} s CPU with ${variants[i]!.name}`).join("; ")})`,
+    );
 
     const rows: Row[] = [];
     const fleetRuns: { label: string; costs: readonly Cost[] }[] = [];
@@ -270,53 +377,136 @@ async function main(): Promise<void> {
       const list = join(work, "modules.txt");
       writeFileSync(list, `${fleetModules.join("\n")}\n`);
       // Two at a time, as tenantctl --parallel 2: xargs keeps two tofu processes running.
-      const tofuFleet = ["bash", "-c", `xargs -P 2 -I{} ${plan.map((a) => JSON.stringify(a)).join(" ").replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`];
+      const tofuFleet = [
+        "bash",
+        "-c",
+        `xargs -P 2 -I{} ${plan
+          .map((a) => JSON.stringify(a))
+          .join(" ")
+          .replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`,
+      ];
       // And one at a time: how much faster two at a time is for the peer, on the same cores beside the same server.
       const tofuFleetSerial = ["bash", "-c", tofuFleet[2]!.replace("xargs -P 2", "xargs -P 1")];
-      const fleet = { tofu: [] as Cost[], tofu1: [] as Cost[], p2: variants.map((): Cost[] => []), p1: variants.map((): Cost[] => []) };
+      const fleet = {
+        tofu: [] as Cost[],
+        tofu1: [] as Cost[],
+        p2: variants.map((): Cost[] => []),
+        p1: variants.map((): Cost[] => []),
+      };
       for (let r = 0; r < flags.fleetRounds; r++) {
         note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans 2 at a time`);
         fleet.tofu.push(measure(tofuFleet, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu") }));
         note(`fleet round ${r + 1}/${flags.fleetRounds}: ${flags.tenants} tofu plans one at a time`);
-        fleet.tofu1.push(measure(tofuFleetSerial, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu-p1") }));
+        fleet.tofu1.push(
+          measure(tofuFleetSerial, { cwd: modules, env: passwordEnv(tofuEnv), log: log("fleet-tofu-p1") }),
+        );
         variants.forEach((v, i) => {
           note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 2${v.suffix}`);
-          fleet.p2[i]!.push(measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), { cwd: v.project, env: v.env, log: log(`fleet-drift-p2-${v.name}`) }));
+          fleet.p2[i]!.push(
+            measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), {
+              cwd: v.project,
+              env: v.env,
+              log: log(`fleet-drift-p2-${v.name}`),
+            }),
+          );
           note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 1${v.suffix}`);
-          fleet.p1[i]!.push(measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), { cwd: v.project, env: v.env, log: log(`fleet-drift-p1-${v.name}`) }));
+          fleet.p1[i]!.push(
+            measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), {
+              cwd: v.project,
+              env: v.env,
+              log: log(`fleet-drift-p1-${v.name}`),
+            }),
+          );
         });
       }
-      fleetRuns.push({ label: `tofu: ${flags.tenants} plans, 2 at a time`, costs: fleet.tofu }, { label: `tofu: ${flags.tenants} plans, one at a time`, costs: fleet.tofu1 });
-      speedups.push({ label: "tofu", value: median(fleet.tofu1.map((c) => c.wall)) / median(fleet.tofu.map((c) => c.wall)) });
+      fleetRuns.push(
+        { label: `tofu: ${flags.tenants} plans, 2 at a time`, costs: fleet.tofu },
+        { label: `tofu: ${flags.tenants} plans, one at a time`, costs: fleet.tofu1 },
+      );
+      speedups.push({
+        label: "tofu",
+        value: median(fleet.tofu1.map((c) => c.wall)) / median(fleet.tofu.map((c) => c.wall)),
+      });
       variants.forEach((v, i) => {
-        rows.push({ label: `drift of ${flags.tenants} tenants, 2 at a time${v.suffix}`, tofu: fleet.tofu, tenantctl: fleet.p2[i]! });
-        rows.push({ label: `drift of ${flags.tenants} tenants, one at a time${v.suffix}`, tofu: fleet.tofu1, tenantctl: fleet.p1[i]! });
-        fleetRuns.push({ label: `tenantctl drift --all --parallel 2${v.suffix}`, costs: fleet.p2[i]! }, { label: `tenantctl drift --all --parallel 1${v.suffix}`, costs: fleet.p1[i]! });
-        speedups.push({ label: `tenantctl${v.suffix}`, value: median(fleet.p1[i]!.map((c) => c.wall)) / median(fleet.p2[i]!.map((c) => c.wall)) });
+        rows.push({
+          label: `drift of ${flags.tenants} tenants, 2 at a time${v.suffix}`,
+          tofu: fleet.tofu,
+          tenantctl: fleet.p2[i]!,
+        });
+        rows.push({
+          label: `drift of ${flags.tenants} tenants, one at a time${v.suffix}`,
+          tofu: fleet.tofu1,
+          tenantctl: fleet.p1[i]!,
+        });
+        fleetRuns.push(
+          { label: `tenantctl drift --all --parallel 2${v.suffix}`, costs: fleet.p2[i]! },
+          { label: `tenantctl drift --all --parallel 1${v.suffix}`, costs: fleet.p1[i]! },
+        );
+        speedups.push({
+          label: `tenantctl${v.suffix}`,
+          value: median(fleet.p1[i]!.map((c) => c.wall)) / median(fleet.p2[i]!.map((c) => c.wall)),
+        });
       });
     }
 
     // One tenant: drift of an existing one, up of a new one (its file and module written before, untimed).
-    const single = { tofuPlan: [] as Cost[], drift: variants.map((): Cost[] => []), tofuApply: [] as Cost[], up: variants.map((): Cost[] => []) };
+    const single = {
+      tofuPlan: [] as Cost[],
+      drift: variants.map((): Cost[] => []),
+      tofuApply: [] as Cost[],
+      up: variants.map((): Cost[] => []),
+    };
     const hasFleet = flags.tenants > 0;
     for (let r = 0; r < flags.rounds; r++) {
       note(`round ${r + 1}/${flags.rounds}: one tenant's drift and one new tenant`);
       if (hasFleet) {
-        single.tofuPlan.push(measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("tofu-plan") }));
-        variants.forEach((v, i) => void single.drift[i]!.push(measure(tenantctl("drift", v.slug(0), "--format", "json"), { cwd: v.project, env: v.env, log: log(`tenantctl-drift-${v.name}`) })));
+        single.tofuPlan.push(
+          measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("tofu-plan") }),
+        );
+        variants.forEach(
+          (v, i) =>
+            void single.drift[i]!.push(
+              measure(tenantctl("drift", v.slug(0), "--format", "json"), {
+                cwd: v.project,
+                env: v.env,
+                log: log(`tenantctl-drift-${v.name}`),
+              }),
+            ),
+        );
       }
       const dir = moduleOf(newSlugOf(r));
       run(tofu, ["init", "-input=false", "-no-color"], dir, tofuEnv);
-      single.tofuApply.push(measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], { cwd: dir, env: passwordEnv(tofuEnv), log: log("tofu-apply") }));
+      single.tofuApply.push(
+        measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], {
+          cwd: dir,
+          env: passwordEnv(tofuEnv),
+          log: log("tofu-apply"),
+        }),
+      );
       variants.forEach((v, i) => {
         writeFileSync(join(v.tenants, `${v.newSlug(r)}.yaml`), tenantFile(v.newSlug(r)));
-        single.up[i]!.push(measure(tenantctl("up", v.newSlug(r), "--format", "json"), { cwd: v.project, env: v.env, log: log(`tenantctl-up-${v.name}`) }));
+        single.up[i]!.push(
+          measure(tenantctl("up", v.newSlug(r), "--format", "json"), {
+            cwd: v.project,
+            env: v.env,
+            log: log(`tenantctl-up-${v.name}`),
+          }),
+        );
       });
     }
     const singleRows: Row[] = [];
     variants.forEach((v, i) => {
-      if (hasFleet) singleRows.push({ label: `drift, one tenant (plan -refresh-only | drift)${v.suffix}`, tofu: single.tofuPlan, tenantctl: single.drift[i]! });
-      singleRows.push({ label: `one new tenant (apply | up)${v.suffix}`, tofu: single.tofuApply, tenantctl: single.up[i]! });
+      if (hasFleet)
+        singleRows.push({
+          label: `drift, one tenant (plan -refresh-only | drift)${v.suffix}`,
+          tofu: single.tofuPlan,
+          tenantctl: single.drift[i]!,
+        });
+      singleRows.push({
+        label: `one new tenant (apply | up)${v.suffix}`,
+        tofu: single.tofuApply,
+        tenantctl: single.up[i]!,
+      });
     });
 
     note("per-process breakdown (sampled /proc every 10 ms)");
@@ -327,25 +517,75 @@ async function main(): Promise<void> {
     const breakdowns: [string, Cost][] = [];
     for (const v of variants) {
       writeFileSync(join(v.tenants, `${v.newSlug(b)}.yaml`), tenantFile(v.newSlug(b)));
-      if (hasFleet) breakdowns.push([`tenantctl drift ${v.slug(0)}${v.suffix}`, measure(tenantctl("drift", v.slug(0), "--format", "json"), { cwd: v.project, env: v.env, log: log(`breakdown-drift-${v.name}`), ...sampled })]);
+      if (hasFleet)
+        breakdowns.push([
+          `tenantctl drift ${v.slug(0)}${v.suffix}`,
+          measure(tenantctl("drift", v.slug(0), "--format", "json"), {
+            cwd: v.project,
+            env: v.env,
+            log: log(`breakdown-drift-${v.name}`),
+            ...sampled,
+          }),
+        ]);
     }
-    if (hasFleet) breakdowns.push(["tofu plan -refresh-only", measure(plan, { cwd: fleetModules[0]!, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-plan"), ...sampled })]);
-    for (const v of variants) breakdowns.push([`tenantctl up ${v.newSlug(b)} (new)${v.suffix}`, measure(tenantctl("up", v.newSlug(b), "--format", "json"), { cwd: v.project, env: v.env, log: log(`breakdown-up-${v.name}`), ...sampled })]);
-    breakdowns.push(["tofu apply (new)", measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], { cwd: bDir, env: passwordEnv(tofuEnv), log: log("breakdown-tofu-apply"), ...sampled })]);
+    if (hasFleet)
+      breakdowns.push([
+        "tofu plan -refresh-only",
+        measure(plan, {
+          cwd: fleetModules[0]!,
+          env: passwordEnv(tofuEnv),
+          log: log("breakdown-tofu-plan"),
+          ...sampled,
+        }),
+      ]);
+    for (const v of variants)
+      breakdowns.push([
+        `tenantctl up ${v.newSlug(b)} (new)${v.suffix}`,
+        measure(tenantctl("up", v.newSlug(b), "--format", "json"), {
+          cwd: v.project,
+          env: v.env,
+          log: log(`breakdown-up-${v.name}`),
+          ...sampled,
+        }),
+      ]);
+    breakdowns.push([
+      "tofu apply (new)",
+      measure([tofu, "apply", "-auto-approve", "-input=false", "-no-color"], {
+        cwd: bDir,
+        env: passwordEnv(tofuEnv),
+        log: log("breakdown-tofu-apply"),
+        ...sampled,
+      }),
+    ]);
     const kmsCpu = processCpuSeconds(kms.info.pid);
 
-    out(`tenantctl vs OpenTofu v1.12.6 (+ terraform-provider-postgresql v1.27.0), one PostgreSQL ${postgres.host}:${postgres.port}`);
-    out(`CPU = user+system of the whole process tree; peak = largest process; medians of ${flags.rounds} rounds (fleet: ${flags.fleetRounds}); × = tenantctl / tofu`);
+    out(
+      `tenantctl vs OpenTofu v1.12.6 (+ terraform-provider-postgresql v1.27.0), one PostgreSQL ${postgres.host}:${postgres.port}`,
+    );
+    out(
+      `CPU = user+system of the whole process tree; peak = largest process; medians of ${flags.rounds} rounds (fleet: ${flags.fleetRounds}); × = tenantctl / tofu`,
+    );
     printRows([...singleRows, ...rows]);
     out(`goal: tenantctl CPU ≤ 2× tofu's on each measure`);
-    out(`(KMS secrets: TENANTCTL_SECRETS_PROVIDER=awskms://…, AWS KMS's API served over HTTPS on 127.0.0.1 by bench/peer/kmsProcess.ts, which spent ${fmt(kmsCpu, " s")} of CPU in all; not counted above)`);
+    out(
+      `(KMS secrets: TENANTCTL_SECRETS_PROVIDER=awskms://…, AWS KMS's API served over HTTPS on 127.0.0.1 by bench/peer/kmsProcess.ts, which spent ${fmt(kmsCpu, " s")} of CPU in all; not counted above)`,
+    );
     if (speedups.length > 0) {
-      out(`\n2 at a time vs one at a time (wall; goal for tenantctl ≥ 1.7×): ${speedups.map((s) => `${s.label} ${s.value.toFixed(2)}×`).join(", ")}`);
+      out(
+        `\n2 at a time vs one at a time (wall; goal for tenantctl ≥ 1.7×): ${speedups.map((s) => `${s.label} ${s.value.toFixed(2)}×`).join(", ")}`,
+      );
       printMachine(fleetRuns, cpus().length);
     }
     for (const [title, cost] of breakdowns) printBreakdown(title, cost);
     // Every sampled process (pid, parent, command line, CPU, peak), for a closer look.
-    writeFileSync(join(logs, "breakdowns.json"), JSON.stringify(breakdowns.map(([title, cost]) => ({ title, ...cost })), null, 1));
+    writeFileSync(
+      join(logs, "breakdowns.json"),
+      JSON.stringify(
+        breakdowns.map(([title, cost]) => ({ title, ...cost })),
+        null,
+        1,
+      ),
+    );
     if (flags.keep) note(`kept ${work} (logs in ${logs})`);
   } finally {
     kms?.stop();

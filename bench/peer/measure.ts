@@ -46,20 +46,43 @@ const MEASURE_PY = join(__dirname, "..", "..", "..", "bench", "peer", "measure.p
 
 export function measure(command: readonly string[], options: MeasureOptions): Cost {
   const out = `${options.log}.cost.json`;
-  const args = [MEASURE_PY, "--out", out, ...(options.sampleMs ? ["--sample-ms", String(options.sampleMs)] : []), "--", ...command];
+  const args = [
+    MEASURE_PY,
+    "--out",
+    out,
+    ...(options.sampleMs ? ["--sample-ms", String(options.sampleMs)] : []),
+    "--",
+    ...command,
+  ];
   const logged = `exec python3 ${args.map(shellQuote).join(" ")} >${shellQuote(options.log)} 2>&1`;
   const { serverPid } = options;
   const before = serverPid ? machineSnapshot(serverPid) : undefined;
   const result = spawnSync("bash", ["-c", logged], { cwd: options.cwd, env: options.env, stdio: "inherit" });
   const machine = serverPid && before ? machineSince(before, serverPid) : undefined;
-  if (result.status !== 0) throw new Error(`measure.py failed (exit ${result.status}) for ${command.join(" ")}; see ${options.log}`);
-  const raw = JSON.parse(readFileSync(out, "utf8")) as { exitCode: number; wall: number; cpu: number; maxRssKiB: number; processes?: ProcessSample[] };
+  if (result.status !== 0)
+    throw new Error(`measure.py failed (exit ${result.status}) for ${command.join(" ")}; see ${options.log}`);
+  const raw = JSON.parse(readFileSync(out, "utf8")) as {
+    exitCode: number;
+    wall: number;
+    cpu: number;
+    maxRssKiB: number;
+    processes?: ProcessSample[];
+  };
   rmSync(out, { force: true });
   if (!(options.okExitCodes ?? [0]).includes(raw.exitCode)) {
     const tail = readFileSync(options.log, "utf8").split("\n").slice(-30).join("\n");
-    throw new Error(`${command.map((a) => basename(a)).join(" ")} exited ${raw.exitCode} (in ${options.cwd}):\n${tail}`);
+    throw new Error(
+      `${command.map((a) => basename(a)).join(" ")} exited ${raw.exitCode} (in ${options.cwd}):\n${tail}`,
+    );
   }
-  return { exitCode: raw.exitCode, wall: raw.wall, cpu: raw.cpu, peakMiB: raw.maxRssKiB / 1024, ...(raw.processes ? { processes: raw.processes } : {}), ...(machine ? { machine } : {}) };
+  return {
+    exitCode: raw.exitCode,
+    wall: raw.wall,
+    cpu: raw.cpu,
+    peakMiB: raw.maxRssKiB / 1024,
+    ...(raw.processes ? { processes: raw.processes } : {}),
+    ...(machine ? { machine } : {}),
+  };
 }
 
 export function shellQuote(arg: string): string {
@@ -85,7 +108,8 @@ export function processRole(cmd: readonly string[]): string {
   }
   if (exe === "pulumi-language-nodejs") return "language host (Go)";
   if (exe === "pulumi-resource-pulumi-nodejs") return "dynamic provider wrapper (sh)";
-  if ((exe === "sh" || exe === "bash" || exe === "dash") && /pulumi-resource-pulumi-nodejs/.test(args)) return "dynamic provider wrapper (sh)";
+  if ((exe === "sh" || exe === "bash" || exe === "dash") && /pulumi-resource-pulumi-nodejs/.test(args))
+    return "dynamic provider wrapper (sh)";
   if (exe === "pulumi-resource-postgresql") return "postgresql provider (Pulumi bridge of the Terraform provider)";
   if (exe === "pulumi-resource-tenantctl") return "tenantctl provider (dynamic resources)";
   if (exe === "git") return `git ${cmd[1] ?? ""}`;

@@ -86,7 +86,9 @@ export function adoptionPlan(tenant: Tenant, existing: ExistingTenantObjects, co
   const names = databaseResourceNames(tenant.slug);
   const ownDatabase = database.isolation === "database";
   const container = ownDatabase ? existing.ownDatabase : existing.sharedSchema;
-  const containerWord = ownDatabase ? `database "${database.databaseName}"` : `schema "${database.databaseName}.${database.schemaName}"`;
+  const containerWord = ownDatabase
+    ? `database "${database.databaseName}"`
+    : `schema "${database.databaseName}.${database.schemaName}"`;
   // The mark only counts in a container the tenant's role owns: a settings table is easy to copy.
   const marked = existing.settingsTable && container?.owner === database.roleName && existing.role !== undefined;
   const unmanaged = (name: string) => !consent.managed.has(name);
@@ -95,16 +97,22 @@ export function adoptionPlan(tenant: Tenant, existing: ExistingTenantObjects, co
   // stack puts it back as the files say, as it does with any drift.
   const checked = (name: string) => consent.adopt && unmanaged(name) && !marked && !consent.pending.has(name);
   const refusals: string[] = [];
-  const imports: { role?: string; database?: string; schema?: string; extensions: Record<string, string> } = { extensions: {} };
+  const imports: { role?: string; database?: string; schema?: string; extensions: Record<string, string> } = {
+    extensions: {},
+  };
   const stack = `stack ${tenant.slug}`;
 
   if (existing.role && mayImport(names.role)) {
     const role = existing.role;
     const wantsLogin = tenant.status === "active";
     if (checked(names.role) && role.powers.length > 0) {
-      refusals.push(`role "${role.name}" has ${role.powers.join(", ")}, which a tenant's role never has: revoke it (ALTER ROLE "${role.name}" NO${role.powers[0]}) or rename the role, then adopt again.`);
+      refusals.push(
+        `role "${role.name}" has ${role.powers.join(", ")}, which a tenant's role never has: revoke it (ALTER ROLE "${role.name}" NO${role.powers[0]}) or rename the role, then adopt again.`,
+      );
     } else if (checked(names.role) && wantsLogin && !role.canLogin) {
-      refusals.push(`role "${role.name}" exists without LOGIN, so it may not be the tenant's role: if it is, \`ALTER ROLE "${role.name}" LOGIN\` and adopt again; if not, rename it (ALTER ROLE "${role.name}" RENAME TO ...).`);
+      refusals.push(
+        `role "${role.name}" exists without LOGIN, so it may not be the tenant's role: if it is, \`ALTER ROLE "${role.name}" LOGIN\` and adopt again; if not, rename it (ALTER ROLE "${role.name}" RENAME TO ...).`,
+      );
     } else {
       imports.role = role.name;
     }
@@ -112,28 +120,41 @@ export function adoptionPlan(tenant: Tenant, existing: ExistingTenantObjects, co
 
   if (ownDatabase) {
     if (existing.sharedSchema && checked(names.database)) {
-      refusals.push(`schema "${database.server.sharedDatabase}.${existing.sharedSchema.name}" exists where the plan says isolation: database: set \`database.isolation: schema\` in tenants/${tenant.slug}.yaml if the tenant's data lives there, or move the data and drop the schema yourself; tenantctl moves no data.`);
+      refusals.push(
+        `schema "${database.server.sharedDatabase}.${existing.sharedSchema.name}" exists where the plan says isolation: database: set \`database.isolation: schema\` in tenants/${tenant.slug}.yaml if the tenant's data lives there, or move the data and drop the schema yourself; tenantctl moves no data.`,
+      );
     }
-    if (existing.ownDatabase && mayImport(names.database)) adoptContainer(existing.ownDatabase, names.database, (id) => (imports.database = id));
+    if (existing.ownDatabase && mayImport(names.database))
+      adoptContainer(existing.ownDatabase, names.database, (id) => (imports.database = id));
   } else {
     if (existing.ownDatabase && checked(names.schema) && existing.ownDatabase.owner === database.roleName) {
-      refusals.push(`database "${existing.ownDatabase.name}" exists where the plan says isolation: schema: set \`database.isolation: database\` in tenants/${tenant.slug}.yaml if the tenant's data lives there, or move the data yourself; tenantctl moves no data.`);
+      refusals.push(
+        `database "${existing.ownDatabase.name}" exists where the plan says isolation: schema: set \`database.isolation: database\` in tenants/${tenant.slug}.yaml if the tenant's data lives there, or move the data yourself; tenantctl moves no data.`,
+      );
     }
-    if (existing.sharedSchema && mayImport(names.schema)) adoptContainer(existing.sharedSchema, names.schema, () => (imports.schema = `${database.databaseName}.${database.schemaName}`));
+    if (existing.sharedSchema && mayImport(names.schema))
+      adoptContainer(
+        existing.sharedSchema,
+        names.schema,
+        () => (imports.schema = `${database.databaseName}.${database.schemaName}`),
+      );
   }
 
   // Extensions of a tenant database are the tenant's; those of the shared database belong to every tenant in it and
   // are created IF NOT EXISTS, so only the former are taken over.
   if (ownDatabase && (imports.database || (existing.ownDatabase && consent.managed.has(names.database)))) {
     for (const extension of database.extensions) {
-      if (existing.extensions.includes(extension) && mayImport(names.extension(extension))) imports.extensions[extension] = `${database.databaseName}.${extension}`;
+      if (existing.extensions.includes(extension) && mayImport(names.extension(extension)))
+        imports.extensions[extension] = `${database.databaseName}.${extension}`;
     }
   }
   return { imports, refusals: refusals.map((refusal) => `${stack}: ${refusal}`) };
 
   function adoptContainer(found: ExistingContainer, name: string, take: (id: string) => void): void {
     if (checked(name) && found.owner !== database.roleName) {
-      refusals.push(`${containerWord} is owned by "${found.owner}", not by the tenant's role "${database.roleName}": if it holds this tenant's data, \`ALTER ${ownDatabase ? `DATABASE "${found.name}"` : `SCHEMA "${found.name}"`} OWNER TO "${database.roleName}"\` and adopt again; tenantctl never changes an owner it did not set.`);
+      refusals.push(
+        `${containerWord} is owned by "${found.owner}", not by the tenant's role "${database.roleName}": if it holds this tenant's data, \`ALTER ${ownDatabase ? `DATABASE "${found.name}"` : `SCHEMA "${found.name}"`} OWNER TO "${database.roleName}"\` and adopt again; tenantctl never changes an owner it did not set.`,
+      );
       return;
     }
     take(found.name);
@@ -146,7 +167,13 @@ export function sharedDatabaseResourceName(server: string): string {
 }
 
 /** The control-plane stack's shared database: imported when tenants' schemas live in it, or on adopt. */
-export function sharedDatabaseImport(exists: boolean, holdsTenantSchemas: boolean, database: string, logicalName: string, consent: AdoptionConsent): string | undefined {
+export function sharedDatabaseImport(
+  exists: boolean,
+  holdsTenantSchemas: boolean,
+  database: string,
+  logicalName: string,
+  consent: AdoptionConsent,
+): string | undefined {
   if (!exists) return undefined;
   return holdsTenantSchemas || consent.adopt || consent.pending.has(logicalName) ? database : undefined;
 }

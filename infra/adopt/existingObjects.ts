@@ -16,14 +16,24 @@ const values = providerValues();
 const { SETTINGS_TABLE } = settingsStore(values, settingsSemantics(values));
 
 /** Role attributes a tenant's role never has, by their pg_roles column. */
-const POWERS = { rolsuper: "SUPERUSER", rolcreaterole: "CREATEROLE", rolcreatedb: "CREATEDB", rolreplication: "REPLICATION", rolbypassrls: "BYPASSRLS" } as const;
+const POWERS = {
+  rolsuper: "SUPERUSER",
+  rolcreaterole: "CREATEROLE",
+  rolcreatedb: "CREATEDB",
+  rolreplication: "REPLICATION",
+  rolbypassrls: "BYPASSRLS",
+} as const;
 
 export interface ExistingObjectsOptions {
   /** Also look for the tenant's objects under the other isolation (adopt reports a schema where the plan says database). */
   readonly otherIsolation: boolean;
 }
 
-export async function findExistingObjects(tenant: Tenant, server: ResolvedDatabaseServer, options: ExistingObjectsOptions): Promise<ExistingTenantObjects> {
+export async function findExistingObjects(
+  tenant: Tenant,
+  server: ResolvedDatabaseServer,
+  options: ExistingObjectsOptions,
+): Promise<ExistingTenantObjects> {
   const { database } = tenant;
   // Under either isolation the tenant's database and schema are named like its role (src/core/naming.ts).
   const ownName = database.roleName;
@@ -35,16 +45,26 @@ export async function findExistingObjects(tenant: Tenant, server: ResolvedDataba
     role: await findRole(client, database.roleName),
     ownDatabase: await findDatabase(client, ownName),
     sharedSchema: ownDatabaseIsolation ? undefined : await findSchema(client, ownName),
-    extensions: ownDatabaseIsolation ? (await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension")).rows.map((row) => row.extname) : [],
+    extensions: ownDatabaseIsolation
+      ? (await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension")).rows.map(
+          (row) => row.extname,
+        )
+      : [],
     settingsTable: await hasTable(client, database.schemaName, SETTINGS_TABLE),
   }));
   const found = inContainer ?? {
-    ...((await connected(server, "postgres", async (client) => ({ role: await findRole(client, database.roleName), ownDatabase: await findDatabase(client, ownName) }))) ?? {}),
+    ...((await connected(server, "postgres", async (client) => ({
+      role: await findRole(client, database.roleName),
+      ownDatabase: await findDatabase(client, ownName),
+    }))) ?? {}),
     sharedSchema: undefined,
     extensions: [],
     settingsTable: false,
   };
-  const sharedSchema = ownDatabaseIsolation && options.otherIsolation ? await connected(server, database.server.sharedDatabase, (client) => findSchema(client, ownName)) : found.sharedSchema;
+  const sharedSchema =
+    ownDatabaseIsolation && options.otherIsolation
+      ? await connected(server, database.server.sharedDatabase, (client) => findSchema(client, ownName))
+      : found.sharedSchema;
   return {
     ...(found.role ? { role: found.role } : {}),
     ...(found.ownDatabase ? { ownDatabase: found.ownDatabase } : {}),
@@ -55,7 +75,10 @@ export async function findExistingObjects(tenant: Tenant, server: ResolvedDataba
 }
 
 /** The control-plane stack's view: whether the shared database exists, and whether tenants' schemas with settings live in it. */
-export async function findSharedDatabase(server: DatabaseServer, resolved: ResolvedDatabaseServer): Promise<{ exists: boolean; holdsTenantSchemas: boolean }> {
+export async function findSharedDatabase(
+  server: DatabaseServer,
+  resolved: ResolvedDatabaseServer,
+): Promise<{ exists: boolean; holdsTenantSchemas: boolean }> {
   // Connecting to it says whether it exists (a missing database is undefined here).
   const holdsTenantSchemas = await connected(resolved, server.sharedDatabase, async (client) => {
     const result = await client.query(
@@ -69,7 +92,11 @@ export async function findSharedDatabase(server: DatabaseServer, resolved: Resol
 }
 
 /** A connection for looking; see adminClient.ts. */
-function connected<T>(server: ResolvedDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T | undefined> {
+function connected<T>(
+  server: ResolvedDatabaseServer,
+  database: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T | undefined> {
   return withAdminClient(server, database, "looking for what already exists", work);
 }
 
@@ -80,18 +107,26 @@ async function findRole(client: Client, name: string): Promise<ExistingRole | un
   );
   const row = result.rows[0];
   if (!row) return undefined;
-  const powers = (Object.keys(POWERS) as (keyof typeof POWERS)[]).filter((column) => row[column]).map((column) => POWERS[column]);
+  const powers = (Object.keys(POWERS) as (keyof typeof POWERS)[])
+    .filter((column) => row[column])
+    .map((column) => POWERS[column]);
   return { name: row.rolname, canLogin: row.rolcanlogin, powers };
 }
 
 async function findDatabase(client: Client, name: string): Promise<ExistingContainer | undefined> {
-  const result = await client.query<{ datname: string; owner: string }>("SELECT datname, pg_catalog.pg_get_userbyid(datdba) AS owner FROM pg_catalog.pg_database WHERE datname = $1", [name]);
+  const result = await client.query<{ datname: string; owner: string }>(
+    "SELECT datname, pg_catalog.pg_get_userbyid(datdba) AS owner FROM pg_catalog.pg_database WHERE datname = $1",
+    [name],
+  );
   const row = result.rows[0];
   return row ? { name: row.datname, owner: row.owner } : undefined;
 }
 
 async function findSchema(client: Client, name: string): Promise<ExistingContainer | undefined> {
-  const result = await client.query<{ nspname: string; owner: string }>("SELECT nspname, pg_catalog.pg_get_userbyid(nspowner) AS owner FROM pg_catalog.pg_namespace WHERE nspname = $1", [name]);
+  const result = await client.query<{ nspname: string; owner: string }>(
+    "SELECT nspname, pg_catalog.pg_get_userbyid(nspowner) AS owner FROM pg_catalog.pg_namespace WHERE nspname = $1",
+    [name],
+  );
   const row = result.rows[0];
   return row ? { name: row.nspname, owner: row.owner } : undefined;
 }
@@ -103,4 +138,3 @@ async function hasTable(client: Client, schema: string, table: string): Promise<
   );
   return result.rowCount === 1;
 }
-

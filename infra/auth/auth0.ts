@@ -1,6 +1,13 @@
 import * as auth0 from "@pulumi/auth0";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AuthProvider, Declared, DeclaredResourceServer, OrganizationSpec, ResourceServerSpec, RoleSpec } from "./authProvider";
+import type {
+  AuthProvider,
+  Declared,
+  DeclaredResourceServer,
+  OrganizationSpec,
+  ResourceServerSpec,
+  RoleSpec,
+} from "./authProvider";
 
 /**
  * Auth0, through @pulumi/auth0: scopes and a role's permissions are resources of their own (each authoritative, so
@@ -9,7 +16,11 @@ import type { AuthProvider, Declared, DeclaredResourceServer, OrganizationSpec, 
 export class Auth0Auth implements AuthProvider {
   readonly kind = "auth0" as const;
 
-  createResourceServer(name: string, server: ResourceServerSpec, opts: pulumi.CustomResourceOptions): DeclaredResourceServer {
+  createResourceServer(
+    name: string,
+    server: ResourceServerSpec,
+    opts: pulumi.CustomResourceOptions,
+  ): DeclaredResourceServer {
     const created = new auth0.ResourceServer(
       name,
       {
@@ -25,7 +36,10 @@ export class Auth0Auth implements AuthProvider {
     if (server.scopes.length === 0) return { id: created.id, scopesReady: [] };
     const scopes = new auth0.ResourceServerScopes(
       `${name}-scopes`,
-      { resourceServerIdentifier: created.identifier, scopes: server.scopes.map((scope) => ({ name: scope, description: scope })) },
+      {
+        resourceServerIdentifier: created.identifier,
+        scopes: server.scopes.map((scope) => ({ name: scope, description: scope })),
+      },
       opts,
     );
     // Auth0 refuses a permission whose scope does not exist yet.
@@ -33,7 +47,11 @@ export class Auth0Auth implements AuthProvider {
   }
 
   createRole(name: string, role: RoleSpec, opts: pulumi.CustomResourceOptions): Declared {
-    const created = new auth0.Role(name, { name: role.name, description: role.description }, { ...opts, import: role.importId });
+    const created = new auth0.Role(
+      name,
+      { name: role.name, description: role.description },
+      { ...opts, import: role.importId },
+    );
     if (role.permissions.length > 0) {
       new auth0.RolePermissions(
         `${name}-permissions`,

@@ -22,12 +22,21 @@ export async function auth0Adoption(tenant: Tenant, consent: AdoptionConsent): P
   const { slug } = tenant;
   const unmanaged = (name: string) => !consent.managed.has(name);
   const organization = unmanaged(`${slug}-organization`)
-    ? await found(() => auth0.getOrganization({ name: tenant.auth.organizationName, skipMembers: true, skipConnections: true, skipClientGrants: true }))
+    ? await found(() =>
+        auth0.getOrganization({
+          name: tenant.auth.organizationName,
+          skipMembers: true,
+          skipConnections: true,
+          skipClientGrants: true,
+        }),
+      )
     : undefined;
   const roles: Record<string, string> = {};
   for (const role of tenant.auth.roles) {
     if (!unmanaged(`${slug}-role-${role.name}`)) continue;
-    const existing = await found(() => auth0.getRole({ name: tenantRoleName(slug, role.name), skipPermissions: true, skipUsers: true }));
+    const existing = await found(() =>
+      auth0.getRole({ name: tenantRoleName(slug, role.name), skipPermissions: true, skipUsers: true }),
+    );
     if (existing) roles[role.name] = existing;
   }
   return { ...(organization ? { organization } : {}), roles };
@@ -41,7 +50,8 @@ async function found(lookup: () => Promise<{ id?: string }>): Promise<string | u
   try {
     return (await lookup()).id || undefined;
   } catch (error) {
-    if (/not found|404|no (organization|role) found|does not exist/i.test(String((error as Error).message ?? error))) return undefined;
+    if (/not found|404|no (organization|role) found|does not exist/i.test(String((error as Error).message ?? error)))
+      return undefined;
     throw error;
   }
 }

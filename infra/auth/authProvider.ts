@@ -69,7 +69,11 @@ export interface Declared {
 export interface AuthProvider {
   readonly kind: AuthProviderName;
   /** An API with its scopes, RBAC on and permissions in its access tokens (the control plane). */
-  createResourceServer(name: string, server: ResourceServerSpec, opts: pulumi.CustomResourceOptions): DeclaredResourceServer;
+  createResourceServer(
+    name: string,
+    server: ResourceServerSpec,
+    opts: pulumi.CustomResourceOptions,
+  ): DeclaredResourceServer;
   /** A role with its permissions: a template role (the control plane) or a tenant's own. */
   createRole(name: string, role: RoleSpec, opts: pulumi.CustomResourceOptions): Declared;
   /** A tenant's organization. */

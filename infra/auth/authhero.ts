@@ -1,7 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AuthHeroConnection } from "../dynamic/authhero/connection";
 import { AuthHeroOrganization, AuthHeroResourceServer, AuthHeroRole } from "../dynamic/authhero/resources";
-import type { AuthProvider, Declared, DeclaredResourceServer, OrganizationSpec, ResourceServerSpec, RoleSpec } from "./authProvider";
+import type {
+  AuthProvider,
+  Declared,
+  DeclaredResourceServer,
+  OrganizationSpec,
+  ResourceServerSpec,
+  RoleSpec,
+} from "./authProvider";
 
 export interface AuthHeroAuthArgs {
   /** The Management API client of AuthHero's control-plane tenant; a secret. */
@@ -21,10 +28,20 @@ export class AuthHeroAuth implements AuthProvider {
     this.connection = args.connection;
   }
 
-  createResourceServer(name: string, server: ResourceServerSpec, opts: pulumi.CustomResourceOptions): DeclaredResourceServer {
+  createResourceServer(
+    name: string,
+    server: ResourceServerSpec,
+    opts: pulumi.CustomResourceOptions,
+  ): DeclaredResourceServer {
     const created = new AuthHeroResourceServer(
       name,
-      { connection: this.connection, tenant: server.owner, identifier: server.identifier, name: server.name, scopes: server.scopes },
+      {
+        connection: this.connection,
+        tenant: server.owner,
+        identifier: server.identifier,
+        name: server.name,
+        scopes: server.scopes,
+      },
       opts,
     );
     // AuthHero accepts permissions of scopes that do not exist; waiting for the server keeps the order Auth0 needs anyway.
@@ -43,7 +60,13 @@ export class AuthHeroAuth implements AuthProvider {
   createOrganization(name: string, organization: OrganizationSpec, opts: pulumi.CustomResourceOptions): Declared {
     return new AuthHeroOrganization(
       name,
-      { connection: this.connection, tenant: organization.owner, name: organization.name, displayName: organization.displayName, metadata: organization.metadata },
+      {
+        connection: this.connection,
+        tenant: organization.owner,
+        name: organization.name,
+        displayName: organization.displayName,
+        metadata: organization.metadata,
+      },
       opts,
     );
   }

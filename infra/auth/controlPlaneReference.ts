@@ -20,6 +20,8 @@ export function referenceControlPlane(parent: pulumi.Resource, name: string, sta
   return {
     stack: stackName,
     roleIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.roleIds) as pulumi.Output<Record<string, string>>,
-    resourceServerIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.resourceServerIds) as pulumi.Output<Record<string, string>>,
+    resourceServerIds: reference.requireOutput(CONTROL_PLANE_OUTPUTS.resourceServerIds) as pulumi.Output<
+      Record<string, string>
+    >,
   };
 }

@@ -10,7 +10,14 @@ import { AuthHeroAuth } from "./authhero";
 
 export { Auth0Auth } from "./auth0";
 export { AuthHeroAuth, type AuthHeroAuthArgs } from "./authhero";
-export type { AuthProvider, Declared, DeclaredResourceServer, OrganizationSpec, ResourceServerSpec, RoleSpec } from "./authProvider";
+export type {
+  AuthProvider,
+  Declared,
+  DeclaredResourceServer,
+  OrganizationSpec,
+  ResourceServerSpec,
+  RoleSpec,
+} from "./authProvider";
 
 /** Every auth provider tenantctl supports. */
 export type Auth = Auth0Auth | AuthHeroAuth;

@@ -100,5 +100,7 @@ export function undeployedResourceServers(
   permissions: readonly RolePermission[],
   resourceServerIds: Readonly<Record<string, string>>,
 ): string[] {
-  return [...new Set(permissions.map((p) => p.resourceServerIdentifier))].filter((id) => resourceServerIds[id] === undefined);
+  return [...new Set(permissions.map((p) => p.resourceServerIdentifier))].filter(
+    (id) => resourceServerIds[id] === undefined,
+  );
 }

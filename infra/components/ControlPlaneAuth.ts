@@ -56,8 +56,14 @@ export class ControlPlaneAuth extends pulumi.ComponentResource {
   }
 
   /** What the `control-plane` program must export, under the names tenant stacks read. */
-  stackOutputs(): Record<(typeof CONTROL_PLANE_OUTPUTS)[keyof typeof CONTROL_PLANE_OUTPUTS], pulumi.Output<Record<string, string>>> {
-    return { [CONTROL_PLANE_OUTPUTS.roleIds]: this.roleIds, [CONTROL_PLANE_OUTPUTS.resourceServerIds]: this.resourceServerIds };
+  stackOutputs(): Record<
+    (typeof CONTROL_PLANE_OUTPUTS)[keyof typeof CONTROL_PLANE_OUTPUTS],
+    pulumi.Output<Record<string, string>>
+  > {
+    return {
+      [CONTROL_PLANE_OUTPUTS.roleIds]: this.roleIds,
+      [CONTROL_PLANE_OUTPUTS.resourceServerIds]: this.resourceServerIds,
+    };
   }
 
   /** Names and permissions are checked before anything is declared: a mistake in the template leaves the provider untouched. */
@@ -69,7 +75,11 @@ export class ControlPlaneAuth extends pulumi.ComponentResource {
     }));
   }
 
-  private createResourceServers(name: string, resourceServers: readonly ResourceServer[], auth: AuthProvider): Map<string, DeclaredResourceServer> {
+  private createResourceServers(
+    name: string,
+    resourceServers: readonly ResourceServer[],
+    auth: AuthProvider,
+  ): Map<string, DeclaredResourceServer> {
     const deployed = new Map<string, DeclaredResourceServer>();
     for (const spec of resourceServers) {
       const server = auth.createResourceServer(
@@ -82,14 +92,27 @@ export class ControlPlaneAuth extends pulumi.ComponentResource {
     return deployed;
   }
 
-  private createTemplateRoles(name: string, roles: readonly CheckedRole[], servers: ReadonlyMap<string, DeclaredResourceServer>, auth: AuthProvider): Map<string, Declared> {
+  private createTemplateRoles(
+    name: string,
+    roles: readonly CheckedRole[],
+    servers: ReadonlyMap<string, DeclaredResourceServer>,
+    auth: AuthProvider,
+  ): Map<string, Declared> {
     const created = new Map<string, Declared>();
     for (const { spec, roleName, permissions } of roles) {
       // The permissions wait for the scopes they name.
-      const needed = [...new Set(permissions.map((p) => servers.get(p.resourceServerIdentifier)))].filter((server): server is DeclaredResourceServer => server !== undefined);
+      const needed = [...new Set(permissions.map((p) => servers.get(p.resourceServerIdentifier)))].filter(
+        (server): server is DeclaredResourceServer => server !== undefined,
+      );
       const role = auth.createRole(
         `${name}-role-${spec.name}`,
-        { owner: CONTROL_PLANE_STACK, name: roleName, description: spec.description, permissions, permissionsDependOn: needed.flatMap((server) => server.scopesReady) },
+        {
+          owner: CONTROL_PLANE_STACK,
+          name: roleName,
+          description: spec.description,
+          permissions,
+          permissionsDependOn: needed.flatMap((server) => server.scopesReady),
+        },
         { parent: this },
       );
       created.set(spec.name, role);

@@ -70,15 +70,28 @@ export class TenantAuth extends pulumi.ComponentResource {
     this.assignableRoleIds = this.assignableRoles(tenant, controlPlane, roles);
     this.organizationId = this.createOrganization(name, tenant, this.assignableRoleIds, args).id;
 
-    this.registerOutputs({ organizationId: this.organizationId, roleIds: this.roleIds, assignableRoleIds: this.assignableRoleIds });
+    this.registerOutputs({
+      organizationId: this.organizationId,
+      roleIds: this.roleIds,
+      assignableRoleIds: this.assignableRoleIds,
+    });
   }
 
   /** Every role's permissions are checked before anything is declared: a mistake leaves the provider untouched. */
   private checkRoles(tenant: Tenant): CheckedRole[] {
-    return tenant.auth.roles.map((spec) => ({ spec, permissions: orFail(this, () => permissionsFor(spec, tenant.auth.resourceServers)) }));
+    return tenant.auth.roles.map((spec) => ({
+      spec,
+      permissions: orFail(this, () => permissionsFor(spec, tenant.auth.resourceServers)),
+    }));
   }
 
-  private createTenantRoles(name: string, tenant: Tenant, roles: readonly CheckedRole[], controlPlane: ControlPlaneIds, args: TenantAuthArgs): Map<string, Declared> {
+  private createTenantRoles(
+    name: string,
+    tenant: Tenant,
+    roles: readonly CheckedRole[],
+    controlPlane: ControlPlaneIds,
+    args: TenantAuthArgs,
+  ): Map<string, Declared> {
     const created = new Map<string, Declared>();
     for (const { spec, permissions } of roles) {
       const role = args.auth.createRole(
@@ -99,7 +112,11 @@ export class TenantAuth extends pulumi.ComponentResource {
   }
 
   /** Read through the control-plane's outputs: the permissions wait for that stack, and name it if it lacks a server. */
-  private deployedPermissions(spec: Role, permissions: readonly RolePermission[], controlPlane: ControlPlaneIds): pulumi.Output<RolePermission[]> {
+  private deployedPermissions(
+    spec: Role,
+    permissions: readonly RolePermission[],
+    controlPlane: ControlPlaneIds,
+  ): pulumi.Output<RolePermission[]> {
     return controlPlane.resourceServerIds.apply((resourceServerIds) => {
       const missing = undeployedResourceServers(permissions, resourceServerIds);
       if (missing.length > 0) {
@@ -113,13 +130,24 @@ export class TenantAuth extends pulumi.ComponentResource {
     });
   }
 
-  private assignableRoles(tenant: Tenant, controlPlane: ControlPlaneIds, roles: ReadonlyMap<string, Declared>): pulumi.Output<string[]> {
-    const templateIds = controlPlane.roleIds.apply((roleIdsByName) => orFail(this, () => templateRoleIds(roleIdsByName, tenant.auth.templateRoles, controlPlane.stack)));
+  private assignableRoles(
+    tenant: Tenant,
+    controlPlane: ControlPlaneIds,
+    roles: ReadonlyMap<string, Declared>,
+  ): pulumi.Output<string[]> {
+    const templateIds = controlPlane.roleIds.apply((roleIdsByName) =>
+      orFail(this, () => templateRoleIds(roleIdsByName, tenant.auth.templateRoles, controlPlane.stack)),
+    );
     const ownIds = pulumi.all([...roles.values()].map((role) => role.id));
     return pulumi.all([templateIds, ownIds]).apply(([template, own]) => [...new Set([...template, ...own])]);
   }
 
-  private createOrganization(name: string, tenant: Tenant, assignableRoleIds: pulumi.Output<string[]>, args: TenantAuthArgs): Declared {
+  private createOrganization(
+    name: string,
+    tenant: Tenant,
+    assignableRoleIds: pulumi.Output<string[]>,
+    args: TenantAuthArgs,
+  ): Declared {
     return args.auth.createOrganization(
       `${name}-organization`,
       {

@@ -66,7 +66,13 @@ export function tenantDatabaseLayout(tenant: Tenant): TenantDatabaseLayout {
 }
 
 /** `postgresql://user:password@host:port/database`, each part percent-encoded. */
-export function postgresUrl(parts: { user: string; password: string; host: string; port: number; database: string }): string {
+export function postgresUrl(parts: {
+  user: string;
+  password: string;
+  host: string;
+  port: number;
+  database: string;
+}): string {
   const e = encodeURIComponent;
   return `postgresql://${e(parts.user)}:${e(parts.password)}@${parts.host}:${parts.port}/${e(parts.database)}`;
 }

@@ -35,7 +35,10 @@ export class TenantDomains extends pulumi.ComponentResource {
     super("tenantctl:index:TenantDomains", name, {}, opts);
     const { tenant } = args;
     const byStatus = componentsFor(tenant.status);
-    const wanted = { dns: byStatus.dns && (args.features?.dns ?? true), tls: byStatus.tls && (args.features?.tls ?? true) };
+    const wanted = {
+      dns: byStatus.dns && (args.features?.dns ?? true),
+      tls: byStatus.tls && (args.features?.tls ?? true),
+    };
 
     if (wanted.dns) this.createHostnameRecord(name, args);
     this.hostname = pulumi.output(tenant.domains.hostname);

@@ -42,11 +42,7 @@ export class TenantSettings extends pulumi.ComponentResource {
     this.registerOutputs({ keys: this.keys });
 
     function createTable(): TenantSettingsTable {
-      return new TenantSettingsTable(
-        `${name}-table`,
-        { connection: args.connection, ...desired },
-        { parent },
-      );
+      return new TenantSettingsTable(`${name}-table`, { connection: args.connection, ...desired }, { parent });
     }
   }
 }

@@ -21,7 +21,12 @@ const MISSING_DATABASE = "3D000";
  * Runs `work` on a connection to `database`; undefined when that database does not exist. `purpose` says, in a
  * failure, what the connection was for.
  */
-export async function withAdminClient<T>(server: ResolvedDatabaseServer, database: string, purpose: string, work: (client: Client) => Promise<T>): Promise<T | undefined> {
+export async function withAdminClient<T>(
+  server: ResolvedDatabaseServer,
+  database: string,
+  purpose: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T | undefined> {
   const pg = loadPg();
   const client = new pg.Client({
     host: server.host,
@@ -38,7 +43,9 @@ export async function withAdminClient<T>(server: ResolvedDatabaseServer, databas
     return await work(client);
   } catch (error) {
     if ((error as { code?: string }).code === MISSING_DATABASE) return undefined;
-    throw new SetupError(`error connecting to PostgreSQL server ${server.host}:${server.port} (database server "${server.name}", ${purpose}): ${inProviderWords(error)}`);
+    throw new SetupError(
+      `error connecting to PostgreSQL server ${server.host}:${server.port} (database server "${server.name}", ${purpose}): ${inProviderWords(error)}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -47,7 +54,14 @@ export async function withAdminClient<T>(server: ResolvedDatabaseServer, databas
 /** node-postgres's and Node's words for a failed connection, as the Go provider says them. */
 function inProviderWords(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
-  const words: Record<string, string> = { ECONNREFUSED: "connect: connection refused", ENOTFOUND: "no such host", EAI_AGAIN: "no such host", ETIMEDOUT: "i/o timeout", ENETUNREACH: "network is unreachable", EHOSTUNREACH: "network is unreachable" };
+  const words: Record<string, string> = {
+    ECONNREFUSED: "connect: connection refused",
+    ENOTFOUND: "no such host",
+    EAI_AGAIN: "no such host",
+    ETIMEDOUT: "i/o timeout",
+    ENETUNREACH: "network is unreachable",
+    EHOSTUNREACH: "network is unreachable",
+  };
   if (code && words[code]) return words[code];
   if (/timeout expired|Connection terminated due to connection timeout/.test(message ?? "")) return "i/o timeout";
   return message ?? String(error);

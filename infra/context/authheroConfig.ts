@@ -28,12 +28,18 @@ const FIELDS = ["url", "clientId", "clientSecret"] as const;
 function configEntry(config: unknown): Partial<Record<(typeof FIELDS)[number], string>> {
   if (config === undefined || config === null) return {};
   if (typeof config !== "object" || Array.isArray(config)) {
-    throw new SetupError("tenantctl:authhero must be an object {url, clientId, clientSecret}: `pulumi config set --path tenantctl:authhero.url https://auth.example.com`.");
+    throw new SetupError(
+      "tenantctl:authhero must be an object {url, clientId, clientSecret}: `pulumi config set --path tenantctl:authhero.url https://auth.example.com`.",
+    );
   }
   const entry: Partial<Record<(typeof FIELDS)[number], string>> = {};
   for (const [field, value] of Object.entries(config)) {
-    if (!(FIELDS as readonly string[]).includes(field)) throw new SetupError(`tenantctl:authhero: unknown field "${field}"; fields are ${FIELDS.join(", ")}.`);
-    if (typeof value !== "string") throw new SetupError(`tenantctl:authhero.${field} must be a string, not ${value === null ? "null" : typeof value}.`);
+    if (!(FIELDS as readonly string[]).includes(field))
+      throw new SetupError(`tenantctl:authhero: unknown field "${field}"; fields are ${FIELDS.join(", ")}.`);
+    if (typeof value !== "string")
+      throw new SetupError(
+        `tenantctl:authhero.${field} must be a string, not ${value === null ? "null" : typeof value}.`,
+      );
     entry[field as (typeof FIELDS)[number]] = value;
   }
   return entry;
@@ -49,13 +55,18 @@ export function resolveAuthHero(settings: AuthHeroSettings): AuthHeroConnection 
   const missing = FIELDS.filter((field) => !value(field));
   if (missing.length > 0) {
     const how = missing
-      .map((field) => `\`pulumi config set${field === "clientSecret" ? " --secret" : ""} --path tenantctl:authhero.${field} …\` or ${AUTHHERO_ENV[field]}`)
+      .map(
+        (field) =>
+          `\`pulumi config set${field === "clientSecret" ? " --secret" : ""} --path tenantctl:authhero.${field} …\` or ${AUTHHERO_ENV[field]}`,
+      )
       .join("; ");
     throw new SetupError(`auth.provider is authhero, but no AuthHero ${missing.join(", ")} is configured: set ${how}.`);
   }
   const url = value("url")!;
   if (!/^https?:\/\/[^\s/]+/.test(url)) {
-    throw new SetupError(`AuthHero url "${url}" (tenantctl:authhero.url / ${AUTHHERO_ENV.url}) is not an http(s) URL: use the server's base URL, e.g. https://auth.example.com.`);
+    throw new SetupError(
+      `AuthHero url "${url}" (tenantctl:authhero.url / ${AUTHHERO_ENV.url}) is not an http(s) URL: use the server's base URL, e.g. https://auth.example.com.`,
+    );
   }
   return { url: url.replace(/\/+$/, ""), clientId: value("clientId")!, clientSecret: value("clientSecret")! };
 }

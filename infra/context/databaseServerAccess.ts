@@ -30,6 +30,12 @@ export function databaseServerAccess(server: DatabaseServer, resolved: ResolvedD
     database: "postgres",
     connectTimeout: 15,
   });
-  const connection = pulumi.secret({ host: resolved.host, port: resolved.port, user: resolved.username, password: resolved.password, sslmode: resolved.sslmode });
+  const connection = pulumi.secret({
+    host: resolved.host,
+    port: resolved.port,
+    user: resolved.username,
+    password: resolved.password,
+    sslmode: resolved.sslmode,
+  });
   return { server, host: resolved.host, port: resolved.port, provider, connection };
 }

@@ -77,7 +77,12 @@ export interface DatabaseServerSettings {
 
 /** Of an environment, the variables the admin credentials come from (and only those: nothing else is handed on). */
 export function adminCredentialsEnv(env: Readonly<Record<string, string | undefined>>): DatabaseServerSettings["env"] {
-  return { [DATABASE_SERVERS_ENV]: env[DATABASE_SERVERS_ENV], PGUSER: env["PGUSER"], PGPASSWORD: env["PGPASSWORD"], PGSSLMODE: env["PGSSLMODE"] };
+  return {
+    [DATABASE_SERVERS_ENV]: env[DATABASE_SERVERS_ENV],
+    PGUSER: env["PGUSER"],
+    PGPASSWORD: env["PGPASSWORD"],
+    PGSSLMODE: env["PGSSLMODE"],
+  };
 }
 
 /**
@@ -85,38 +90,62 @@ export function adminCredentialsEnv(env: Readonly<Record<string, string | undefi
  * the server and the field at fault, and never quoting the text (it holds passwords): not even the snippet that
  * `JSON.parse`'s own message would show.
  */
-export function databaseServersFromEnv(env: Readonly<Record<string, string | undefined>>): Readonly<Record<string, DatabaseServerConfig>> {
+export function databaseServersFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Readonly<Record<string, DatabaseServerConfig>> {
   const text = env[DATABASE_SERVERS_ENV];
   if (text === undefined || text.trim() === "") return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new SetupError(`${DATABASE_SERVERS_ENV} is not valid JSON: set it to an object keyed by server name, e.g. {"primary": {"username": "...", "password": "..."}}.`);
+    throw new SetupError(
+      `${DATABASE_SERVERS_ENV} is not valid JSON: set it to an object keyed by server name, e.g. {"primary": {"username": "...", "password": "..."}}.`,
+    );
   }
-  return parseEntries(DATABASE_SERVERS_ENV, parsed, "must be a JSON object keyed by server name, e.g. {\"primary\": {...}}.");
+  return parseEntries(
+    DATABASE_SERVERS_ENV,
+    parsed,
+    'must be a JSON object keyed by server name, e.g. {"primary": {...}}.',
+  );
 }
 
 /** Checks `tenantctl:databaseServers` as the stack config holds it; absent is `{}`. */
 export function databaseServersFromConfig(config: unknown): Readonly<Record<string, DatabaseServerConfig>> {
   if (config === undefined || config === null) return {};
-  return parseEntries("tenantctl:databaseServers", config, "must be an object keyed by server name (`pulumi config set --path 'tenantctl:databaseServers.primary.username' ...`).");
+  return parseEntries(
+    "tenantctl:databaseServers",
+    config,
+    "must be an object keyed by server name (`pulumi config set --path 'tenantctl:databaseServers.primary.username' ...`).",
+  );
 }
 
 function parseEntries(source: string, value: unknown, shapeFix: string): Record<string, DatabaseServerConfig> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SetupError(`${source} ${shapeFix}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new SetupError(`${source} ${shapeFix}`);
   const servers: Record<string, DatabaseServerConfig> = {};
   for (const [name, entry] of Object.entries(value)) {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new SetupError(`${source}: the entry of server "${name}" must be an object.`);
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+      throw new SetupError(`${source}: the entry of server "${name}" must be an object.`);
     const result = databaseServerConfigSchema.safeParse(entry);
-    if (!result.success) throw new SetupError(result.error.issues.map((issue) => describeIssue(source, name, entry as Record<string, unknown>, issue)).join(" "));
+    if (!result.success)
+      throw new SetupError(
+        result.error.issues
+          .map((issue) => describeIssue(source, name, entry as Record<string, unknown>, issue))
+          .join(" "),
+      );
     servers[name] = result.data;
   }
   return servers;
 }
 
 /** One zod issue as a sentence: the field and what it must be; a value is quoted only when it cannot be a secret. */
-function describeIssue(source: string, server: string, entry: Record<string, unknown>, issue: z.core.$ZodIssue): string {
+function describeIssue(
+  source: string,
+  server: string,
+  entry: Record<string, unknown>,
+  issue: z.core.$ZodIssue,
+): string {
   const where = `database server "${server}" (${source})`;
   if (issue.code === "unrecognized_keys") {
     const field = issue.keys[0]!;
@@ -127,30 +156,52 @@ function describeIssue(source: string, server: string, entry: Record<string, unk
   }
   const field = String(issue.path[0]);
   const value = entry[field];
-  if (field === "sslmode" && typeof value === "string") return `Unsupported sslmode "${value}" for ${where}; use one of ${SSL_MODES.join(", ")}.`;
-  if (field === "port" && typeof value === "number") return `Invalid port ${value} for ${where}; use a number between 1 and 65535.`;
-  const expected = { host: "a non-empty string", port: "a number", username: "a non-empty string", password: "a string", sslmode: "a string", superuser: "a boolean" }[field] ?? "valid";
+  if (field === "sslmode" && typeof value === "string")
+    return `Unsupported sslmode "${value}" for ${where}; use one of ${SSL_MODES.join(", ")}.`;
+  if (field === "port" && typeof value === "number")
+    return `Invalid port ${value} for ${where}; use a number between 1 and 65535.`;
+  const expected =
+    {
+      host: "a non-empty string",
+      port: "a number",
+      username: "a non-empty string",
+      password: "a string",
+      sslmode: "a string",
+      superuser: "a boolean",
+    }[field] ?? "valid";
   return `${source}: "${server}.${field}" must be ${expected}, not ${value === null ? "null" : typeof value}.`;
 }
 
 /**
  * Applies the precedence above. Throws a SetupError whose message names the missing setting and how to set it.
  */
-export function resolveDatabaseServer(server: DatabaseServer, settings: DatabaseServerSettings): ResolvedDatabaseServer {
+export function resolveDatabaseServer(
+  server: DatabaseServer,
+  settings: DatabaseServerSettings,
+): ResolvedDatabaseServer {
   const key = `tenantctl:databaseServers.${server.name}`;
   const { env } = settings;
-  const config: DatabaseServerConfig = { ...databaseServersFromConfig(settings.config)[server.name], ...databaseServersFromEnv(env)[server.name] };
+  const config: DatabaseServerConfig = {
+    ...databaseServersFromConfig(settings.config)[server.name],
+    ...databaseServersFromEnv(env)[server.name],
+  };
   const username = config.username ?? env["PGUSER"];
   const password = config.password ?? env["PGPASSWORD"];
   if (!username) {
-    throw new SetupError(`No admin user for database server "${server.name}": set \`pulumi config set --path '${key}.username' <user>\`, or "username" in ${DATABASE_SERVERS_ENV}, or env PGUSER.`);
+    throw new SetupError(
+      `No admin user for database server "${server.name}": set \`pulumi config set --path '${key}.username' <user>\`, or "username" in ${DATABASE_SERVERS_ENV}, or env PGUSER.`,
+    );
   }
   if (password === undefined) {
-    throw new SetupError(`No admin password for database server "${server.name}": set \`pulumi config set --path --secret '${key}.password' <password>\`, or "password" in ${DATABASE_SERVERS_ENV}, or env PGPASSWORD.`);
+    throw new SetupError(
+      `No admin password for database server "${server.name}": set \`pulumi config set --path --secret '${key}.password' <password>\`, or "password" in ${DATABASE_SERVERS_ENV}, or env PGPASSWORD.`,
+    );
   }
   const sslmode = config.sslmode ?? env["PGSSLMODE"] ?? "require";
   if (!(SSL_MODES as readonly string[]).includes(sslmode)) {
-    throw new SetupError(`Unsupported sslmode "${sslmode}" for database server "${server.name}" (PGSSLMODE); use one of ${SSL_MODES.join(", ")}.`);
+    throw new SetupError(
+      `Unsupported sslmode "${sslmode}" for database server "${server.name}" (PGSSLMODE); use one of ${SSL_MODES.join(", ")}.`,
+    );
   }
   return {
     name: server.name,

@@ -69,7 +69,9 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
   };
   return {
     features: settings.features,
-    dns: dnsFor(controlPlane.dns, { zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId }),
+    dns: dnsFor(controlPlane.dns, {
+      zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId,
+    }),
     tls: tlsFor(controlPlane, { cloudflareZoneId: settings.cloudflareZoneId, acmRegion: settings.acmRegion }),
     controlPlaneStack: `${settings.organization}/${settings.project}/${CONTROL_PLANE_STACK}`,
     authProvider,
@@ -94,7 +96,9 @@ const AUTH_PROVIDERS: readonly AuthProviderName[] = ["auth0", "authhero"];
 function authProviderOf(controlPlane: ControlPlane, override: string | undefined): AuthProviderName {
   if (override === undefined || override === "") return controlPlane.auth.provider;
   if (!(AUTH_PROVIDERS as readonly string[]).includes(override)) {
-    throw new SetupError(`unknown auth provider \`${override}\` in TENANTCTL_AUTH_PROVIDER / tenantctl:authProvider: use ${AUTH_PROVIDERS.join(" or ")}`);
+    throw new SetupError(
+      `unknown auth provider \`${override}\` in TENANTCTL_AUTH_PROVIDER / tenantctl:authProvider: use ${AUTH_PROVIDERS.join(" or ")}`,
+    );
   }
   return override as AuthProviderName;
 }

@@ -21,7 +21,9 @@ export function parseDisabled(values: readonly string[]): Features {
   const disabled = new Set(values.map((value) => value.trim().toLowerCase()).filter((value) => value !== ""));
   for (const name of disabled) {
     if (!(FEATURE_NAMES as readonly string[]).includes(name)) {
-      throw new SetupError(`unknown feature \`${name}\` in tenantctl:disable / TENANTCTL_DISABLE: use any of ${FEATURE_NAMES.join(", ")}`);
+      throw new SetupError(
+        `unknown feature \`${name}\` in tenantctl:disable / TENANTCTL_DISABLE: use any of ${FEATURE_NAMES.join(", ")}`,
+      );
     }
   }
   return { dns: !disabled.has("dns"), tls: !disabled.has("tls"), auth: !disabled.has("auth") };

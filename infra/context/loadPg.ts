@@ -15,7 +15,11 @@ import type * as Pg from "pg";
 export function loadPg(): typeof Pg {
   const global = globalThis as { navigator?: unknown };
   if (global.navigator !== undefined) return require("pg") as typeof Pg;
-  Object.defineProperty(global, "navigator", { value: { userAgent: `Node.js/${process.versions.node.split(".")[0]}` }, configurable: true, writable: true });
+  Object.defineProperty(global, "navigator", {
+    value: { userAgent: `Node.js/${process.versions.node.split(".")[0]}` },
+    configurable: true,
+    writable: true,
+  });
   try {
     return require("pg") as typeof Pg;
   } finally {

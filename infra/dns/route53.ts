@@ -41,7 +41,9 @@ export class Route53Dns implements DnsProvider {
   }
 
   private zoneIdFor(opts: pulumi.CustomResourceOptions): pulumi.Input<string> {
-    this.zoneId ??= this.configuredZoneId ?? loadRoute53().getZoneOutput({ name: this.zone, privateZone: false }, { parent: opts.parent }).zoneId;
+    this.zoneId ??=
+      this.configuredZoneId ??
+      loadRoute53().getZoneOutput({ name: this.zone, privateZone: false }, { parent: opts.parent }).zoneId;
     return this.zoneId;
   }
 }

@@ -48,7 +48,9 @@ const generatedPassword = generatedPasswordModule();
 /** What the engine runs: the provider's own source. */
 export const GENERATED_PASSWORD_PROVIDER_SOURCE = composedProviderSource([generatedPasswordModule]);
 /** The provider, loaded from that source as the engine loads it: tests exercise exactly what ships. */
-export const generatedPasswordProvider = loadProviderSource<typeof generatedPassword.provider>(GENERATED_PASSWORD_PROVIDER_SOURCE);
+export const generatedPasswordProvider = loadProviderSource<typeof generatedPassword.provider>(
+  GENERATED_PASSWORD_PROVIDER_SOURCE,
+);
 
 /** Neither option exists yet; the empty args keep the call sites stable when one is added. */
 export type GeneratedPasswordArgs = Record<string, never>;

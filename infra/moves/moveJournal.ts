@@ -43,8 +43,16 @@ export function parseJournal(comment: string | null | undefined): MoveJournal | 
   try {
     const value = JSON.parse(comment.slice(JOURNAL_PREFIX.length)) as Partial<MoveJournal>;
     const isLocation = (location: unknown): location is DataLocation =>
-      typeof location === "object" && location !== null && ["server", "database", "schema"].every((key) => typeof (location as Record<string, unknown>)[key] === "string");
-    if ((value.phase !== "copying" && value.phase !== "switched") || !isLocation(value.from) || !isLocation(value.to) || typeof value.login !== "boolean" || typeof value.movedName !== "string") {
+      typeof location === "object" &&
+      location !== null &&
+      ["server", "database", "schema"].every((key) => typeof (location as Record<string, unknown>)[key] === "string");
+    if (
+      (value.phase !== "copying" && value.phase !== "switched") ||
+      !isLocation(value.from) ||
+      !isLocation(value.to) ||
+      typeof value.login !== "boolean" ||
+      typeof value.movedName !== "string"
+    ) {
       return undefined;
     }
     return {

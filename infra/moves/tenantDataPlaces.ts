@@ -41,20 +41,34 @@ export interface TenantDataPlaces {
  * database, whatever the files say its isolation is: one connection to the shared database, and one to the tenant's
  * database when it exists and is the role's. `on`: another server of the template than the files' (a server move).
  */
-export async function findTenantData(tenant: Tenant, server: ResolvedDatabaseServer, on: DatabaseServer = tenant.database.server): Promise<TenantDataPlaces> {
+export async function findTenantData(
+  tenant: Tenant,
+  server: ResolvedDatabaseServer,
+  on: DatabaseServer = tenant.database.server,
+): Promise<TenantDataPlaces> {
   const { roleName } = tenant.database;
   const { sharedDatabase } = on;
-  const look = <T>(database: string, work: (client: Client) => Promise<T>) => withAdminClient(server, database, "looking for where the tenant's data is", work);
+  const look = <T>(database: string, work: (client: Client) => Promise<T>) =>
+    withAdminClient(server, database, "looking for where the tenant's data is", work);
   const inShared = await look(sharedDatabase, async (client) => ({
     role: await roleState(client, roleName),
     ownDatabaseOwner: await databaseOwner(client, roleName),
     sharedSchema: await schemaMarked(client, roleName, roleName),
   }));
   // No shared database yet (the control plane is not up): the role and the tenant's database are still seen from `postgres`.
-  const seen = inShared ?? { ...(await look("postgres", async (client) => ({ role: await roleState(client, roleName), ownDatabaseOwner: await databaseOwner(client, roleName) })))!, sharedSchema: false };
+  const seen = inShared ?? {
+    ...(await look("postgres", async (client) => ({
+      role: await roleState(client, roleName),
+      ownDatabaseOwner: await databaseOwner(client, roleName),
+    })))!,
+    sharedSchema: false,
+  };
   const marked: DataLocation[] = [];
   if (seen.sharedSchema) marked.push({ server: server.name, database: sharedDatabase, schema: roleName });
-  if (seen.ownDatabaseOwner === roleName && (await look(roleName, (client) => schemaMarked(client, "public", roleName)))) {
+  if (
+    seen.ownDatabaseOwner === roleName &&
+    (await look(roleName, (client) => schemaMarked(client, "public", roleName)))
+  ) {
     marked.push({ server: server.name, database: roleName, schema: "public" });
   }
   return { ...(seen.role ? { role: seen.role } : {}), marked };
@@ -72,7 +86,10 @@ async function roleState(client: Client, role: string): Promise<TenantRoleState 
 }
 
 async function databaseOwner(client: Client, database: string): Promise<string | undefined> {
-  const result = await client.query<{ owner: string }>("SELECT pg_catalog.pg_get_userbyid(datdba) AS owner FROM pg_catalog.pg_database WHERE datname = $1", [database]);
+  const result = await client.query<{ owner: string }>(
+    "SELECT pg_catalog.pg_get_userbyid(datdba) AS owner FROM pg_catalog.pg_database WHERE datname = $1",
+    [database],
+  );
   return result.rows[0]?.owner;
 }
 

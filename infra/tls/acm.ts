@@ -26,7 +26,11 @@ export class AcmTls implements TlsProvider {
     this.args = args;
   }
 
-  secureCustomDomain(name: string, request: CustomDomainRequest, opts: pulumi.CustomResourceOptions): SecuredCustomDomain {
+  secureCustomDomain(
+    name: string,
+    request: CustomDomainRequest,
+    opts: pulumi.CustomResourceOptions,
+  ): SecuredCustomDomain {
     // By submodule: the `@pulumi/aws` index costs ~80 ms of start-up, `@pulumi/aws/acm` ~2 ms.
     const { Certificate } = require("@pulumi/aws/acm") as typeof acm;
     const certificate = new Certificate(
@@ -40,14 +44,14 @@ export class AcmTls implements TlsProvider {
       opts,
     );
     // The status comes from the state: it is current after a refresh (`drift`, or `up` with refresh).
-    const domain = pulumi
-      .all([certificate.status, certificate.domainValidationOptions])
-      .apply(([status, validationOptions]): CustomDomain => ({
+    const domain = pulumi.all([certificate.status, certificate.domainValidationOptions]).apply(
+      ([status, validationOptions]): CustomDomain => ({
         hostname: request.hostname,
         status: acmDomainStatus(status),
         providerStatus: status ?? "unknown",
         records: acmCustomerRecords(request.hostname, request.cnameTarget, validationOptions),
-      }));
+      }),
+    );
     return { resource: certificate, domain };
   }
 }

@@ -34,7 +34,11 @@ export class CloudflareSaasTls implements TlsProvider {
     this.args = args;
   }
 
-  secureCustomDomain(name: string, request: CustomDomainRequest, opts: pulumi.CustomResourceOptions): SecuredCustomDomain {
+  secureCustomDomain(
+    name: string,
+    request: CustomDomainRequest,
+    opts: pulumi.CustomResourceOptions,
+  ): SecuredCustomDomain {
     const { CustomHostname } = require("@pulumi/cloudflare/customHostname") as typeof cloudflareCustomHostname;
     const zoneId = this.zoneIdFor(opts);
     const hostname = new CustomHostname(
@@ -65,14 +69,17 @@ export class CloudflareSaasTls implements TlsProvider {
     request: CustomDomainRequest,
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Output<CustomDomain> {
-    const { getCustomHostnameOutput } = require("@pulumi/cloudflare/getCustomHostname") as typeof cloudflareGetCustomHostname;
+    const { getCustomHostnameOutput } =
+      require("@pulumi/cloudflare/getCustomHostname") as typeof cloudflareGetCustomHostname;
     const current = getCustomHostnameOutput({ zoneId, customHostnameId: hostname.id }, { parent: opts.parent });
-    return pulumi.output(current).apply((state: CloudflareHostnameState): CustomDomain => ({
-      hostname: request.hostname,
-      status: cloudflareDomainStatus(state.status, state.ssl?.status),
-      providerStatus: cloudflareProviderStatus(state.status, state.ssl?.status),
-      records: cloudflareCustomerRecords(request.hostname, request.cnameTarget, state),
-    }));
+    return pulumi.output(current).apply(
+      (state: CloudflareHostnameState): CustomDomain => ({
+        hostname: request.hostname,
+        status: cloudflareDomainStatus(state.status, state.ssl?.status),
+        providerStatus: cloudflareProviderStatus(state.status, state.ssl?.status),
+        records: cloudflareCustomerRecords(request.hostname, request.cnameTarget, state),
+      }),
+    );
   }
 
   private zoneIdFor(opts: pulumi.CustomResourceOptions): pulumi.Input<string> {

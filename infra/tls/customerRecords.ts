@@ -27,7 +27,12 @@ export interface CustomDomain {
 
 /** The CNAME that sends the customer's hostname to us. */
 export function routingRecord(hostname: string, cnameTarget: string): CustomerDnsRecord {
-  return { type: "CNAME", name: withoutTrailingDot(hostname), value: withoutTrailingDot(cnameTarget), purpose: "routing" };
+  return {
+    type: "CNAME",
+    name: withoutTrailingDot(hostname),
+    value: withoutTrailingDot(cnameTarget),
+    purpose: "routing",
+  };
 }
 
 /** The subset of `aws.acm.Certificate.domainValidationOptions` we use. */
@@ -61,7 +66,8 @@ export function acmCustomerRecords(
 export function acmDomainStatus(certificateStatus: string | undefined): CustomDomainStatus {
   if (certificateStatus === "ISSUED") return "active";
   // Unknown or missing means ACM has not told us yet: waiting, not broken.
-  if (certificateStatus === undefined || certificateStatus === "" || certificateStatus === "PENDING_VALIDATION") return "pending";
+  if (certificateStatus === undefined || certificateStatus === "" || certificateStatus === "PENDING_VALIDATION")
+    return "pending";
   // INACTIVE, EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED: nothing will happen without someone acting.
   return "failed";
 }
@@ -99,7 +105,12 @@ export function cloudflareCustomerRecords(
   }
   for (const record of state.ssl?.validationRecords ?? []) {
     if (record.txtName && record.txtValue) {
-      records.push({ type: "TXT", name: withoutTrailingDot(record.txtName), value: record.txtValue, purpose: "validation" });
+      records.push({
+        type: "TXT",
+        name: withoutTrailingDot(record.txtName),
+        value: record.txtValue,
+        purpose: "validation",
+      });
     } else if (record.cname && record.cnameTarget) {
       records.push({
         type: "CNAME",
@@ -120,7 +131,10 @@ const CLOUDFLARE_FAILED_SSL_STATUSES = new Set(["expired", "deleted", "inactive"
  * A Cloudflare custom hostname serves traffic only when both the hostname and its certificate are active.
  * Statuses: https://developers.cloudflare.com/cloudflare-for-platforms/cloudflare-for-saas/reference/status-codes/
  */
-export function cloudflareDomainStatus(hostnameStatus: string | undefined, sslStatus: string | undefined): CustomDomainStatus {
+export function cloudflareDomainStatus(
+  hostnameStatus: string | undefined,
+  sslStatus: string | undefined,
+): CustomDomainStatus {
   const isActive = (status: string | undefined) => status === "active" || status === "active_redeploying";
   if (isActive(hostnameStatus) && isActive(sslStatus)) return "active";
   if (hostnameStatus !== undefined && CLOUDFLARE_FAILED_HOSTNAME_STATUSES.has(hostnameStatus)) return "failed";

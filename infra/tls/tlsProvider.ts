@@ -22,5 +22,9 @@ export interface SecuredCustomDomain {
  * must do: they never wait for issuance, because a customer's slow DNS must never block an `up`.
  */
 export interface TlsProvider {
-  secureCustomDomain(name: string, request: CustomDomainRequest, opts: pulumi.CustomResourceOptions): SecuredCustomDomain;
+  secureCustomDomain(
+    name: string,
+    request: CustomDomainRequest,
+    opts: pulumi.CustomResourceOptions,
+  ): SecuredCustomDomain;
 }

@@ -34,7 +34,12 @@ export interface TenantArchive {
   readonly createdAt: string;
 }
 
-export async function archiveTenant(tenant: Tenant, server: ResolvedDatabaseServer, toDir: string, now: Date = new Date()): Promise<TenantArchive> {
+export async function archiveTenant(
+  tenant: Tenant,
+  server: ResolvedDatabaseServer,
+  toDir: string,
+  now: Date = new Date(),
+): Promise<TenantArchive> {
   const { database } = tenant;
   const env = libpqEnv(server);
   const serverVersion = await serverVersionOf(server);
@@ -44,14 +49,22 @@ export async function archiveTenant(tenant: Tenant, server: ResolvedDatabaseServ
   const file = join(dir, `${tenant.slug}-${now.toISOString().replace(/[:.]/g, "-")}.dump`);
   const partial = `${file}.partial`;
   const ownDatabase = database.isolation === "database";
-  const args = ["--format=custom", "--no-password", `--dbname=${database.databaseName}`, `--file=${partial}`, ...(ownDatabase ? [] : [`--schema=${database.schemaName}`])];
+  const args = [
+    "--format=custom",
+    "--no-password",
+    `--dbname=${database.databaseName}`,
+    `--file=${partial}`,
+    ...(ownDatabase ? [] : [`--schema=${database.schemaName}`]),
+  ];
   try {
     await run(tools.pgDump, args, { env, maxBuffer: 16 * 1024 * 1024 });
     const listing = await run(tools.pgRestore, ["--list", partial], { env, maxBuffer: 64 * 1024 * 1024 });
     const tables = tableDataIn(listing.stdout);
     // The tenant's own settings table is in every tenant's data: an archive without it did not dump the tenant.
     if (!tables.some((table) => table.endsWith(".tenant_settings"))) {
-      throw new Error(`pg_restore --list shows no data for ${database.schemaName}.tenant_settings in ${partial}: the dump does not hold tenant ${tenant.slug}'s data`);
+      throw new Error(
+        `pg_restore --list shows no data for ${database.schemaName}.tenant_settings in ${partial}: the dump does not hold tenant ${tenant.slug}'s data`,
+      );
     }
     renameSync(partial, file);
     const archive: TenantArchive = {
@@ -87,12 +100,22 @@ export function tableDataIn(listing: string): string[] {
 
 /** The admin's connection for the client tools: the password in the environment, never on a command line. */
 function libpqEnv(server: ResolvedDatabaseServer): NodeJS.ProcessEnv {
-  return { ...process.env, PGHOST: server.host, PGPORT: String(server.port), PGUSER: server.username, PGPASSWORD: server.password, PGSSLMODE: server.sslmode, PGAPPNAME: "tenantctl archive" };
+  return {
+    ...process.env,
+    PGHOST: server.host,
+    PGPORT: String(server.port),
+    PGUSER: server.username,
+    PGPASSWORD: server.password,
+    PGSSLMODE: server.sslmode,
+    PGAPPNAME: "tenantctl archive",
+  };
 }
 
 async function serverVersionOf(server: ResolvedDatabaseServer): Promise<{ number: number; text: string }> {
   const row = await withAdminClient(server, "postgres", "reading its version", async (client) => {
-    const result = await client.query<{ num: string; text: string }>("SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text");
+    const result = await client.query<{ num: string; text: string }>(
+      "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text",
+    );
     return result.rows[0]!;
   });
   return { number: Number(row!.num), text: row!.text };

@@ -22,8 +22,10 @@ function formatOption(formats: readonly string[]) {
 }
 
 function outputOption() {
-  return new Option("--output <file>", "write the report to this file instead of stdout; repeatable, *.json and *.md in their own format")
-    .argParser((file: string, previous: string[] | undefined) => [...(previous ?? []), file]);
+  return new Option(
+    "--output <file>",
+    "write the report to this file instead of stdout; repeatable, *.json and *.md in their own format",
+  ).argParser((file: string, previous: string[] | undefined) => [...(previous ?? []), file]);
 }
 
 function parallelOption() {
@@ -31,11 +33,16 @@ function parallelOption() {
 }
 
 function lockTimeoutOption() {
-  return new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)").default(DEFAULT_LOCK_TIMEOUT_MS, "5m").argParser(lockTimeout);
+  return new Option("--lock-timeout <duration>", "how long to wait for another run's lock on a stack (30s, 5m, 1h)")
+    .default(DEFAULT_LOCK_TIMEOUT_MS, "5m")
+    .argParser(lockTimeout);
 }
 
 function shardOption() {
-  return new Option("--shard <i/n>", "only the i-th of n parts of the tenant stacks (never control-plane), for a CI matrix").argParser(shard);
+  return new Option(
+    "--shard <i/n>",
+    "only the i-th of n parts of the tenant stacks (never control-plane), for a CI matrix",
+  ).argParser(shard);
 }
 
 function buildProgram(setExit: (outcome: Outcome) => void): Command {
@@ -69,17 +76,24 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
 
   program
     .command("plan")
-    .description("offline render of each tenant stack's resources; with --base, what changes against that ref; no engine, no credentials")
+    .description(
+      "offline render of each tenant stack's resources; with --base, what changes against that ref; no engine, no credentials",
+    )
     .argument("[slugs...]", "tenant slugs (or control-plane); default: every stack")
     .option("--base <ref>", "git ref to compare with, e.g. origin/main")
     .addOption(shardOption())
     .addOption(dirOption())
     .addOption(formatOption(["text", "json", "markdown"]))
     .addOption(outputOption())
-    .action(async (slugs: string[], options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" | "markdown"; output?: string[] }) => {
-      const { plan } = await import("../commands/plan");
-      setExit(await plan(slugs, options, out, err));
-    });
+    .action(
+      async (
+        slugs: string[],
+        options: { dir: string; base?: string; shard?: Shard; format: "text" | "json" | "markdown"; output?: string[] },
+      ) => {
+        const { plan } = await import("../commands/plan");
+        setExit(await plan(slugs, options, out, err));
+      },
+    );
 
   for (const operation of ["preview", "up", "drift", "destroy"] as const) {
     const descriptions = {
@@ -101,15 +115,43 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       .addOption(lockTimeoutOption())
       .addOption(formatOption(["text", "json", "markdown"]))
       .addOption(outputOption())
-      .action(async (slugs: string[], options: { dir: string; all?: boolean; changed?: boolean; base?: string; parallel: number; shard?: Shard; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
-        const { runOperation } = await import("../commands/run");
-        setExit(await whileInterruptible((signal) => runOperation(operation, slugs, { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() }, out, err, signal)));
-      });
+      .action(
+        async (
+          slugs: string[],
+          options: {
+            dir: string;
+            all?: boolean;
+            changed?: boolean;
+            base?: string;
+            parallel: number;
+            shard?: Shard;
+            lockTimeout: number;
+            format: "text" | "json" | "markdown";
+            output?: string[];
+          },
+        ) => {
+          const { runOperation } = await import("../commands/run");
+          setExit(
+            await whileInterruptible((signal) =>
+              runOperation(
+                operation,
+                slugs,
+                { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() },
+                out,
+                err,
+                signal,
+              ),
+            ),
+          );
+        },
+      );
   }
 
   program
     .command("adopt")
-    .description("bring existing databases, schemas and roles of these tenants under their stacks (import); what differs is refused, never overwritten")
+    .description(
+      "bring existing databases, schemas and roles of these tenants under their stacks (import); what differs is refused, never overwritten",
+    )
     .argument("<slugs...>", "tenant slugs (or control-plane, for the shared databases)")
     .option("--dry-run", "preview what would be imported and what refused; changes nothing")
     .addOption(dirOption())
@@ -117,10 +159,32 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     .addOption(lockTimeoutOption())
     .addOption(formatOption(["text", "json", "markdown"]))
     .addOption(outputOption())
-    .action(async (slugs: string[], options: { dryRun?: boolean; dir: string; parallel: number; lockTimeout: number; format: "text" | "json" | "markdown"; output?: string[] }) => {
-      const { adopt } = await import("../commands/adopt");
-      setExit(await whileInterruptible((signal) => adopt(slugs, { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() }, out, err, signal)));
-    });
+    .action(
+      async (
+        slugs: string[],
+        options: {
+          dryRun?: boolean;
+          dir: string;
+          parallel: number;
+          lockTimeout: number;
+          format: "text" | "json" | "markdown";
+          output?: string[];
+        },
+      ) => {
+        const { adopt } = await import("../commands/adopt");
+        setExit(
+          await whileInterruptible((signal) =>
+            adopt(
+              slugs,
+              { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() },
+              out,
+              err,
+              signal,
+            ),
+          ),
+        );
+      },
+    );
 
   program
     .command("archive")
@@ -145,7 +209,9 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
 
   program
     .command("sandbox")
-    .description("start a throwaway PostgreSQL (and optionally AuthHero) and run a real `up --all` of the fleet into it (DNS and TLS off; auth off unless --auth)")
+    .description(
+      "start a throwaway PostgreSQL (and optionally AuthHero) and run a real `up --all` of the fleet into it (DNS and TLS off; auth off unless --auth)",
+    )
     .addOption(dirOption())
     .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
     .option("--auth <provider>", "also start a local auth server and deploy the fleet's auth into it: authhero")

@@ -28,7 +28,10 @@ export async function adopt(
 ): Promise<Outcome> {
   const { dryRun, format, output, ...run } = options;
   const { runFleet } = await import("../orchestrate/run/runFleet");
-  const report = await runFleet(dryRun ? "preview" : "up", slugs, { ...run, adopt: true }, err, { projectDir: commandProjectDir(), ...(interrupt ? { interrupt } : {}) });
+  const report = await runFleet(dryRun ? "preview" : "up", slugs, { ...run, adopt: true }, err, {
+    projectDir: commandProjectDir(),
+    ...(interrupt ? { interrupt } : {}),
+  });
   emitRunReport(report, format, output ?? [], out);
   return runOutcome(report);
 }

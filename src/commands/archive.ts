@@ -4,7 +4,12 @@
  * is still changing, and an archive is the last word on a tenant that has left. Nothing is ever dropped.
  */
 import { resolve } from "node:path";
-import { adminCredentialsEnv, type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../infra/context/databaseServerConfig";
+import {
+  adminCredentialsEnv,
+  type DatabaseServerSettings,
+  type ResolvedDatabaseServer,
+  resolveDatabaseServer,
+} from "../../infra/context/databaseServerConfig";
 import type { DatabaseServer } from "../core/model";
 import { archiveTenant } from "../archive/archiveTenant";
 import { type Outcome, SetupError } from "../core/errors";
@@ -22,15 +27,25 @@ export interface ArchiveOptions {
   readonly format?: "text" | "json";
 }
 
-export async function archive(slug: string, options: ArchiveOptions, out: (text: string) => void, err: (text: string) => void): Promise<Outcome> {
+export async function archive(
+  slug: string,
+  options: ArchiveOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<Outcome> {
   const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   const tenant = tenantOf(fleet, slug);
   const blocking = errorsAffecting(fleet, slug);
   if (blocking.length > 0) {
-    err(`${renderDiagnosticsText(blocking, fleet.sources)}\ntenantctl archive: fix the tenant files first (\`tenantctl validate\`); nothing was archived\n`);
+    err(
+      `${renderDiagnosticsText(blocking, fleet.sources)}\ntenantctl archive: fix the tenant files first (\`tenantctl validate\`); nothing was archived\n`,
+    );
     return "failed";
   }
-  if (!tenant) throw noTenantFile(slug, fleet.slugs, { after: ` (archive reads where the data is from ${options.dir}/${slug}.yaml)` });
+  if (!tenant)
+    throw noTenantFile(slug, fleet.slugs, {
+      after: ` (archive reads where the data is from ${options.dir}/${slug}.yaml)`,
+    });
   if (tenant.status !== "decommissioned") {
     err(
       `tenantctl archive: tenant ${slug} is ${tenant.status}, and archive is for decommissioned tenants (their data no longer changes): ` +

@@ -14,7 +14,13 @@ export interface ExplainOptions {
 }
 
 /** Resolved values with the layer that set each, and where. Returns the exit code. */
-export function explain(slug: string, key: string | undefined, options: ExplainOptions, out: (text: string) => void, err: (text: string) => void): Outcome {
+export function explain(
+  slug: string,
+  key: string | undefined,
+  options: ExplainOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Outcome {
   const fleet = loadFleet({ dir: options.dir, cwd: process.cwd() });
   const tenant = tenantOf(fleet, slug);
   if (!tenant) {
@@ -25,7 +31,12 @@ export function explain(slug: string, key: string | undefined, options: ExplainO
   }
   const entries = explainTenant(tenant, key);
   if (entries.length === 0) {
-    const hint = didYouMean(key ?? "", [...tenant.provenance.keys()].flatMap((path) => path.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."))));
+    const hint = didYouMean(
+      key ?? "",
+      [...tenant.provenance.keys()].flatMap((path) =>
+        path.split(".").map((_, i, parts) => parts.slice(0, i + 1).join(".")),
+      ),
+    );
     throw new UsageError(`no resolved key \`${key}\` for ${slug}${hint ? `: ${hint}` : ""}`);
   }
   const positions = new Map<string, SourcePositions>();
@@ -41,13 +52,22 @@ export function explain(slug: string, key: string | undefined, options: ExplainO
     const { line, column } = index.locate(parsePath(filePath));
     return { file, line, column };
   };
-  const rows = entries.map(({ key: path, value, provenance }) => ({ key: path, value, layer: provenance.layer, source: locate(provenance.file, provenance.filePath) }));
+  const rows = entries.map(({ key: path, value, provenance }) => ({
+    key: path,
+    value,
+    layer: provenance.layer,
+    source: locate(provenance.file, provenance.filePath),
+  }));
   if (options.format === "json") {
     out(`${JSON.stringify({ slug, file: tenant.file, plan: tenant.plan, values: rows }, null, 2)}\n`);
     return "ok";
   }
   out(`${slug} (${tenant.file}), plan ${tenant.plan}, status ${tenant.status}\n\n`);
-  const table = rows.map((row) => [row.key, JSON.stringify(row.value) ?? "", `${row.layer}${row.source ? `  ${row.source.file}:${row.source.line}:${row.source.column}` : ""}`]);
+  const table = rows.map((row) => [
+    row.key,
+    JSON.stringify(row.value) ?? "",
+    `${row.layer}${row.source ? `  ${row.source.file}:${row.source.line}:${row.source.column}` : ""}`,
+  ]);
   out(`${renderTable(["KEY", "VALUE", "SET BY"], table, [undefined, 40]).join("\n")}\n`);
   return "ok";
 }

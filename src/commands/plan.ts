@@ -23,16 +23,24 @@ export interface PlanOptions {
   readonly output?: readonly string[];
 }
 
-export async function plan(slugs: readonly string[], options: PlanOptions, out: (text: string) => void, err: (text: string) => void): Promise<Outcome> {
+export async function plan(
+  slugs: readonly string[],
+  options: PlanOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<Outcome> {
   const cwd = process.cwd();
   const fleet = loadFleet({ dir: options.dir, cwd });
   const templateErrors = fleet.errors.filter((d) => d.file === fleet.controlPlaneFile);
   const controlPlane = fleet.controlPlane;
   if (!controlPlane || templateErrors.length > 0) {
-    err(`${renderDiagnosticsText(fleet.errors, fleet.sources)}\nthe control-plane template is invalid: nothing was rendered\n`);
+    err(
+      `${renderDiagnosticsText(fleet.errors, fleet.sources)}\nthe control-plane template is invalid: nothing was rendered\n`,
+    );
     return "failed";
   }
-  const base = options.base !== undefined ? { ref: options.base, fleet: loadFleetAt(options.base, options.dir) } : undefined;
+  const base =
+    options.base !== undefined ? { ref: options.base, fleet: loadFleetAt(options.base, options.dir) } : undefined;
   const selected = selectPlanStacks(slugs, fleet, base?.fleet, options.shard);
   if (fleet.errors.length > 0) err(`${renderDiagnosticsText(fleet.errors, fleet.sources)}\n`);
 

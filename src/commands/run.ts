@@ -21,7 +21,10 @@ export async function runOperation(
   interrupt?: AbortSignal,
 ): Promise<Outcome> {
   const { runFleet } = await import("../orchestrate/run/runFleet");
-  const report = await runFleet(operation, slugs, options, err, { projectDir: commandProjectDir(), ...(interrupt ? { interrupt } : {}) });
+  const report = await runFleet(operation, slugs, options, err, {
+    projectDir: commandProjectDir(),
+    ...(interrupt ? { interrupt } : {}),
+  });
   emitRunReport(report, options.format, options.output ?? [], out);
   return runOutcome(report);
 }

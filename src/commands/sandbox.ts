@@ -12,12 +12,28 @@ export interface SandboxFlags {
   readonly auth?: string;
 }
 
-export async function sandbox(flags: SandboxFlags, out: (text: string) => void, err: (text: string) => void, interrupt?: AbortSignal): Promise<Outcome> {
+export async function sandbox(
+  flags: SandboxFlags,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  interrupt?: AbortSignal,
+): Promise<Outcome> {
   if (flags.stop && flags.keep) throw new UsageError("--stop and --keep do not go together");
   if (flags.stop && flags.auth) throw new UsageError("--stop and --auth do not go together");
   if (flags.auth !== undefined && !(SANDBOX_AUTH_PROVIDERS as readonly string[]).includes(flags.auth)) {
-    throw new UsageError(`--auth ${flags.auth}: the sandbox can run ${SANDBOX_AUTH_PROVIDERS.join(", ")} (Auth0 is a cloud service)`);
+    throw new UsageError(
+      `--auth ${flags.auth}: the sandbox can run ${SANDBOX_AUTH_PROVIDERS.join(", ")} (Auth0 is a cloud service)`,
+    );
   }
   if (flags.stop) return stopSandbox(out, err);
-  return runSandbox({ dir: flags.dir, ...(flags.keep ? { keep: true } : {}), ...(flags.auth ? { auth: flags.auth as SandboxAuth } : {}) }, out, err, interrupt);
+  return runSandbox(
+    {
+      dir: flags.dir,
+      ...(flags.keep ? { keep: true } : {}),
+      ...(flags.auth ? { auth: flags.auth as SandboxAuth } : {}),
+    },
+    out,
+    err,
+    interrupt,
+  );
 }

@@ -9,10 +9,13 @@ import { projectName } from "../orchestrate/engine/projectFile";
 import { type Outcome, UsageError } from "../core/errors";
 
 export function unlock(slug: string, out: (text: string) => void, err: (text: string) => void): Outcome {
-  if (!/^[a-z][a-z0-9-]*$/.test(slug) && slug !== CONTROL_PLANE_STACK) throw new UsageError(`\`${slug}\` is not a stack name`);
+  if (!/^[a-z][a-z0-9-]*$/.test(slug) && slug !== CONTROL_PLANE_STACK)
+    throw new UsageError(`\`${slug}\` is not a stack name`);
   const backend = fileBackendDir(process.env);
   if (!backend) {
-    throw new UsageError("unlock works on file backends (PULUMI_BACKEND_URL=file://…); other backends keep their locks out of reach: wait for the run, or remove the lock where the backend keeps it");
+    throw new UsageError(
+      "unlock works on file backends (PULUMI_BACKEND_URL=file://…); other backends keep their locks out of reach: wait for the run, or remove the lock where the backend keeps it",
+    );
   }
   const locks = stackLocks(backend, projectName(process.cwd()), slug);
   if (locks.length === 0) {
@@ -21,15 +24,21 @@ export function unlock(slug: string, out: (text: string) => void, err: (text: st
   }
   const alive = locks.filter((lock) => onThisHost(lock) && !isStale(lock));
   if (alive.length > 0) {
-    err(`tenantctl unlock: ${slug} is locked by ${describeHolder(alive[0]!)}, which is still running on this host: let it finish, or stop it first\n`);
+    err(
+      `tenantctl unlock: ${slug} is locked by ${describeHolder(alive[0]!)}, which is still running on this host: let it finish, or stop it first\n`,
+    );
     return "failed";
   }
   for (const lock of locks) {
     removeLock(lock);
-    const where = onThisHost(lock) ? "its process is gone" : "it ran on another host, which tenantctl cannot check: make sure it is not running";
+    const where = onThisHost(lock)
+      ? "its process is gone"
+      : "it ran on another host, which tenantctl cannot check: make sure it is not running";
     out(`removed the lock of ${describeHolder(lock)} on ${slug} (${where})\n`);
   }
   // Resources that run was creating are not in the stack's state; the next `up` would try to create them again.
-  out(`if that run was creating resources, the next \`tenantctl up ${slug}\` may find them "already exist": \`tenantctl adopt ${slug} --dry-run\` shows what \`tenantctl adopt ${slug}\` would import\n`);
+  out(
+    `if that run was creating resources, the next \`tenantctl up ${slug}\` may find them "already exist": \`tenantctl adopt ${slug} --dry-run\` shows what \`tenantctl adopt ${slug}\` would import\n`,
+  );
   return "ok";
 }

@@ -4,7 +4,10 @@
  */
 import type { Diagnostic } from "./diagnostics";
 
-export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): string {
+export function renderDiagnosticsText(
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+): string {
   return diagnostics.map((d) => renderOne(d, sources.get(d.file))).join("\n");
 }
 

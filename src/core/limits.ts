@@ -42,7 +42,9 @@ export const AUTH0_ROLE_ID_LENGTH = 20;
  * The organization's metadata `roles` lists the ids of the roles its members may get, comma-separated, in one metadata
  * value: 12 ids of 20 characters and 11 commas are 251 characters, a 13th would pass the 255-character limit.
  */
-export const AUTH0_MAX_ASSIGNABLE_ROLES = Math.floor((AUTH0_METADATA_VALUE_MAX_LENGTH + 1) / (AUTH0_ROLE_ID_LENGTH + 1));
+export const AUTH0_MAX_ASSIGNABLE_ROLES = Math.floor(
+  (AUTH0_METADATA_VALUE_MAX_LENGTH + 1) / (AUTH0_ROLE_ID_LENGTH + 1),
+);
 
 /** Auth0 resource server `name`: at most 200 characters, no `<` or `>` (Management API v2 CreateResourceServer). */
 export const AUTH0_RESOURCE_SERVER_NAME_MAX_LENGTH = 200;

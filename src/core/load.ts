@@ -17,8 +17,6 @@ import { parseWhatIsValid } from "./schema/parseWhatIsValid";
 import { SLUG_PATTERN } from "./naming";
 import { Locator, parseSpecFile } from "./read/source";
 
-
-
 export interface LoadOptions {
   /** The tenants directory. @default "tenants" */
   readonly dir?: string;
@@ -67,13 +65,21 @@ export function loadFleet(options: LoadOptions): Fleet {
     names = yamlFileNames(dir);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`);
+    throw new UsageError(
+      `cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`,
+    );
   }
-  return loadFleetFrom({ names, read: (name) => readFileSync(join(dir, name)) }, { dir, cwd, authProvider: options.authProvider });
+  return loadFleetFrom(
+    { names, read: (name) => readFileSync(join(dir, name)) },
+    { dir, cwd, authProvider: options.authProvider },
+  );
 }
 
 /** The loader proper: `files` are those of the directory `options.dir` (absolute, for the names in diagnostics). */
-export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string; readonly cwd: string; readonly authProvider?: AuthProviderName }): Fleet {
+export function loadFleetFrom(
+  files: FleetFiles,
+  options: { readonly dir: string; readonly cwd: string; readonly authProvider?: AuthProviderName },
+): Fleet {
   const { dir, cwd } = options;
   const names = files.names;
   const display = (name: string) => relative(cwd, join(dir, name));
@@ -93,21 +99,33 @@ export function loadFleetFrom(files: FleetFiles, options: { readonly dir: string
   let template: ControlPlaneFile | undefined;
   let templateValid = false;
   if (!names.includes(CONTROL_PLANE_FILE)) {
-    diagnostics.push({ file: templateFile, line: 1, column: 1, path: "", severity: "error", rule: "controlPlaneExists", message: "the control-plane template is missing", fix: `create ${templateFile}; every tenant inherits from it` });
+    diagnostics.push({
+      file: templateFile,
+      line: 1,
+      column: 1,
+      path: "",
+      severity: "error",
+      rule: "controlPlaneExists",
+      message: "the control-plane template is missing",
+      fix: `create ${templateFile}; every tenant inherits from it`,
+    });
   } else {
     const parsed = parseSpecFile(templateFile, read(CONTROL_PLANE_FILE));
     sources.set(templateFile, parsed.text);
     if (!parsed.ok) diagnostics.push(...parsed.diagnostics);
     else {
       const result = parseWhatIsValid(controlPlaneSchema, parsed.data);
-      if (result.status !== "valid") findings.push(...findingsFromIssues(templateFile, controlPlaneSchema, parsed.data, result.issues));
+      if (result.status !== "valid")
+        findings.push(...findingsFromIssues(templateFile, controlPlaneSchema, parsed.data, result.issues));
       if (result.status !== "invalid") template = result.value;
       templateValid = result.status === "valid";
     }
   }
   const resolvedControlPlane = template ? resolveControlPlane(templateFile, template) : undefined;
   const controlPlane =
-    resolvedControlPlane && options.authProvider ? { ...resolvedControlPlane, auth: { ...resolvedControlPlane.auth, provider: options.authProvider } } : resolvedControlPlane;
+    resolvedControlPlane && options.authProvider
+      ? { ...resolvedControlPlane, auth: { ...resolvedControlPlane.auth, provider: options.authProvider } }
+      : resolvedControlPlane;
 
   // The tenants: files starting with `_` are not tenants.
   const entries: TenantEntry[] = [];

@@ -11,7 +11,13 @@ export function tenantOf(fleet: { readonly tenants: readonly Tenant[] }, slug: s
  * "no tenant file for `acmee`: did you mean `acme`?", `where` just after the slug (" now or at the base ref") and
  * `after` the suggestion (" (archive reads …)").
  */
-export function noTenantFile(slug: string, known: Iterable<string>, detail: { readonly where?: string; readonly after?: string } = {}): UsageError {
+export function noTenantFile(
+  slug: string,
+  known: Iterable<string>,
+  detail: { readonly where?: string; readonly after?: string } = {},
+): UsageError {
   const hint = didYouMean(slug, known);
-  return new UsageError(`no tenant file for \`${slug}\`${detail.where ?? ""}${hint ? `: ${hint}` : ""}${detail.after ?? ""}`);
+  return new UsageError(
+    `no tenant file for \`${slug}\`${detail.where ?? ""}${hint ? `: ${hint}` : ""}${detail.after ?? ""}`,
+  );
 }

@@ -20,7 +20,6 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-
 export interface ClientTools {
   readonly pgDump: string;
   readonly pgRestore: string;
@@ -31,7 +30,10 @@ export interface ClientTools {
 export function clientToolsFor(serverMajor: number, root: string = DEBIAN_POSTGRES_ROOT): ClientTools {
   const installed = existsSync(root)
     ? readdirSync(root)
-        .filter((version) => existsSync(join(root, version, "bin", "pg_dump")) && existsSync(join(root, version, "bin", "pg_restore")))
+        .filter(
+          (version) =>
+            existsSync(join(root, version, "bin", "pg_dump")) && existsSync(join(root, version, "bin", "pg_restore")),
+        )
         .map((version) => ({ version, major: Number.parseInt(version, 10) }))
         .filter(({ major }) => major >= serverMajor)
         .sort((a, b) => compareVersions(a.version, b.version))

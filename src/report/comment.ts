@@ -34,15 +34,24 @@ export function fitComment(parts: CommentParts, limit = COMMENT_MAX_LENGTH): str
   // The table first: if even it does not fit, its last rows go, with a line that says so.
   const rowsNote = (left: number) => `| … | ${left} more tenants | ${FULL_REPORT} |`;
   const noteRoom = 200;
-  while (rows.length > 0 && join([...head, ...rows]).length + noteRoom > limit) rows = rows.slice(0, Math.max(0, rows.length - Math.max(1, Math.ceil(rows.length / 10))));
+  while (rows.length > 0 && join([...head, ...rows]).length + noteRoom > limit)
+    rows = rows.slice(0, Math.max(0, rows.length - Math.max(1, Math.ceil(rows.length / 10))));
   if (rows.length < parts.rows.length) rows.push(rowsNote(parts.rows.length - rows.length));
 
   // Then the details, largest left out first, the rest kept in report order.
-  const byLength = parts.details.map((text, index) => ({ text, index })).sort((a, b) => b.text.length - a.text.length || a.index - b.index);
+  const byLength = parts.details
+    .map((text, index) => ({ text, index }))
+    .sort((a, b) => b.text.length - a.text.length || a.index - b.index);
   const left = new Set<number>();
   const render = () => {
     const kept = parts.details.filter((_, index) => !left.has(index));
-    const note = left.size > 0 ? ["", `_${left.size} of ${parts.details.length} tenants' details were left out to fit one comment (the largest first); ${FULL_REPORT}._`] : [];
+    const note =
+      left.size > 0
+        ? [
+            "",
+            `_${left.size} of ${parts.details.length} tenants' details were left out to fit one comment (the largest first); ${FULL_REPORT}._`,
+          ]
+        : [];
     return join([...head, ...rows, ...kept.flatMap((detail) => ["", detail]), ...note]);
   };
   for (const { index } of byLength) {

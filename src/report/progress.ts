@@ -49,8 +49,13 @@ export function liveProgress(stream: NodeJS.WriteStream, total: number, now: () 
   const seconds = (since: number) => `${((now() - since) / 1000).toFixed(1)} s`;
   const render = () => {
     const width = Math.max(6, ...[...running.keys()].map((slug) => slug.length));
-    const lines = [...running].map(([slug, run]) => `  ${slug.padEnd(width)}  ${run.operation.padEnd(7)} ${seconds(run.since).padStart(7)}  ${run.current ?? ""}`);
-    lines.push(`${done} of ${total} done, ${running.size} running, ${total - done - running.size} waiting · ${seconds(started)}`);
+    const lines = [...running].map(
+      ([slug, run]) =>
+        `  ${slug.padEnd(width)}  ${run.operation.padEnd(7)} ${seconds(run.since).padStart(7)}  ${run.current ?? ""}`,
+    );
+    lines.push(
+      `${done} of ${total} done, ${running.size} running, ${total - done - running.size} waiting · ${seconds(started)}`,
+    );
     update(lines.join("\n"));
   };
   const timer = setInterval(render, 500);

@@ -3,7 +3,17 @@ import { commentMarker, fenced, fitComment, folded } from "./comment";
 import type { Move } from "../core/location";
 import { moveJson, moveLine, movesCount } from "./moves";
 import { planLegend } from "./direction";
-import { type ChangedResource, depthsOf, type InputChange, type PlannedResource, type PlannedStack, type PlanValue, SECRET_TEXT, SecretValue, type StackChanges } from "../core/compare/plannedStack";
+import {
+  type ChangedResource,
+  depthsOf,
+  type InputChange,
+  type PlannedResource,
+  type PlannedStack,
+  type PlanValue,
+  SECRET_TEXT,
+  SecretValue,
+  type StackChanges,
+} from "../core/compare/plannedStack";
 
 export interface PlanEntry extends PlannedStack {
   /** Present with `--base`. */
@@ -36,14 +46,23 @@ function resourceJson(resource: PlannedResource): Record<string, unknown> {
 }
 
 function changeJson(change: InputChange): Record<string, unknown> {
-  return { path: change.path, ...("old" in change ? { old: change.old } : {}), ...("new" in change ? { new: change.new } : {}) };
+  return {
+    path: change.path,
+    ...("old" in change ? { old: change.old } : {}),
+    ...("new" in change ? { new: change.new } : {}),
+  };
 }
 
 function changesJson(changes: StackChanges): Record<string, unknown> {
   return {
     status: changes.status,
     added: changes.added.map(resourceJson),
-    changed: changes.changed.map((resource: ChangedResource) => ({ type: resource.type, name: resource.name, urn: resource.urn, inputs: resource.inputs.map(changeJson) })),
+    changed: changes.changed.map((resource: ChangedResource) => ({
+      type: resource.type,
+      name: resource.name,
+      urn: resource.urn,
+      inputs: resource.inputs.map(changeJson),
+    })),
     removed: changes.removed.map(resourceJson),
     ...(changes.note ? { note: changes.note } : {}),
   };
@@ -73,7 +92,8 @@ export function formatValue(value: PlanValue | undefined): string {
   if (value instanceof SecretValue) return SECRET_TEXT;
   if (typeof value === "string") return value === "" || /^\s|\s$|[\n\r\t]/.test(value) ? JSON.stringify(value) : value;
   if (value === null || typeof value !== "object") return String(value);
-  if (Array.isArray(value)) return `[${value.map((item: PlanValue) => (item !== null && typeof item === "object" && !(item instanceof SecretValue) ? JSON.stringify(item) : formatValue(item))).join(", ")}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item: PlanValue) => (item !== null && typeof item === "object" && !(item instanceof SecretValue) ? JSON.stringify(item) : formatValue(item))).join(", ")}]`;
   return JSON.stringify(value);
 }
 
@@ -135,7 +155,10 @@ function changeLine(change: InputChange): string {
 /** Whether the diff shows an arrow anywhere, and so needs the legend that says which way it reads. */
 function hasArrows(stacks: readonly PlanEntry[]): boolean {
   return stacks.some(
-    (stack) => stack.error === undefined && stack.skipped === undefined && (stack.changes?.changed ?? []).some((resource) => resource.inputs.some((change) => !isSecretChange(change))),
+    (stack) =>
+      stack.error === undefined &&
+      stack.skipped === undefined &&
+      (stack.changes?.changed ?? []).some((resource) => resource.inputs.some((change) => !isSecretChange(change))),
   );
 }
 
@@ -159,9 +182,16 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
     return;
   }
   const marker = changes.status === "added" ? "+" : "~";
-  const label = changes.status === "added" ? `new since ${ref}, ${countsText(changes)}` : `${stack.move ? "moves, " : ""}${countsText(changes)}`;
+  const label =
+    changes.status === "added"
+      ? `new since ${ref}, ${countsText(changes)}`
+      : `${stack.move ? "moves, " : ""}${countsText(changes)}`;
   // The move first: what the added database and the removed schema below amount to.
-  out.push(`${marker} ${stackHeader(stack)}: ${label}`, ...(stack.move ? [`  ${moveLine(stack.slug, stack.move)}`] : []), ...note);
+  out.push(
+    `${marker} ${stackHeader(stack)}: ${label}`,
+    ...(stack.move ? [`  ${moveLine(stack.slug, stack.move)}`] : []),
+    ...note,
+  );
   const changedByUrn = new Map(changes.changed.map((resource) => [resource.urn, resource]));
   const addedUrns = new Set(changes.added.map((resource) => resource.urn));
   const depths = depthsOf(stack.resources);
@@ -169,7 +199,12 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
   const byUrn = new Map(stack.resources.map((resource) => [resource.urn, resource]));
   const context = new Set<string>();
   for (const urn of [...addedUrns, ...changedByUrn.keys()]) {
-    for (let parent = byUrn.get(urn)?.parent; parent !== undefined && byUrn.has(parent); parent = byUrn.get(parent)!.parent) context.add(parent);
+    for (
+      let parent = byUrn.get(urn)?.parent;
+      parent !== undefined && byUrn.has(parent);
+      parent = byUrn.get(parent)!.parent
+    )
+      context.add(parent);
   }
   // A gutter for the marker, then the tree: `  ~   auth0:...Organization initech-organization`.
   const line = (marker: string, depth: number, text: string) => `  ${marker} ${"  ".repeat(depth)}${text}`;
@@ -191,7 +226,9 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
 export function planSummary(report: PlanReport): string {
   const failed = report.stacks.filter((stack) => stack.error !== undefined).length;
   const skipped = report.stacks.filter((stack) => stack.skipped !== undefined).length;
-  const problems = [failed > 0 ? `${failed} failed` : "", skipped > 0 ? `${skipped} skipped (invalid)` : ""].filter(Boolean);
+  const problems = [failed > 0 ? `${failed} failed` : "", skipped > 0 ? `${skipped} skipped (invalid)` : ""].filter(
+    Boolean,
+  );
   const seconds = `rendered offline in ${report.seconds.toFixed(1)} s`;
   if (report.base === undefined) {
     const resources = report.stacks.reduce((sum, stack) => sum + stack.resources.length, 0);
@@ -218,8 +255,16 @@ const UNCHANGED_LISTED = 20;
 
 /** What changes in a stack, as its Markdown row: `| \`acme\` | changed | 1 | 2 | 0 |`. */
 function markdownRow(stack: PlanEntry): string {
-  const status = stack.error !== undefined ? "❌ failed" : stack.skipped !== undefined ? "⏭️ skipped" : stack.move ? "🚚 moves" : (stack.changes?.status ?? `${stack.resources.length} resources`);
-  const counts = stack.changes && stack.error === undefined && stack.skipped === undefined ? countsText(stack.changes) : "";
+  const status =
+    stack.error !== undefined
+      ? "❌ failed"
+      : stack.skipped !== undefined
+        ? "⏭️ skipped"
+        : stack.move
+          ? "🚚 moves"
+          : (stack.changes?.status ?? `${stack.resources.length} resources`);
+  const counts =
+    stack.changes && stack.error === undefined && stack.skipped === undefined ? countsText(stack.changes) : "";
   return `| \`${stack.slug}\` | ${status} | ${counts} |`;
 }
 
@@ -228,17 +273,30 @@ function markdownRow(stack: PlanEntry): string {
  * stack's diff (or, without `--base`, its tree) folded in a `diff` block.
  */
 export function renderPlanMarkdown(report: PlanReport): string {
-  const shown = report.stacks.filter((stack) => stack.changes?.status !== "unchanged" || stack.error !== undefined || stack.skipped !== undefined);
+  const shown = report.stacks.filter(
+    (stack) => stack.changes?.status !== "unchanged" || stack.error !== undefined || stack.skipped !== undefined,
+  );
   const unchanged = report.stacks.length - shown.length;
   const title = report.base === undefined ? "### tenantctl plan" : `### tenantctl plan against \`${report.base}\``;
   const legend = report.base !== undefined && hasArrows(shown) ? ["", `_${planLegend(report.base)}_`] : [];
-  const head = [commentMarker("plan"), title, "", planSummary(report), ...legend, ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []), ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : [])];
+  const head = [
+    commentMarker("plan"),
+    title,
+    "",
+    planSummary(report),
+    ...legend,
+    ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []),
+    ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : []),
+  ];
   const details = shown.map((stack) => {
     const lines: string[] = [];
     if (report.base === undefined) renderTree(stack, lines);
     else renderDiff(stack, report.base, lines);
     // The diff's gutter holds the marker: at the start of the line, so GitHub colours added and removed lines.
-    const body = lines.slice(1).map((line) => line.replace(/^ {2}/, "")).join("\n");
+    const body = lines
+      .slice(1)
+      .map((line) => line.replace(/^ {2}/, ""))
+      .join("\n");
     const summary = lines[0]!.replace(/^[+~-] /, "").replace(/^.*?\): /, "");
     return folded(`<code>${stack.slug}</code>: ${summary}`, body === "" ? "(nothing to show)" : fenced(body, "diff"));
   });
@@ -264,7 +322,10 @@ export function renderPlanText(report: PlanReport): string {
       out.push("");
     }
     if (unchanged.length > 0) {
-      const shown = unchanged.length > UNCHANGED_LISTED ? [...unchanged.slice(0, UNCHANGED_LISTED), `and ${unchanged.length - UNCHANGED_LISTED} more`] : unchanged;
+      const shown =
+        unchanged.length > UNCHANGED_LISTED
+          ? [...unchanged.slice(0, UNCHANGED_LISTED), `and ${unchanged.length - UNCHANGED_LISTED} more`]
+          : unchanged;
       out.push(`unchanged: ${shown.join(", ")}`, "");
     }
   }

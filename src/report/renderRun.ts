@@ -1,12 +1,24 @@
 /** RunReport renderers: a table for terminals, Markdown for the one PR comment, JSON for scripts. */
-import { changesNothing, type Operation, type ResourceChange, type RunReport, type TenantRun, summarize } from "./runReport";
+import {
+  changesNothing,
+  type Operation,
+  type ResourceChange,
+  type RunReport,
+  type TenantRun,
+  summarize,
+} from "./runReport";
 import { commentMarker, fenced, fitComment, folded } from "./comment";
 import { moveLine, movesCount } from "./moves";
 import { arrowEnds, runLegend } from "./direction";
 import { emitReport, type ReportFormat } from "./emit";
 import { renderTable } from "./table";
 
-const VERB: Record<RunReport["operation"], string> = { preview: "Preview", up: "Update", drift: "Drift check", destroy: "Destroy" };
+const VERB: Record<RunReport["operation"], string> = {
+  preview: "Preview",
+  up: "Update",
+  drift: "Drift check",
+  destroy: "Destroy",
+};
 
 function changeText(tenant: TenantRun): string {
   const parts = Object.entries(tenant.changes)
@@ -36,7 +48,9 @@ function hasArrows(report: RunReport): boolean {
 
 export function summaryText(report: RunReport): string {
   const counts = summarize(report);
-  const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([outcome, n]) => `${n} ${outcome}`);
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([outcome, n]) => `${n} ${outcome}`);
   const moves = report.tenants.filter((tenant) => tenant.move !== undefined).length;
   return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}${moves > 0 ? `; ${movesCount(moves)}` : ""}`;
 }
@@ -52,7 +66,9 @@ export function renderRunTable(report: RunReport): string {
     // The move first: what the database created and the schema deleted below amount to.
     if (tenant.move) out.push(`  ${moveLine(tenant.slug, tenant.move)}`);
     for (const resource of details) {
-      out.push(`  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length && !resource.properties ? ` (${resource.diffs.join(", ")})` : ""}`);
+      out.push(
+        `  ${resource.op.padEnd(8)} ${resource.type} ${resource.name}${resource.diffs.length && !resource.properties ? ` (${resource.diffs.join(", ")})` : ""}`,
+      );
       for (const line of propertyLines(report.operation, resource)) out.push(`             ${line}`);
     }
     if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
@@ -61,20 +77,41 @@ export function renderRunTable(report: RunReport): string {
   return `${out.join("\n")}\n`;
 }
 
-const ICON: Record<TenantRun["outcome"], string> = { unchanged: "✅", changed: "🟡", drift: "⚠️", failed: "❌", skipped: "⏭️", cancelled: "⏹️" };
+const ICON: Record<TenantRun["outcome"], string> = {
+  unchanged: "✅",
+  changed: "🟡",
+  drift: "⚠️",
+  failed: "❌",
+  skipped: "⏭️",
+  cancelled: "⏹️",
+};
 
 /** One PR comment or job summary (see comment.ts): marker, summary, a row per tenant, folded details that fit. */
 export function renderRunMarkdown(report: RunReport): string {
   const legend = hasArrows(report) ? ["", `_${runLegend(report.operation)}_`] : [];
-  const head = [commentMarker(report.operation), `### tenantctl ${report.operation}`, "", summaryText(report), ...legend, "", "| tenant | result | changes |", "|---|---|---|"];
-  const rows = report.tenants.map((t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome}${t.move ? ", 🚚 moves" : ""} | ${changeText(t)} |`);
+  const head = [
+    commentMarker(report.operation),
+    `### tenantctl ${report.operation}`,
+    "",
+    summaryText(report),
+    ...legend,
+    "",
+    "| tenant | result | changes |",
+    "|---|---|---|",
+  ];
+  const rows = report.tenants.map(
+    (t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome}${t.move ? ", 🚚 moves" : ""} | ${changeText(t)} |`,
+  );
   const details = report.tenants.flatMap((t) => {
     const changed = shownResources(t);
     if (changed.length === 0 && !t.message && !t.move) return [];
-    const lines = [...(t.move ? [`**${moveLine(t.slug, t.move)}**`, ""] : []), ...changed.flatMap((r) => [
-      `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
-      ...propertyLines(report.operation, r).map((line) => `  - \`${line}\``),
-    ])];
+    const lines = [
+      ...(t.move ? [`**${moveLine(t.slug, t.move)}**`, ""] : []),
+      ...changed.flatMap((r) => [
+        `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
+        ...propertyLines(report.operation, r).map((line) => `  - \`${line}\``),
+      ]),
+    ];
     if (t.message) lines.push("", fenced(t.message));
     return [folded(`<code>${t.slug}</code>: ${t.move ? "moves, " : ""}${changeText(t)}`, lines.join("\n"))];
   });
@@ -86,7 +123,12 @@ export function renderRunJson(report: RunReport): string {
 }
 
 /** A run's report in `--format`, to stdout or to each `--output <file>` (emit.ts). */
-export function emitRunReport(report: RunReport, format: ReportFormat, outputs: readonly string[], out: (text: string) => void): void {
+export function emitRunReport(
+  report: RunReport,
+  format: ReportFormat,
+  outputs: readonly string[],
+  out: (text: string) => void,
+): void {
   const renderers = { json: renderRunJson, markdown: renderRunMarkdown, text: renderRunTable };
   emitReport((chosen) => renderers[chosen](report), format, outputs, out);
 }

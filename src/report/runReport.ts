@@ -102,7 +102,14 @@ export interface RunReport {
 }
 
 export function summarize(report: RunReport): Record<TenantOutcome, number> {
-  const counts: Record<TenantOutcome, number> = { unchanged: 0, changed: 0, drift: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const counts: Record<TenantOutcome, number> = {
+    unchanged: 0,
+    changed: 0,
+    drift: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
   for (const tenant of report.tenants) counts[tenant.outcome]++;
   return counts;
 }

@@ -8,7 +8,17 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -37,7 +47,9 @@ export interface RunningAuthHero extends AuthHeroServerInfo {
 }
 
 function lockHash(dir: string): string {
-  return createHash("sha256").update(readFileSync(join(dir, "package-lock.json"))).digest("hex");
+  return createHash("sha256")
+    .update(readFileSync(join(dir, "package-lock.json")))
+    .digest("hex");
 }
 
 /** Whether the server's package is installed from its current lockfile. */
@@ -51,9 +63,15 @@ export function authheroServerInstalled(repoRoot: string): boolean {
  * Installs the server's package when it is missing or its lockfile changed (`npm ci`, about a minute: most of it
  * compiles better-sqlite3). `log` gets one line before an install starts, so a first run says why it waits.
  */
-export async function ensureAuthHeroServer(repoRoot: string, log: (line: string) => void = () => undefined): Promise<string> {
+export async function ensureAuthHeroServer(
+  repoRoot: string,
+  log: (line: string) => void = () => undefined,
+): Promise<string> {
   const dir = join(repoRoot, AUTHHERO_SERVER_DIR);
-  if (!existsSync(join(dir, "package-lock.json"))) throw new Error(`${join(dir, "package-lock.json")} is missing: the AuthHero server's package comes with the repository`);
+  if (!existsSync(join(dir, "package-lock.json")))
+    throw new Error(
+      `${join(dir, "package-lock.json")} is missing: the AuthHero server's package comes with the repository`,
+    );
   if (authheroServerInstalled(repoRoot)) return dir;
   // Two test files (or a test run and a sandbox) may get here at once: one installs, the others wait for its stamp.
   const lock = join(dir, ".install-lock");
@@ -78,15 +96,28 @@ export async function ensureAuthHeroServer(repoRoot: string, log: (line: string)
 }
 
 async function install(dir: string, log: (line: string) => void): Promise<void> {
-  log(`installing the AuthHero server (npm ci in ${AUTHHERO_SERVER_DIR}; about a minute the first time, compiling better-sqlite3)`);
+  log(
+    `installing the AuthHero server (npm ci in ${AUTHHERO_SERVER_DIR}; about a minute the first time, compiling better-sqlite3)`,
+  );
   await new Promise<void>((resolve, reject) => {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const child = spawn(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`npm ci in ${dir} failed (exit code ${code}):\n${output.trim().split("\n").slice(-20).join("\n")}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `npm ci in ${dir} failed (exit code ${code}):\n${output.trim().split("\n").slice(-20).join("\n")}`,
+            ),
+          ),
+    );
   });
   writeFileSync(join(dir, INSTALL_STAMP), `${lockHash(dir)}\n`);
 }
@@ -107,7 +138,11 @@ export async function startAuthHero(repoRoot: string, options: StartAuthHeroOpti
   const logFile = options.logFile ?? join(tempDir!, "server.log");
   // The log is a file, not a pipe: a server left running (--keep) must not die writing to a reader that went away.
   const logFd = openSync(logFile, "a");
-  const child = spawn(process.execPath, [join(dir, "start.js")], { cwd: dir, stdio: ["ignore", "pipe", logFd], detached: true });
+  const child = spawn(process.execPath, [join(dir, "start.js")], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", logFd],
+    detached: true,
+  });
   closeSync(logFd);
   const removeTemp = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -159,7 +194,10 @@ function firstLine(child: ChildProcess, timeoutMs: number, logFile: string): Pro
   return new Promise((resolve, reject) => {
     let stdout = "";
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`the AuthHero server did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`the AuthHero server did not start within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;

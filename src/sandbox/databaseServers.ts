@@ -16,9 +16,16 @@ export interface SandboxServer {
  * Starts a cluster per name, at once. If one fails, those that started are stopped and the first failure is thrown:
  * nothing is left running.
  */
-export async function startDatabaseServers(names: readonly string[], options: StartPostgresOptions = {}, start: typeof startPostgres = startPostgres, init: typeof initDataDir = initDataDir): Promise<SandboxServer[]> {
+export async function startDatabaseServers(
+  names: readonly string[],
+  options: StartPostgresOptions = {},
+  start: typeof startPostgres = startPostgres,
+  init: typeof initDataDir = initDataDir,
+): Promise<SandboxServer[]> {
   const template = names.length > 1 ? await init(options) : undefined;
-  const started = await Promise.allSettled(names.map(async (name) => ({ name, postgres: await start(template ? { ...options, copyOf: template } : options) }))).finally(() => template?.remove());
+  const started = await Promise.allSettled(
+    names.map(async (name) => ({ name, postgres: await start(template ? { ...options, copyOf: template } : options) })),
+  ).finally(() => template?.remove());
   const running = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed) {
@@ -39,7 +46,16 @@ export async function stopDatabaseServers(servers: readonly SandboxServer[]): Pr
 export function databaseServersJson(servers: readonly SandboxServer[]): string {
   return JSON.stringify(
     Object.fromEntries(
-      servers.map(({ name, postgres }) => [name, { host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password, sslmode: "disable" }]),
+      servers.map(({ name, postgres }) => [
+        name,
+        {
+          host: postgres.host,
+          port: postgres.port,
+          username: postgres.user,
+          password: postgres.password,
+          sslmode: "disable",
+        },
+      ]),
     ),
   );
 }

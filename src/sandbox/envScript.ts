@@ -48,17 +48,32 @@ export function envScript(
   const lines = [
     "# Written by `tenantctl sandbox`: `source` it to use pulumi and psql against the sandbox.",
     `export PATH=${shellQuote(env.PATH!.split(":")[0]!)}:"$PATH"`,
-    ...["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "TENANTCTL_DISABLE", "TENANTCTL_DATABASE_SERVERS"].map(
-      (key) => `export ${key}=${shellQuote(env[key]!)}`,
-    ),
+    ...[
+      "PULUMI_BACKEND_URL",
+      "PULUMI_CONFIG_PASSPHRASE",
+      "PULUMI_SKIP_UPDATE_CHECK",
+      "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+      "TENANTCTL_DISABLE",
+      "TENANTCTL_DATABASE_SERVERS",
+    ].map((key) => `export ${key}=${shellQuote(env[key]!)}`),
     // With `--auth authhero`: the auth provider override and the sandbox's AuthHero client (its secret is why env.sh is 0600).
-    ...["TENANTCTL_AUTH_PROVIDER", "TENANTCTL_AUTHHERO_URL", "TENANTCTL_AUTHHERO_CLIENT_ID", "TENANTCTL_AUTHHERO_CLIENT_SECRET"]
+    ...[
+      "TENANTCTL_AUTH_PROVIDER",
+      "TENANTCTL_AUTHHERO_URL",
+      "TENANTCTL_AUTHHERO_CLIENT_ID",
+      "TENANTCTL_AUTHHERO_CLIENT_SECRET",
+    ]
       .filter((key) => env[key] !== undefined)
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),
     `export PGHOST=${postgres.host} PGPORT=${postgres.port} PGUSER=${shellQuote(postgres.user)} PGSSLMODE=disable`,
     `export PGPASSFILE=${shellQuote(pgpass)}`,
     // Every server has its own cluster (and a line in PGPASSFILE): `psql -p <port>` reaches another one.
-    ...(servers.length > 1 ? servers.map(({ name, postgres: cluster }) => `# server ${name}: psql -h ${cluster.host} -p ${cluster.port} -U ${shellQuote(cluster.user)} -d postgres`) : []),
+    ...(servers.length > 1
+      ? servers.map(
+          ({ name, postgres: cluster }) =>
+            `# server ${name}: psql -h ${cluster.host} -p ${cluster.port} -U ${shellQuote(cluster.user)} -d postgres`,
+        )
+      : []),
     // The engine writes each stack's Pulumi.<stack>.yaml next to the Pulumi.yaml it runs: tenantctl and pulumi run in
     // the sandbox's copy of the project, so nothing is written into the repository.
     `export ${SANDBOX_PROJECT_ENV}=${shellQuote(project)} TENANTCTL_DIR=${shellQuote(tenantsDir)}`,

@@ -7,13 +7,21 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, readFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+  readFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shellQuote } from "./shellQuote";
 import { compareVersions, DEBIAN_POSTGRES_ROOT } from "../postgres/clientTools";
-
 
 /** Everything a client needs to reach the cluster over TCP. */
 export interface PostgresConnection {
@@ -103,7 +111,14 @@ export async function initDataDir(options: Omit<StartPostgresOptions, "copyOf"> 
 }
 
 /** initdb of `dataDir` inside `rootDir` (which the server's OS user then owns), superuser `user` with `password`. */
-async function initdb(runAs: OsUser | undefined, binDir: string, rootDir: string, dataDir: string, user: string, password: string): Promise<void> {
+async function initdb(
+  runAs: OsUser | undefined,
+  binDir: string,
+  rootDir: string,
+  dataDir: string,
+  user: string,
+  password: string,
+): Promise<void> {
   const passwordFile = join(rootDir, "superuser-password");
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (runAs) {
@@ -111,16 +126,23 @@ async function initdb(runAs: OsUser | undefined, binDir: string, rootDir: string
     chownSync(passwordFile, runAs.uid, runAs.gid);
   }
   try {
-    await run(runAs, join(binDir, "initdb"), [
-      "-D", dataDir,
-      "-U", user,
-      `--pwfile=${passwordFile}`,
-      "--auth-host=scram-sha-256",
-      "--auth-local=scram-sha-256",
-      "--encoding=UTF8",
-      "--locale=C",
-      "--no-sync",
-    ], rootDir);
+    await run(
+      runAs,
+      join(binDir, "initdb"),
+      [
+        "-D",
+        dataDir,
+        "-U",
+        user,
+        `--pwfile=${passwordFile}`,
+        "--auth-host=scram-sha-256",
+        "--auth-local=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
+      ],
+      rootDir,
+    );
   } finally {
     rmSync(passwordFile, { force: true });
   }
@@ -182,7 +204,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   const stopSync = (): void => {
     if (existsSync(join(dataDir, "postmaster.pid"))) {
-      spawnSync(...command(runAs, join(binDir, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate", "-s"]), { cwd: rootDir });
+      spawnSync(...command(runAs, join(binDir, "pg_ctl"), ["stop", "-D", dataDir, "-m", "immediate", "-s"]), {
+        cwd: rootDir,
+      });
     }
     rmSync(rootDir, { recursive: true, force: true });
   };
@@ -202,7 +226,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const settings = sandboxServerSettings(rootDir, maxConnections);
     appendFileSync(
       join(dataDir, "postgresql.conf"),
-      `\n# tenantctl sandbox\n${Object.entries(settings).map(([key, value]) => `${key} = ${value}`).join("\n")}\n`,
+      `\n# tenantctl sandbox\n${Object.entries(settings)
+        .map(([key, value]) => `${key} = ${value}`)
+        .join("\n")}\n`,
     );
 
     const port = await startOnFreePort(runAs, binDir, dataDir, logFile, rootDir);
@@ -254,7 +280,12 @@ async function startOnFreePort(
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     try {
-      await run(runAs, join(binDir, "pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-s", "-o", `-p ${port}`], rootDir);
+      await run(
+        runAs,
+        join(binDir, "pg_ctl"),
+        ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-s", "-o", `-p ${port}`],
+        rootDir,
+      );
       return port;
     } catch (error) {
       if (attempt >= attempts) throw error;
@@ -294,7 +325,6 @@ function postgresOsUser(): OsUser {
   }
   return { name: "postgres", uid: Number(entry[2]), gid: Number(entry[3]) };
 }
-
 
 function command(runAs: OsUser | undefined, executable: string, args: readonly string[]): [string, string[]] {
   return runAs ? ["runuser", ["-u", runAs.name, "--", executable, ...args]] : [executable, [...args]];

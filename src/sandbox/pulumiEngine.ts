@@ -40,11 +40,17 @@ export interface FindEngineOptions {
 }
 
 /** Whether the engine started from `binDir` can load the postgresql provider without downloading it. */
-export function hasPostgresPlugin(binDir: string, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  if (existsSync(join(binDir, "pulumi-resource-postgresql")) || findOnPath("pulumi-resource-postgresql", env)) return true;
+export function hasPostgresPlugin(
+  binDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
+  if (existsSync(join(binDir, "pulumi-resource-postgresql")) || findOnPath("pulumi-resource-postgresql", env))
+    return true;
   const plugins = join(env["PULUMI_HOME"] || join(homedir(), ".pulumi"), "plugins");
   try {
-    return readdirSync(plugins).some((entry) => entry.startsWith("resource-postgresql-v") && !entry.endsWith(".lock") && !entry.endsWith(".partial"));
+    return readdirSync(plugins).some(
+      (entry) => entry.startsWith("resource-postgresql-v") && !entry.endsWith(".lock") && !entry.endsWith(".partial"),
+    );
   } catch {
     return false;
   }
@@ -66,7 +72,11 @@ export async function findOrBuildEngine(options: FindEngineOptions): Promise<Eng
     };
   }
   // A pulumi on PATH without the plugin: build the whole pinned toolchain instead of mixing the two.
-  const binDir = await runEnsurePulumi(options.repoRoot, { ...env, ...(onPath ? { TENANTCTL_PULUMI_FROM_SOURCE: "1" } : {}) }, options.log);
+  const binDir = await runEnsurePulumi(
+    options.repoRoot,
+    { ...env, ...(onPath ? { TENANTCTL_PULUMI_FROM_SOURCE: "1" } : {}) },
+    options.log,
+  );
   return { available: true, binDir, source: "built" };
 }
 
@@ -77,10 +87,15 @@ export function runEnsurePulumi(
   log: (line: string) => void = () => undefined,
 ): Promise<string> {
   const script = join(repoRoot, ENSURE_PULUMI_SCRIPT);
-  if (!existsSync(script)) return Promise.reject(new Error(`${script} is missing: it builds the Pulumi engine from Go modules`));
+  if (!existsSync(script))
+    return Promise.reject(new Error(`${script} is missing: it builds the Pulumi engine from Go modules`));
   return new Promise((resolvePromise, reject) => {
     const bashDir = findOnPath("bash", env) ?? findOnPath("bash", process.env);
-    const child = spawn(bashDir ? join(bashDir, "bash") : "bash", [script], { cwd: repoRoot, env: { ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bashDir ? join(bashDir, "bash") : "bash", [script], {
+      cwd: repoRoot,
+      env: { ...env } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let partial = "";
@@ -101,7 +116,9 @@ export function runEnsurePulumi(
         return;
       }
       const tail = stderr.trim().split("\n").slice(-20).join("\n");
-      reject(new Error(`${ENSURE_PULUMI_SCRIPT} failed (exit code ${code}): the Pulumi engine could not be built\n${tail}`));
+      reject(
+        new Error(`${ENSURE_PULUMI_SCRIPT} failed (exit code ${code}): the Pulumi engine could not be built\n${tail}`),
+      );
     });
   });
 }
@@ -110,7 +127,10 @@ export function runEnsurePulumi(
  * The environment every engine run needs: the engine first on PATH, no plugin downloads (the machines this is
  * built on may be offline, and an unexpected download hides a missing pin), no update check.
  */
-export function engineEnv(binDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+export function engineEnv(
+  binDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
   const path = env["PATH"] ?? "";
   const alreadyFirst = path.split(delimiter)[0] === binDir;
   return {

@@ -18,9 +18,17 @@ function whereServersAre(clusters: readonly EnvServer[]): string {
 }
 
 /** A short account of every stack: the database objects and the resources by type. */
-export function describeSandbox(report: RunReport, clusters: readonly EnvServer[], servers: readonly { name: string; sharedDatabase: string }[]): string {
+export function describeSandbox(
+  report: RunReport,
+  clusters: readonly EnvServer[],
+  servers: readonly { name: string; sharedDatabase: string }[],
+): string {
   const width = Math.max(...report.tenants.map((t) => t.slug.length), CONTROL_PLANE_STACK.length);
-  const lines = ["", `What the sandbox created, in PostgreSQL ${whereServersAre(clusters)} (superuser ${clusters[0]!.postgres.user}):`, ""];
+  const lines = [
+    "",
+    `What the sandbox created, in PostgreSQL ${whereServersAre(clusters)} (superuser ${clusters[0]!.postgres.user}):`,
+    "",
+  ];
   for (const tenant of report.tenants) {
     const head = `  ${tenant.slug.padEnd(width)}  `;
     const more = " ".repeat(head.length);
@@ -29,7 +37,9 @@ export function describeSandbox(report: RunReport, clusters: readonly EnvServer[
       continue;
     }
     if (tenant.slug === CONTROL_PLANE_STACK) {
-      const shared = servers.map((server) => `"${server.sharedDatabase}"${servers.length > 1 ? ` on ${server.name}` : ""}`).join(", ");
+      const shared = servers
+        .map((server) => `"${server.sharedDatabase}"${servers.length > 1 ? ` on ${server.name}` : ""}`)
+        .join(", ");
       lines.push(`${head}shared database ${shared} for schema-isolated tenants; PUBLIC may not connect to it`);
     } else {
       const outputs = tenant.outputs ?? {};
@@ -38,7 +48,9 @@ export function describeSandbox(report: RunReport, clusters: readonly EnvServer[
       const on = clusters.length > 1 && server ? ` on ${server}` : "";
       const where = `${db.schema && db.schema !== "public" ? `schema ${db.schema} in database ${db.database}` : `database ${db.database}`}${on}`;
       const login = outputs["status"] === "active" ? "login role" : "role (login disabled)";
-      lines.push(`${head}${where}, owned by ${login} ${db.user} (${String(outputs["plan"])} plan, ${String(outputs["status"])})`);
+      lines.push(
+        `${head}${where}, owned by ${login} ${db.user} (${String(outputs["plan"])} plan, ${String(outputs["status"])})`,
+      );
       const keys = Array.isArray(outputs["settingsKeys"]) ? outputs["settingsKeys"].length : 0;
       lines.push(`${more}settings: ${keys} keys in ${db.database}: ${db.schema}.tenant_settings`);
     }
@@ -48,21 +60,26 @@ export function describeSandbox(report: RunReport, clusters: readonly EnvServer[
       const type = resource.type.split(":").pop() ?? resource.type;
       byType.set(type, (byType.get(type) ?? 0) + 1);
     }
-    if (byType.size > 0) lines.push(`${more}resources: ${[...byType].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(", ")}`);
+    if (byType.size > 0)
+      lines.push(`${more}resources: ${[...byType].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
 
 /** psql command lines (host, port, user; never a password) and how to read a tenant's password. */
 export function howToLook(report: RunReport, clusters: readonly EnvServer[], sandboxDir: string, stop: string): string {
-  const tenants = report.tenants.filter((t): t is TenantRun & { outputs: Record<string, unknown> } => t.slug !== CONTROL_PLANE_STACK && t.outputs !== undefined);
+  const tenants = report.tenants.filter(
+    (t): t is TenantRun & { outputs: Record<string, unknown> } =>
+      t.slug !== CONTROL_PLANE_STACK && t.outputs !== undefined,
+  );
   const lines = [
     "",
     "PostgreSQL keeps running (--keep). Look at it:",
     "",
     `  source ${sandboxDir}/env.sh    # PATH, the sandbox's Pulumi backend and passphrase, PGPASSFILE`,
     ...clusters.map(
-      ({ name, postgres }) => `  psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user} -d postgres    # the superuser${clusters.length > 1 ? ` of server ${name}` : ""}; its password is in ${sandboxDir}/pgpass`,
+      ({ name, postgres }) =>
+        `  psql -h ${postgres.host} -p ${postgres.port} -U ${postgres.user} -d postgres    # the superuser${clusters.length > 1 ? ` of server ${name}` : ""}; its password is in ${sandboxDir}/pgpass`,
     ),
   ];
   for (const tenant of tenants) {
@@ -81,6 +98,13 @@ export function howToLook(report: RunReport, clusters: readonly EnvServer[], san
       "(after `source`-ing env.sh, from this directory; the same for every tenant's stack)",
     );
   }
-  lines.push("", "Stop it and remove its data:", "", `  ${stop} && rm -rf ${sandboxDir}`, "", "(or `npx tenantctl sandbox --stop`, from this directory)");
+  lines.push(
+    "",
+    "Stop it and remove its data:",
+    "",
+    `  ${stop} && rm -rf ${sandboxDir}`,
+    "",
+    "(or `npx tenantctl sandbox --stop`, from this directory)",
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -73,7 +73,9 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
   const what = withAuthHero ? "PostgreSQL and AuthHero" : "PostgreSQL";
   const stopped = spawnSync("sh", [script], { encoding: "utf8" });
   if (stopped.status !== 0) {
-    err(`tenantctl sandbox --stop: stopping ${what} failed: ${(stopped.stderr || stopped.error?.message || "").trim()}\n`);
+    err(
+      `tenantctl sandbox --stop: stopping ${what} failed: ${(stopped.stderr || stopped.error?.message || "").trim()}\n`,
+    );
     return "failed";
   }
   rmSync(sandboxDir, { recursive: true, force: true });
@@ -90,9 +92,15 @@ const SANDBOX_DISABLE_WITH_AUTH = "dns,tls";
  * (`failed`). `interrupt` (Ctrl-C or SIGTERM, owned by the CLI) cancels the run through the engine, or stops the start
  * before it; either way what the sandbox started is stopped and removed, unless `--keep` kept it after a run.
  */
-export async function runSandbox(options: SandboxOptions, out: (text: string) => void, err: (text: string) => void, interrupt?: AbortSignal): Promise<Outcome> {
+export async function runSandbox(
+  options: SandboxOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+  interrupt?: AbortSignal,
+): Promise<Outcome> {
   const projectDir = process.cwd();
-  if (!existsSync(join(projectDir, "Pulumi.yaml"))) throw new UsageError(`sandbox: no Pulumi.yaml in ${projectDir}: run it from the project root`);
+  if (!existsSync(join(projectDir, "Pulumi.yaml")))
+    throw new UsageError(`sandbox: no Pulumi.yaml in ${projectDir}: run it from the project root`);
   const fleet = loadFleet({ dir: options.dir, cwd: process.cwd(), authProvider: options.auth });
   if (!fleet.controlPlane) {
     err("tenantctl sandbox: the control-plane template is invalid; run `tenantctl validate` first\n");
@@ -101,7 +109,9 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
   // A fleet written for Auth0 may hold what AuthHero refuses (a longer role name): said here, before anything starts.
   const refusedByAuth = options.auth ? fleet.errors.filter((diagnostic) => diagnostic.rule === "authheroLimits") : [];
   if (refusedByAuth.length > 0) {
-    err(`tenantctl sandbox: AuthHero would refuse these values of the fleet:\n\n${renderDiagnosticsText(refusedByAuth, fleet.sources)}\n`);
+    err(
+      `tenantctl sandbox: AuthHero would refuse these values of the fleet:\n\n${renderDiagnosticsText(refusedByAuth, fleet.sources)}\n`,
+    );
     return "failed";
   }
   const servers = fleet.controlPlane.databaseServers.map((server) => server.name);
@@ -128,14 +138,19 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
     try {
       rmSync(sandboxDir, { recursive: true, force: true });
       mkdirSync(sandboxDir, { recursive: true });
-      authhero = await startAuthHero(repositoryRoot(), { logFile: join(sandboxDir, "authhero.log"), log: (line) => err(`sandbox: ${line}\n`) });
+      authhero = await startAuthHero(repositoryRoot(), {
+        logFile: join(sandboxDir, "authhero.log"),
+        log: (line) => err(`sandbox: ${line}\n`),
+      });
     } catch (error) {
       err(`tenantctl sandbox: could not start AuthHero: ${(error as Error).message}\n`);
       return "failed";
     }
   }
 
-  err(`sandbox: starting a throwaway PostgreSQL${servers.length > 1 ? ` per database server (${servers.join(", ")})` : ""}\n`);
+  err(
+    `sandbox: starting a throwaway PostgreSQL${servers.length > 1 ? ` per database server (${servers.join(", ")})` : ""}\n`,
+  );
   let clusters: SandboxServer[];
   try {
     clusters = await startDatabaseServers(servers);
@@ -167,17 +182,33 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
       [SECRETS_PROVIDER_ENV]: "",
       TENANTCTL_DISABLE: authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE,
       ...(authhero
-        ? { TENANTCTL_AUTH_PROVIDER: "authhero", TENANTCTL_AUTHHERO_URL: authhero.url, TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId, TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret }
+        ? {
+            TENANTCTL_AUTH_PROVIDER: "authhero",
+            TENANTCTL_AUTHHERO_URL: authhero.url,
+            TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId,
+            TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret,
+          }
         : {}),
       TENANTCTL_DATABASE_SERVERS: databaseServersJson(clusters),
     };
-    writeFileSync(join(sandboxDir, "env.sh"), envScript(env, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)), { mode: 0o600 });
+    writeFileSync(
+      join(sandboxDir, "env.sh"),
+      envScript(env, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)),
+      { mode: 0o600 },
+    );
 
-    if (authhero) err(`sandbox: AuthHero on ${authhero.url} (started in ${(authhero.startupMs / 1000).toFixed(1)} s)\n`);
-    const where = clusters.map(({ name, postgres }) => `${clusters.length > 1 ? `${name} ` : ""}${postgres.host}:${postgres.port}`).join(", ");
+    if (authhero)
+      err(`sandbox: AuthHero on ${authhero.url} (started in ${(authhero.startupMs / 1000).toFixed(1)} s)\n`);
+    const where = clusters
+      .map(({ name, postgres }) => `${clusters.length > 1 ? `${name} ` : ""}${postgres.host}:${postgres.port}`)
+      .join(", ");
     err(`sandbox: PostgreSQL on ${where}; state in ${relative(projectDir, stateDir)}; running up --all\n`);
     // The run's engine and program get the sandbox's environment; this process's own stays as it is.
-    const report = await runFleet("up", [], { dir: options.dir, all: true, parallel: options.parallel ?? 2 }, err, { projectDir: sandboxProject, env, ...(interrupt ? { interrupt } : {}) });
+    const report = await runFleet("up", [], { dir: options.dir, all: true, parallel: options.parallel ?? 2 }, err, {
+      projectDir: sandboxProject,
+      env,
+      ...(interrupt ? { interrupt } : {}),
+    });
 
     out(renderRunTable(report));
     out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
@@ -190,8 +221,13 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
       const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
       const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
       kept = true;
-      if (authhero) writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
-      writeFileSync(join(sandboxDir, STOP_SCRIPT), `#!/bin/sh\n# Written by \`tenantctl sandbox --keep\`: stops its servers (\`tenantctl sandbox --stop\` runs it).\n${stop}\n`, { mode: 0o700 });
+      if (authhero)
+        writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
+      writeFileSync(
+        join(sandboxDir, STOP_SCRIPT),
+        `#!/bin/sh\n# Written by \`tenantctl sandbox --keep\`: stops its servers (\`tenantctl sandbox --stop\` runs it).\n${stop}\n`,
+        { mode: 0o700 },
+      );
       out(howToLook(report, clusters, relative(projectDir, sandboxDir) || ".", stop));
     } else {
       out(
@@ -206,8 +242,12 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
     return "failed";
   } finally {
     if (!kept) {
-      await authhero?.stop().catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));
-      await stopDatabaseServers(clusters).catch((error: Error) => err(`tenantctl sandbox: stopping PostgreSQL failed: ${error.message}\n`));
+      await authhero
+        ?.stop()
+        .catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));
+      await stopDatabaseServers(clusters).catch((error: Error) =>
+        err(`tenantctl sandbox: stopping PostgreSQL failed: ${error.message}\n`),
+      );
       rmSync(sandboxDir, { recursive: true, force: true });
     }
   }
@@ -215,7 +255,9 @@ export async function runSandbox(options: SandboxOptions, out: (text: string) =>
 
 /** Where the sandbox's AuthHero is, and how to reach its Management API (the client secret is in env.sh only). */
 function describeAuthHero(authhero: RunningAuthHero, kept: boolean): string {
-  const client = kept ? `; the Management API client ${authhero.clientId} and its secret are in ${join(SANDBOX_DIR, "env.sh")} (TENANTCTL_AUTHHERO_*)` : "";
+  const client = kept
+    ? `; the Management API client ${authhero.clientId} and its secret are in ${join(SANDBOX_DIR, "env.sh")} (TENANTCTL_AUTHHERO_*)`
+    : "";
   return `\nAuthHero ${authhero.url}: organizations and roles are in its control-plane tenant (${authhero.tenantId})${client}.\n`;
 }
 

@@ -35,7 +35,12 @@ function argument(name) {
  * them); SQLite tells us which, so they are added as nullable text the first time they are missing.
  */
 async function addMissingColumns(db, sqlite) {
-  const have = new Set(sqlite.prepare("PRAGMA table_info(tenants)").all().map((column) => column.name));
+  const have = new Set(
+    sqlite
+      .prepare("PRAGMA table_info(tenants)")
+      .all()
+      .map((column) => column.name),
+  );
   for (const column of ["default_client_id"]) {
     if (!have.has(column)) sqlite.exec(`ALTER TABLE tenants ADD COLUMN ${column} text`);
   }
@@ -74,7 +79,10 @@ function adaptAdapter(adapters) {
  */
 async function managementClient(dataAdapter) {
   const { clients } = await dataAdapter.clients.list(CONTROL_PLANE_TENANT, { page: 0, per_page: 100 });
-  const client = clients.find((candidate) => candidate.app_type === "non_interactive" && (candidate.grant_types ?? []).includes("client_credentials"));
+  const client = clients.find(
+    (candidate) =>
+      candidate.app_type === "non_interactive" && (candidate.grant_types ?? []).includes("client_credentials"),
+  );
   if (!client?.client_secret) throw new Error("seed created no machine-to-machine client for the Management API");
   return client;
 }

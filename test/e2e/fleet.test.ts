@@ -12,7 +12,16 @@ import { join } from "node:path";
 import { Client, type DatabaseError } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, testPostgres } from "../support/postgres";
-import { databaseServersEnv, fieldsNamed, isSecretEnvelope, pathsContaining, pulumiEngine, selectStack, type TempProject, tempProject } from "../support/pulumi";
+import {
+  databaseServersEnv,
+  fieldsNamed,
+  isSecretEnvelope,
+  pathsContaining,
+  pulumiEngine,
+  selectStack,
+  type TempProject,
+  tempProject,
+} from "../support/pulumi";
 import { type CliResult, runCli } from "../support/runCli";
 
 const engine = pulumiEngine();
@@ -41,7 +50,13 @@ interface ReportJson {
     outcome: string;
     message?: string;
     changes: Record<string, number>;
-    resources: ReadonlyArray<{ type: string; name: string; op: string; diffs: string[]; properties?: { path: string; expected: unknown; actual: unknown }[] }>;
+    resources: ReadonlyArray<{
+      type: string;
+      name: string;
+      op: string;
+      diffs: string[];
+      properties?: { path: string; expected: unknown; actual: unknown }[];
+    }>;
     outputs?: Record<string, unknown>;
   }>;
 }
@@ -60,7 +75,9 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     try {
       report = JSON.parse(result.stdout) as ReportJson;
     } catch {
-      throw new Error(`tenantctl ${args.join(" ")} printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+      throw new Error(
+        `tenantctl ${args.join(" ")} printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+      );
     }
     return { ...result, report };
   }
@@ -127,12 +144,21 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     const { code, report, stderr } = await cli("up", "--all");
     expect(code, stderr).toBe(0);
     expect(report.tenants.map((t) => t.slug)).toEqual(["control-plane", "acme", "globex", "initech"]);
-    expect(outcomes(report)).toEqual({ "control-plane": "changed", acme: "changed", globex: "changed", initech: "changed" });
+    expect(outcomes(report)).toEqual({
+      "control-plane": "changed",
+      acme: "changed",
+      globex: "changed",
+      initech: "changed",
+    });
     // The control plane ran alone, before any tenant started.
     const controlPlaneDone = stderr.indexOf("control-plane: changed");
     expect(controlPlaneDone, stderr).toBeGreaterThanOrEqual(0);
     expect(controlPlaneDone).toBeLessThan(stderr.indexOf("acme: up"));
-    expect(report.tenants.find((t) => t.slug === "acme")?.outputs).toMatchObject({ plan: "enterprise", status: "active", connectionString: "[secret]" });
+    expect(report.tenants.find((t) => t.slug === "acme")?.outputs).toMatchObject({
+      plan: "enterprise",
+      status: "active",
+      connectionString: "[secret]",
+    });
 
     // The shared database: PUBLIC may not connect.
     const databases = await admin.query(
@@ -152,7 +178,10 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     expect(publicAcl.rows[0]).toEqual({ n: 0 });
 
     // Login roles with the plans' connection limits.
-    const roles = await admin.query(`SELECT rolname, rolcanlogin, rolconnlimit, rolsuper FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname`, [E2E_ROLES]);
+    const roles = await admin.query(
+      `SELECT rolname, rolcanlogin, rolconnlimit, rolsuper FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname`,
+      [E2E_ROLES],
+    );
     expect(roles.rows).toEqual([
       { rolname: "tenant_acme", rolcanlogin: true, rolconnlimit: 100, rolsuper: false },
       { rolname: "tenant_globex", rolcanlogin: true, rolconnlimit: 10, rolsuper: false },
@@ -161,13 +190,16 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
 
     // acme: its own database, its extensions, its settings table owned by its role.
     const acme = await adminOn("tenant_acme");
-    expect((await acme.query(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`)).rows).toEqual([
-      { extname: "pg_trgm" },
-      { extname: "pgcrypto" },
-    ]);
-    expect((await acme.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tenant_settings'`)).rows).toEqual([
-      { tableowner: "tenant_acme" },
-    ]);
+    expect(
+      (await acme.query(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`)).rows,
+    ).toEqual([{ extname: "pg_trgm" }, { extname: "pgcrypto" }]);
+    expect(
+      (
+        await acme.query(
+          `SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tenant_settings'`,
+        )
+      ).rows,
+    ).toEqual([{ tableowner: "tenant_acme" }]);
     expect(await settingsIn(acme, "public.tenant_settings")).toEqual({
       "branding.primaryColor": "#d73a49",
       "features.auditLog": true,
@@ -176,7 +208,9 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
       "security.mfa": "required",
       "security.sessionTimeoutMinutes": 30,
     });
-    expect((await acme.query(`SELECT key FROM public.tenant_settings WHERE seed_only ORDER BY key`)).rows).toEqual([{ key: "branding.primaryColor" }]);
+    expect((await acme.query(`SELECT key FROM public.tenant_settings WHERE seed_only ORDER BY key`)).rows).toEqual([
+      { key: "branding.primaryColor" },
+    ]);
 
     // globex: a schema in the shared database, owned by its role; PUBLIC has no rights on it.
     const tenants = await adminOn("tenants");
@@ -192,9 +226,13 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
       { nspname: "tenant_initech", owner: "tenant_initech", public_usage: false, public_create: false },
     ]);
     expect((await tenants.query(`SELECT extname FROM pg_extension WHERE extname = 'pgcrypto'`)).rows).toHaveLength(1);
-    expect((await tenants.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'tenant_globex' AND tablename = 'tenant_settings'`)).rows).toEqual([
-      { tableowner: "tenant_globex" },
-    ]);
+    expect(
+      (
+        await tenants.query(
+          `SELECT tableowner FROM pg_tables WHERE schemaname = 'tenant_globex' AND tablename = 'tenant_settings'`,
+        )
+      ).rows,
+    ).toEqual([{ tableowner: "tenant_globex" }]);
     expect(await settingsIn(tenants, "tenant_globex.tenant_settings")).toEqual({
       "branding.primaryColor": "#1f6feb",
       "features.auditLog": true,
@@ -212,9 +250,13 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
 
     // Each tenant reaches its own data.
     const globex = await connectAs(globexUrl);
-    expect((await globex.query(`SELECT current_user, count(*)::int AS n FROM tenant_settings GROUP BY 1`)).rows).toEqual([{ current_user: "tenant_globex", n: 6 }]);
+    expect(
+      (await globex.query(`SELECT current_user, count(*)::int AS n FROM tenant_settings GROUP BY 1`)).rows,
+    ).toEqual([{ current_user: "tenant_globex", n: 6 }]);
     const acme = await connectAs(acmeUrl);
-    expect((await acme.query(`SELECT value FROM tenant_settings WHERE key = 'locale'`)).rows).toEqual([{ value: "en-GB" }]);
+    expect((await acme.query(`SELECT value FROM tenant_settings WHERE key = 'locale'`)).rows).toEqual([
+      { value: "en-GB" },
+    ]);
 
     // globex may not even connect to acme's database; acme may not connect to the shared database.
     const intoAcme = await refusal(() => connectAs(globexUrl, "tenant_acme"));
@@ -245,7 +287,9 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
       CREATE FUNCTION ${schema}.secret() RETURNS int LANGUAGE sql AS 'SELECT 42';
       CREATE TYPE ${schema}.mood AS ENUM ('calm');`;
     await globex.query(createObjects("tenant_globex"));
-    await acme.query(`${createObjects("public")} CREATE SCHEMA acme_private; CREATE TABLE acme_private.notes (note text);`);
+    await acme.query(
+      `${createObjects("public")} CREATE SCHEMA acme_private; CREATE TABLE acme_private.notes (note text);`,
+    );
     const refused = async (client: Client, statement: string) => {
       const error = await refusal(() => client.query(statement));
       return `${error.code} ${error.message}`;
@@ -266,8 +310,12 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
       function: "42501 permission denied for schema tenant_globex",
       type: "42501 permission denied for schema tenant_globex",
     });
-    expect(await refused(initech, "CREATE TABLE tenant_globex.intruder (id int)")).toBe("42501 permission denied for schema tenant_globex");
-    expect(await refused(initech, "CREATE TABLE public.planted (id int)")).toBe("42501 permission denied for schema public");
+    expect(await refused(initech, "CREATE TABLE tenant_globex.intruder (id int)")).toBe(
+      "42501 permission denied for schema tenant_globex",
+    );
+    expect(await refused(initech, "CREATE TABLE public.planted (id int)")).toBe(
+      "42501 permission denied for schema public",
+    );
     expect(await refused(initech, "CREATE SCHEMA initech_extra")).toBe("42501 permission denied for database tenants");
     // Even once globex opens its schema to initech by mistake, what globex created stays globex's: no table or
     // sequence privilege exists for anyone else, and the product revoked PUBLIC's default EXECUTE and USAGE on the
@@ -296,8 +344,12 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
       function: "42501 permission denied for function secret",
       type: "42501 permission denied for type mood",
     });
-    expect(await refused(initechInAcme, "SELECT note FROM acme_private.notes")).toBe("42501 permission denied for schema acme_private");
-    expect(await refused(initechInAcme, "CREATE SCHEMA initech_extra")).toBe("42501 permission denied for database tenant_acme");
+    expect(await refused(initechInAcme, "SELECT note FROM acme_private.notes")).toBe(
+      "42501 permission denied for schema acme_private",
+    );
+    expect(await refused(initechInAcme, "CREATE SCHEMA initech_extra")).toBe(
+      "42501 permission denied for database tenant_acme",
+    );
     await initechInAcme.end();
     clients.splice(clients.indexOf(initechInAcme), 1);
     await acme.query("REVOKE CONNECT, TEMPORARY ON DATABASE tenant_acme FROM tenant_initech");
@@ -305,32 +357,53 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     // Each still has its own.
     expect((await globex.query("SELECT note FROM tenant_globex.secrets")).rows).toEqual([{ note: "only mine" }]);
     expect((await acme.query("SELECT public.secret() AS n")).rows).toEqual([{ n: 42 }]);
-    await globex.query("DROP TABLE tenant_globex.secrets; DROP SEQUENCE tenant_globex.counter; DROP FUNCTION tenant_globex.secret(); DROP TYPE tenant_globex.mood");
-    await acme.query("DROP TABLE public.secrets; DROP SEQUENCE public.counter; DROP FUNCTION public.secret(); DROP TYPE public.mood; DROP SCHEMA acme_private CASCADE");
+    await globex.query(
+      "DROP TABLE tenant_globex.secrets; DROP SEQUENCE tenant_globex.counter; DROP FUNCTION tenant_globex.secret(); DROP TYPE tenant_globex.mood",
+    );
+    await acme.query(
+      "DROP TABLE public.secrets; DROP SEQUENCE public.counter; DROP FUNCTION public.secret(); DROP TYPE public.mood; DROP SCHEMA acme_private CASCADE",
+    );
   });
 
   it("a second up changes nothing, and every stack then previews (refreshed) with expectNoChanges", async () => {
     const again = await cli("up", "--all");
     expect(again.code, again.stderr).toBe(0);
-    expect(outcomes(again.report)).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
+    expect(outcomes(again.report)).toEqual({
+      "control-plane": "unchanged",
+      acme: "unchanged",
+      globex: "unchanged",
+      initech: "unchanged",
+    });
 
     // `expectNoChanges` makes the engine fail the preview when it plans any change. Two at a time, like --parallel 2.
-    for (const pair of [["control-plane", "acme"], ["globex", "initech"]]) {
-      await Promise.all(pair.map(async (slug) => (await selectStack(project.dir, slug)).preview({ expectNoChanges: true, refresh: true, color: "never" })));
+    for (const pair of [
+      ["control-plane", "acme"],
+      ["globex", "initech"],
+    ]) {
+      await Promise.all(
+        pair.map(async (slug) =>
+          (await selectStack(project.dir, slug)).preview({ expectNoChanges: true, refresh: true, color: "never" }),
+        ),
+      );
     }
   });
 
   it("the state holds no plaintext password: password and connectionString fields are secrets, and no password appears anywhere", async () => {
     const plaintexts = [testPostgres().password];
-    for (const slug of ["acme", "globex", "initech"]) plaintexts.push(decodeURIComponent(new URL(await connectionStringOf(slug)).password));
+    for (const slug of ["acme", "globex", "initech"])
+      plaintexts.push(decodeURIComponent(new URL(await connectionStringOf(slug)).password));
     expect(plaintexts.every((p) => p.length >= 16)).toBe(true);
 
     for (const slug of ["control-plane", "acme", "globex", "initech"]) {
       // `pulumi stack export` as a user runs it (the Automation API's exportStack() passes --show-secrets).
-      const exported = JSON.parse(execFileSync("pulumi", ["stack", "export", "--stack", slug], { cwd: project.dir, encoding: "utf8" })) as unknown;
+      const exported = JSON.parse(
+        execFileSync("pulumi", ["stack", "export", "--stack", slug], { cwd: project.dir, encoding: "utf8" }),
+      ) as unknown;
       expect(JSON.stringify(exported).length).toBeGreaterThan(100);
       plaintexts.forEach((plaintext, i) => {
-        expect(pathsContaining(exported, plaintext), `${slug}'s state holds password #${i} in plaintext at`).toEqual([]);
+        expect(pathsContaining(exported, plaintext), `${slug}'s state holds password #${i} in plaintext at`).toEqual(
+          [],
+        );
       });
       const sensitive = fieldsNamed(exported, new Set(["password", "connectionString", "connection", "value"])).filter(
         ({ path }) =>
@@ -340,13 +413,18 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
           (!path.endsWith(".value") || /GeneratedPassword/.test(JSON.stringify(pathOwner(exported, path)))),
       );
       if (slug !== "control-plane") expect(sensitive.length).toBeGreaterThan(0);
-      expect(sensitive.filter(({ value }) => !isSecretEnvelope(value)).map(({ path }) => path), `${slug}: fields that should be secrets`).toEqual([]);
+      expect(
+        sensitive.filter(({ value }) => !isSecretEnvelope(value)).map(({ path }) => path),
+        `${slug}: fields that should be secrets`,
+      ).toEqual([]);
     }
 
     // Nor anywhere in the backend at rest: current state, history and backups.
     for (const file of filesUnder(engine.backendDir)) {
       const text = readFileSync(file, "utf8");
-      plaintexts.forEach((plaintext, i) => void expect(text.includes(plaintext), `${file} holds password #${i}`).toBe(false));
+      plaintexts.forEach(
+        (plaintext, i) => void expect(text.includes(plaintext), `${file} holds password #${i}`).toBe(false),
+      );
     }
   });
 
@@ -360,11 +438,16 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     const globex = drift.report.tenants[0]!;
     expect(globex.outcome).toBe("drift");
     const drifted = globex.resources.map((r) => `${r.type} ${r.name}`).sort();
-    expect(drifted).toEqual(["postgresql:index/role:Role globex-role", "pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table"]);
+    expect(drifted).toEqual([
+      "postgresql:index/role:Role globex-role",
+      "pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table",
+    ]);
     // Each names the property: `expected` from the files, `actual` from the real world.
     const propertiesOf = (name: string) => globex.resources.find((r) => r.name === name)?.properties;
     expect(propertiesOf("globex-role")).toEqual([{ path: "connectionLimit", expected: 10, actual: 999 }]);
-    expect(propertiesOf("globex-settings-table")).toEqual([{ path: "settings.locale", expected: "en-US", actual: "fr-FR" }]);
+    expect(propertiesOf("globex-settings-table")).toEqual([
+      { path: "settings.locale", expected: "en-US", actual: "fr-FR" },
+    ]);
     // The text report names them too.
     const text = await runCli(["drift", "globex"], project.dir);
     expect(text.code).toBe(3);
@@ -381,8 +464,12 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     const up = await cli("up", "globex");
     expect(up.code, up.stderr).toBe(0);
     expect(outcomes(up.report)).toEqual({ globex: "changed" });
-    expect((await admin.query(`SELECT rolconnlimit FROM pg_roles WHERE rolname = 'tenant_globex'`)).rows).toEqual([{ rolconnlimit: 10 }]);
-    expect((await tenants.query(`SELECT value FROM tenant_globex.tenant_settings WHERE key = 'locale'`)).rows).toEqual([{ value: "en-US" }]);
+    expect((await admin.query(`SELECT rolconnlimit FROM pg_roles WHERE rolname = 'tenant_globex'`)).rows).toEqual([
+      { rolconnlimit: 10 },
+    ]);
+    expect((await tenants.query(`SELECT value FROM tenant_globex.tenant_settings WHERE key = 'locale'`)).rows).toEqual([
+      { value: "en-US" },
+    ]);
 
     const after = await cli("drift", "globex");
     expect(after.code).toBe(0);
@@ -400,9 +487,9 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     const up = await cli("up", "globex");
     expect(up.code, up.stderr).toBe(0);
     expect(outcomes(up.report)).toEqual({ globex: "unchanged" });
-    expect((await globex.query(`SELECT value, seed_only FROM tenant_settings WHERE key = 'branding.primaryColor'`)).rows).toEqual([
-      { value: "#ff6600", seed_only: true },
-    ]);
+    expect(
+      (await globex.query(`SELECT value, seed_only FROM tenant_settings WHERE key = 'branding.primaryColor'`)).rows,
+    ).toEqual([{ value: "#ff6600", seed_only: true }]);
   });
 
   it("decommission: the role loses LOGIN, and the schema and its rows stay", async () => {
@@ -414,9 +501,13 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     expect(outcomes(up.report)).toEqual({ globex: "changed" });
     expect(up.report.tenants[0]!.resources.map((r) => `${r.op} ${r.name}`)).toEqual(["update globex-role"]);
 
-    expect((await admin.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_globex'`)).rows).toEqual([{ rolcanlogin: false }]);
+    expect((await admin.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_globex'`)).rows).toEqual([
+      { rolcanlogin: false },
+    ]);
     const tenants = await adminOn("tenants");
-    expect((await tenants.query(`SELECT count(*)::int AS n FROM tenant_globex.tenant_settings`)).rows).toEqual([{ n: 6 }]);
+    expect((await tenants.query(`SELECT count(*)::int AS n FROM tenant_globex.tenant_settings`)).rows).toEqual([
+      { n: 6 },
+    ]);
     const login = await refusal(() => connectAs(globexUrl));
     expect(login.code).toBe("28000");
   });
@@ -428,8 +519,15 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
 
     const up = await cli("up", "--all");
     expect(up.code, up.stderr).toBe(0);
-    expect(outcomes(up.report)).toEqual({ "control-plane": "unchanged", globex: "unchanged", initech: "unchanged", acme: "skipped" });
-    expect(up.report.tenants.find((t) => t.slug === "acme")?.message).toMatch(/^no tenant file for stack acme: .*tenantctl destroy acme/);
+    expect(outcomes(up.report)).toEqual({
+      "control-plane": "unchanged",
+      globex: "unchanged",
+      initech: "unchanged",
+      acme: "skipped",
+    });
+    expect(up.report.tenants.find((t) => t.slug === "acme")?.message).toMatch(
+      /^no tenant file for stack acme: .*tenantctl destroy acme/,
+    );
     expect((await acmeStack.history()).length).toBe(updatesBefore);
 
     const destroy = await cli("destroy", "acme");
@@ -439,10 +537,17 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     expect(exported.deployment.resources ?? []).toEqual([]);
 
     // Retained: the database, its owner role, the extensions and the settings rows.
-    expect((await admin.query(`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tenant_acme'`)).rows).toEqual([{ owner: "tenant_acme" }]);
-    expect((await admin.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_acme'`)).rows).toEqual([{ rolcanlogin: true }]);
+    expect(
+      (await admin.query(`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'tenant_acme'`))
+        .rows,
+    ).toEqual([{ owner: "tenant_acme" }]);
+    expect((await admin.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_acme'`)).rows).toEqual([
+      { rolcanlogin: true },
+    ]);
     const acme = await adminOn("tenant_acme");
     expect((await acme.query(`SELECT count(*)::int AS n FROM public.tenant_settings`)).rows).toEqual([{ n: 6 }]);
-    expect((await acme.query(`SELECT count(*)::int AS n FROM pg_extension WHERE extname IN ('pgcrypto', 'pg_trgm')`)).rows).toEqual([{ n: 2 }]);
+    expect(
+      (await acme.query(`SELECT count(*)::int AS n FROM pg_extension WHERE extname IN ('pgcrypto', 'pg_trgm')`)).rows,
+    ).toEqual([{ n: 2 }]);
   });
 });

@@ -29,7 +29,11 @@ describe("Ctrl-C during up --all", () => {
   /** Every file under the file backend's locks directory. */
   const lockFiles = () => {
     const locks = join(state, ".pulumi", "locks");
-    return existsSync(locks) ? readdirSync(locks, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)) : [];
+    return existsSync(locks)
+      ? readdirSync(locks, { recursive: true, withFileTypes: true })
+          .filter((entry) => entry.isFile())
+          .map((entry) => join(entry.parentPath, entry.name))
+      : [];
   };
 
   const tenantctl = (args: string[], interruptWhen?: RegExp) =>
@@ -50,13 +54,18 @@ describe("Ctrl-C during up --all", () => {
     // Ctrl-C once the engine is at work on acme (its first resource), so that the engine itself must cancel.
     const interrupted = await tenantctl(["up", "--all", "--parallel", "1"], /acme: create /);
     expect(interrupted.code, interrupted.stderr).toBe(130);
-    expect(interrupted.stderr).toContain("tenantctl: SIGINT: no new stack starts; the running ones are being cancelled");
+    expect(interrupted.stderr).toContain(
+      "tenantctl: SIGINT: no new stack starts; the running ones are being cancelled",
+    );
     const secondsToExit = (interrupted.endedAt - interrupted.interruptedAt!) / 1000;
     expect(secondsToExit, interrupted.stderr).toBeLessThan(EXIT_AFTER_SIGINT_SECONDS);
     const outcome = Object.fromEntries(interrupted.report.tenants.map((t) => [t.slug, t]));
     expect(outcome["control-plane"]?.outcome).toBe("changed");
     // acme was running: cancelled through the engine.
-    expect(outcome["acme"], interrupted.stderr).toMatchObject({ outcome: "cancelled", message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock" });
+    expect(outcome["acme"], interrupted.stderr).toMatchObject({
+      outcome: "cancelled",
+      message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock",
+    });
     for (const slug of ["globex", "initech"]) {
       expect(outcome[slug]).toMatchObject({ outcome: "cancelled", message: "not started: the run was interrupted" });
     }
@@ -89,7 +98,12 @@ describe("Ctrl-C during up --all", () => {
         const poll = setInterval(() => {
           const descendants = descendantsOf(child.pid!);
           for (const p of descendants) seen.add(p.command.slice(0, 120));
-          if (child.exitCode !== null || lockFiles().length === 0 || !descendants.some((p) => /pulumi-resource-/.test(p.command))) return;
+          if (
+            child.exitCode !== null ||
+            lockFiles().length === 0 ||
+            !descendants.some((p) => /pulumi-resource-/.test(p.command))
+          )
+            return;
           clearInterval(poll);
           started = descendants;
           process.kill(-child.pid!, "SIGKILL");
@@ -113,7 +127,10 @@ describe("Ctrl-C during up --all", () => {
     const dir = join(state, ".pulumi", "locks", "organization", "tenantctl", stack);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `e2e-${holder.pid}.json`);
-    writeFileSync(file, JSON.stringify({ pid: holder.pid, username: "ci", hostname: hostname(), timestamp: "2026-12-02T05:00:00Z" }));
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: holder.pid, username: "ci", hostname: hostname(), timestamp: "2026-12-02T05:00:00Z" }),
+    );
     return file;
   }
 
@@ -122,7 +139,9 @@ describe("Ctrl-C during up --all", () => {
     const file = lockOf("acme", { pid: gone });
     const run = await tenantctl(["up", "acme"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`acme: cleared a stale lock of ci@${hostname()} (pid ${gone}) since 2026-12-02T05:00:00Z: that process is gone`);
+    expect(run.stderr).toContain(
+      `acme: cleared a stale lock of ci@${hostname()} (pid ${gone}) since 2026-12-02T05:00:00Z: that process is gone`,
+    );
     expect(existsSync(file)).toBe(false);
   });
 
@@ -131,9 +150,13 @@ describe("Ctrl-C during up --all", () => {
     try {
       const run = await tenantctl(["up", "acme", "--lock-timeout", "10s"]);
       expect(run.code).toBe(1);
-      expect(run.stderr, JSON.stringify(run.report)).toContain(`acme: locked by ci@${hostname()} (pid ${process.pid}) since 2026-12-02T05:00:00Z; trying again in 1 s`);
+      expect(run.stderr, JSON.stringify(run.report)).toContain(
+        `acme: locked by ci@${hostname()} (pid ${process.pid}) since 2026-12-02T05:00:00Z; trying again in 1 s`,
+      );
       const message = run.report.tenants[0]?.message ?? "";
-      expect(message).toContain(`the stack is locked by another run: ci@${hostname()}, pid ${process.pid}, since 2026-12-02T05:00:00Z`);
+      expect(message).toContain(
+        `the stack is locked by another run: ci@${hostname()}, pid ${process.pid}, since 2026-12-02T05:00:00Z`,
+      );
       expect(message).toContain("`tenantctl unlock acme`");
       expect(message).not.toMatch(/Command failed|--event-log/);
     } finally {

@@ -38,11 +38,23 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
   let state: string;
   let env: NodeJS.ProcessEnv;
 
-  const tenantctl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env: { ...env, ...extraEnv } });
-  const movedOf = (run: ProcessRun, slug: string) => (run.report.tenants.find((t) => t.slug === slug) as { moved?: MovedReport } | undefined)?.moved;
+  const tenantctl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env: { ...env, ...extraEnv } });
+  const movedOf = (run: ProcessRun, slug: string) =>
+    (run.report.tenants.find((t) => t.slug === slug) as { moved?: MovedReport } | undefined)?.moved;
 
-  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(database: string, text: string, as?: Login): Promise<T[]> {
-    const client = new Client({ host: postgres.host, port: postgres.port, user: as?.user ?? postgres.user, password: as?.password ?? postgres.password, database });
+  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(
+    database: string,
+    text: string,
+    as?: Login,
+  ): Promise<T[]> {
+    const client = new Client({
+      host: postgres.host,
+      port: postgres.port,
+      user: as?.user ?? postgres.user,
+      password: as?.password ?? postgres.password,
+      database,
+    });
     await client.connect();
     try {
       return (await client.query<T>(text)).rows;
@@ -53,32 +65,49 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
 
   async function tenantLogin(slug: string): Promise<Login> {
     const automation = await import("@pulumi/pulumi/automation");
-    const stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: project.dir }, { envVars: env as Record<string, string> });
+    const stack = await automation.LocalWorkspace.selectStack(
+      { stackName: slug, workDir: project.dir },
+      { envVars: env as Record<string, string> },
+    );
     const url = new URL(String((await stack.outputs())["connectionString"]?.value));
     return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
   }
 
   /** What the tenant sees of its own data, through its own login: per table an ordered hash, the setting it changed. */
   async function tenantView(database: string, login: Login): Promise<Record<string, unknown>> {
-    const hash = async (table: string) => (await sql<{ h: string; n: number }>(database, `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM ${table} t`, login))[0];
+    const hash = async (table: string) =>
+      (
+        await sql<{ h: string; n: number }>(
+          database,
+          `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM ${table} t`,
+          login,
+        )
+      )[0];
     return {
       customers: await hash("customers"),
       orders: await hash("orders"),
       totals: await hash("customer_totals"),
-      color: (await sql(database, "SELECT value FROM tenant_settings WHERE key = 'branding.primaryColor'", login))[0]?.value,
+      color: (await sql(database, "SELECT value FROM tenant_settings WHERE key = 'branding.primaryColor'", login))[0]
+        ?.value,
       status: (await sql(database, "SELECT 'vip'::customer_status AS s", login))[0]?.s,
     };
   }
 
   // The program of the temporary project lives in the repository, whose own tenants/ it would find by itself.
   const byHandEnv = () => ({ ...env, TENANTCTL_DIR: project.tenantsDir });
-  const initechFile = (plan: string) => `# yaml-language-server: $schema=./tenant.schema.json\nslug: initech\nname: Initech\nplan: ${plan}\n`;
+  const initechFile = (plan: string) =>
+    `# yaml-language-server: $schema=./tenant.schema.json\nslug: initech\nname: Initech\nplan: ${plan}\n`;
 
   beforeAll(async () => {
     postgres = await startPostgres();
     project = tempProject(engine.repoRoot, "tenantctl-e2e-moves-");
     state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-moves-state-"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres), TENANTCTL_DISABLE: "dns,tls,auth" };
+    env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres),
+      TENANTCTL_DISABLE: "dns,tls,auth",
+    };
     const up = await tenantctl(["up", "control-plane", "initech"]);
     expect(up.code, up.stderr).toBe(0);
     // The tenant's own data, made with its own login: tables, a foreign key, a view, a type, a sequence in use, and
@@ -109,9 +138,15 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
 
   it("pulumi up by hand refuses a tenant whose data is elsewhere, in one line naming tenantctl up", async () => {
     project.writeFile("initech.yaml", initechFile("enterprise"));
-    const byHand = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "-s", "initech", "--non-interactive"], { cwd: project.dir, env: byHandEnv(), encoding: "utf8" });
+    const byHand = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "-s", "initech", "--non-interactive"], {
+      cwd: project.dir,
+      env: byHandEnv(),
+      encoding: "utf8",
+    });
     expect(byHand.status, byHand.stdout + byHand.stderr).not.toBe(0);
-    expect(byHand.stdout + byHand.stderr).toContain("tenant initech's data is in schema tenant_initech in tenants@primary and its file puts it in database tenant_initech@primary: run `tenantctl up initech`");
+    expect(byHand.stdout + byHand.stderr).toContain(
+      "tenant initech's data is in schema tenant_initech in tenants@primary and its file puts it in database tenant_initech@primary: run `tenantctl up initech`",
+    );
     expect(await sql("postgres", "SELECT datname FROM pg_database WHERE datname = 'tenant_initech'")).toEqual([]);
   }, 300_000);
 
@@ -119,7 +154,10 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     const login = await tenantLogin("initech");
     const before = await tenantView("tenants", login);
     project.writeFile("initech.yaml", initechFile("enterprise"));
-    const up = await tenantctl(["up", "initech"], { TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL: "UPDATE tenant_initech.customers SET name = name || ' (changed)' WHERE id = 1" });
+    const up = await tenantctl(["up", "initech"], {
+      TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL:
+        "UPDATE tenant_initech.customers SET name = name || ' (changed)' WHERE id = 1",
+    });
     expect(up.code).toBe(1);
     const message = up.report.tenants[0]?.message ?? "";
     expect(message).toContain("table customers: same 300 rows, different content");
@@ -128,7 +166,12 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     // The change the hook made is the only difference: the tenant reads its data, with its own login.
     await sql("tenants", "UPDATE tenant_initech.customers SET name = 'customer 1' WHERE id = 1");
     expect(await tenantView("tenants", login)).toEqual(before);
-    expect(await sql("postgres", "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'")).toEqual([{ rolcanlogin: true, comment: null }]);
+    expect(
+      await sql(
+        "postgres",
+        "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'",
+      ),
+    ).toEqual([{ rolcanlogin: true, comment: null }]);
   }, 300_000);
 
   it("Ctrl-C during the move rolls it back and exits 130: the tenant on its schema, login back", async () => {
@@ -152,11 +195,15 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     const before = await tenantView("tenants", login);
     project.writeFile("initech.yaml", initechFile("enterprise"));
     // Held after the copy, before the verification: killed there, as a cancelled CI job kills it.
-    const child = spawn(process.execPath, [join(engine.repoRoot, "bin", "tenantctl.js"), "up", "initech", "--format", "json"], {
-      cwd: project.dir,
-      env: { ...env, TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL: "SELECT pg_sleep(120)" },
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [join(engine.repoRoot, "bin", "tenantctl.js"), "up", "initech", "--format", "json"],
+      {
+        cwd: project.dir,
+        env: { ...env, TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL: "SELECT pg_sleep(120)" },
+        detached: true,
+      },
+    );
     let stderr = "";
     await new Promise<void>((resolve) => {
       child.stderr.on("data", (chunk: Buffer) => {
@@ -167,15 +214,29 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     process.kill(-child.pid!, "SIGKILL");
     await new Promise((resolve) => child.on("close", resolve));
     // Killed: the login is off and a partial copy exists, both recorded in the journal on the role.
-    const [role] = await sql<{ rolcanlogin: boolean; comment: string }>("postgres", "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'");
+    const [role] = await sql<{ rolcanlogin: boolean; comment: string }>(
+      "postgres",
+      "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'",
+    );
     expect(role?.rolcanlogin).toBe(false);
     expect(role?.comment).toMatch(/^tenantctl-move:\{"phase":"copying"/);
-    expect(await sql("postgres", "SELECT datname FROM pg_database WHERE datname = 'tenant_initech'")).toEqual([{ datname: "tenant_initech" }]);
+    expect(await sql("postgres", "SELECT datname FROM pg_database WHERE datname = 'tenant_initech'")).toEqual([
+      { datname: "tenant_initech" },
+    ]);
     // The hook's sleep holds a session in the shared database; it goes with its server process.
-    await sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%' AND pid <> pg_backend_pid()");
+    await sql(
+      "postgres",
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(120)%' AND pid <> pg_backend_pid()",
+    );
 
-    const byHand = spawnSync("pulumi", ["preview", "-s", "initech", "--non-interactive"], { cwd: project.dir, env: byHandEnv(), encoding: "utf8" });
-    expect(byHand.stdout + byHand.stderr).toContain("a move of tenant initech's data (schema tenant_initech in tenants@primary → database tenant_initech@primary) was interrupted: run `tenantctl up initech`");
+    const byHand = spawnSync("pulumi", ["preview", "-s", "initech", "--non-interactive"], {
+      cwd: project.dir,
+      env: byHandEnv(),
+      encoding: "utf8",
+    });
+    expect(byHand.stdout + byHand.stderr).toContain(
+      "a move of tenant initech's data (schema tenant_initech in tenants@primary → database tenant_initech@primary) was interrupted: run `tenantctl up initech`",
+    );
 
     const up = await tenantctl(["up", "initech"]);
     expect(up.code, up.stderr + JSON.stringify(up.report)).toBe(0);
@@ -189,13 +250,27 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     const login = await tenantLogin("initech");
     // The tenant has moved (previous test): its data in its own database; sequences continue there.
     expect(await sql("tenant_initech", "SELECT next_invoice()::int AS n", login)).toEqual([{ n: 1005 }]);
-    const [inserted] = await sql<{ id: string }>("tenant_initech", "INSERT INTO orders (customer_id, amount) VALUES (1, 1) RETURNING id", login);
+    const [inserted] = await sql<{ id: string }>(
+      "tenant_initech",
+      "INSERT INTO orders (customer_id, amount) VALUES (1, 1) RETURNING id",
+      login,
+    );
     expect(inserted?.id).toBe("2001");
-    const [old] = await sql<{ nspname: string; owner: string }>("tenants", "SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname LIKE 'tenant_initech_moved_%'");
+    const [old] = await sql<{ nspname: string; owner: string }>(
+      "tenants",
+      "SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname LIKE 'tenant_initech_moved_%'",
+    );
     expect(old?.owner).toBe(postgres.user);
-    await expect(sql("tenants", `SELECT count(*) FROM "${old!.nspname}".orders`, login)).rejects.toThrow(/permission denied|does not exist/);
+    await expect(sql("tenants", `SELECT count(*) FROM "${old!.nspname}".orders`, login)).rejects.toThrow(
+      /permission denied|does not exist/,
+    );
     expect(await sql("tenants", `SELECT count(*)::int AS n FROM "${old!.nspname}".orders`)).toEqual([{ n: 2000 }]);
-    expect(await sql("postgres", "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'")).toEqual([{ rolcanlogin: true, comment: null }]);
+    expect(
+      await sql(
+        "postgres",
+        "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = 'tenant_initech'",
+      ),
+    ).toEqual([{ rolcanlogin: true, comment: null }]);
     const drift = await tenantctl(["drift", "initech"]);
     expect(drift.code, JSON.stringify(drift.report)).toBe(0);
   }, 300_000);
@@ -207,11 +282,17 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     const up = await tenantctl(["up", "initech"]);
     expect(up.code, up.stderr + JSON.stringify(up.report)).toBe(0);
     const moved = movedOf(up, "initech");
-    expect(moved).toMatchObject({ from: { database: "tenant_initech", schema: "public" }, to: { database: "tenants", schema: "tenant_initech" } });
+    expect(moved).toMatchObject({
+      from: { database: "tenant_initech", schema: "public" },
+      to: { database: "tenants", schema: "tenant_initech" },
+    });
     expect(moved?.drop).toMatch(/^DROP DATABASE "tenant_initech_moved_\d{14}";/);
     expect(await tenantView("tenants", login)).toEqual(before);
     expect(await sql("tenants", "SELECT next_invoice()::int AS n", login)).toEqual([{ n: 1006 }]);
-    const [old] = await sql<{ datname: string }>("postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'tenant_initech_moved_%'");
+    const [old] = await sql<{ datname: string }>(
+      "postgres",
+      "SELECT datname FROM pg_database WHERE datname LIKE 'tenant_initech_moved_%'",
+    );
     await expect(sql(old!.datname, "SELECT 1", login)).rejects.toThrow(/permission denied/);
     const drift = await tenantctl(["drift", "initech"]);
     expect(drift.code, JSON.stringify(drift.report)).toBe(0);

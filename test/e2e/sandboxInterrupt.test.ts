@@ -23,9 +23,17 @@ describe("tenantctl sandbox, interrupted before its run", () => {
     const printed: string[] = [];
     const cwd = vi.spyOn(process, "cwd").mockReturnValue(project.dir);
     try {
-      const error = await runSandbox({ dir: "tenants" }, (text) => printed.push(text), (text) => printed.push(text), interrupt.signal).catch((thrown: unknown) => thrown);
+      const error = await runSandbox(
+        { dir: "tenants" },
+        (text) => printed.push(text),
+        (text) => printed.push(text),
+        interrupt.signal,
+      ).catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(InterruptedError);
-      expect(exitForError(error, {})).toEqual({ message: "tenantctl: sandbox: interrupted before the sandbox started anything\n", code: 130 });
+      expect(exitForError(error, {})).toEqual({
+        message: "tenantctl: sandbox: interrupted before the sandbox started anything\n",
+        code: 130,
+      });
     } finally {
       cwd.mockRestore();
     }

@@ -36,17 +36,30 @@ describe("tenantctl sandbox with two database servers", () => {
     expect(code, stdout + stderr).toBe(0);
     expect(stderr).toContain("sandbox: starting a throwaway PostgreSQL per database server (primary, secondary)\n");
 
-    const where = /^What the sandbox created, in PostgreSQL primary 127\.0\.0\.1:(\d+), secondary 127\.0\.0\.1:(\d+) \(superuser tenantctl_admin\):$/m.exec(stdout);
+    const where =
+      /^What the sandbox created, in PostgreSQL primary 127\.0\.0\.1:(\d+), secondary 127\.0\.0\.1:(\d+) \(superuser tenantctl_admin\):$/m.exec(
+        stdout,
+      );
     expect(where, stdout).not.toBeNull();
     const [primaryPort, secondaryPort] = [Number(where![1]), Number(where![2])];
     expect(primaryPort).not.toBe(secondaryPort);
     expect(stdout).toMatch(/^Update of 3 tenant stacks in [\d.]+ s: 3 changed$/m);
-    expect(stdout).toContain('shared database "tenants" on primary, "tenants" on secondary for schema-isolated tenants');
-    expect(stdout).toContain("globex         schema tenant_globex in database tenants on secondary, owned by login role tenant_globex");
-    expect(stdout).toContain("initech        schema tenant_initech in database tenants on primary, owned by login role tenant_initech");
+    expect(stdout).toContain(
+      'shared database "tenants" on primary, "tenants" on secondary for schema-isolated tenants',
+    );
+    expect(stdout).toContain(
+      "globex         schema tenant_globex in database tenants on secondary, owned by login role tenant_globex",
+    );
+    expect(stdout).toContain(
+      "initech        schema tenant_initech in database tenants on primary, owned by login role tenant_initech",
+    );
     // The printed psql lines: the superuser of each server, each tenant on its own server's port.
-    expect(stdout).toContain(`psql -h 127.0.0.1 -p ${primaryPort} -U tenantctl_admin -d postgres    # the superuser of server primary`);
-    expect(stdout).toContain(`psql -h 127.0.0.1 -p ${secondaryPort} -U tenantctl_admin -d postgres    # the superuser of server secondary`);
+    expect(stdout).toContain(
+      `psql -h 127.0.0.1 -p ${primaryPort} -U tenantctl_admin -d postgres    # the superuser of server primary`,
+    );
+    expect(stdout).toContain(
+      `psql -h 127.0.0.1 -p ${secondaryPort} -U tenantctl_admin -d postgres    # the superuser of server secondary`,
+    );
     expect(stdout).toContain(`psql -h 127.0.0.1 -p ${secondaryPort} -U tenant_globex -d tenants    # as globex`);
     expect(stdout).toContain(`psql -h 127.0.0.1 -p ${primaryPort} -U tenant_initech -d tenants    # as initech`);
 
@@ -66,10 +79,20 @@ describe("tenantctl sandbox with two database servers", () => {
 
     // Each tenant's data is on its own server's cluster, and only there.
     const schemasOn = async (port: number) => {
-      const client = new Client({ host: "127.0.0.1", port, user: "tenantctl_admin", password: passwords.get(port)!, database: "tenants" });
+      const client = new Client({
+        host: "127.0.0.1",
+        port,
+        user: "tenantctl_admin",
+        password: passwords.get(port)!,
+        database: "tenants",
+      });
       await client.connect();
       try {
-        return (await client.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1")).rows.map((row) => row.nspname);
+        return (
+          await client.query<{ nspname: string }>(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1",
+          )
+        ).rows.map((row) => row.nspname);
       } finally {
         await client.end();
       }
@@ -81,8 +104,11 @@ describe("tenantctl sandbox with two database servers", () => {
     // the stack's last dataLocation output, and measures what it would copy on the secondary cluster.
     placeOnServer(project, "globex", "primary");
     const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(engine.repoRoot, "bin", "tenantctl.js"))}`;
-    const inShell = (command: string) => execFileSync("sh", ["-c", `. .tenantctl/sandbox/env.sh && ${command}`], { cwd: project!.dir, encoding: "utf8" });
-    const preview = JSON.parse(inShell(`${cli} preview globex initech --format json 2>/dev/null`)) as { tenants: { slug: string; move?: { from: unknown; to: unknown; data?: { tables: number; bytes: number } } }[] };
+    const inShell = (command: string) =>
+      execFileSync("sh", ["-c", `. .tenantctl/sandbox/env.sh && ${command}`], { cwd: project!.dir, encoding: "utf8" });
+    const preview = JSON.parse(inShell(`${cli} preview globex initech --format json 2>/dev/null`)) as {
+      tenants: { slug: string; move?: { from: unknown; to: unknown; data?: { tables: number; bytes: number } } }[];
+    };
     const globex = preview.tenants.find((tenant) => tenant.slug === "globex")!;
     expect(globex.move).toMatchObject({
       from: { server: "secondary", database: "tenants", schema: "tenant_globex" },
@@ -93,15 +119,27 @@ describe("tenantctl sandbox with two database servers", () => {
     expect(globex.move!.data!.bytes).toBeGreaterThan(0);
     expect(preview.tenants.find((tenant) => tenant.slug === "initech")!.move).toBeUndefined();
     const text = inShell(`${cli} preview globex 2>/dev/null; true`);
-    expect(text).toMatch(/^ {2}move globex: schema tenant_globex in tenants@secondary → schema tenant_globex in tenants@primary \(\d+ tables?, [\d.]+ (B|KiB|MiB)\)$/m);
+    expect(text).toMatch(
+      /^ {2}move globex: schema tenant_globex in tenants@secondary → schema tenant_globex in tenants@primary \(\d+ tables?, [\d.]+ (B|KiB|MiB)\)$/m,
+    );
     expect(text).toMatch(/^Preview of 1 tenant stack in [\d.]+ s: 1 changed; 1 tenant moves$/m);
 
     // `sandbox --stop` stops both clusters.
     const stopped = await runCli(["sandbox", "--stop"], project.dir);
-    expect(stopped).toMatchObject({ code: 0, stdout: "stopped the sandbox's PostgreSQL and removed .tenantctl/sandbox/\n" });
+    expect(stopped).toMatchObject({
+      code: 0,
+      stdout: "stopped the sandbox's PostgreSQL and removed .tenantctl/sandbox/\n",
+    });
     stop = undefined;
     for (const port of [primaryPort, secondaryPort]) {
-      const gone = new Client({ host: "127.0.0.1", port, user: "tenantctl_admin", password: passwords.get(port)!, database: "postgres", connectionTimeoutMillis: 3000 });
+      const gone = new Client({
+        host: "127.0.0.1",
+        port,
+        user: "tenantctl_admin",
+        password: passwords.get(port)!,
+        database: "postgres",
+        connectionTimeoutMillis: 3000,
+      });
       await expect(gone.connect()).rejects.toThrow();
     }
   });

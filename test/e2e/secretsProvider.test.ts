@@ -20,13 +20,18 @@ describe("stacks created with TENANTCTL_SECRETS_PROVIDER", () => {
   let project: TempProject;
   let state: string;
   let env: NodeJS.ProcessEnv;
-  const tenantctl = (args: string[], runEnv = env) => tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env: runEnv });
+  const tenantctl = (args: string[], runEnv = env) =>
+    tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env: runEnv });
 
   beforeAll(async () => {
     [postgres, kms] = await Promise.all([startPostgres(), startAwsKmsServer()]);
     project = tempProject(engine.repoRoot, "tenantctl-e2e-secrets-provider-");
     state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-secrets-provider-state-"));
-    const { PULUMI_CONFIG_PASSPHRASE: _passphrase, PULUMI_CONFIG_PASSPHRASE_FILE: _passphraseFile, ...withoutPassphrase } = process.env;
+    const {
+      PULUMI_CONFIG_PASSPHRASE: _passphrase,
+      PULUMI_CONFIG_PASSPHRASE_FILE: _passphraseFile,
+      ...withoutPassphrase
+    } = process.env;
     env = {
       ...withoutPassphrase,
       ...kms.env,
@@ -60,9 +65,18 @@ describe("stacks created with TENANTCTL_SECRETS_PROVIDER", () => {
     // The tenant's password is in state only as ciphertext of the stack's key.
     const stateFile = join(state, ".pulumi", "stacks", "tenantctl", "acme.json");
     expect(existsSync(stateFile)).toBe(true);
-    const deployment = JSON.parse(readFileSync(stateFile, "utf8")) as { checkpoint: { latest: { secrets_providers: { type: string }; resources: { type: string; outputs?: Record<string, unknown> }[] } } };
+    const deployment = JSON.parse(readFileSync(stateFile, "utf8")) as {
+      checkpoint: {
+        latest: {
+          secrets_providers: { type: string };
+          resources: { type: string; outputs?: Record<string, unknown> }[];
+        };
+      };
+    };
     expect(deployment.checkpoint.latest.secrets_providers.type).toBe("cloud");
-    const password = deployment.checkpoint.latest.resources.find((r) => r.type === "pulumi-nodejs:dynamic:GeneratedPassword");
+    const password = deployment.checkpoint.latest.resources.find(
+      (r) => r.type === "pulumi-nodejs:dynamic:GeneratedPassword",
+    );
     expect(JSON.stringify(password?.outputs)).toMatch(/"ciphertext":"v1:[^"]+"/);
 
     const drift = await tenantctl(["drift", "acme"]);
@@ -83,7 +97,10 @@ describe("stacks created with TENANTCTL_SECRETS_PROVIDER", () => {
 
       // Pointed at the other KMS, the stack's wrapped key cannot be unwrapped: nothing is read, nothing deployed.
       const stackConfig = readFileSync(join(project.dir, "Pulumi.acme.yaml"), "utf8");
-      writeFileSync(join(project.dir, "Pulumi.acme.yaml"), stackConfig.replace(kms.secretsProvider(), other.secretsProvider()));
+      writeFileSync(
+        join(project.dir, "Pulumi.acme.yaml"),
+        stackConfig.replace(kms.secretsProvider(), other.secretsProvider()),
+      );
       try {
         const refused = await tenantctl(["drift", "acme"]);
         expect(refused.code).toBe(1);

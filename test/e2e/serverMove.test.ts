@@ -28,9 +28,20 @@ describe("moves: a tenant moved to another database server", () => {
 
   const tenantctl = (args: string[]) => tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env });
 
-  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(server: string, database: string, text: string, as?: Login): Promise<T[]> {
+  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(
+    server: string,
+    database: string,
+    text: string,
+    as?: Login,
+  ): Promise<T[]> {
     const cluster = servers.cluster(server);
-    const client = new Client({ host: cluster.host, port: cluster.port, user: as?.user ?? cluster.user, password: as?.password ?? cluster.password, database });
+    const client = new Client({
+      host: cluster.host,
+      port: cluster.port,
+      user: as?.user ?? cluster.user,
+      password: as?.password ?? cluster.password,
+      database,
+    });
     await client.connect();
     try {
       return (await client.query<T>(text)).rows;
@@ -41,13 +52,21 @@ describe("moves: a tenant moved to another database server", () => {
 
   async function tenantLogin(slug: string): Promise<Login> {
     const automation = await import("@pulumi/pulumi/automation");
-    const stack = await automation.LocalWorkspace.selectStack({ stackName: slug, workDir: project.dir }, { envVars: env as Record<string, string> });
+    const stack = await automation.LocalWorkspace.selectStack(
+      { stackName: slug, workDir: project.dir },
+      { envVars: env as Record<string, string> },
+    );
     const url = new URL(String((await stack.outputs())["connectionString"]?.value));
     return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
   }
 
   const view = async (server: string, login: Login) => ({
-    orders: await sql(server, "tenants", "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM orders t", login),
+    orders: await sql(
+      server,
+      "tenants",
+      "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM orders t",
+      login,
+    ),
     color: await sql(server, "tenants", "SELECT value FROM tenant_settings WHERE key = 'branding.primaryColor'", login),
   });
 
@@ -91,14 +110,26 @@ describe("moves: a tenant moved to another database server", () => {
     });
     expect(await tenantLogin("globex")).toEqual(login);
     expect(await view(SECONDARY, login)).toEqual(before);
-    expect(await sql(SECONDARY, "tenants", "INSERT INTO orders (customer_id, amount) VALUES (1, 1) RETURNING id", login)).toEqual([{ id: "701" }]);
+    expect(
+      await sql(SECONDARY, "tenants", "INSERT INTO orders (customer_id, amount) VALUES (1, 1) RETURNING id", login),
+    ).toEqual([{ id: "701" }]);
     expect(await sql(SECONDARY, "tenants", "SELECT count(*)::int AS n FROM big_orders", login)).toEqual([{ n: 400 }]);
 
-    const [old] = await sql<{ nspname: string; owner: string }>("primary", "tenants", "SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname LIKE 'tenant_globex_moved_%'");
+    const [old] = await sql<{ nspname: string; owner: string }>(
+      "primary",
+      "tenants",
+      "SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname LIKE 'tenant_globex_moved_%'",
+    );
     expect(old?.owner).toBe(servers.cluster("primary").user);
-    expect(await sql("primary", "tenants", `SELECT count(*)::int AS n FROM "${old!.nspname}".orders`)).toEqual([{ n: 700 }]);
-    expect(await sql("primary", "postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_globex'")).toEqual([{ rolcanlogin: false }]);
-    await expect(sql("primary", "tenants", "SELECT 1", login)).rejects.toThrow(/not permitted to log in|permission denied/);
+    expect(await sql("primary", "tenants", `SELECT count(*)::int AS n FROM "${old!.nspname}".orders`)).toEqual([
+      { n: 700 },
+    ]);
+    expect(
+      await sql("primary", "postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_globex'"),
+    ).toEqual([{ rolcanlogin: false }]);
+    await expect(sql("primary", "tenants", "SELECT 1", login)).rejects.toThrow(
+      /not permitted to log in|permission denied/,
+    );
 
     const drift = await tenantctl(["drift", "globex"]);
     expect(drift.code, JSON.stringify(drift.report)).toBe(0);

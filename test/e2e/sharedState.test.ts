@@ -26,7 +26,13 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
 
   beforeAll(async () => {
     postgres = await startPostgres();
-    const admin = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: "postgres" });
+    const admin = new Client({
+      host: postgres.host,
+      port: postgres.port,
+      user: postgres.user,
+      password: postgres.password,
+      database: "postgres",
+    });
     await admin.connect();
     await admin.query("CREATE DATABASE pulumi_state");
     await admin.end();
@@ -52,10 +58,17 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
     // The two shards really run at once: at some moment both have `pulumi up` at work against the one state
     // database (seen in /proc, every 100 ms).
     const shards = new Map<string, ChildProcess>();
-    const shard = (part: string) => tenantctlProcess(engine.repoRoot, ["up", "--all", "--shard", part], { cwd: project.dir, env, onProgress: (_, child) => shards.set(part, child) });
+    const shard = (part: string) =>
+      tenantctlProcess(engine.repoRoot, ["up", "--all", "--shard", part], {
+        cwd: project.dir,
+        env,
+        onProgress: (_, child) => shards.set(part, child),
+      });
     let bothAtWork = false;
     const watch = setInterval(() => {
-      const atWork = [...shards.values()].filter((child) => child.exitCode === null && descendantsOf(child.pid!).some((p) => /(^|\/)pulumi up /.test(p.command)));
+      const atWork = [...shards.values()].filter(
+        (child) => child.exitCode === null && descendantsOf(child.pid!).some((p) => /(^|\/)pulumi up /.test(p.command)),
+      );
       if (atWork.length === 2) bothAtWork = true;
     }, 100);
     const [first, second] = await Promise.all([shard("1/2"), shard("2/2")]).finally(() => clearInterval(watch));
@@ -71,10 +84,21 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
     expect(Object.keys(outcomes(first)).filter((slug) => slug in outcomes(second))).toEqual([]);
     const drift = await tenantctl("drift", "--all");
     expect(drift.code, drift.stderr).toBe(0);
-    expect(outcomes(drift)).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
+    expect(outcomes(drift)).toEqual({
+      "control-plane": "unchanged",
+      acme: "unchanged",
+      globex: "unchanged",
+      initech: "unchanged",
+    });
 
     // The state is in PostgreSQL, not in files of the project.
-    const state = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: "pulumi_state" });
+    const state = new Client({
+      host: postgres.host,
+      port: postgres.port,
+      user: postgres.user,
+      password: postgres.password,
+      database: "pulumi_state",
+    });
     await state.connect();
     try {
       const { rows } = await state.query<{ count: string }>("SELECT count(*) FROM pulumi_state");
@@ -82,10 +106,18 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
     } finally {
       await state.end();
     }
-    const tenants = new Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: "postgres" });
+    const tenants = new Client({
+      host: postgres.host,
+      port: postgres.port,
+      user: postgres.user,
+      password: postgres.password,
+      database: "postgres",
+    });
     await tenants.connect();
     try {
-      const { rows } = await tenants.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%' ORDER BY 1");
+      const { rows } = await tenants.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%' ORDER BY 1",
+      );
       expect(rows.map((row) => row.rolname)).toEqual(["tenant_acme", "tenant_globex", "tenant_initech"]);
     } finally {
       await tenants.end();
@@ -93,11 +125,19 @@ describe("tenantctl with state in PostgreSQL, from concurrent shards", () => {
   });
 
   it("a tenant that clashes with another is refused by `pulumi up -s` by hand, where no verdict of a run helps", async () => {
-    project.writeFile("hooli.yaml", "slug: hooli\nname: Hooli\ndomains:\n  custom:\n    - hostname: app.acme-corp.com\n");
+    project.writeFile(
+      "hooli.yaml",
+      "slug: hooli\nname: Hooli\ndomains:\n  custom:\n    - hostname: app.acme-corp.com\n",
+    );
     const pulumi = (...args: string[]) =>
       new Promise<{ code: number; output: string }>((resolve) => {
         // This project's main is the repository's program: TENANTCTL_DIR says which tenants it deploys.
-        execFile("pulumi", args, { cwd: project.dir, env: { ...env, TENANTCTL_DIR: project.tenantsDir }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }));
+        execFile(
+          "pulumi",
+          args,
+          { cwd: project.dir, env: { ...env, TENANTCTL_DIR: project.tenantsDir }, maxBuffer: 64 << 20 },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+        );
       });
     expect((await pulumi("stack", "init", "hooli", "--non-interactive")).code).toBe(0);
     const byHand = await pulumi("up", "-s", "hooli", "--yes", "--non-interactive", "--skip-preview");

@@ -25,7 +25,13 @@ const KEEPING = new Set(["same", "read", "refresh", "update"]);
 const engine = pulumiEngine();
 
 interface RunReport {
-  tenants: { slug: string; outcome: string; message?: string; changes: Record<string, number>; resources: { urn: string; op: string }[] }[];
+  tenants: {
+    slug: string;
+    outcome: string;
+    message?: string;
+    changes: Record<string, number>;
+    resources: { urn: string; op: string }[];
+  }[];
 }
 
 describe(`upgrade from ${BEFORE_REGROUP.slice(0, 12)}`, () => {
@@ -51,26 +57,52 @@ describe(`upgrade from ${BEFORE_REGROUP.slice(0, 12)}`, () => {
     expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
     expect(stop).toMatch(/^kill \d+ /);
     // The old code made the auth entities under its own components.
-    expect(deployed.stdout).toMatch(/create +pulumi-nodejs:dynamic:AuthHeroResourceServer control-plane-api\.example\.com/);
+    expect(deployed.stdout).toMatch(
+      /create +pulumi-nodejs:dynamic:AuthHeroResourceServer control-plane-api\.example\.com/,
+    );
     expect(deployed.stdout).toMatch(/create +pulumi-nodejs:dynamic:AuthHeroOrganization acme-organization/);
 
     const env = sourced(join(project.dir, ".tenantctl", "sandbox", "env.sh"));
-    const admin = new ManagementClient({ url: env.TENANTCTL_AUTHHERO_URL!, clientId: env.TENANTCTL_AUTHHERO_CLIENT_ID!, clientSecret: env.TENANTCTL_AUTHHERO_CLIENT_SECRET! });
+    const admin = new ManagementClient({
+      url: env.TENANTCTL_AUTHHERO_URL!,
+      clientId: env.TENANTCTL_AUTHHERO_CLIENT_ID!,
+      clientSecret: env.TENANTCTL_AUTHHERO_CLIENT_SECRET!,
+    });
     const entitiesBefore = await entities(admin);
-    for (const name of ["organization acme ", "organization globex ", "organization initech ", "role acme:auditor ", "role admin ", "resource-server https://api.example.com "]) {
-      expect(entitiesBefore.filter((entity) => entity.startsWith(name)), name).toHaveLength(1);
+    for (const name of [
+      "organization acme ",
+      "organization globex ",
+      "organization initech ",
+      "role acme:auditor ",
+      "role admin ",
+      "resource-server https://api.example.com ",
+    ]) {
+      expect(
+        entitiesBefore.filter((entity) => entity.startsWith(name)),
+        name,
+      ).toHaveLength(1);
     }
 
     const up = await tenantctlProcess(engine.repoRoot, ["up", "--all"], { cwd: project.dir, env });
     const upReport = up.report as unknown as RunReport;
     expect(up.code, up.stderr).toBe(0);
-    expect(upReport.tenants.map((tenant) => tenant.slug).sort()).toEqual(["acme", "control-plane", "globex", "initech"]);
+    expect(upReport.tenants.map((tenant) => tenant.slug).sort()).toEqual([
+      "acme",
+      "control-plane",
+      "globex",
+      "initech",
+    ]);
     for (const tenant of upReport.tenants) {
       expect(tenant.outcome, `${tenant.slug}: ${tenant.message ?? ""}`).not.toBe("failed");
       // Each operation that is not keeping, with the URN it touched: the failure says which resource lost its alias.
-      const lost = tenant.resources.filter((resource) => !KEEPING.has(resource.op)).map((resource) => `${resource.op} ${resource.urn}`);
+      const lost = tenant.resources
+        .filter((resource) => !KEEPING.has(resource.op))
+        .map((resource) => `${resource.op} ${resource.urn}`);
       expect(lost, `${tenant.slug} changed its resources: ${JSON.stringify(tenant.changes)}`).toEqual([]);
-      expect(Object.keys(tenant.changes).filter((op) => !KEEPING.has(op)), tenant.slug).toEqual([]);
+      expect(
+        Object.keys(tenant.changes).filter((op) => !KEEPING.has(op)),
+        tenant.slug,
+      ).toEqual([]);
       expect(tenant.changes["same"] ?? 0, tenant.slug).toBeGreaterThan(0);
     }
     // Not behind the report's back either: AuthHero holds the same entities, under the same ids.
@@ -78,12 +110,22 @@ describe(`upgrade from ${BEFORE_REGROUP.slice(0, 12)}`, () => {
 
     const drift = await tenantctlProcess(engine.repoRoot, ["drift", "--all"], { cwd: project.dir, env });
     expect(drift.code, drift.stderr).toBe(0);
-    expect(Object.fromEntries(drift.report.tenants.map((tenant) => [tenant.slug, tenant.outcome]))).toEqual({ "control-plane": "unchanged", acme: "unchanged", globex: "unchanged", initech: "unchanged" });
+    expect(Object.fromEntries(drift.report.tenants.map((tenant) => [tenant.slug, tenant.outcome]))).toEqual({
+      "control-plane": "unchanged",
+      acme: "unchanged",
+      globex: "unchanged",
+      initech: "unchanged",
+    });
   });
 });
 
 /** `tenantctl <args>` of the build in `codeDir`, in a process of its own; what it printed and its exit code. */
-function run(codeDir: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  codeDir: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(codeDir, "bin", "tenantctl.js"), ...args], { cwd, env });
     let stdout = "";

@@ -13,8 +13,16 @@ import { AUTH0_METADATA_VALUE_MAX_LENGTH } from "../../src/core/limits";
 import type { ResourceServer } from "../../src/core/model";
 import { resourceServerKey } from "../../src/core/naming";
 
-const API: ResourceServer = { identifier: "https://api.example.com", name: "Example API", scopes: ["read:data", "write:data"] };
-const AUDIT_API: ResourceServer = { identifier: "https://audit.example.com", name: "Audit API", scopes: ["read:audit"] };
+const API: ResourceServer = {
+  identifier: "https://api.example.com",
+  name: "Example API",
+  scopes: ["read:data", "write:data"],
+};
+const AUDIT_API: ResourceServer = {
+  identifier: "https://audit.example.com",
+  name: "Audit API",
+  scopes: ["read:audit"],
+};
 
 describe("role names", () => {
   it("prefixes tenant roles with the slug, so two tenants' roles of the same name stay apart", () => {
@@ -52,7 +60,9 @@ describe("permissionsFor", () => {
   it("refuses to guess when several resource servers define the scope", () => {
     const role = { name: "reader", description: "", permissions: ["read:data"] };
     const other = { ...API, identifier: "https://other.example.com" };
-    expect(() => permissionsFor(role, [API, other])).toThrow(/several resource servers.*https:\/\/api\.example\.com, https:\/\/other\.example\.com/);
+    expect(() => permissionsFor(role, [API, other])).toThrow(
+      /several resource servers.*https:\/\/api\.example\.com, https:\/\/other\.example\.com/,
+    );
   });
 
   it("gives a role without permissions none", () => {
@@ -94,16 +104,19 @@ describe("organization metadata", () => {
 
 describe("control-plane ids", () => {
   it("returns template role ids in template order", () => {
-    expect(templateRoleIds({ member: "rol_m", admin: "rol_a" }, [{ name: "admin" }, { name: "member" }], "o/p/control-plane")).toEqual([
-      "rol_a",
-      "rol_m",
-    ]);
+    expect(
+      templateRoleIds(
+        { member: "rol_m", admin: "rol_a" },
+        [{ name: "admin" }, { name: "member" }],
+        "o/p/control-plane",
+      ),
+    ).toEqual(["rol_a", "rol_m"]);
   });
 
   it("says to deploy the control-plane stack first when a template role is missing", () => {
-    expect(() => templateRoleIds({ admin: "rol_a" }, [{ name: "admin" }, { name: "member" }], "o/p/control-plane")).toThrow(
-      /member are not in the outputs of stack "o\/p\/control-plane": run `pulumi up -s control-plane`/,
-    );
+    expect(() =>
+      templateRoleIds({ admin: "rol_a" }, [{ name: "admin" }, { name: "member" }], "o/p/control-plane"),
+    ).toThrow(/member are not in the outputs of stack "o\/p\/control-plane": run `pulumi up -s control-plane`/);
   });
 
   it("finds the resource servers a tenant needs that the control plane has not deployed", () => {
@@ -111,7 +124,9 @@ describe("control-plane ids", () => {
       { name: "read:data", resourceServerIdentifier: "https://api.example.com" },
       { name: "read:audit", resourceServerIdentifier: "https://audit.example.com" },
     ];
-    expect(undeployedResourceServers(permissions, { "https://api.example.com": "id" })).toEqual(["https://audit.example.com"]);
+    expect(undeployedResourceServers(permissions, { "https://api.example.com": "id" })).toEqual([
+      "https://audit.example.com",
+    ]);
   });
 
   it("derives stable, visibly fake outputs from the template for offline renders", () => {

@@ -42,7 +42,10 @@ const AUTH0: ProviderCase = {
   role: AUTH0_ROLE,
   types: [AUTH0_SERVER, AUTH0_SCOPES, AUTH0_ROLE, AUTH0_ROLE_PERMISSIONS],
   earlierType: "tenantctl:index:ControlPlane",
-  permissionsOf: (resources, roleName) => resources.find((r) => r.type === AUTH0_ROLE_PERMISSIONS && r.name === `${roleName}-permissions`)?.inputs["permissions"],
+  permissionsOf: (resources, roleName) =>
+    resources.find((r) => r.type === AUTH0_ROLE_PERMISSIONS && r.name === `${roleName}-permissions`)?.inputs[
+      "permissions"
+    ],
 };
 
 const AUTHHERO: ProviderCase = {
@@ -52,14 +55,19 @@ const AUTHHERO: ProviderCase = {
   role: AUTHHERO_ROLE,
   types: [AUTHHERO_SERVER, AUTHHERO_ROLE],
   earlierType: "tenantctl:index:AuthHeroControlPlane",
-  permissionsOf: (resources, roleName) => resources.find((r) => r.type === AUTHHERO_ROLE && r.name === roleName)?.inputs["permissions"],
+  permissionsOf: (resources, roleName) =>
+    resources.find((r) => r.type === AUTHHERO_ROLE && r.name === roleName)?.inputs["permissions"],
 };
 
 const AUDIT_API = { identifier: "https://audit.example.com", name: "Audit API", scopes: ["read:audit"] };
 const DATA_API = { ...EXAMPLE_API, scopes: ["read:data", "write:data", "manage:users"] };
 
 describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
-  async function render(spec: ControlPlaneSpec): Promise<{ resources: RecordedResource[]; controlPlane: ControlPlaneAuth; registrations: Map<string, Registration> }> {
+  async function render(spec: ControlPlaneSpec): Promise<{
+    resources: RecordedResource[];
+    controlPlane: ControlPlaneAuth;
+    registrations: Map<string, Registration>;
+  }> {
     const recorder = await recordResources();
     const registrations = recordRegistrations();
     const controlPlane = new ControlPlaneAuth("control-plane", { controlPlane: spec, auth: provider.auth() });
@@ -71,15 +79,17 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
     const { resources } = await render(aControlPlane());
 
     const servers = ofType(resources, provider.server);
-    expect(servers.map((server) => [server.name, server.parentType, server.inputs["identifier"], server.inputs["name"]])).toEqual([
-      ["control-plane-api.example.com", COMPONENT, "https://api.example.com", "Example API"],
-    ]);
+    expect(
+      servers.map((server) => [server.name, server.parentType, server.inputs["identifier"], server.inputs["name"]]),
+    ).toEqual([["control-plane-api.example.com", COMPONENT, "https://api.example.com", "Example API"]]);
     expect(servers[0]?.inputs).toMatchObject({ enforcePolicies: true, tokenDialect: "access_token_authz" });
   });
 
   it("creates the template roles under their plain names, with their permissions on the right resource server", async () => {
     const auditor = { name: "auditor", description: "Reads audit logs", permissions: ["read:data", "read:audit"] };
-    const { resources } = await render(aControlPlane({ auth: { resourceServers: [DATA_API, AUDIT_API], roles: [auditor] } }));
+    const { resources } = await render(
+      aControlPlane({ auth: { resourceServers: [DATA_API, AUDIT_API], roles: [auditor] } }),
+    );
 
     const roles = ofType(resources, provider.role);
     expect(roles.map((role) => [role.name, role.parentType, role.inputs["name"], role.inputs["description"]])).toEqual([
@@ -93,10 +103,13 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
 
   it("makes a role's permissions wait for the scopes they name, and only those", async () => {
     const auditor = { name: "auditor", description: "Reads audit logs", permissions: ["read:audit"] };
-    const { resources, registrations } = await render(aControlPlane({ auth: { resourceServers: [DATA_API, AUDIT_API], roles: [auditor] } }));
+    const { resources, registrations } = await render(
+      aControlPlane({ auth: { resourceServers: [DATA_API, AUDIT_API], roles: [auditor] } }),
+    );
 
     const urnOf = (name: string) => resources.find((r) => r.name === name)?.urn;
-    const waitsFor = provider === AUTH0 ? urnOf("control-plane-audit.example.com-scopes") : urnOf("control-plane-audit.example.com");
+    const waitsFor =
+      provider === AUTH0 ? urnOf("control-plane-audit.example.com-scopes") : urnOf("control-plane-audit.example.com");
     const grant = provider === AUTH0 ? "control-plane-role-auditor-permissions" : "control-plane-role-auditor";
     expect(waitsFor).toBeDefined();
     expect(registrations.get(grant)?.dependencies).toContain(waitsFor);
@@ -109,10 +122,15 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
 
     const idOf = (type: string, name: string) => resources.find((r) => r.type === type && r.name === name)?.id;
     const expected = {
-      roleIds: { admin: idOf(provider.role, "control-plane-role-admin"), member: idOf(provider.role, "control-plane-role-member") },
+      roleIds: {
+        admin: idOf(provider.role, "control-plane-role-admin"),
+        member: idOf(provider.role, "control-plane-role-member"),
+      },
       resourceServerIds: { "https://api.example.com": idOf(provider.server, "control-plane-api.example.com") },
     };
-    expect(Object.values(expected.roleIds).every(Boolean) && Object.values(expected.resourceServerIds).every(Boolean)).toBe(true);
+    expect(
+      Object.values(expected.roleIds).every(Boolean) && Object.values(expected.resourceServerIds).every(Boolean),
+    ).toBe(true);
     expect(await resolvedValue(controlPlane.roleIds)).toEqual(expected.roleIds);
     expect(await resolvedValue(controlPlane.resourceServerIds)).toEqual(expected.resourceServerIds);
     const outputs = controlPlane.stackOutputs();
@@ -129,7 +147,11 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
     };
 
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: exported } });
-    const auth = new TenantAuth("initech", { tenant: aTenant("initech"), auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
+    const auth = new TenantAuth("initech", {
+      tenant: aTenant("initech"),
+      auth: provider.auth(),
+      controlPlaneStack: MOCK_CONTROL_PLANE_STACK,
+    });
     expect(await resolvedValue(auth.assignableRoleIds)).toEqual([exported.roleIds.admin, exported.roleIds.member]);
     await recorder.settled();
   });
@@ -151,14 +173,18 @@ describe.each([AUTH0, AUTHHERO])("ControlPlaneAuth at $kind", (provider) => {
   }
 
   it("refuses a template role name that could pass for a tenant's role, before creating anything", async () => {
-    const { error, declared } = await refusal(aControlPlane({ auth: { roles: [{ name: "acme:admin", description: "", permissions: [] }] } }));
+    const { error, declared } = await refusal(
+      aControlPlane({ auth: { roles: [{ name: "acme:admin", description: "", permissions: [] }] } }),
+    );
 
     expect(String(error)).toMatch(/"acme:admin" contains ":", which is reserved for tenant roles/);
     expect(declared).toEqual([]);
   });
 
   it("names the role and the scope when a permission is on no resource server, before creating anything", async () => {
-    const { error, declared } = await refusal(aControlPlane({ auth: { roles: [{ name: "auditor", description: "", permissions: ["read:logs"] }] } }));
+    const { error, declared } = await refusal(
+      aControlPlane({ auth: { roles: [{ name: "auditor", description: "", permissions: ["read:logs"] }] } }),
+    );
 
     expect(String(error)).toMatch(/Role "auditor" has permission "read:logs", which no resource server defines/);
     expect(declared).toEqual([]);
@@ -175,7 +201,12 @@ describe("ControlPlaneAuth at auth0", () => {
   it("creates each resource server with RBAC on and permissions in its access tokens, and nothing else", async () => {
     const [server, ...others] = ofType(await render(aControlPlane()), AUTH0_SERVER);
     expect(others).toEqual([]);
-    expect(server?.inputs).toEqual({ identifier: "https://api.example.com", name: "Example API", enforcePolicies: true, tokenDialect: "access_token_authz" });
+    expect(server?.inputs).toEqual({
+      identifier: "https://api.example.com",
+      name: "Example API",
+      enforcePolicies: true,
+      tokenDialect: "access_token_authz",
+    });
   });
 
   it("declares every scope of a resource server in one authoritative resource", async () => {
@@ -195,7 +226,9 @@ describe("ControlPlaneAuth at auth0", () => {
       ["control-plane-role-admin", { name: "admin", description: "Tenant administrator" }],
       ["control-plane-role-member", { name: "member", description: "Regular user" }],
     ]);
-    expect(ofType(resources, AUTH0_ROLE_PERMISSIONS).map((grant) => [grant.name, grant.parentType, grant.inputs["roleId"]])).toEqual([
+    expect(
+      ofType(resources, AUTH0_ROLE_PERMISSIONS).map((grant) => [grant.name, grant.parentType, grant.inputs["roleId"]]),
+    ).toEqual([
       ["control-plane-role-admin-permissions", COMPONENT, roles[0]?.id],
       ["control-plane-role-member-permissions", COMPONENT, roles[1]?.id],
     ]);
@@ -216,21 +249,35 @@ describe("ControlPlaneAuth at auth0", () => {
 describe("ControlPlaneAuth at authhero", () => {
   it("owns the resource servers (scopes in them, sorted) and the template roles, filed under control-plane, with the credentials a secret", async () => {
     const recorder = await recordResources();
-    const controlPlane = new ControlPlaneAuth("control-plane", { controlPlane: aControlPlane({ auth: { provider: "authhero" } }), auth: new AuthHeroAuth({ connection: CONNECTION }) });
+    const controlPlane = new ControlPlaneAuth("control-plane", {
+      controlPlane: aControlPlane({ auth: { provider: "authhero" } }),
+      auth: new AuthHeroAuth({ connection: CONNECTION }),
+    });
     const outputs = await resolvedValue(controlPlane.stackOutputs().roleIds);
     const resources = await recorder.settled();
 
     const [server, ...moreServers] = ofType(resources, AUTHHERO_SERVER);
     expect(moreServers).toEqual([]);
-    expect(server?.inputs).toMatchObject({ identifier: EXAMPLE_API.identifier, name: EXAMPLE_API.name, scopes: [...EXAMPLE_API.scopes].sort(), enforcePolicies: true, tokenDialect: "access_token_authz", tenant: "control-plane" });
+    expect(server?.inputs).toMatchObject({
+      identifier: EXAMPLE_API.identifier,
+      name: EXAMPLE_API.name,
+      scopes: [...EXAMPLE_API.scopes].sort(),
+      enforcePolicies: true,
+      tokenDialect: "access_token_authz",
+      tenant: "control-plane",
+    });
     expect(server?.inputs).not.toHaveProperty("is_system");
-    const roles = ofType(resources, AUTHHERO_ROLE).sort((a, b) => String(a.inputs["name"]).localeCompare(String(b.inputs["name"])));
+    const roles = ofType(resources, AUTHHERO_ROLE).sort((a, b) =>
+      String(a.inputs["name"]).localeCompare(String(b.inputs["name"])),
+    );
     expect(roles.map((role) => [role.inputs["name"], role.inputs["tenant"]])).toEqual([
       ["admin", "control-plane"],
       ["member", "control-plane"],
     ]);
     expect(roles[0]?.inputs["permissions"]).toEqual(
-      [...new Set(aControlPlane().auth.roles[0]!.permissions)].map((name) => ({ name, resourceServerIdentifier: EXAMPLE_API.identifier })).sort((a, b) => a.name.localeCompare(b.name)),
+      [...new Set(aControlPlane().auth.roles[0]!.permissions)]
+        .map((name) => ({ name, resourceServerIdentifier: EXAMPLE_API.identifier }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
     );
     expect(Object.keys(outputs)).toEqual(["admin", "member"]);
     for (const resource of [server!, ...roles]) expect(isSecretValue(resource.inputs["connection"])).toBe(true);
@@ -240,7 +287,12 @@ describe("ControlPlaneAuth at authhero", () => {
     const recorder = await recordResources();
     const bare = { identifier: "https://bare.example.com", name: "Bare API", scopes: [] };
     const viewer = { name: "viewer", description: "Sees the dashboard", permissions: [] };
-    await resolvedValue(new ControlPlaneAuth("control-plane", { controlPlane: aControlPlane({ auth: { resourceServers: [bare], roles: [viewer] } }), auth: new AuthHeroAuth({ connection: CONNECTION }) }).roleIds);
+    await resolvedValue(
+      new ControlPlaneAuth("control-plane", {
+        controlPlane: aControlPlane({ auth: { resourceServers: [bare], roles: [viewer] } }),
+        auth: new AuthHeroAuth({ connection: CONNECTION }),
+      }).roleIds,
+    );
     const resources = await recorder.settled();
 
     expect(ofType(resources, AUTHHERO_SERVER).map((server) => server.inputs["scopes"])).toEqual([[]]);

@@ -29,7 +29,12 @@ describe("acmCustomerRecords", () => {
   it("asks for the routing CNAME and each validation record", () => {
     expect(acmCustomerRecords("app.acme-corp.com", "acme.app.example.com", [option])).toEqual([
       { type: "CNAME", name: "app.acme-corp.com", value: "acme.app.example.com", purpose: "routing" },
-      { type: "CNAME", name: "_3f2a.app.acme-corp.com", value: "_9c1b.jkddzztszm.acm-validations.aws", purpose: "validation" },
+      {
+        type: "CNAME",
+        name: "_3f2a.app.acme-corp.com",
+        value: "_9c1b.jkddzztszm.acm-validations.aws",
+        purpose: "validation",
+      },
     ]);
   });
 
@@ -39,7 +44,9 @@ describe("acmCustomerRecords", () => {
   });
 
   it("skips options ACM has not filled in yet", () => {
-    const records = acmCustomerRecords("app.acme-corp.com", "acme.app.example.com", [{ resourceRecordName: "_x.app.acme-corp.com." }]);
+    const records = acmCustomerRecords("app.acme-corp.com", "acme.app.example.com", [
+      { resourceRecordName: "_x.app.acme-corp.com." },
+    ]);
     expect(records.map((record) => record.purpose)).toEqual(["routing"]);
     expect(acmCustomerRecords("app.acme-corp.com", "acme.app.example.com", undefined)).toHaveLength(1);
   });
@@ -66,7 +73,10 @@ describe("cloudflareCustomerRecords", () => {
     const records = cloudflareCustomerRecords("app.acme-corp.com", "acme.app.example.com", {
       status: "pending",
       ownershipVerification: { type: "txt", name: "_cf-custom-hostname.app.acme-corp.com", value: "5cc4a4c8-0b4a" },
-      ssl: { status: "pending_validation", validationRecords: [{ txtName: "_acme-challenge.app.acme-corp.com", txtValue: "Gx9-token" }] },
+      ssl: {
+        status: "pending_validation",
+        validationRecords: [{ txtName: "_acme-challenge.app.acme-corp.com", txtValue: "Gx9-token" }],
+      },
     });
     expect(records).toEqual([
       { type: "CNAME", name: "app.acme-corp.com", value: "acme.app.example.com", purpose: "routing" },
@@ -77,7 +87,11 @@ describe("cloudflareCustomerRecords", () => {
 
   it("reports CNAME validation records (delegated DCV) as CNAMEs", () => {
     const records = cloudflareCustomerRecords("app.acme-corp.com", "acme.app.example.com", {
-      ssl: { validationRecords: [{ cname: "_acme-challenge.app.acme-corp.com", cnameTarget: "app.acme-corp.com.dcv.cloudflare.com" }] },
+      ssl: {
+        validationRecords: [
+          { cname: "_acme-challenge.app.acme-corp.com", cnameTarget: "app.acme-corp.com.dcv.cloudflare.com" },
+        ],
+      },
     });
     expect(records[1]).toEqual({
       type: "CNAME",

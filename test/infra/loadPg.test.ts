@@ -13,9 +13,20 @@ function loadsFetch(script: string): { undici: boolean; navigator: string; pgCli
 const report = `console.log(JSON.stringify({ undici: process.moduleLoadList.some((m) => m.includes("undici")), navigator: typeof globalThis.navigator, pgClient: typeof pg.Client }))`;
 
 describe("loadPg", () => {
-  it.skipIf(Number(process.versions.node.split(".")[0]) >= 21)("loads pg without Node.js's fetch implementation, and leaves no navigator behind (Node.js 20)", () => {
-    // The premise: pg on its own loads undici on Node.js 20.
-    expect(loadsFetch(`const pg = require("pg"); ${report}`)).toEqual({ undici: true, navigator: "undefined", pgClient: "function" });
-    expect(loadsFetch(`const pg = require("./dist/infra/context/loadPg").loadPg(); ${report}`)).toEqual({ undici: false, navigator: "undefined", pgClient: "function" });
-  });
+  it.skipIf(Number(process.versions.node.split(".")[0]) >= 21)(
+    "loads pg without Node.js's fetch implementation, and leaves no navigator behind (Node.js 20)",
+    () => {
+      // The premise: pg on its own loads undici on Node.js 20.
+      expect(loadsFetch(`const pg = require("pg"); ${report}`)).toEqual({
+        undici: true,
+        navigator: "undefined",
+        pgClient: "function",
+      });
+      expect(loadsFetch(`const pg = require("./dist/infra/context/loadPg").loadPg(); ${report}`)).toEqual({
+        undici: false,
+        navigator: "undefined",
+        pgClient: "function",
+      });
+    },
+  );
 });

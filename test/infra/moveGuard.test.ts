@@ -6,7 +6,15 @@ import type { TenantDataPlaces } from "../../infra/moves/tenantDataPlaces";
 
 const schema: DataLocation = { server: "primary", database: "tenants", schema: "tenant_initech" };
 const database: DataLocation = { server: "primary", database: "tenant_initech", schema: "public" };
-const journal: MoveJournal = { phase: "copying", from: schema, to: database, login: true, comment: "the team's note", movedName: "tenant_initech_moved_20261205093000", startedAt: "2026-12-05T09:30:00.000Z" };
+const journal: MoveJournal = {
+  phase: "copying",
+  from: schema,
+  to: database,
+  login: true,
+  comment: "the team's note",
+  movedName: "tenant_initech_moved_20261205093000",
+  startedAt: "2026-12-05T09:30:00.000Z",
+};
 
 const places = (marked: DataLocation[], withJournal?: MoveJournal): TenantDataPlaces => ({
   role: { login: true, comment: null, ...(withJournal ? { journal: withJournal } : {}) },
@@ -18,7 +26,9 @@ describe("move journal", () => {
     const comment = journalComment(journal);
     expect(comment.startsWith(JOURNAL_PREFIX)).toBe(true);
     expect(parseJournal(comment)).toEqual(journal);
-    expect(parseJournal(journalComment({ ...journal, phase: "switched", staging: "tenant_initech_staging_20261205093000" }))).toMatchObject({ phase: "switched", staging: "tenant_initech_staging_20261205093000" });
+    expect(
+      parseJournal(journalComment({ ...journal, phase: "switched", staging: "tenant_initech_staging_20261205093000" })),
+    ).toMatchObject({ phase: "switched", staging: "tenant_initech_staging_20261205093000" });
   });
 
   it("a comment of the user's, or a journal it cannot trust, is no journal", () => {
@@ -26,7 +36,9 @@ describe("move journal", () => {
     expect(parseJournal("owned by the billing team")).toBeUndefined();
     expect(parseJournal(`${JOURNAL_PREFIX}{not json`)).toBeUndefined();
     expect(parseJournal(`${JOURNAL_PREFIX}${JSON.stringify({ ...journal, phase: "done" })}`)).toBeUndefined();
-    expect(parseJournal(`${JOURNAL_PREFIX}${JSON.stringify({ ...journal, from: { server: "primary" } })}`)).toBeUndefined();
+    expect(
+      parseJournal(`${JOURNAL_PREFIX}${JSON.stringify({ ...journal, from: { server: "primary" } })}`),
+    ).toBeUndefined();
   });
 });
 

@@ -23,12 +23,20 @@ const json = (stack: PlannedStack) => JSON.stringify(stack);
 
 describe("renderStack", () => {
   it("renders each stack in isolation, also when renders are started together", async () => {
-    const [acme, initech] = await Promise.all([renderStack(controlPlane, { tenant: tenant("acme") }), renderStack(controlPlane, { tenant: tenant("initech") })]);
+    const [acme, initech] = await Promise.all([
+      renderStack(controlPlane, { tenant: tenant("acme") }),
+      renderStack(controlPlane, { tenant: tenant("initech") }),
+    ]);
     expect([acme!.resources.length, initech!.resources.length]).toEqual([21, 17]);
     expect(acme!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:acme::tenantctl::"))).toBe(true);
-    expect(initech!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:initech::tenantctl::"))).toBe(true);
+    expect(initech!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:initech::tenantctl::"))).toBe(
+      true,
+    );
     // Same result as alone, one after the other.
-    const [acmeAgain, initechAgain] = await renderStacks(controlPlane, [{ tenant: tenant("acme") }, { tenant: tenant("initech") }]);
+    const [acmeAgain, initechAgain] = await renderStacks(controlPlane, [
+      { tenant: tenant("acme") },
+      { tenant: tenant("initech") },
+    ]);
     expect(json(acmeAgain!)).toBe(json(acme!));
     expect(json(initechAgain!)).toBe(json(initech!));
   });
@@ -36,7 +44,8 @@ describe("renderStack", () => {
   it("keeps secrets as values that compare equal between renders without revealing them", async () => {
     const first = await renderStack(controlPlane, { tenant: tenant("globex") });
     const second = await renderStack(controlPlane, { tenant: tenant("globex") });
-    const password = (stack: PlannedStack) => stack.resources.find((resource) => resource.name === "globex-role")!.inputs.password;
+    const password = (stack: PlannedStack) =>
+      stack.resources.find((resource) => resource.name === "globex-role")!.inputs.password;
     expect(password(first)).toBeInstanceOf(SecretValue);
     expect((password(first) as SecretValue).digest).toBe((password(second) as SecretValue).digest);
     expect(JSON.stringify(password(first))).toBe('"[secret]"');
@@ -44,23 +53,37 @@ describe("renderStack", () => {
   });
 
   it("uses the project, stack and organization it is given", async () => {
-    const stack = await renderStack(controlPlane, { tenant: tenant("initech") }, { project: "fleet", organization: "acme-corp" });
+    const stack = await renderStack(
+      controlPlane,
+      { tenant: tenant("initech") },
+      { project: "fleet", organization: "acme-corp" },
+    );
     const reference = stack.resources.find((resource) => resource.type === "pulumi:pulumi:StackReference")!;
-    expect(reference.urn).toBe("urn:pulumi:initech::fleet::tenantctl:index:TenantAuth$pulumi:pulumi:StackReference::initech-control-plane");
+    expect(reference.urn).toBe(
+      "urn:pulumi:initech::fleet::tenantctl:index:TenantAuth$pulumi:pulumi:StackReference::initech-control-plane",
+    );
     expect(reference.inputs).toEqual({ name: "acme-corp/fleet/control-plane" });
   });
 
   it("honours the features it is given", async () => {
-    const stack = await renderStack(controlPlane, { tenant: tenant("acme") }, { features: { dns: false, tls: false, auth: false } });
-    expect(stack.resources.map((resource) => resource.type).filter((type) => !type.startsWith("postgresql:") && !type.startsWith("pulumi"))).toEqual([
-      "tenantctl:index:TenantDatabase",
-      "tenantctl:index:TenantSettings",
-    ]);
+    const stack = await renderStack(
+      controlPlane,
+      { tenant: tenant("acme") },
+      { features: { dns: false, tls: false, auth: false } },
+    );
+    expect(
+      stack.resources
+        .map((resource) => resource.type)
+        .filter((type) => !type.startsWith("postgresql:") && !type.startsWith("pulumi")),
+    ).toEqual(["tenantctl:index:TenantDatabase", "tenantctl:index:TenantSettings"]);
   });
 
   it("answers Route53 and ACM lookups offline too", async () => {
     const acme = tenant("acme");
-    const onAws: Tenant = { ...acme, domains: { ...acme.domains, dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } } };
+    const onAws: Tenant = {
+      ...acme,
+      domains: { ...acme.domains, dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } },
+    };
     const awsControlPlane: ControlPlane = { ...controlPlane, dns: onAws.domains.dns, tls: onAws.domains.tls };
     const stack = await renderStack(awsControlPlane, { tenant: onAws });
     expect(stack.error).toBeUndefined();
@@ -71,10 +94,11 @@ describe("renderStack", () => {
       type: "CNAME",
       zoneId: "<id of zone example.com>",
     });
-    expect(stack.resources.filter((resource) => resource.type === "aws:acm/certificate:Certificate").map((resource) => resource.inputs.domainName)).toEqual([
-      "app.acme-corp.com",
-      "portal.acme-corp.com",
-    ]);
+    expect(
+      stack.resources
+        .filter((resource) => resource.type === "aws:acm/certificate:Certificate")
+        .map((resource) => resource.inputs.domainName),
+    ).toEqual(["app.acme-corp.com", "portal.acme-corp.com"]);
   });
 
   it("reports an error the program raises asynchronously as that stack's error, and puts back the rejection listeners", async () => {
@@ -87,7 +111,9 @@ describe("renderStack", () => {
       const withoutServers: ControlPlane = { ...controlPlane, auth: { ...controlPlane.auth, resourceServers: [] } };
       const failed = await renderStack(withoutServers, { tenant: tenant("acme") });
       expect(failed.resources).toEqual([]);
-      expect(failed.error).toContain('Role "auditor" needs resource server(s) https://api.example.com, which stack "organization/tenantctl/control-plane" has not deployed');
+      expect(failed.error).toContain(
+        'Role "auditor" needs resource server(s) https://api.example.com, which stack "organization/tenantctl/control-plane" has not deployed',
+      );
       expect(process.listeners("unhandledRejection")).toEqual(listeners);
       expect(Error.stackTraceLimit).toBe(limit);
       // The next stack is not affected.
@@ -98,15 +124,29 @@ describe("renderStack", () => {
   });
 
   it("reports a program that throws while declaring, and renders the control plane", async () => {
-    const failed = await renderStack({ ...controlPlane, auth: { ...controlPlane.auth, roles: [{ name: "x:y", description: "bad", permissions: [] }] } }, { controlPlane: true });
+    const failed = await renderStack(
+      {
+        ...controlPlane,
+        auth: { ...controlPlane.auth, roles: [{ name: "x:y", description: "bad", permissions: [] }] },
+      },
+      { controlPlane: true },
+    );
     expect(failed.error).toContain('Template role "x:y" contains ":"');
     const stack = await renderStack(controlPlane, { controlPlane: true });
     expect(stack).toMatchObject({ slug: "control-plane", stack: "control-plane" });
     expect(stack.resources).toHaveLength(11);
-    const grants = stack.resources.filter((r) => r.type === "postgresql:index/grant:Grant").map((r) => ({ name: r.name, inputs: r.inputs }));
+    const grants = stack.resources
+      .filter((r) => r.type === "postgresql:index/grant:Grant")
+      .map((r) => ({ name: r.name, inputs: r.inputs }));
     expect(grants).toEqual([
-      { name: "shared-primary-public-schema-usage-only", inputs: { database: "tenants", schema: "public", role: "public", objectType: "schema", privileges: ["USAGE"] } },
-      { name: "shared-primary-revoke-public", inputs: { database: "tenants", role: "public", objectType: "database", privileges: [] } },
+      {
+        name: "shared-primary-public-schema-usage-only",
+        inputs: { database: "tenants", schema: "public", role: "public", objectType: "schema", privileges: ["USAGE"] },
+      },
+      {
+        name: "shared-primary-revoke-public",
+        inputs: { database: "tenants", role: "public", objectType: "database", privileges: [] },
+      },
     ]);
   });
 });
@@ -114,7 +154,9 @@ describe("renderStack", () => {
 describe("renderStack and the environment", () => {
   it("shows what the files declare, whatever database credentials and overrides the environment holds", async () => {
     const environment = {
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify({ primary: { host: "127.0.0.1", port: 6543, username: "ci", password: "hunter2" } }),
+      TENANTCTL_DATABASE_SERVERS: JSON.stringify({
+        primary: { host: "127.0.0.1", port: 6543, username: "ci", password: "hunter2" },
+      }),
       PGUSER: "someone",
       PGPASSWORD: "hunter3",
       PGSSLMODE: "disable",
@@ -123,15 +165,19 @@ describe("renderStack and the environment", () => {
     Object.assign(process.env, environment);
     try {
       const stack = await renderStack(controlPlane, { tenant: tenant("initech") });
-      expect(stack.resources.find((resource) => resource.type === "pulumi:providers:postgresql")?.inputs).toMatchObject({
-        host: "db.internal.example.com",
-        port: "5432",
-        username: "<tenantctl:databaseServers.primary.username>",
-        sslmode: "require",
-      });
+      expect(stack.resources.find((resource) => resource.type === "pulumi:providers:postgresql")?.inputs).toMatchObject(
+        {
+          host: "db.internal.example.com",
+          port: "5432",
+          username: "<tenantctl:databaseServers.primary.username>",
+          sslmode: "require",
+        },
+      );
       expect(JSON.stringify(stack)).not.toMatch(/hunter|127\.0\.0\.1|someone/);
       // Put back as they were.
-      expect(Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]))).toEqual(environment);
+      expect(Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]))).toEqual(
+        environment,
+      );
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];

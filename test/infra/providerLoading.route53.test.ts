@@ -17,7 +17,11 @@ it("renders Route53 and ACM without loading the Cloudflare SDK or the @pulumi/aw
     call: () => ({ zoneId: "Z0LOOKEDUP" }),
   });
   const tenant = aTenant("acme", {
-    domains: { custom: [{ hostname: "app.acme-corp.com" }], dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" } },
+    domains: {
+      custom: [{ hostname: "app.acme-corp.com" }],
+      dns: { provider: "route53", zone: "example.com" },
+      tls: { provider: "acm" },
+    },
   });
   const domains = new TenantDomains("acme", { tenant, dns: dnsFor(tenant.domains.dns), tls: tlsFor(tenant.domains) });
   await resolvedValue(domains.customDomains);

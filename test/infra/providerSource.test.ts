@@ -13,7 +13,10 @@ import type { TenantSettingsState } from "../../infra/dynamic/settings/semantics
 const hostRequire = createRequire(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"));
 
 /** Loads `source` in a fresh V8 context whose only way out is a `require` that records what is asked for. */
-function loadIsolated(source: string): { provider: Record<string, (...args: unknown[]) => Promise<unknown>>; required: string[] } {
+function loadIsolated(source: string): {
+  provider: Record<string, (...args: unknown[]) => Promise<unknown>>;
+  required: string[];
+} {
   const required: string[] = [];
   const module = { exports: {} as { handler?: () => Record<string, (...args: unknown[]) => Promise<unknown>> } };
   const sandboxRequire = (id: string) => {
@@ -35,9 +38,21 @@ const STATE: TenantSettingsState = {
 
 describe("prebuilt dynamic provider sources", () => {
   it("load with the engine's own loader and expose the provider's methods", () => {
-    const requireFromString = hostRequire("require-from-string") as (source: string) => { handler(): Record<string, unknown> };
-    expect(Object.keys(requireFromString(GENERATED_PASSWORD_PROVIDER_SOURCE).handler()).sort()).toEqual(["create", "diff", "read"]);
-    expect(Object.keys(requireFromString(TENANT_SETTINGS_PROVIDER_SOURCE).handler()).sort()).toEqual(["create", "delete", "diff", "read", "update"]);
+    const requireFromString = hostRequire("require-from-string") as (source: string) => {
+      handler(): Record<string, unknown>;
+    };
+    expect(Object.keys(requireFromString(GENERATED_PASSWORD_PROVIDER_SOURCE).handler()).sort()).toEqual([
+      "create",
+      "diff",
+      "read",
+    ]);
+    expect(Object.keys(requireFromString(TENANT_SETTINGS_PROVIDER_SOURCE).handler()).sort()).toEqual([
+      "create",
+      "delete",
+      "diff",
+      "read",
+      "update",
+    ]);
   });
 
   it("refer to nothing outside themselves: the password provider works in an empty context", async () => {
@@ -51,10 +66,19 @@ describe("prebuilt dynamic provider sources", () => {
   it("refer to nothing outside themselves: the settings provider diffs in an empty context", async () => {
     const { provider, required } = loadIsolated(TENANT_SETTINGS_PROVIDER_SOURCE);
     expect(await provider.diff!("id", STATE, STATE)).toEqual({ changes: false });
-    expect(await provider.diff!("id", STATE, { ...STATE, settings: { ...STATE.settings, locale: '"de-DE"' } })).toEqual({ changes: true });
+    expect(await provider.diff!("id", STATE, { ...STATE, settings: { ...STATE.settings, locale: '"de-DE"' } })).toEqual(
+      { changes: true },
+    );
     // A tenant's own change to a seed-only key is not drift.
-    expect(await provider.diff!("id", STATE, { ...STATE, settings: { ...STATE.settings, "branding.primaryColor": '"#ffffff"' } })).toEqual({ changes: false });
-    expect(await provider.diff!("id", STATE, { ...STATE, connection: { ...STATE.connection, password: "new" } })).toEqual({ changes: true });
+    expect(
+      await provider.diff!("id", STATE, {
+        ...STATE,
+        settings: { ...STATE.settings, "branding.primaryColor": '"#ffffff"' },
+      }),
+    ).toEqual({ changes: false });
+    expect(
+      await provider.diff!("id", STATE, { ...STATE, connection: { ...STATE.connection, password: "new" } }),
+    ).toEqual({ changes: true });
     expect(await provider.read!("id", undefined)).toEqual({ id: "id" });
     await provider.delete!("id", STATE);
     expect(required).toEqual([]);

@@ -16,13 +16,16 @@ describe("providerValues", () => {
   });
 
   it("gives equal values the same JSON text, whatever their key order; absent is null", () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: [{ x: 2, y: 1 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 3 } })).toBe(
+      canonicalJson({ a: { c: 3, d: [{ x: 2, y: 1 }] }, b: 1 }),
+    );
     expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));
     expect(canonicalJson(undefined)).toBe("null");
     expect(canonicalJson("en-US")).toBe('"en-US"');
   });
 
   it("is written once: each provider's source holds it once", () => {
-    for (const source of [TENANT_SETTINGS_PROVIDER_SOURCE, AUTHHERO_ROLE_PROVIDER_SOURCE]) expect(source.split(pulumi.runtime.unknownValue)).toHaveLength(2);
+    for (const source of [TENANT_SETTINGS_PROVIDER_SOURCE, AUTHHERO_ROLE_PROVIDER_SOURCE])
+      expect(source.split(pulumi.runtime.unknownValue)).toHaveLength(2);
   });
 });

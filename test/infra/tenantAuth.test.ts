@@ -8,7 +8,13 @@ import { Auth0Auth, AuthHeroAuth, type AuthProvider } from "../../infra/auth";
 import { TenantAuth, type TenantAuthArgs } from "../../infra/components/TenantAuth";
 import { AUTH0_MAX_ASSIGNABLE_ROLES } from "../../src/core/limits";
 import type { Tenant } from "../../src/core/model";
-import { CONTROL_PLANE_STACK_OUTPUTS, EXAMPLE_API, MOCK_CONTROL_PLANE_STACK, TEMPLATE_ROLES, aTenant } from "../support/domainFixtures";
+import {
+  CONTROL_PLANE_STACK_OUTPUTS,
+  EXAMPLE_API,
+  MOCK_CONTROL_PLANE_STACK,
+  TEMPLATE_ROLES,
+  aTenant,
+} from "../support/domainFixtures";
 import { isSecretValue, ofType, recordResources, resolvedValue, type RecordedResource } from "../support/pulumiMocks";
 import { recordRegistrations, unhandledRejectionsOf } from "../support/registrations";
 
@@ -36,7 +42,10 @@ const AUTH0: ProviderCase = {
   organization: "auth0:index/organization:Organization",
   role: "auth0:index/role:Role",
   types: ["auth0:index/organization:Organization", "auth0:index/role:Role", AUTH0_ROLE_PERMISSIONS],
-  permissionsOf: (resources, roleName) => resources.find((r) => r.type === AUTH0_ROLE_PERMISSIONS && r.name === `${roleName}-permissions`)?.inputs["permissions"],
+  permissionsOf: (resources, roleName) =>
+    resources.find((r) => r.type === AUTH0_ROLE_PERMISSIONS && r.name === `${roleName}-permissions`)?.inputs[
+      "permissions"
+    ],
 };
 
 const AUTHHERO: ProviderCase = {
@@ -44,8 +53,15 @@ const AUTHHERO: ProviderCase = {
   auth: () => new AuthHeroAuth({ connection: CONNECTION }),
   organization: "pulumi-nodejs:dynamic:AuthHeroOrganization",
   role: "pulumi-nodejs:dynamic:AuthHeroRole",
-  types: ["pulumi-nodejs:dynamic:AuthHeroOrganization", "pulumi-nodejs:dynamic:AuthHeroRole", "pulumi-nodejs:dynamic:AuthHeroResourceServer"],
-  permissionsOf: (resources, roleName) => resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroRole" && r.name === roleName)?.inputs["permissions"],
+  types: [
+    "pulumi-nodejs:dynamic:AuthHeroOrganization",
+    "pulumi-nodejs:dynamic:AuthHeroRole",
+    "pulumi-nodejs:dynamic:AuthHeroResourceServer",
+  ],
+  permissionsOf: (resources, roleName) =>
+    resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroRole" && r.name === roleName)?.inputs[
+      "permissions"
+    ],
 };
 
 /** Audit scopes on an API of their own, so the test can tell which server each permission lands on. */
@@ -66,7 +82,10 @@ function acme(overrides: Parameters<typeof aTenant>[1] = {}): Tenant {
 
 const TWO_API_OUTPUTS = {
   ...CONTROL_PLANE_STACK_OUTPUTS,
-  resourceServerIds: { ...CONTROL_PLANE_STACK_OUTPUTS.resourceServerIds, [AUDIT_API.identifier]: "api_audit0000000001" },
+  resourceServerIds: {
+    ...CONTROL_PLANE_STACK_OUTPUTS.resourceServerIds,
+    [AUDIT_API.identifier]: "api_audit0000000001",
+  },
 };
 
 describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
@@ -76,7 +95,12 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
     stackOutputs: Record<string, Record<string, unknown>> = { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS },
   ): Promise<{ resources: RecordedResource[]; auth: TenantAuth }> {
     const recorder = await recordResources({ stackOutputs });
-    const auth = new TenantAuth(tenant.slug, { tenant, auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK, ...args });
+    const auth = new TenantAuth(tenant.slug, {
+      tenant,
+      auth: provider.auth(),
+      controlPlaneStack: MOCK_CONTROL_PLANE_STACK,
+      ...args,
+    });
     await resolvedValue(auth.organizationId);
     return { resources: await recorder.settled(), auth };
   }
@@ -119,7 +143,12 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
     expect(auditorId).toBeTruthy();
     const expected = ["rol_admin0000000001", "rol_member000000001", auditorId];
     expect(await resolvedValue(auth.assignableRoleIds)).toEqual(expected);
-    expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toEqual({ slug: "acme", plan: "enterprise", status: "active", roles: expected.join(",") });
+    expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toEqual({
+      slug: "acme",
+      plan: "enterprise",
+      status: "active",
+      roles: expected.join(","),
+    });
     expect(await resolvedValue(auth.roleIds)).toEqual({ auditor: auditorId });
   });
 
@@ -130,12 +159,22 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
     const { resources, auth } = await render(twice);
 
     const auditorId = ofType(resources, provider.role)[0]?.id;
-    expect(await resolvedValue(auth.assignableRoleIds)).toEqual(["rol_admin0000000001", "rol_member000000001", auditorId]);
-    expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toMatchObject({ roles: `rol_admin0000000001,rol_member000000001,${auditorId}` });
+    expect(await resolvedValue(auth.assignableRoleIds)).toEqual([
+      "rol_admin0000000001",
+      "rol_member000000001",
+      auditorId,
+    ]);
+    expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toMatchObject({
+      roles: `rol_admin0000000001,rol_member000000001,${auditorId}`,
+    });
   });
 
   it("refuses more assignable roles than one metadata value holds, naming the limit", async () => {
-    const own = Array.from({ length: AUTH0_MAX_ASSIGNABLE_ROLES - 1 }, (_, i) => ({ name: `role${i}`, description: "", permissions: [] }));
+    const own = Array.from({ length: AUTH0_MAX_ASSIGNABLE_ROLES - 1 }, (_, i) => ({
+      name: `role${i}`,
+      description: "",
+      permissions: [],
+    }));
     const tenant = acme({ auth: { roles: own } });
     const message = `The organization's ${AUTH0_MAX_ASSIGNABLE_ROLES + 1} assignable roles do not fit one Auth0 metadata value (at most ${AUTH0_MAX_ASSIGNABLE_ROLES} role ids): give this tenant fewer roles.`;
 
@@ -163,7 +202,11 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
   });
 
   it("creates no role for a tenant without roles of its own, and offers only the template roles", async () => {
-    const { resources, auth } = await render(aTenant("initech"), {}, { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS });
+    const { resources, auth } = await render(
+      aTenant("initech"),
+      {},
+      { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS },
+    );
 
     expect(ofType(resources, provider.role)).toEqual([]);
     expect(ofType(resources, AUTH0_ROLE_PERMISSIONS)).toEqual([]);
@@ -185,27 +228,35 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
     expect(names).toEqual(["acme:auditor", "globex:auditor"]);
   });
 
-  it.each(["suspended", "decommissioned"] as const)("keeps a %s tenant's organization and roles and labels its status", async (status) => {
-    const { resources } = await render(acme({ status }));
+  it.each(["suspended", "decommissioned"] as const)(
+    "keeps a %s tenant's organization and roles and labels its status",
+    async (status) => {
+      const { resources } = await render(acme({ status }));
 
-    expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toMatchObject({ status });
-    expect(ofType(resources, provider.role)).toHaveLength(1);
-    expect(provider.permissionsOf(resources, "acme-role-auditor")).toHaveLength(2);
-  });
+      expect(ofType(resources, provider.organization)[0]?.inputs["metadata"]).toMatchObject({ status });
+      expect(ofType(resources, provider.role)).toHaveLength(1);
+      expect(provider.permissionsOf(resources, "acme-role-auditor")).toHaveLength(2);
+    },
+  );
 
   it("names the role, the scope and the fix when a permission's scope is on no resource server, and declares nothing", async () => {
-    const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
+    const recorder = await recordResources({
+      stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS },
+    });
     const role = { name: "auditor", description: "", permissions: ["read:audit"] };
     const tenant = aTenant("acme", { auth: { roles: [role], resourceServers: [DATA_API] } });
 
-    expect(() => new TenantAuth("acme", { tenant, auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK })).toThrow(
+    expect(
+      () => new TenantAuth("acme", { tenant, auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK }),
+    ).toThrow(
       /Role "auditor" has permission "read:audit", which no resource server defines.*tenants\/_control-plane\.yaml/,
     );
     expect((await recorder.settled()).filter((resource) => provider.types.includes(resource.type))).toEqual([]);
   });
 
   it("says to deploy the control plane first when it lacks a resource server the tenant's roles need", async () => {
-    const message = 'Role "auditor" needs resource server(s) https://audit.example.com, which stack "organization/project/control-plane" has not deployed: run `pulumi up -s control-plane` before the tenant stacks.';
+    const message =
+      'Role "auditor" needs resource server(s) https://audit.example.com, which stack "organization/project/control-plane" has not deployed: run `pulumi up -s control-plane` before the tenant stacks.';
     const rejections = await unhandledRejectionsOf(async () => {
       await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
       new TenantAuth("acme", { tenant: acme(), auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
@@ -215,7 +266,8 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
 
   it("says to deploy the control plane first when it lacks a template role", async () => {
     const outputs = { ...TWO_API_OUTPUTS, roleIds: { admin: "rol_admin0000000001" } };
-    const message = 'Template role(s) member are not in the outputs of stack "organization/project/control-plane": run `pulumi up -s control-plane` before the tenant stacks.';
+    const message =
+      'Template role(s) member are not in the outputs of stack "organization/project/control-plane": run `pulumi up -s control-plane` before the tenant stacks.';
     const rejections = await unhandledRejectionsOf(async () => {
       await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: outputs } });
       new TenantAuth("acme", { tenant: acme(), auth: provider.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
@@ -226,19 +278,31 @@ describe.each([AUTH0, AUTHHERO])("TenantAuth at $kind", (provider) => {
 
 describe("TenantAuth at auth0", () => {
   it("creates a role without permissions but no empty grant", async () => {
-    const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS } });
+    const recorder = await recordResources({
+      stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: CONTROL_PLANE_STACK_OUTPUTS },
+    });
     const viewer = { name: "viewer", description: "Sees the dashboard", permissions: [] };
-    const auth = new TenantAuth("globex", { tenant: aTenant("globex", { auth: { roles: [viewer] } }), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
+    const auth = new TenantAuth("globex", {
+      tenant: aTenant("globex", { auth: { roles: [viewer] } }),
+      auth: new Auth0Auth(),
+      controlPlaneStack: MOCK_CONTROL_PLANE_STACK,
+    });
     await resolvedValue(auth.organizationId);
     const resources = await recorder.settled();
 
-    expect(ofType(resources, AUTH0.role).map((role) => [role.name, role.inputs])).toEqual([["globex-role-viewer", { name: "globex:viewer", description: "Sees the dashboard" }]]);
+    expect(ofType(resources, AUTH0.role).map((role) => [role.name, role.inputs])).toEqual([
+      ["globex-role-viewer", { name: "globex:viewer", description: "Sees the dashboard" }],
+    ]);
     expect(ofType(resources, AUTH0_ROLE_PERMISSIONS)).toEqual([]);
   });
 
   it("grants a role's permissions in one authoritative resource on that role", async () => {
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS } });
-    const auth = new TenantAuth("acme", { tenant: acme(), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
+    const auth = new TenantAuth("acme", {
+      tenant: acme(),
+      auth: new Auth0Auth(),
+      controlPlaneStack: MOCK_CONTROL_PLANE_STACK,
+    });
     await resolvedValue(auth.organizationId);
     const resources = await recorder.settled();
 
@@ -252,7 +316,10 @@ describe("TenantAuth at auth0", () => {
   it("keeps its type token, so stacks deployed before need no alias", async () => {
     await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS } });
     const registrations = recordRegistrations();
-    await resolvedValue(new TenantAuth("acme", { tenant: acme(), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK }).organizationId);
+    await resolvedValue(
+      new TenantAuth("acme", { tenant: acme(), auth: new Auth0Auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK })
+        .organizationId,
+    );
     expect(registrations.get("acme")).toMatchObject({ aliasTypes: [] });
   });
 });
@@ -261,7 +328,11 @@ describe("TenantAuth at authhero", () => {
   async function render(tenant: Tenant) {
     const recorder = await recordResources({ stackOutputs: { [MOCK_CONTROL_PLANE_STACK]: TWO_API_OUTPUTS } });
     const registrations = recordRegistrations();
-    const auth = new TenantAuth(tenant.slug, { tenant, auth: AUTHHERO.auth(), controlPlaneStack: MOCK_CONTROL_PLANE_STACK });
+    const auth = new TenantAuth(tenant.slug, {
+      tenant,
+      auth: AUTHHERO.auth(),
+      controlPlaneStack: MOCK_CONTROL_PLANE_STACK,
+    });
     await resolvedValue(auth.organizationId);
     return { resources: await recorder.settled(), registrations };
   }
@@ -282,7 +353,9 @@ describe("TenantAuth at authhero", () => {
   it("gives a role without permissions an empty list", async () => {
     const viewer = { name: "viewer", description: "Sees the dashboard", permissions: [] };
     const { resources } = await render(aTenant("globex", { auth: { roles: [viewer] } }));
-    expect(ofType(resources, AUTHHERO.role).map((role) => [role.inputs["name"], role.inputs["permissions"]])).toEqual([["globex:viewer", []]]);
+    expect(ofType(resources, AUTHHERO.role).map((role) => [role.inputs["name"], role.inputs["permissions"]])).toEqual([
+      ["globex:viewer", []],
+    ]);
   });
 
   it("answers to the type token of AuthHeroTenantAuth, the component stacks deployed before were made with", async () => {

@@ -41,7 +41,11 @@ async function build(tenant: Tenant, extra: { host?: string; port?: number } = {
     },
   });
   const name = tenant.slug;
-  const provider = new postgresql.Provider("db-primary", { host: "db.internal.example.com", username: "admin", password: "x" });
+  const provider = new postgresql.Provider("db-primary", {
+    host: "db.internal.example.com",
+    username: "admin",
+    password: "x",
+  });
   const constructions: Construction[] = [];
   const component = new TenantDatabase(
     name,
@@ -59,8 +63,15 @@ async function build(tenant: Tenant, extra: { host?: string; port?: number } = {
   );
   await resolvedValue(component.connectionString);
   const children = (await recorder.settled()).filter((r) => r.name.startsWith(`${name}-`));
-  const registered = new Map(children.map((r) => [r.name.slice(name.length + 1), { ...r, provider: providers.get(r.name) }]));
-  return { component, provider, constructions: constructions.map((c) => ({ ...c, name: c.name.slice(name.length + 1) })), registered };
+  const registered = new Map(
+    children.map((r) => [r.name.slice(name.length + 1), { ...r, provider: providers.get(r.name) }]),
+  );
+  return {
+    component,
+    provider,
+    constructions: constructions.map((c) => ({ ...c, name: c.name.slice(name.length + 1) })),
+    registered,
+  };
 }
 
 function registration(built: Built, name: string): Registration {
@@ -114,7 +125,11 @@ describe("TenantDatabase with isolation: schema", () => {
   });
 
   it("puts the tenant's schema in the server's shared database, owned by the tenant's role", () => {
-    expect(registration(built, "schema").inputs).toMatchObject({ name: "tenant_globex", database: "tenants", owner: "tenant_globex" });
+    expect(registration(built, "schema").inputs).toMatchObject({
+      name: "tenant_globex",
+      database: "tenants",
+      owner: "tenant_globex",
+    });
   });
 
   it("strips PUBLIC of every right on the schema and lets the tenant connect to the shared database", () => {
@@ -187,7 +202,9 @@ describe("TenantDatabase with isolation: schema", () => {
 });
 
 describe("TenantDatabase with isolation: database", () => {
-  const tenant = buildTenant("acme", { database: { isolation: "database", extensions: ["pgcrypto", "pg_trgm"], connectionLimit: 100 } });
+  const tenant = buildTenant("acme", {
+    database: { isolation: "database", extensions: ["pgcrypto", "pg_trgm"], connectionLimit: 100 },
+  });
   let built: Built;
   beforeAll(async () => {
     built = await build(tenant);
@@ -205,7 +222,11 @@ describe("TenantDatabase with isolation: database", () => {
       "role",
     ]);
     expect(registration(built, "database").inputs).toEqual({ name: "tenant_acme", owner: "tenant_acme" });
-    expect(registration(built, "role").inputs).toMatchObject({ name: "tenant_acme", login: true, connectionLimit: 100 });
+    expect(registration(built, "role").inputs).toMatchObject({
+      name: "tenant_acme",
+      login: true,
+      connectionLimit: 100,
+    });
     // Its own database: `public` is the tenant's schema, the default search path is right.
     expect(registration(built, "role").inputs["searchPaths"]).toBeUndefined();
   });
@@ -222,7 +243,10 @@ describe("TenantDatabase with isolation: database", () => {
   it("installs every extension, and sets default privileges, in the tenant's own database", () => {
     expect(registration(built, "extension-pg_trgm").inputs).toEqual({ name: "pg_trgm", database: "tenant_acme" });
     expect(registration(built, "extension-pgcrypto").inputs).toEqual({ name: "pgcrypto", database: "tenant_acme" });
-    expect(registration(built, "default-privileges-function").inputs).toMatchObject({ database: "tenant_acme", owner: "tenant_acme" });
+    expect(registration(built, "default-privileges-function").inputs).toMatchObject({
+      database: "tenant_acme",
+      owner: "tenant_acme",
+    });
   });
 
   it("retains the database and the role on delete", () => {
@@ -241,13 +265,16 @@ describe("TenantDatabase with isolation: database", () => {
 });
 
 describe("TenantDatabase by tenant status", () => {
-  it.each(["suspended", "decommissioned"] as const)("keeps a %s tenant's role and data but turns its login off", async (status) => {
-    const built = await build(buildTenant("initech", { status }));
-    expect(registration(built, "role").inputs).toMatchObject({ name: "tenant_initech", login: false });
-    expect(optionsOf(built, "role").retainOnDelete).toBe(true);
-    expect(optionsOf(built, "schema").retainOnDelete).toBe(true);
-    expect(isSecretValue(registration(built, "role").inputs["password"])).toBe(true);
-  });
+  it.each(["suspended", "decommissioned"] as const)(
+    "keeps a %s tenant's role and data but turns its login off",
+    async (status) => {
+      const built = await build(buildTenant("initech", { status }));
+      expect(registration(built, "role").inputs).toMatchObject({ name: "tenant_initech", login: false });
+      expect(optionsOf(built, "role").retainOnDelete).toBe(true);
+      expect(optionsOf(built, "schema").retainOnDelete).toBe(true);
+      expect(isSecretValue(registration(built, "role").inputs["password"])).toBe(true);
+    },
+  );
 });
 
 describe("TenantDatabase endpoint", () => {
@@ -255,6 +282,8 @@ describe("TenantDatabase endpoint", () => {
     const built = await build(buildTenant("globex"), { host: "127.0.0.1", port: 6543 });
     expect(await resolvedValue(built.component.host)).toBe("127.0.0.1");
     expect(await resolvedValue(built.component.port)).toBe(6543);
-    expect(await resolvedValue(built.component.connectionString)).toBe(`postgresql://tenant_globex:${MOCK_PASSWORD}@127.0.0.1:6543/tenants`);
+    expect(await resolvedValue(built.component.connectionString)).toBe(
+      `postgresql://tenant_globex:${MOCK_PASSWORD}@127.0.0.1:6543/tenants`,
+    );
   });
 });

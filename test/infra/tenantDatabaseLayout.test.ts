@@ -28,14 +28,16 @@ describe("tenantDatabaseLayout", () => {
   });
 
   it("names the allowed values for an unknown isolation", () => {
-    expect(() => tenantDatabaseLayout(buildTenant("a", { database: { isolation: "cluster" as never } }))).toThrow(/use "database" or "schema"/);
+    expect(() => tenantDatabaseLayout(buildTenant("a", { database: { isolation: "cluster" as never } }))).toThrow(
+      /use "database" or "schema"/,
+    );
   });
 });
 
 describe("postgresUrl", () => {
   it("percent-encodes user, password and database", () => {
-    expect(postgresUrl({ user: "tenant_a", password: "p@ss/word:1", host: "db", port: 5432, database: "tenants" })).toBe(
-      "postgresql://tenant_a:p%40ss%2Fword%3A1@db:5432/tenants",
-    );
+    expect(
+      postgresUrl({ user: "tenant_a", password: "p@ss/word:1", host: "db", port: 5432, database: "tenants" }),
+    ).toBe("postgresql://tenant_a:p%40ss%2Fword%3A1@db:5432/tenants");
   });
 });

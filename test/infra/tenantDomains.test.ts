@@ -6,7 +6,13 @@ import { dnsFor } from "../../infra/dns";
 import { AcmTls, tlsFor } from "../../infra/tls";
 import type { Tenant } from "../../src/core/model";
 import { aControlPlane, aTenant } from "../support/domainFixtures";
-import { ofType, recordResources, resolvedValue, type RecordResourcesOptions, type RecordedResource } from "../support/pulumiMocks";
+import {
+  ofType,
+  recordResources,
+  resolvedValue,
+  type RecordResourcesOptions,
+  type RecordedResource,
+} from "../support/pulumiMocks";
 
 const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 const CUSTOM_HOSTNAME = "cloudflare:index/customHostname:CustomHostname";
@@ -42,7 +48,9 @@ function providerMocks(certificateStatus = "PENDING_VALIDATION"): RecordResource
         case "aws:route53/getZone:getZone":
           return { id: "Z0LOOKEDUP", zoneId: "Z0LOOKEDUP", name: inputs.name };
         case "cloudflare:index/getCustomHostname:getCustomHostname": {
-          const hostname = String(inputs.customHostnameId).replace(/^acme-/, "").replace(/-id-\d+$/, "");
+          const hostname = String(inputs.customHostnameId)
+            .replace(/^acme-/, "")
+            .replace(/-id-\d+$/, "");
           return {
             id: inputs.customHostnameId,
             hostname,
@@ -73,7 +81,12 @@ async function render(
   mocks: RecordResourcesOptions = providerMocks(),
 ): Promise<Rendered> {
   const recorder = await recordResources(mocks);
-  const domains = new TenantDomains(tenant.slug, { tenant, dns: args.dns ?? dnsFor(tenant.domains.dns), tls: args.tls ?? tlsFor(tenant.domains), ...args });
+  const domains = new TenantDomains(tenant.slug, {
+    tenant,
+    dns: args.dns ?? dnsFor(tenant.domains.dns),
+    tls: args.tls ?? tlsFor(tenant.domains),
+    ...args,
+  });
   await resolvedValue(domains.customDomains);
   return { resources: await recorder.settled(), domains, calls: recorder.calls };
 }
@@ -97,7 +110,9 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
       proxied: false,
       ttl: 300,
     });
-    expect(calls.filter((call) => call.token === "cloudflare:index/getZone:getZone")[0]?.inputs).toEqual({ filter: { name: "example.com" } });
+    expect(calls.filter((call) => call.token === "cloudflare:index/getZone:getZone")[0]?.inputs).toEqual({
+      filter: { name: "example.com" },
+    });
   });
 
   it("creates a custom hostname with TXT validation for each custom domain", async () => {
@@ -124,8 +139,18 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
       providerStatus: "hostname pending, ssl pending_validation",
       records: [
         { type: "CNAME", name: "app.acme-corp.com", value: "acme.app.example.com", purpose: "routing" },
-        { type: "TXT", name: "_cf-custom-hostname.app.acme-corp.com", value: "owner-app.acme-corp.com", purpose: "ownership" },
-        { type: "TXT", name: "_acme-challenge.app.acme-corp.com", value: "dcv-app.acme-corp.com", purpose: "validation" },
+        {
+          type: "TXT",
+          name: "_cf-custom-hostname.app.acme-corp.com",
+          value: "owner-app.acme-corp.com",
+          purpose: "ownership",
+        },
+        {
+          type: "TXT",
+          name: "_acme-challenge.app.acme-corp.com",
+          value: "dcv-app.acme-corp.com",
+          purpose: "validation",
+        },
       ],
     });
     expect(await resolvedValue(domains.hostname)).toBe("acme.app.example.com");
@@ -153,7 +178,10 @@ describe("TenantDomains with Cloudflare DNS and Cloudflare for SaaS", () => {
 
 describe("TenantDomains with Route53 DNS and ACM", () => {
   const awsTenant = (overrides: Parameters<typeof aTenant>[1] = {}) =>
-    acme({ ...overrides, domains: { dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" }, ...overrides.domains } });
+    acme({
+      ...overrides,
+      domains: { dns: { provider: "route53", zone: "example.com" }, tls: { provider: "acm" }, ...overrides.domains },
+    });
 
   it("points the tenant hostname at the ingress with a record in the public zone it looked up", async () => {
     const { resources, calls } = await render(awsTenant());
@@ -217,7 +245,10 @@ describe("TenantDomains with Route53 DNS and ACM", () => {
   it("reports an issued certificate as active", async () => {
     const { domains } = await render(awsTenant(), {}, providerMocks("ISSUED"));
 
-    const statuses = (await resolvedValue(domains.customDomains)).map((domain) => [domain.status, domain.providerStatus]);
+    const statuses = (await resolvedValue(domains.customDomains)).map((domain) => [
+      domain.status,
+      domain.providerStatus,
+    ]);
     expect(statuses).toEqual([
       ["active", "ISSUED"],
       ["active", "ISSUED"],
@@ -227,7 +258,10 @@ describe("TenantDomains with Route53 DNS and ACM", () => {
   it("requests certificates in the region it is given", async () => {
     const { resources } = await render(awsTenant(), { tls: new AcmTls({ region: "us-east-1" }) });
 
-    expect(ofType(resources, CERTIFICATE).map((certificate) => certificate.inputs.region)).toEqual(["us-east-1", "us-east-1"]);
+    expect(ofType(resources, CERTIFICATE).map((certificate) => certificate.inputs.region)).toEqual([
+      "us-east-1",
+      "us-east-1",
+    ]);
   });
 });
 
@@ -236,7 +270,10 @@ describe("TenantDomains by tenant status", () => {
     ["cloudflare", "cloudflare"],
     ["route53", "acm"],
   ] as const)("declares no DNS or TLS for a decommissioned tenant (%s DNS, %s TLS)", async (dns, tls) => {
-    const tenant = acme({ status: "decommissioned", domains: { dns: { provider: dns, zone: "example.com" }, tls: { provider: tls } } });
+    const tenant = acme({
+      status: "decommissioned",
+      domains: { dns: { provider: dns, zone: "example.com" }, tls: { provider: tls } },
+    });
     const { resources, domains, calls } = await render(tenant);
 
     expect(resources.map((resource) => resource.type)).toEqual([COMPONENT]);

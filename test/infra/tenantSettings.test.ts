@@ -13,11 +13,19 @@ async function tableOf(settings: () => TenantSettings): Promise<{ settings: Tena
   return { settings: component, table: tables[0]! };
 }
 
-const connection = { host: "127.0.0.1", port: 5432, user: "admin", password: "admin-password", sslmode: "disable" as const };
+const connection = {
+  host: "127.0.0.1",
+  port: 5432,
+  user: "admin",
+  password: "admin-password",
+  sslmode: "disable" as const,
+};
 
 describe("TenantSettings", () => {
   it("sends the flattened settings, the seed-only prefixes and the tenant's target to one dynamic resource", async () => {
-    const { settings, table } = await tableOf(() => new TenantSettings("globex-settings", { tenant: buildTenant("globex"), connection }));
+    const { settings, table } = await tableOf(
+      () => new TenantSettings("globex-settings", { tenant: buildTenant("globex"), connection }),
+    );
     expect(table).toMatchObject({ name: "globex-settings-table", parentType: "tenantctl:index:TenantSettings" });
     expect(table.inputs).toMatchObject({
       database: "tenants",

@@ -13,7 +13,9 @@ const json = (value: unknown) => JSON.stringify(value);
 
 describe("flattenSettings", () => {
   it("turns the settings tree into dotted leaf keys with JSON values", () => {
-    expect(flattenSettings({ locale: "en-US", features: { sso: true, limits: { seats: 5 } }, tags: ["a", "b"], note: null })).toEqual({
+    expect(
+      flattenSettings({ locale: "en-US", features: { sso: true, limits: { seats: 5 } }, tags: ["a", "b"], note: null }),
+    ).toEqual({
       locale: json("en-US"),
       "features.sso": "true",
       "features.limits.seats": "5",
@@ -27,11 +29,15 @@ describe("flattenSettings", () => {
   });
 
   it("sorts object keys inside list values, so equal values always have one text", () => {
-    expect(flattenSettings({ hooks: [{ url: "u", events: ["x"] }] })).toEqual({ hooks: '[{"events":["x"],"url":"u"}]' });
+    expect(flattenSettings({ hooks: [{ url: "u", events: ["x"] }] })).toEqual({
+      hooks: '[{"events":["x"],"url":"u"}]',
+    });
   });
 
   it("refuses a key with a dot, naming the path and the fix", () => {
-    expect(() => flattenSettings({ features: { "beta.ui": true } })).toThrow(/"features\.beta\.ui" contains a dot.*nest the value/);
+    expect(() => flattenSettings({ features: { "beta.ui": true } })).toThrow(
+      /"features\.beta\.ui" contains a dot.*nest the value/,
+    );
   });
 });
 
@@ -47,7 +53,12 @@ describe("isSeedOnly", () => {
 
 describe("desiredSettings", () => {
   it("targets the tenant's schema in the shared database, or public of its own database", () => {
-    expect(desiredSettings(buildTenant("globex"))).toMatchObject({ database: "tenants", schema: "tenant_globex", role: "tenant_globex", seedOnlyKeys: ["branding"] });
+    expect(desiredSettings(buildTenant("globex"))).toMatchObject({
+      database: "tenants",
+      schema: "tenant_globex",
+      role: "tenant_globex",
+      seedOnlyKeys: ["branding"],
+    });
     expect(desiredSettings(buildTenant("acme", { database: { isolation: "database" } }))).toMatchObject({
       database: "tenant_acme",
       schema: "public",
@@ -68,20 +79,31 @@ describe("diffSettings", () => {
   it("upserts managed keys that are new or changed, and removes managed keys the spec dropped", () => {
     const diff = diffSettings(
       { settings: base, seedOnlyKeys },
-      { settings: { locale: json("en-GB"), "branding.color": json("#000"), "security.mfa": json("required") }, seedOnlyKeys },
+      {
+        settings: { locale: json("en-GB"), "branding.color": json("#000"), "security.mfa": json("required") },
+        seedOnlyKeys,
+      },
     );
     expect(diff).toEqual({ upsert: ["locale", "security.mfa"], seed: [], remove: ["features.sso"], release: [] });
   });
 
   it("ignores a changed seed-only value and never removes a seed-only key", () => {
-    const changed = diffSettings({ settings: base, seedOnlyKeys }, { settings: { ...base, "branding.color": json("#fff") }, seedOnlyKeys });
+    const changed = diffSettings(
+      { settings: base, seedOnlyKeys },
+      { settings: { ...base, "branding.color": json("#fff") }, seedOnlyKeys },
+    );
     expect(hasSettingsChanges(changed)).toBe(false);
     const { "branding.color": _dropped, ...withoutSeed } = base;
-    expect(hasSettingsChanges(diffSettings({ settings: base, seedOnlyKeys }, { settings: withoutSeed, seedOnlyKeys }))).toBe(false);
+    expect(
+      hasSettingsChanges(diffSettings({ settings: base, seedOnlyKeys }, { settings: withoutSeed, seedOnlyKeys })),
+    ).toBe(false);
   });
 
   it("seeds seed-only keys that were never written", () => {
-    const diff = diffSettings({ settings: base, seedOnlyKeys }, { settings: { ...base, "branding.logo": json("x.png") }, seedOnlyKeys });
+    const diff = diffSettings(
+      { settings: base, seedOnlyKeys },
+      { settings: { ...base, "branding.logo": json("x.png") }, seedOnlyKeys },
+    );
     expect(diff).toEqual({ upsert: [], seed: ["branding.logo"], remove: [], release: [] });
   });
 
@@ -92,14 +114,22 @@ describe("diffSettings", () => {
 
   it("treats a managed key missing from refreshed state (its row was deleted) as one to write back", () => {
     const { locale: _deleted, ...refreshed } = base;
-    expect(diffSettings({ settings: refreshed, seedOnlyKeys }, { settings: base, seedOnlyKeys }).upsert).toEqual(["locale"]);
+    expect(diffSettings({ settings: refreshed, seedOnlyKeys }, { settings: base, seedOnlyKeys }).upsert).toEqual([
+      "locale",
+    ]);
   });
 });
 
 describe("observedSettings", () => {
   it("reports the table's values for managed keys, nothing for missing rows, and the seeded value for seed-only keys", () => {
-    const state = { settings: { locale: json("en-US"), "features.sso": "false", "branding.color": json("#000") }, seedOnlyKeys: ["branding"] };
-    const rows = new Map([["locale", json("fr-FR")], ["branding.color", json("#fff")]]);
+    const state = {
+      settings: { locale: json("en-US"), "features.sso": "false", "branding.color": json("#000") },
+      seedOnlyKeys: ["branding"],
+    };
+    const rows = new Map([
+      ["locale", json("fr-FR")],
+      ["branding.color", json("#fff")],
+    ]);
     expect(observedSettings(state, rows)).toEqual({ locale: json("fr-FR"), "branding.color": json("#000") });
   });
 });

@@ -24,7 +24,10 @@ describe("tenantStack outputs", () => {
     expect(outputs.dataLocation).toEqual({ server: "primary", database: "tenants", schema: "tenant_initech" });
     // The same place the database output says the tenant's clients connect to.
     const database = await resolvedValue(outputs.database);
-    expect({ database: database.database, schema: database.schema }).toEqual({ database: "tenants", schema: "tenant_initech" });
+    expect({ database: database.database, schema: database.schema }).toEqual({
+      database: "tenants",
+      schema: "tenant_initech",
+    });
     await recorder.settled();
   });
 

@@ -21,17 +21,54 @@ const long = (n: number) => "a".repeat(n);
 function mostly<T>(usual: fc.Arbitrary<T>, unusual: fc.Arbitrary<T>): fc.Arbitrary<T> {
   return fc.oneof({ arbitrary: usual, weight: 12 }, { arbitrary: unusual, weight: 1 });
 }
-const scalar = mostly(fc.oneof(fc.constantFrom("en-US", "dark", "\uD83D\uDE00", "", long(300)), fc.integer(), fc.boolean(), fc.constant(null)), fc.constantFrom("x\u0000y", "\uD800"));
-const settingKey = mostly(fc.constantFrom("theme", "sso", "limits", "features", "colour"), fc.constantFrom("ui.theme", "", "a.b", `k${long(2100)}`));
-const settingsTree = fc.dictionary(settingKey, fc.oneof(scalar, fc.array(scalar, { maxLength: 2 }), fc.dictionary(settingKey, scalar, { maxKeys: 2 })), { maxKeys: 3 });
+const scalar = mostly(
+  fc.oneof(
+    fc.constantFrom("en-US", "dark", "\uD83D\uDE00", "", long(300)),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+  ),
+  fc.constantFrom("x\u0000y", "\uD800"),
+);
+const settingKey = mostly(
+  fc.constantFrom("theme", "sso", "limits", "features", "colour"),
+  fc.constantFrom("ui.theme", "", "a.b", `k${long(2100)}`),
+);
+const settingsTree = fc.dictionary(
+  settingKey,
+  fc.oneof(scalar, fc.array(scalar, { maxLength: 2 }), fc.dictionary(settingKey, scalar, { maxKeys: 2 })),
+  { maxKeys: 3 },
+);
 const scopes = ["read:data", "write:data", "read:audit"];
-const roleName = fc.constantFrom("admin", "member", "viewer", "auditor", "billing", "ops", ...Array.from({ length: 10 }, (_, i) => `role${i}`));
-const role = fc.record({ name: roleName, description: mostly(fc.constant("Role"), fc.constant(long(300))), permissions: fc.subarray(scopes, { minLength: 1 }) });
-const roles = (maxLength: number) => mostly(fc.uniqueArray(role, { selector: (r) => r.name, maxLength }), fc.array(role, { maxLength }));
-const extensions = mostly<string[]>(fc.uniqueArray(fc.constantFrom("pgcrypto", "pg_trgm", "citext"), { maxLength: 3 }), fc.constant(["pg_trgm", "pg_trgm"]));
+const roleName = fc.constantFrom(
+  "admin",
+  "member",
+  "viewer",
+  "auditor",
+  "billing",
+  "ops",
+  ...Array.from({ length: 10 }, (_, i) => `role${i}`),
+);
+const role = fc.record({
+  name: roleName,
+  description: mostly(fc.constant("Role"), fc.constant(long(300))),
+  permissions: fc.subarray(scopes, { minLength: 1 }),
+});
+const roles = (maxLength: number) =>
+  mostly(fc.uniqueArray(role, { selector: (r) => r.name, maxLength }), fc.array(role, { maxLength }));
+const extensions = mostly<string[]>(
+  fc.uniqueArray(fc.constantFrom("pgcrypto", "pg_trgm", "citext"), { maxLength: 3 }),
+  fc.constant(["pg_trgm", "pg_trgm"]),
+);
 
 const template = fc.record({
-  platform: fc.record({ baseDomain: mostly(fc.constantFrom("app.example.com", "example.com", `${long(63)}.${long(63)}.${long(60)}.example.com`), fc.constant("app.example.org")), ingressHostname: fc.constant("edge.example.com") }),
+  platform: fc.record({
+    baseDomain: mostly(
+      fc.constantFrom("app.example.com", "example.com", `${long(63)}.${long(63)}.${long(60)}.example.com`),
+      fc.constant("app.example.org"),
+    ),
+    ingressHostname: fc.constant("edge.example.com"),
+  }),
   dns: fc.record({ provider: fc.constantFrom("cloudflare", "route53"), zone: fc.constant("example.com") }),
   tls: fc.record({ provider: fc.constantFrom("cloudflare", "acm") }),
   database: fc.constant({ servers: { primary: { host: "db.example.com", port: 5432, sharedDatabase: "tenants" } } }),
@@ -40,33 +77,68 @@ const template = fc.record({
     resourceServers: mostly<{ identifier: string; name: string; scopes: string[] }[]>(
       fc.constantFrom(
         [{ identifier: "https://api.example.com", name: "API", scopes }],
-        [{ identifier: "https://api.example.com", name: "API", scopes: scopes.slice(0, 2) }, { identifier: "https://audit.example.com", name: "Audit", scopes: ["read:audit"] }],
+        [
+          { identifier: "https://api.example.com", name: "API", scopes: scopes.slice(0, 2) },
+          { identifier: "https://audit.example.com", name: "Audit", scopes: ["read:audit"] },
+        ],
       ),
-      fc.constant([{ identifier: "https://api.example.com", name: "API", scopes: scopes.slice(0, 2) }, { identifier: "http://api.example.com", name: "API 2", scopes: ["read:audit"] }]),
+      fc.constant([
+        { identifier: "https://api.example.com", name: "API", scopes: scopes.slice(0, 2) },
+        { identifier: "http://api.example.com", name: "API 2", scopes: ["read:audit"] },
+      ]),
     ),
     roles: roles(3),
   }),
   plans: fc.record({
-    basic: fc.record({ limits: fc.constant({ users: 100, dbConnections: 10 }), database: fc.record({ isolation: fc.constant("schema"), extensions }) }),
-    enterprise: fc.record({ limits: fc.constant({ users: 1000, dbConnections: 100 }), database: fc.record({ isolation: fc.constant("database"), extensions }), settings: settingsTree }),
+    basic: fc.record({
+      limits: fc.constant({ users: 100, dbConnections: 10 }),
+      database: fc.record({ isolation: fc.constant("schema"), extensions }),
+    }),
+    enterprise: fc.record({
+      limits: fc.constant({ users: 1000, dbConnections: 100 }),
+      database: fc.record({ isolation: fc.constant("database"), extensions }),
+      settings: settingsTree,
+    }),
   }),
-  defaults: fc.record({ plan: fc.constant("basic"), database: fc.constant({ server: "primary" }), settings: settingsTree.map((tree) => ({ locale: "en-US", branding: { color: "#000" }, ...tree })) }),
+  defaults: fc.record({
+    plan: fc.constant("basic"),
+    database: fc.constant({ server: "primary" }),
+    settings: settingsTree.map((tree) => ({ locale: "en-US", branding: { color: "#000" }, ...tree })),
+  }),
 });
 
 const slug = fc.constantFrom("acme", "globex", "initech", "umbrella");
-const hostname = mostly(fc.constantFrom("app.acme-corp.com", "shop.globex.io", "portal.initech.net", `${long(54)}.acme.io`), fc.constantFrom("example.com", `${long(60)}.acme.io`, "shop.app.example.com"));
+const hostname = mostly(
+  fc.constantFrom("app.acme-corp.com", "shop.globex.io", "portal.initech.net", `${long(54)}.acme.io`),
+  fc.constantFrom("example.com", `${long(60)}.acme.io`, "shop.app.example.com"),
+);
 const tenant = fc.record({
   slug,
   renamed: mostly(fc.constant(false), fc.constant(true)),
   name: mostly(fc.constant("Acme Corporation"), fc.constant(long(256))),
   plan: fc.constantFrom("basic", "enterprise", undefined),
-  domains: fc.record({ subdomain: fc.constantFrom(undefined, long(63)), custom: fc.uniqueArray(fc.record({ hostname }), { selector: (h) => h.hostname, maxLength: 2 }) }, { requiredKeys: [] }),
+  domains: fc.record(
+    {
+      subdomain: fc.constantFrom(undefined, long(63)),
+      custom: fc.uniqueArray(fc.record({ hostname }), { selector: (h) => h.hostname, maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  ),
   database: fc.record({ extensions }, { requiredKeys: [] }),
   roles: mostly(roles(3), roles(12)),
   // Keys the template has, with a value of its type; now and then one it lacks or cannot store.
-  settings: mostly(fc.record({ locale: fc.constantFrom("de-DE", "fr-FR"), branding: fc.record({ color: fc.constantFrom("#fff", "#123456") }) }, { requiredKeys: [] }), settingsTree),
+  settings: mostly(
+    fc.record(
+      { locale: fc.constantFrom("de-DE", "fr-FR"), branding: fc.record({ color: fc.constantFrom("#fff", "#123456") }) },
+      { requiredKeys: [] },
+    ),
+    settingsTree,
+  ),
 });
-const fleet = fc.record({ template, tenants: fc.uniqueArray(tenant, { selector: (t) => t.slug, minLength: 1, maxLength: 3 }) });
+const fleet = fc.record({
+  template,
+  tenants: fc.uniqueArray(tenant, { selector: (t) => t.slug, minLength: 1, maxLength: 3 }),
+});
 
 type GeneratedFleet = typeof fleet extends fc.Arbitrary<infer T> ? T : never;
 
@@ -110,16 +182,30 @@ describe("validate ok ⇒ plan renders every stack", () => {
         valid++;
         const controlPlane = loaded.controlPlane!;
         expect(loaded.tenants.map((t) => t.slug).sort()).toEqual([...loaded.slugs].sort());
-        const stacks = [await renderStack(controlPlane, { controlPlane: true }), ...(await Promise.all(loaded.tenants.map((t) => renderStack(controlPlane, { tenant: t }))))];
+        const stacks = [
+          await renderStack(controlPlane, { controlPlane: true }),
+          ...(await Promise.all(loaded.tenants.map((t) => renderStack(controlPlane, { tenant: t })))),
+        ];
         for (const stack of stacks) expect(stack.error, `${stack.slug}: ${stack.error}`).toBeUndefined();
       }),
       { numRuns: 2000 },
     );
     // Both sides of the implication are exercised, and the pools reach every refusal they were made for.
-    expect([...seen.keys()]).toEqual(expect.arrayContaining([
-      "authheroLimits", "baseDomainInsideDnsZone", "tenantHostnameFitsDns", "customHostnamesFitCertificates", "customHostnameIsNotTheZone",
-      "settingKeysStorable", "settingValuesStorable", "extensionsListedOnce", "templateRolesUnique", "resourceServersDistinct", "assignableRolesFitMetadata",
-    ]));
+    expect([...seen.keys()]).toEqual(
+      expect.arrayContaining([
+        "authheroLimits",
+        "baseDomainInsideDnsZone",
+        "tenantHostnameFitsDns",
+        "customHostnamesFitCertificates",
+        "customHostnameIsNotTheZone",
+        "settingKeysStorable",
+        "settingValuesStorable",
+        "extensionsListedOnce",
+        "templateRolesUnique",
+        "resourceServersDistinct",
+        "assignableRolesFitMetadata",
+      ]),
+    );
     expect(valid).toBeGreaterThan(200);
     expect(invalid).toBeGreaterThan(200);
   }, 300_000);

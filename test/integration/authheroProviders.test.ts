@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthHeroConnection } from "../../infra/dynamic/authhero/connection";
 import type { OrganizationState, ResourceServerState, RoleState } from "../../infra/dynamic/authhero/entities";
-import { authheroOrganizationProvider as organizations, authheroResourceServerProvider as resourceServers, authheroRoleProvider as roles } from "../../infra/dynamic/authhero/provider";
+import {
+  authheroOrganizationProvider as organizations,
+  authheroResourceServerProvider as resourceServers,
+  authheroRoleProvider as roles,
+} from "../../infra/dynamic/authhero/provider";
 import type { RunningAuthHero } from "../../src/sandbox/authhero";
 import { AuthHeroProxy, connectionOf, ManagementClient, startTestAuthHero } from "../support/authhero";
 
@@ -27,7 +31,16 @@ afterAll(async () => {
 const API = "https://api.integration.example.com";
 
 function resourceServerState(overrides: Partial<ResourceServerState> = {}): ResourceServerState {
-  return { connection, tenant: "control-plane", identifier: API, name: "Integration API", scopes: ["read:data", "write:data"], enforcePolicies: true, tokenDialect: "access_token_authz", ...overrides };
+  return {
+    connection,
+    tenant: "control-plane",
+    identifier: API,
+    name: "Integration API",
+    scopes: ["read:data", "write:data"],
+    enforcePolicies: true,
+    tokenDialect: "access_token_authz",
+    ...overrides,
+  };
 }
 
 function roleState(overrides: Partial<RoleState> = {}): RoleState {
@@ -42,11 +55,25 @@ function roleState(overrides: Partial<RoleState> = {}): RoleState {
 }
 
 function organizationState(overrides: Partial<OrganizationState> = {}): OrganizationState {
-  return { connection, tenant: "acme", name: "acme", displayName: "Acme Corporation", metadata: { slug: "acme", plan: "enterprise", status: "active", roles: "" }, ...overrides };
+  return {
+    connection,
+    tenant: "acme",
+    name: "acme",
+    displayName: "Acme Corporation",
+    metadata: { slug: "acme", plan: "enterprise", status: "active", roles: "" },
+    ...overrides,
+  };
 }
 
 /** What the engine does on `drift`/`up`: refresh (read), then diff the refreshed state against the inputs. */
-async function refreshAndDiff<S>(provider: { read?: (id: string, props?: S) => Promise<{ id?: string; props?: S }>; diff?: (id: string, olds: S, news: S) => Promise<{ changes?: boolean }> }, id: string, state: S) {
+async function refreshAndDiff<S>(
+  provider: {
+    read?: (id: string, props?: S) => Promise<{ id?: string; props?: S }>;
+    diff?: (id: string, olds: S, news: S) => Promise<{ changes?: boolean }>;
+  },
+  id: string,
+  state: S,
+) {
   const refreshed = await provider.read!(id, state);
   const diff = refreshed.id ? await provider.diff!(id, refreshed.props as S, state) : undefined;
   return { refreshed, changes: diff?.changes };
@@ -59,7 +86,11 @@ describe("resource servers", () => {
     const created = await resourceServers.create!(resourceServerState());
     id = created.id;
     const [remote] = (await admin.resourceServers()).filter((rs) => rs.identifier === API);
-    expect(remote).toMatchObject({ id, name: "Integration API", scopes: [{ value: "read:data" }, { value: "write:data" }] });
+    expect(remote).toMatchObject({
+      id,
+      name: "Integration API",
+      scopes: [{ value: "read:data" }, { value: "write:data" }],
+    });
     const full = await admin.json<Record<string, unknown>>("GET", `/resource-servers/${id}`);
     expect(full["options"]).toMatchObject({ enforce_policies: true, token_dialect: "access_token_authz" });
     expect(full["is_system"]).toBeFalsy();
@@ -67,7 +98,11 @@ describe("resource servers", () => {
   });
 
   it("reads a scope removed and a name changed by hand as drift, and update restores them without touching token lifetimes", async () => {
-    await admin.json("PATCH", `/resource-servers/${id}`, { name: "Renamed by hand", scopes: [{ value: "read:data", description: "read:data" }], token_lifetime: 1234 });
+    await admin.json("PATCH", `/resource-servers/${id}`, {
+      name: "Renamed by hand",
+      scopes: [{ value: "read:data", description: "read:data" }],
+      token_lifetime: 1234,
+    });
     const { refreshed, changes } = await refreshAndDiff(resourceServers, id, resourceServerState());
     expect(refreshed.props).toMatchObject({ name: "Renamed by hand", scopes: ["read:data"] });
     expect(changes).toBe(true);
@@ -83,7 +118,11 @@ describe("resource servers", () => {
     const matching = (await admin.resourceServers()).filter((rs) => rs.identifier === API);
     expect(matching).toHaveLength(1);
     expect(matching[0]!.name).toBe("Integration API (adopted)");
-    await resourceServers.update!(id, resourceServerState({ name: "Integration API (adopted)" }), resourceServerState());
+    await resourceServers.update!(
+      id,
+      resourceServerState({ name: "Integration API (adopted)" }),
+      resourceServerState(),
+    );
   });
 
   it("deletes one; deleting it again (404) succeeds, and a refresh drops it from state", async () => {
@@ -102,13 +141,20 @@ describe("roles and their permissions", () => {
   it("creates a role with its permissions", async () => {
     const created = await roles.create!(roleState());
     id = created.id;
-    expect((await admin.roles()).filter((role) => role.name === "acme:auditor")).toEqual([expect.objectContaining({ id, description: "Reads audit logs" })]);
-    expect(await admin.rolePermissions(id)).toEqual([expect.objectContaining({ permission_name: "read:data", resource_server_identifier: API })]);
+    expect((await admin.roles()).filter((role) => role.name === "acme:auditor")).toEqual([
+      expect.objectContaining({ id, description: "Reads audit logs" }),
+    ]);
+    expect(await admin.rolePermissions(id)).toEqual([
+      expect.objectContaining({ permission_name: "read:data", resource_server_identifier: API }),
+    ]);
     expect(await refreshAndDiff(roles, id, roleState())).toMatchObject({ changes: false });
   });
 
   it("updates its description and permissions (adds and removes)", async () => {
-    const wanted = roleState({ description: "Reads and writes", permissions: [{ name: "write:data", resourceServerIdentifier: API }] });
+    const wanted = roleState({
+      description: "Reads and writes",
+      permissions: [{ name: "write:data", resourceServerIdentifier: API }],
+    });
     await roles.update!(id, roleState(), wanted);
     expect((await admin.json<{ description: string }>("GET", `/roles/${id}`)).description).toBe("Reads and writes");
     expect((await admin.rolePermissions(id)).map((p) => p.permission_name)).toEqual(["write:data"]);
@@ -117,7 +163,9 @@ describe("roles and their permissions", () => {
 
   it("reads a description and a permission changed by hand as drift, and update restores them", async () => {
     await admin.json("PATCH", `/roles/${id}`, { description: "changed by hand" });
-    await admin.call("POST", `/roles/${id}/permissions`, { permissions: [{ permission_name: "write:data", resource_server_identifier: API }] });
+    await admin.call("POST", `/roles/${id}/permissions`, {
+      permissions: [{ permission_name: "write:data", resource_server_identifier: API }],
+    });
     const { refreshed, changes } = await refreshAndDiff(roles, id, roleState());
     expect(changes).toBe(true);
     expect(refreshed.props).toMatchObject({
@@ -132,7 +180,10 @@ describe("roles and their permissions", () => {
   });
 
   it("adopts a role that already has the name (AuthHero would answer a duplicate with 500)", async () => {
-    const made = await admin.json<{ id: string }>("POST", "/roles", { name: "acme:support", description: "made by hand" });
+    const made = await admin.json<{ id: string }>("POST", "/roles", {
+      name: "acme:support",
+      description: "made by hand",
+    });
     const adopted = await roles.create!(roleState({ name: "acme:support", description: "Support" }));
     expect(adopted.id).toBe(made.id);
     expect((await admin.roles()).filter((role) => role.name === "acme:support")).toHaveLength(1);
@@ -159,15 +210,28 @@ describe("organizations", () => {
   it("creates the tenant's organization with its metadata", async () => {
     const created = await organizations.create!(organizationState());
     id = created.id;
-    const remote = await admin.json<{ name: string; display_name: string; metadata: Record<string, string> }>("GET", `/organizations/${id}`);
-    expect(remote).toMatchObject({ name: "acme", display_name: "Acme Corporation", metadata: { slug: "acme", plan: "enterprise", status: "active" } });
+    const remote = await admin.json<{ name: string; display_name: string; metadata: Record<string, string> }>(
+      "GET",
+      `/organizations/${id}`,
+    );
+    expect(remote).toMatchObject({
+      name: "acme",
+      display_name: "Acme Corporation",
+      metadata: { slug: "acme", plan: "enterprise", status: "active" },
+    });
     expect(await refreshAndDiff(organizations, id, organizationState())).toMatchObject({ changes: false });
   });
 
   it("an update keeps the metadata (AuthHero wipes it from a PATCH that leaves it out)", async () => {
-    const suspended = organizationState({ displayName: "Acme Corp", metadata: { slug: "acme", plan: "enterprise", status: "suspended", roles: "" } });
+    const suspended = organizationState({
+      displayName: "Acme Corp",
+      metadata: { slug: "acme", plan: "enterprise", status: "suspended", roles: "" },
+    });
     await organizations.update!(id, organizationState(), suspended);
-    expect(await admin.json("GET", `/organizations/${id}`)).toMatchObject({ display_name: "Acme Corp", metadata: { status: "suspended", plan: "enterprise", slug: "acme" } });
+    expect(await admin.json("GET", `/organizations/${id}`)).toMatchObject({
+      display_name: "Acme Corp",
+      metadata: { status: "suspended", plan: "enterprise", slug: "acme" },
+    });
     await organizations.update!(id, suspended, organizationState());
   });
 
@@ -182,10 +246,17 @@ describe("organizations", () => {
   });
 
   it("adopts an organization that already has the tenant's name", async () => {
-    const made = await admin.json<{ id: string }>("POST", "/organizations", { name: "globex", display_name: "made by hand" });
-    const adopted = await organizations.create!(organizationState({ name: "globex", displayName: "Globex", metadata: { slug: "globex" } }));
+    const made = await admin.json<{ id: string }>("POST", "/organizations", {
+      name: "globex",
+      display_name: "made by hand",
+    });
+    const adopted = await organizations.create!(
+      organizationState({ name: "globex", displayName: "Globex", metadata: { slug: "globex" } }),
+    );
     expect(adopted.id).toBe(made.id);
-    expect((await admin.organizations()).filter((org) => org.name === "globex")).toEqual([expect.objectContaining({ display_name: "Globex", metadata: { slug: "globex" } })]);
+    expect((await admin.organizations()).filter((org) => org.name === "globex")).toEqual([
+      expect.objectContaining({ display_name: "Globex", metadata: { slug: "globex" } }),
+    ]);
   });
 
   it("deletes an organization; deleting it again (AuthHero answers 200 for a missing id) succeeds", async () => {
@@ -211,7 +282,8 @@ describe("tokens, retries and errors", () => {
     await proxy?.stop();
   });
 
-  const orgViaProxy = (overrides: Partial<OrganizationState> = {}) => organizationState({ connection: viaProxy, name: "proxied", displayName: "Proxied", ...overrides });
+  const orgViaProxy = (overrides: Partial<OrganizationState> = {}) =>
+    organizationState({ connection: viaProxy, name: "proxied", displayName: "Proxied", ...overrides });
 
   it("reuses one token across calls, and fetches a new one when the server rejects it as AuthHero does (403 Invalid JWT signature)", async () => {
     proxy.clear();
@@ -227,7 +299,11 @@ describe("tokens, retries and errors", () => {
   it("refreshes a token before it expires (token_lifetime shortened on the Management API)", async () => {
     const management = (await admin.resourceServers()).find((rs) => rs.identifier === "urn:authhero:management")!;
     const before = await admin.json<Record<string, unknown>>("GET", `/resource-servers/${management.id}`);
-    await admin.json("PATCH", `/resource-servers/${management.id}`, { name: before["name"], token_lifetime: 2, token_lifetime_for_web: before["token_lifetime_for_web"] });
+    await admin.json("PATCH", `/resource-servers/${management.id}`, {
+      name: before["name"],
+      token_lifetime: 2,
+      token_lifetime_for_web: before["token_lifetime_for_web"],
+    });
     // A proxy of its own is a new token cache entry (tokens are cached per server and client): its first token has the 2 s lifetime.
     const shortProxy = await new AuthHeroProxy(server.url).start();
     try {
@@ -239,7 +315,10 @@ describe("tokens, retries and errors", () => {
       const stale = new ManagementClient(connection);
       expect((await stale.call("GET", `/organizations/${existing!.id}`)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 2_500));
-      expect(await stale.call("GET", `/organizations/${existing!.id}`)).toEqual({ status: 403, body: { message: "Invalid JWT signature" } });
+      expect(await stale.call("GET", `/organizations/${existing!.id}`)).toEqual({
+        status: 403,
+        body: { message: "Invalid JWT signature" },
+      });
       // Expired by now: the real server would answer 403; the provider gets a new token first.
       const read = await organizations.read!(existing!.id, state);
       expect(read.props).toMatchObject({ name: "proxied" });
@@ -248,7 +327,11 @@ describe("tokens, retries and errors", () => {
       expect(shortProxy.requests.filter((request) => request.path.startsWith("/api/v2/organizations/")).length).toBe(2);
     } finally {
       await shortProxy.stop();
-      await admin.json("PATCH", `/resource-servers/${management.id}`, { name: before["name"], token_lifetime: before["token_lifetime"], token_lifetime_for_web: before["token_lifetime_for_web"] });
+      await admin.json("PATCH", `/resource-servers/${management.id}`, {
+        name: before["name"],
+        token_lifetime: before["token_lifetime"],
+        token_lifetime_for_web: before["token_lifetime_for_web"],
+      });
     }
   });
 
@@ -280,7 +363,9 @@ describe("tokens, retries and errors", () => {
   });
 
   it("any other refusal is one message with the server's own words, and never the client secret", async () => {
-    const error = await roles.create!(roleState({ connection: viaProxy, name: "x".repeat(51) })).catch((caught: Error) => caught);
+    const error = await roles.create!(roleState({ connection: viaProxy, name: "x".repeat(51) })).catch(
+      (caught: Error) => caught,
+    );
     expect((error as Error).message).toBe(
       `AuthHero ${proxy.url}, tenant "acme", role "${"x".repeat(51)}": could not create it: POST /api/v2/roles answered 400: Payload validation error (invalid_body)`,
     );
@@ -289,8 +374,12 @@ describe("tokens, retries and errors", () => {
 
   it("wrong client credentials: the message says which settings to check", async () => {
     const wrong = { ...viaProxy, clientSecret: "not-the-secret" };
-    const error = (await organizations.read!("org_x", orgViaProxy({ connection: wrong })).catch((caught: Error) => caught)) as Error;
-    expect(error.message).toMatch(/^AuthHero http:\/\/127\.0\.0\.1:\d+, tenant "acme", organization "proxied": AuthHero refused a Management API token for client "[^"]+" \(\d{3}[^)]*\): check tenantctl:authhero/);
+    const error = (await organizations.read!("org_x", orgViaProxy({ connection: wrong })).catch(
+      (caught: Error) => caught,
+    )) as Error;
+    expect(error.message).toMatch(
+      /^AuthHero http:\/\/127\.0\.0\.1:\d+, tenant "acme", organization "proxied": AuthHero refused a Management API token for client "[^"]+" \(\d{3}[^)]*\): check tenantctl:authhero/,
+    );
     expect(error.message).not.toContain("not-the-secret");
   });
 
@@ -298,7 +387,11 @@ describe("tokens, retries and errors", () => {
     const gone = await new AuthHeroProxy(server.url).start();
     const url = gone.url;
     await gone.stop();
-    const error = (await organizations.read!("org_x", orgViaProxy({ connection: { ...viaProxy, url } })).catch((caught: Error) => caught)) as Error;
-    expect(error.message).toContain(`AuthHero ${url}, tenant "acme", organization "proxied": getting a Management API token: the server could not be reached after 5 attempts (ECONNREFUSED)`);
+    const error = (await organizations.read!("org_x", orgViaProxy({ connection: { ...viaProxy, url } })).catch(
+      (caught: Error) => caught,
+    )) as Error;
+    expect(error.message).toContain(
+      `AuthHero ${url}, tenant "acme", organization "proxied": getting a Management API token: the server could not be reached after 5 attempts (ECONNREFUSED)`,
+    );
   }, 20_000);
 });

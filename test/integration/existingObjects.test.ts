@@ -22,14 +22,38 @@ describe("findExistingObjects", () => {
   let admin: ResolvedDatabaseServer;
   beforeAll(async () => {
     const pg = testPostgres();
-    admin = { name: "primary", host: pg.host, port: pg.port, username: pg.user, password: pg.password, sslmode: "disable", superuser: true };
-    await run("postgres", `CREATE DATABASE ${SHARED}`, "CREATE ROLE tenant_probe_a LOGIN CREATEDB", "CREATE ROLE tenant_probe_b NOLOGIN");
+    admin = {
+      name: "primary",
+      host: pg.host,
+      port: pg.port,
+      username: pg.user,
+      password: pg.password,
+      sslmode: "disable",
+      superuser: true,
+    };
+    await run(
+      "postgres",
+      `CREATE DATABASE ${SHARED}`,
+      "CREATE ROLE tenant_probe_a LOGIN CREATEDB",
+      "CREATE ROLE tenant_probe_b NOLOGIN",
+    );
     await run("postgres", "CREATE DATABASE tenant_probe_a OWNER tenant_probe_a");
-    await run("tenant_probe_a", "CREATE EXTENSION IF NOT EXISTS pgcrypto", "SET ROLE tenant_probe_a", "CREATE TABLE public.tenant_settings (key text)");
+    await run(
+      "tenant_probe_a",
+      "CREATE EXTENSION IF NOT EXISTS pgcrypto",
+      "SET ROLE tenant_probe_a",
+      "CREATE TABLE public.tenant_settings (key text)",
+    );
     await run(SHARED, "CREATE SCHEMA tenant_probe_b AUTHORIZATION tenant_probe_b", "CREATE SCHEMA tenant_probe_a");
   });
   afterAll(async () => {
-    await run("postgres", `DROP DATABASE IF EXISTS ${SHARED}`, "DROP DATABASE IF EXISTS tenant_probe_a", "DROP ROLE IF EXISTS tenant_probe_a", "DROP ROLE IF EXISTS tenant_probe_b");
+    await run(
+      "postgres",
+      `DROP DATABASE IF EXISTS ${SHARED}`,
+      "DROP DATABASE IF EXISTS tenant_probe_a",
+      "DROP ROLE IF EXISTS tenant_probe_a",
+      "DROP ROLE IF EXISTS tenant_probe_b",
+    );
   });
 
   it("sees a tenant database's role, owner, extensions and settings table", async () => {
@@ -41,7 +65,10 @@ describe("findExistingObjects", () => {
       settingsTable: true,
     });
     // Adopt also looks for the schema the other isolation would have made.
-    expect((await findExistingObjects(tenant, admin, { otherIsolation: true })).sharedSchema).toEqual({ name: "tenant_probe_a", owner: testPostgres().user });
+    expect((await findExistingObjects(tenant, admin, { otherIsolation: true })).sharedSchema).toEqual({
+      name: "tenant_probe_a",
+      owner: testPostgres().user,
+    });
   });
 
   it("sees a schema tenant's role and schema in the shared database, and no settings table there", async () => {
@@ -55,18 +82,31 @@ describe("findExistingObjects", () => {
   });
 
   it("finds nothing for a tenant that never existed, even when its database is missing", async () => {
-    expect(await findExistingObjects(buildTenant("probe-c", { database: { isolation: "database", server } }), admin, { otherIsolation: true })).toEqual({ extensions: [], settingsTable: false });
+    expect(
+      await findExistingObjects(buildTenant("probe-c", { database: { isolation: "database", server } }), admin, {
+        otherIsolation: true,
+      }),
+    ).toEqual({ extensions: [], settingsTable: false });
   });
 
   it("tells the control plane whether its shared database exists and holds tenants", async () => {
     expect(await findSharedDatabase(server, admin)).toEqual({ exists: true, holdsTenantSchemas: false });
     await run(SHARED, "CREATE TABLE tenant_probe_b.tenant_settings (key text)");
     expect(await findSharedDatabase(server, admin)).toEqual({ exists: true, holdsTenantSchemas: true });
-    expect(await findSharedDatabase({ ...server, sharedDatabase: "probe_missing" }, admin)).toEqual({ exists: false, holdsTenantSchemas: false });
+    expect(await findSharedDatabase({ ...server, sharedDatabase: "probe_missing" }, admin)).toEqual({
+      exists: false,
+      holdsTenantSchemas: false,
+    });
   });
 
   it("fails in the provider's words when the server cannot be reached", async () => {
-    await expect(findExistingObjects(buildTenant("probe-a", { database: { server } }), { ...admin, port: 1 }, { otherIsolation: false })).rejects.toThrow(
+    await expect(
+      findExistingObjects(
+        buildTenant("probe-a", { database: { server } }),
+        { ...admin, port: 1 },
+        { otherIsolation: false },
+      ),
+    ).rejects.toThrow(
       /error connecting to PostgreSQL server 127\.0\.0\.1:1 \(database server "primary", looking for what already exists\): connect: connection refused/,
     );
   });

@@ -9,7 +9,13 @@ import { parseJournal } from "../../infra/moves/moveJournal";
 import { findTenantData } from "../../infra/moves/tenantDataPlaces";
 import { clientToolsFor } from "../../src/postgres/clientTools";
 import type { DataLocation } from "../../src/core/location";
-import { finishMove, MoveAborted, type MoveSetting, performMove, rollBack } from "../../src/orchestrate/moves/performMove";
+import {
+  finishMove,
+  MoveAborted,
+  type MoveSetting,
+  performMove,
+  rollBack,
+} from "../../src/orchestrate/moves/performMove";
 import { buildTenant, PRIMARY_SERVER } from "../support/tenantFixtures";
 import { connect, testPostgres } from "../support/postgres";
 
@@ -54,9 +60,25 @@ describe("moving a tenant's data", () => {
 
   beforeAll(async () => {
     const pg = testPostgres();
-    admin = { name: "primary", host: pg.host, port: pg.port, username: pg.user, password: pg.password, sslmode: "disable", superuser: true };
-    const major = Math.floor(Number((await run("postgres", "SHOW server_version_num"))[0]!["server_version_num"]) / 10000);
-    setting = { role: ROLE, extensions: ["pgcrypto"], server: () => admin, tools: async () => clientToolsFor(major), note: (line) => notes.push(line) };
+    admin = {
+      name: "primary",
+      host: pg.host,
+      port: pg.port,
+      username: pg.user,
+      password: pg.password,
+      sslmode: "disable",
+      superuser: true,
+    };
+    const major = Math.floor(
+      Number((await run("postgres", "SHOW server_version_num"))[0]!["server_version_num"]) / 10000,
+    );
+    setting = {
+      role: ROLE,
+      extensions: ["pgcrypto"],
+      server: () => admin,
+      tools: async () => clientToolsFor(major),
+      note: (line) => notes.push(line),
+    };
     await run("postgres", `CREATE DATABASE ${SHARED}`, `CREATE ROLE ${ROLE} LOGIN PASSWORD 'mover'`);
     await run(
       SHARED,
@@ -81,43 +103,92 @@ describe("moving a tenant's data", () => {
     );
   });
   afterAll(async () => {
-    await run("postgres", `DROP DATABASE IF EXISTS ${SHARED} WITH (FORCE)`, `DROP DATABASE IF EXISTS ${ROLE} WITH (FORCE)`);
-    for (const row of await run("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_moved_%'`)) await run("postgres", `DROP DATABASE "${String(row["datname"])}"`);
+    await run(
+      "postgres",
+      `DROP DATABASE IF EXISTS ${SHARED} WITH (FORCE)`,
+      `DROP DATABASE IF EXISTS ${ROLE} WITH (FORCE)`,
+    );
+    for (const row of await run("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_moved_%'`))
+      await run("postgres", `DROP DATABASE "${String(row["datname"])}"`);
     await run("postgres", `DROP OWNED BY ${ROLE} CASCADE`, `DROP ROLE IF EXISTS ${ROLE}`);
   });
 
   it("finds the marked data in the tenant's schema of the shared database", async () => {
-    expect(await findTenantData(tenant, admin, server)).toEqual({ role: { login: true, comment: null }, marked: [inSchema] });
+    expect(await findTenantData(tenant, admin, server)).toEqual({
+      role: { login: true, comment: null },
+      marked: [inSchema],
+    });
   });
 
   it("a copy that differs (changed behind it) is not switched to: dropped, the login and comment back", async () => {
     await run("postgres", `COMMENT ON ROLE ${ROLE} IS 'owned by the billing team'`);
-    const move = performMove({ slug: "mover", from: inSchema, to: inDatabase }, { login: true, comment: "owned by the billing team" }, { ...setting, beforeVerifySql: `UPDATE ${ROLE}.items SET name = 'item 7!' WHERE id = 7; UPDATE ${ROLE}.notes SET body = '{"n": 0}' WHERE id = 3; UPDATE ${ROLE}.counters SET n = 0 WHERE id = 4` });
+    const move = performMove(
+      { slug: "mover", from: inSchema, to: inDatabase },
+      { login: true, comment: "owned by the billing team" },
+      {
+        ...setting,
+        beforeVerifySql: `UPDATE ${ROLE}.items SET name = 'item 7!' WHERE id = 7; UPDATE ${ROLE}.notes SET body = '{"n": 0}' WHERE id = 3; UPDATE ${ROLE}.counters SET n = 0 WHERE id = 4`,
+      },
+    );
     await expect(move).rejects.toThrow(MoveAborted);
-    await expect(move).rejects.toThrow(/table counters: same 30 rows, different content; table items: same 500 rows, different content; table notes: same 20 rows, different content.*the move was rolled back/);
+    await expect(move).rejects.toThrow(
+      /table counters: same 30 rows, different content; table items: same 500 rows, different content; table notes: same 20 rows, different content.*the move was rolled back/,
+    );
     expect(await run("postgres", `SELECT datname FROM pg_database WHERE datname = '${ROLE}'`)).toEqual([]);
-    expect(await findTenantData(tenant, admin, server)).toEqual({ role: { login: true, comment: "owned by the billing team" }, marked: [inSchema] });
-    await run(SHARED, `UPDATE ${ROLE}.items SET name = 'item 7' WHERE id = 7`, `UPDATE ${ROLE}.notes SET body = '{"n": 3}' WHERE id = 3`, `UPDATE ${ROLE}.counters SET n = 40 WHERE id = 4`);
+    expect(await findTenantData(tenant, admin, server)).toEqual({
+      role: { login: true, comment: "owned by the billing team" },
+      marked: [inSchema],
+    });
+    await run(
+      SHARED,
+      `UPDATE ${ROLE}.items SET name = 'item 7' WHERE id = 7`,
+      `UPDATE ${ROLE}.notes SET body = '{"n": 3}' WHERE id = 3`,
+      `UPDATE ${ROLE}.counters SET n = 40 WHERE id = 4`,
+    );
   });
 
   it("schema → database → schema: the same rows each way, the old copies renamed and out of the role's reach", async () => {
     const before = await tenantRead(SHARED);
-    const toDatabase = await performMove({ slug: "mover", from: inSchema, to: inDatabase }, { login: true, comment: "owned by the billing team" }, setting);
-    expect(toDatabase).toMatchObject({ rows: 551, tables: 4, journal: { phase: "switched", from: inSchema, to: inDatabase } });
+    const toDatabase = await performMove(
+      { slug: "mover", from: inSchema, to: inDatabase },
+      { login: true, comment: "owned by the billing team" },
+      setting,
+    );
+    expect(toDatabase).toMatchObject({
+      rows: 551,
+      tables: 4,
+      journal: { phase: "switched", from: inSchema, to: inDatabase },
+    });
     // Switched, not finished: the login is still off, the journal says so.
-    const [role] = await run("postgres", `SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = '${ROLE}'`);
+    const [role] = await run(
+      "postgres",
+      `SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = '${ROLE}'`,
+    );
     expect(role?.["rolcanlogin"]).toBe(false);
     expect(parseJournal(role?.["comment"] as string)?.phase).toBe("switched");
     await finishMove(toDatabase.journal, setting);
-    expect(await findTenantData(tenant, admin, server)).toEqual({ role: { login: true, comment: "owned by the billing team" }, marked: [inDatabase] });
+    expect(await findTenantData(tenant, admin, server)).toEqual({
+      role: { login: true, comment: "owned by the billing team" },
+      marked: [inDatabase],
+    });
     expect(await tenantRead(ROLE)).toEqual(before);
-    await expect(connect(SHARED, { user: ROLE, password: "mover" }).then((c) => c.query(`SELECT * FROM "${toDatabase.journal.movedName}".items`).finally(() => c.end()))).rejects.toThrow(/permission denied/);
+    await expect(
+      connect(SHARED, { user: ROLE, password: "mover" }).then((c) =>
+        c.query(`SELECT * FROM "${toDatabase.journal.movedName}".items`).finally(() => c.end()),
+      ),
+    ).rejects.toThrow(/permission denied/);
 
-    const back = await performMove({ slug: "mover", from: inDatabase, to: inSchema }, { login: true, comment: "owned by the billing team" }, { ...setting, now: () => new Date(Date.now() + 1000) });
+    const back = await performMove(
+      { slug: "mover", from: inDatabase, to: inSchema },
+      { login: true, comment: "owned by the billing team" },
+      { ...setting, now: () => new Date(Date.now() + 1000) },
+    );
     await finishMove(back.journal, setting);
     expect(back.drop).toMatch(new RegExp(`^DROP DATABASE "${ROLE}_moved_\\d{14}";`));
     expect(await tenantRead(SHARED)).toEqual(before);
-    await expect(connect(back.journal.movedName, { user: ROLE, password: "mover" }).then((c) => c.end())).rejects.toThrow(/permission denied/);
+    await expect(
+      connect(back.journal.movedName, { user: ROLE, password: "mover" }).then((c) => c.end()),
+    ).rejects.toThrow(/permission denied/);
     // The staging database of the rename is gone.
     expect(await run("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_staging_%'`)).toEqual([]);
   });
@@ -133,12 +204,20 @@ describe("moving a tenant's data", () => {
       startedAt: new Date().toISOString(),
     };
     // What the kill left: the login off, the journal on the role, a partial copy with the settings table in it.
-    await run("postgres", `ALTER ROLE ${ROLE} NOLOGIN`, `COMMENT ON ROLE ${ROLE} IS 'tenantctl-move:${JSON.stringify(journal)}'`, `CREATE DATABASE ${ROLE} OWNER ${ROLE}`);
+    await run(
+      "postgres",
+      `ALTER ROLE ${ROLE} NOLOGIN`,
+      `COMMENT ON ROLE ${ROLE} IS 'tenantctl-move:${JSON.stringify(journal)}'`,
+      `CREATE DATABASE ${ROLE} OWNER ${ROLE}`,
+    );
     await run(ROLE, `SET ROLE ${ROLE}`, "CREATE TABLE tenant_settings (key text)");
     const found = await findTenantData(tenant, admin, server);
     expect(found.role?.journal).toEqual(journal);
     expect(found.marked).toEqual([inSchema, inDatabase]);
     await rollBack(found.role!.journal!, setting);
-    expect(await findTenantData(tenant, admin, server)).toEqual({ role: { login: true, comment: null }, marked: [inSchema] });
+    expect(await findTenantData(tenant, admin, server)).toEqual({
+      role: { login: true, comment: null },
+      marked: [inSchema],
+    });
   });
 });

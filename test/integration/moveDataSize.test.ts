@@ -35,7 +35,15 @@ describe("the size of a move's data", () => {
   let admin: ResolvedDatabaseServer;
   beforeAll(async () => {
     const pg = testPostgres();
-    admin = { name: "primary", host: pg.host, port: pg.port, username: pg.user, password: pg.password, sslmode: "disable", superuser: true };
+    admin = {
+      name: "primary",
+      host: pg.host,
+      port: pg.port,
+      username: pg.user,
+      password: pg.password,
+      sslmode: "disable",
+      superuser: true,
+    };
     await run("postgres", `CREATE DATABASE ${SHARED}`, `CREATE DATABASE ${OWN}`);
     await run(
       SHARED,
@@ -48,7 +56,13 @@ describe("the size of a move's data", () => {
       "CREATE TABLE tenant_size_b.big (id int)",
       "INSERT INTO tenant_size_b.big SELECT generate_series(1, 50000)",
     );
-    await run(OWN, "CREATE TABLE public.items (id int)", "INSERT INTO public.items SELECT generate_series(1, 1000)", "CREATE SCHEMA reports", "CREATE TABLE reports.daily (day date)");
+    await run(
+      OWN,
+      "CREATE TABLE public.items (id int)",
+      "INSERT INTO public.items SELECT generate_series(1, 1000)",
+      "CREATE SCHEMA reports",
+      "CREATE TABLE reports.daily (day date)",
+    );
   });
   afterAll(async () => {
     await run("postgres", `DROP DATABASE IF EXISTS ${SHARED}`, `DROP DATABASE IF EXISTS ${OWN}`);
@@ -66,17 +80,37 @@ describe("the size of a move's data", () => {
   });
 
   it("is undefined for a database that is gone; a preview's moves get it only where credentials exist", async () => {
-    expect(await measureData(admin, { server: "primary", database: "no_such_database", schema: "public" })).toBeUndefined();
-    const move = { from: { server: "primary", database: SHARED, schema: "tenant_size_a" }, to: { server: "primary", database: "tenant_size_a", schema: "public" } };
-    const tenant: TenantRun = { slug: "size-a", stack: "size-a", outcome: "changed", changes: {}, move, resources: [], seconds: 1 };
+    expect(
+      await measureData(admin, { server: "primary", database: "no_such_database", schema: "public" }),
+    ).toBeUndefined();
+    const move = {
+      from: { server: "primary", database: SHARED, schema: "tenant_size_a" },
+      to: { server: "primary", database: "tenant_size_a", schema: "public" },
+    };
+    const tenant: TenantRun = {
+      slug: "size-a",
+      stack: "size-a",
+      outcome: "changed",
+      changes: {},
+      move,
+      resources: [],
+      seconds: 1,
+    };
     const unmoved: TenantRun = { ...tenant, slug: "other", move: undefined };
     const [measured, untouched] = await withDataSizes([tenant, unmoved], [PRIMARY_SERVER], async () => admin);
-    expect(measured!.move).toEqual({ ...move, data: { tables: 2, bytes: await expectedBytes(SHARED, ["tenant_size_a"]) } });
+    expect(measured!.move).toEqual({
+      ...move,
+      data: { tables: 2, bytes: await expectedBytes(SHARED, ["tenant_size_a"]) },
+    });
     expect(untouched).toBe(unmoved);
     const [withoutCredentials] = await withDataSizes([tenant], [PRIMARY_SERVER], async () => undefined);
     expect(withoutCredentials!.move).toEqual(move);
     // A server the template no longer names: nothing to ask.
-    const [unknownServer] = await withDataSizes([tenant], [{ ...PRIMARY_SERVER, name: "secondary" }], async () => admin);
+    const [unknownServer] = await withDataSizes(
+      [tenant],
+      [{ ...PRIMARY_SERVER, name: "secondary" }],
+      async () => admin,
+    );
     expect(unknownServer!.move).toEqual(move);
   });
 });

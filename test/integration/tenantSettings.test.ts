@@ -18,7 +18,13 @@ const SHARED_DATABASE = "integration_tenants";
 const SERVER = { ...PRIMARY_SERVER, sharedDatabase: SHARED_DATABASE };
 const admin = () => {
   const server = testPostgres();
-  return { host: server.host, port: server.port, user: server.user, password: server.password, sslmode: "disable" as const };
+  return {
+    host: server.host,
+    port: server.port,
+    user: server.user,
+    password: server.password,
+    sslmode: "disable" as const,
+  };
 };
 
 let superuser: Client;
@@ -75,11 +81,19 @@ async function provision(
     await db.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
   }
   await db.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${role} REVOKE ALL ON FUNCTIONS FROM PUBLIC`);
-  return { tenant, state: { connection: admin(), ...desiredSettings(tenant) }, login, db, table: `${schema}.tenant_settings` };
+  return {
+    tenant,
+    state: { connection: admin(), ...desiredSettings(tenant) },
+    login,
+    db,
+    table: `${schema}.tenant_settings`,
+  };
 }
 
 async function rows(p: Provisioned): Promise<Record<string, { value: unknown; seedOnly: boolean }>> {
-  const result = await p.db.query<{ key: string; value: unknown; seed_only: boolean }>(`SELECT key, value, seed_only FROM ${p.table} ORDER BY key`);
+  const result = await p.db.query<{ key: string; value: unknown; seed_only: boolean }>(
+    `SELECT key, value, seed_only FROM ${p.table} ORDER BY key`,
+  );
   return Object.fromEntries(result.rows.map((row) => [row.key, { value: row.value, seedOnly: row.seed_only }]));
 }
 
@@ -102,7 +116,10 @@ describe("tenant settings provider on PostgreSQL", () => {
 
     expect(created.id).toBe(`${SHARED_DATABASE}/tenant_alpha/tenant_settings`);
     expect(created.outs).toEqual(p.state);
-    const owner = await p.db.query(`SELECT tableowner FROM pg_tables WHERE schemaname = $1 AND tablename = 'tenant_settings'`, ["tenant_alpha"]);
+    const owner = await p.db.query(
+      `SELECT tableowner FROM pg_tables WHERE schemaname = $1 AND tablename = 'tenant_settings'`,
+      ["tenant_alpha"],
+    );
     expect(owner.rows).toEqual([{ tableowner: "tenant_alpha" }]);
     expect(await rows(p)).toEqual({
       "branding.primaryColor": { value: "#1f6feb", seedOnly: true },
@@ -167,7 +184,11 @@ describe("tenant settings provider on PostgreSQL", () => {
     // An update for another reason, even with a new seed value in the spec, leaves the tenant's value.
     const desired: TenantSettingsState = {
       ...p.state,
-      settings: { ...p.state.settings, locale: JSON.stringify("en-GB"), "branding.primaryColor": JSON.stringify("#000000") },
+      settings: {
+        ...p.state.settings,
+        locale: JSON.stringify("en-GB"),
+        "branding.primaryColor": JSON.stringify("#000000"),
+      },
     };
     await provider.update!("id", refreshed, desired);
     const after = await rows(p);
@@ -181,7 +202,11 @@ describe("tenant settings provider on PostgreSQL", () => {
     await asTenant(p, `INSERT INTO ${p.table} (key, value) VALUES ('branding.logo', '"tenant.png"')`);
     const desired: TenantSettingsState = {
       ...p.state,
-      settings: { ...p.state.settings, "branding.logo": JSON.stringify("default.png"), "branding.font": JSON.stringify("Inter") },
+      settings: {
+        ...p.state.settings,
+        "branding.logo": JSON.stringify("default.png"),
+        "branding.font": JSON.stringify("Inter"),
+      },
     };
     const { refreshed, changes } = await refreshAndDiff(p.state, desired);
     expect(changes).toBe(true);
@@ -237,13 +262,18 @@ describe("tenant settings provider on PostgreSQL", () => {
     const p = await provision("juliett", { isolation: "database" });
     const created = await provider.create(p.state);
     expect(created.id).toBe("tenant_juliett/public/tenant_settings");
-    const owner = await p.db.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tenant_settings'`);
+    const owner = await p.db.query(
+      `SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tenant_settings'`,
+    );
     expect(owner.rows).toEqual([{ tableowner: "tenant_juliett" }]);
     expect(Object.keys(await rows(p))).toHaveLength(6);
   });
 
   it("stores canonical JSON, so lists and key order never look like drift", async () => {
-    const values: JsonObject = { ...DEFAULT_SETTINGS, integrations: { webhooks: [{ url: "https://a.example", events: ["x", "y"] }] } };
+    const values: JsonObject = {
+      ...DEFAULT_SETTINGS,
+      integrations: { webhooks: [{ url: "https://a.example", events: ["x", "y"] }] },
+    };
     const p = await provision("kilo", { values });
     await provider.create(p.state);
     expect((await rows(p))["integrations.webhooks"]?.value).toEqual([{ url: "https://a.example", events: ["x", "y"] }]);

@@ -31,7 +31,12 @@ export class ManagementClient {
     const response = await fetch(`${this.connection.url}/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ grant_type: "client_credentials", client_id: this.connection.clientId, client_secret: this.connection.clientSecret, audience: "urn:authhero:management" }),
+      body: JSON.stringify({
+        grant_type: "client_credentials",
+        client_id: this.connection.clientId,
+        client_secret: this.connection.clientSecret,
+        audience: "urn:authhero:management",
+      }),
     });
     const body = (await response.json()) as { access_token: string };
     this.accessToken = body.access_token;
@@ -68,11 +73,15 @@ export class ManagementClient {
     return this.json("GET", "/roles?per_page=100");
   }
 
-  async organizations(): Promise<{ id: string; name: string; display_name: string; metadata: Record<string, string> }[]> {
+  async organizations(): Promise<
+    { id: string; name: string; display_name: string; metadata: Record<string, string> }[]
+  > {
     return this.json("GET", "/organizations?per_page=100");
   }
 
-  async resourceServers(): Promise<{ id: string; identifier: string; name: string; scopes?: { value: string }[]; token_lifetime?: number }[]> {
+  async resourceServers(): Promise<
+    { id: string; identifier: string; name: string; scopes?: { value: string }[]; token_lifetime?: number }[]
+  > {
     return this.json("GET", "/resource-servers?per_page=100");
   }
 
@@ -142,16 +151,31 @@ export class AuthHeroProxy {
     if (index >= 0) {
       const { answer } = this.queue.splice(index, 1)[0]!;
       this.requests.push({ method: request.method ?? "", path: path.split("?")[0]!, injected: true });
-      const text = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-      response.writeHead(answer.status, { "content-type": typeof answer.body === "string" ? "text/plain" : "application/json", ...answer.headers });
+      const text =
+        answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+      response.writeHead(answer.status, {
+        "content-type": typeof answer.body === "string" ? "text/plain" : "application/json",
+        ...answer.headers,
+      });
       response.end(text);
       return;
     }
     this.requests.push({ method: request.method ?? "", path: path.split("?")[0]!, injected: false });
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([key]) => !["host", "connection", "content-length"].includes(key)) as [string, string][]);
-    const upstream = await fetch(`${this.target}${path}`, { method: request.method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined });
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([key]) => !["host", "connection", "content-length"].includes(key)) as [
+        string,
+        string,
+      ][],
+    );
+    const upstream = await fetch(`${this.target}${path}`, {
+      method: request.method,
+      headers,
+      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+    });
     const body = Buffer.from(await upstream.arrayBuffer());
-    response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/octet-stream" });
+    response.writeHead(upstream.status, {
+      "content-type": upstream.headers.get("content-type") ?? "application/octet-stream",
+    });
     response.end(body);
   }
 }

@@ -35,13 +35,17 @@ export interface AwsKmsServerOptions {
 export async function startAwsKmsServer(options: AwsKmsServerOptions = {}): Promise<AwsKmsServer> {
   const keys = new Map<string, Buffer>();
   const calls: Record<string, number> = {};
-  const arnOf = (keyId: string) => (keyId.startsWith("arn:") ? keyId : `arn:aws:kms:${REGION}:${ACCOUNT}:${keyId.startsWith("alias/") ? keyId : `key/${keyId}`}`);
+  const arnOf = (keyId: string) =>
+    keyId.startsWith("arn:")
+      ? keyId
+      : `arn:aws:kms:${REGION}:${ACCOUNT}:${keyId.startsWith("alias/") ? keyId : `key/${keyId}`}`;
   const keyFor = (arn: string) => {
     let key = keys.get(arn);
     if (!key) keys.set(arn, (key = randomBytes(32)));
     return key;
   };
-  const context = (value: unknown) => Buffer.from(JSON.stringify(Object.entries((value ?? {}) as Record<string, string>).sort()));
+  const context = (value: unknown) =>
+    Buffer.from(JSON.stringify(Object.entries((value ?? {}) as Record<string, string>).sort()));
 
   const operations: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
     Encrypt(body) {
@@ -58,14 +62,21 @@ export async function startAwsKmsServer(options: AwsKmsServerOptions = {}): Prom
       const arn = blob.subarray(1, 1 + blob[0]!).toString();
       const rest = blob.subarray(1 + blob[0]!);
       const key = keys.get(arn);
-      if (!key) throw new KmsError(400, "InvalidCiphertextException", "the ciphertext names a key this server does not hold");
-      const decipher = createDecipheriv("aes-256-gcm", key, rest.subarray(0, 12)).setAAD(context(body["EncryptionContext"]));
+      if (!key)
+        throw new KmsError(400, "InvalidCiphertextException", "the ciphertext names a key this server does not hold");
+      const decipher = createDecipheriv("aes-256-gcm", key, rest.subarray(0, 12)).setAAD(
+        context(body["EncryptionContext"]),
+      );
       decipher.setAuthTag(rest.subarray(12, 28));
       try {
         const plain = Buffer.concat([decipher.update(rest.subarray(28)), decipher.final()]);
         return { Plaintext: plain.toString("base64"), KeyId: arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
       } catch {
-        throw new KmsError(400, "InvalidCiphertextException", "the ciphertext or its encryption context does not match");
+        throw new KmsError(
+          400,
+          "InvalidCiphertextException",
+          "the ciphertext or its encryption context does not match",
+        );
       }
     },
   };
@@ -83,10 +94,16 @@ export async function startAwsKmsServer(options: AwsKmsServerOptions = {}): Prom
     };
     try {
       const run = operations[operation];
-      if (!run) throw new KmsError(400, "UnsupportedOperationException", `${operation || "(no X-Amz-Target)"} is not served here`);
+      if (!run)
+        throw new KmsError(
+          400,
+          "UnsupportedOperationException",
+          `${operation || "(no X-Amz-Target)"} is not served here`,
+        );
       reply(200, run(JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>));
     } catch (error) {
-      const { status, type, message } = error instanceof KmsError ? error : new KmsError(500, "KMSInternalException", String(error));
+      const { status, type, message } =
+        error instanceof KmsError ? error : new KmsError(500, "KMSInternalException", String(error));
       reply(status, { __type: type, message });
     }
   }
@@ -96,8 +113,14 @@ export async function startAwsKmsServer(options: AwsKmsServerOptions = {}): Prom
   return {
     endpoint,
     calls,
-    secretsProvider: (alias = "tenantctl") => `awskms://alias/${alias}?region=${REGION}&endpoint=${encodeURIComponent(endpoint)}`,
-    env: { AWS_ACCESS_KEY_ID: "AKIAFAKEFORTESTS0000", AWS_SECRET_ACCESS_KEY: "fake-secret-for-tests", AWS_REGION: REGION, AWS_EC2_METADATA_DISABLED: "true" },
+    secretsProvider: (alias = "tenantctl") =>
+      `awskms://alias/${alias}?region=${REGION}&endpoint=${encodeURIComponent(endpoint)}`,
+    env: {
+      AWS_ACCESS_KEY_ID: "AKIAFAKEFORTESTS0000",
+      AWS_SECRET_ACCESS_KEY: "fake-secret-for-tests",
+      AWS_REGION: REGION,
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -16,7 +16,8 @@ const BUILT_STAMP = ".tenantctl-built";
 
 /** The directory holding the repository at `commit` (40 hex digits), with node_modules/ and dist/. */
 export function codeAtCommit(repoRoot: string, commit: string, log: (line: string) => void = () => undefined): string {
-  if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`codeAtCommit: "${commit}" is not a full commit hash (40 hex digits)`);
+  if (!/^[0-9a-f]{40}$/.test(commit))
+    throw new Error(`codeAtCommit: "${commit}" is not a full commit hash (40 hex digits)`);
   const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tenantctl");
   const dir = join(cacheRoot, `code-at-${commit}`);
   if (existsSync(join(dir, BUILT_STAMP))) return dir;
@@ -24,7 +25,13 @@ export function codeAtCommit(repoRoot: string, commit: string, log: (line: strin
   mkdirSync(cacheRoot, { recursive: true });
   const staging = mkdtempSync(join(cacheRoot, `code-at-${commit.slice(0, 12)}-building-`));
   try {
-    step(`git cat-file -e ${commit}^{commit}`, "git", ["cat-file", "-e", `${commit}^{commit}`], repoRoot, "this checkout lacks the commit (a shallow clone?): `git fetch --unshallow`, or a checkout with fetch-depth 0");
+    step(
+      `git cat-file -e ${commit}^{commit}`,
+      "git",
+      ["cat-file", "-e", `${commit}^{commit}`],
+      repoRoot,
+      "this checkout lacks the commit (a shallow clone?): `git fetch --unshallow`, or a checkout with fetch-depth 0",
+    );
     log(`extracting ${commit.slice(0, 12)} (git archive)`);
     const archive = join(staging, ".source.tar");
     step("git archive", "git", ["archive", "--format=tar", "-o", archive, commit], repoRoot);
@@ -35,7 +42,12 @@ export function codeAtCommit(repoRoot: string, commit: string, log: (line: strin
     step("npm ci", "npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], staging);
     if (!existsSync(join(staging, "dist", "infra", "program.js"))) {
       log("compiling it (tsc -p tsconfig.json)");
-      step("tsc -p tsconfig.json", process.execPath, [join(staging, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], staging);
+      step(
+        "tsc -p tsconfig.json",
+        process.execPath,
+        [join(staging, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+        staging,
+      );
     }
     for (const file of [join("dist", "infra", "program.js"), join("bin", "tenantctl.js")]) {
       if (!existsSync(join(staging, file))) throw new Error(`codeAtCommit: the build of ${commit} has no ${file}`);
@@ -56,9 +68,15 @@ export function codeAtCommit(repoRoot: string, commit: string, log: (line: strin
 
 function step(what: string, command: string, args: readonly string[], cwd: string, hint?: string): void {
   try {
-    execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    execFileSync(command, args, {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
-    const output = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`.trim();
+    const output =
+      `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`.trim();
     throw new Error(`codeAtCommit: ${what} failed in ${cwd}${hint ? ` (${hint})` : ""}:\n${output || String(error)}`);
   }
 }

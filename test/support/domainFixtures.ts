@@ -4,7 +4,14 @@
  * `domains` and `auth` blocks these tests are about.
  */
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
-import type { ControlPlane, ResourceServer, Role, Tenant, TenantAuthSpec, TenantDomainsSpec } from "../../src/core/model";
+import type {
+  ControlPlane,
+  ResourceServer,
+  Role,
+  Tenant,
+  TenantAuthSpec,
+  TenantDomainsSpec,
+} from "../../src/core/model";
 import { buildTenant, PRIMARY_SERVER, type TenantOverrides } from "./tenantFixtures";
 
 export const EXAMPLE_API: ResourceServer = {
@@ -64,4 +71,3 @@ export const CONTROL_PLANE_STACK_OUTPUTS = {
   roleIds: { admin: "rol_admin0000000001", member: "rol_member000000001" },
   resourceServerIds: { [EXAMPLE_API.identifier]: "api_example00000001" },
 };
-

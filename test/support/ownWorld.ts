@@ -24,7 +24,12 @@ export async function startOwnWorld(repoRoot: string, name: string): Promise<Own
   const postgres = await startPostgres();
   const project = tempProject(repoRoot, `tenantctl-e2e-${name}-`);
   const state = mkdtempSync(join(tmpdir(), `tenantctl-e2e-${name}-state-`));
-  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${state}`, TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres), TENANTCTL_DISABLE: "dns,tls,auth" };
+  const env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${state}`,
+    TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres),
+    TENANTCTL_DISABLE: "dns,tls,auth",
+  };
   return {
     postgres,
     project,

@@ -24,10 +24,15 @@ export default class ProjectSummaryReporter implements Reporter {
     }
     const skipped = skippedProjects(process.env);
     const lines = ["Tests by project:"];
-    for (const name of [...PROJECTS, ...[...counts.keys()].filter((key) => !(PROJECTS as readonly string[]).includes(key))]) {
+    for (const name of [
+      ...PROJECTS,
+      ...[...counts.keys()].filter((key) => !(PROJECTS as readonly string[]).includes(key)),
+    ]) {
       const count = counts.get(name);
       if (count === undefined) {
-        lines.push(`  ${name.padEnd(12)} not run${skipped.includes(name) ? ` (TENANTCTL_TEST_SKIP=${skipped.join(",")})` : ""}`);
+        lines.push(
+          `  ${name.padEnd(12)} not run${skipped.includes(name) ? ` (TENANTCTL_TEST_SKIP=${skipped.join(",")})` : ""}`,
+        );
         continue;
       }
       const parts = [`${count.passed} passed`];

@@ -35,7 +35,13 @@ export function pulumiEngine(): PulumiEngine {
 /** `TENANTCTL_DATABASE_SERVERS` pointing the template's `primary` server at the test cluster. */
 export function databaseServersEnv(server: PostgresConnection): string {
   return JSON.stringify({
-    primary: { host: server.host, port: server.port, username: server.user, password: server.password, sslmode: "disable" },
+    primary: {
+      host: server.host,
+      port: server.port,
+      username: server.user,
+      password: server.password,
+      sslmode: "disable",
+    },
   });
 }
 
@@ -60,13 +66,15 @@ export function tempProject(repoRoot: string, prefix = "tenantctl-e2e-"): TempPr
   cpSync(join(repoRoot, "tenants"), tenantsDir, { recursive: true });
   const projectFile = readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8");
   const main = join(repoRoot, "dist", "infra", "program.js");
-  if (!/^main: .*$/m.test(projectFile)) throw new Error("Pulumi.yaml has no `main:` line to point at the compiled program");
+  if (!/^main: .*$/m.test(projectFile))
+    throw new Error("Pulumi.yaml has no `main:` line to point at the compiled program");
   writeFileSync(join(dir, "Pulumi.yaml"), projectFile.replace(/^main: .*$/m, `main: ${main}`));
   return {
     dir,
     tenantsDir,
     readFile: (name) => readFileSync(join(tenantsDir, name), "utf8"),
-    writeFile: (name, text) => (text === undefined ? rmSync(join(tenantsDir, name)) : writeFileSync(join(tenantsDir, name), text)),
+    writeFile: (name, text) =>
+      text === undefined ? rmSync(join(tenantsDir, name)) : writeFileSync(join(tenantsDir, name), text),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -74,7 +82,10 @@ export function tempProject(repoRoot: string, prefix = "tenantctl-e2e-"): TempPr
 /** An existing stack of `projectDir`, through the Automation API, with the worker's environment or `env`. */
 export async function selectStack(projectDir: string, stackName: string, env?: NodeJS.ProcessEnv): Promise<Stack> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  return LocalWorkspace.selectStack({ stackName, workDir: projectDir }, env ? { envVars: env as Record<string, string> } : undefined);
+  return LocalWorkspace.selectStack(
+    { stackName, workDir: projectDir },
+    env ? { envVars: env as Record<string, string> } : undefined,
+  );
 }
 
 /** The Pulumi secret envelope's signature key and value (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ...}`). */
@@ -82,11 +93,19 @@ export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 export function isSecretEnvelope(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG_VALUE;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG_VALUE
+  );
 }
 
 /** Every `path` in `value` whose last key is one of `keys`, with its value: `resources[3].inputs.password`. */
-export function fieldsNamed(value: unknown, keys: ReadonlySet<string>, path = ""): Array<{ path: string; value: unknown }> {
+export function fieldsNamed(
+  value: unknown,
+  keys: ReadonlySet<string>,
+  path = "",
+): Array<{ path: string; value: unknown }> {
   if (Array.isArray(value)) return value.flatMap((item, index) => fieldsNamed(item, keys, `${path}[${index}]`));
   if (typeof value !== "object" || value === null) return [];
   const found: Array<{ path: string; value: unknown }> = [];

@@ -29,7 +29,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const engine = await findOrBuildEngine({ repoRoot, log: (line) => log(line) });
   if (!engine.available) {
-    throw new Error(`the e2e tests need the Pulumi engine: ${engine.reason}; or leave them out: TENANTCTL_TEST_SKIP=e2e`);
+    throw new Error(
+      `the e2e tests need the Pulumi engine: ${engine.reason}; or leave them out: TENANTCTL_TEST_SKIP=e2e`,
+    );
   }
 
   ensureCompiled(repoRoot, log);
@@ -42,7 +44,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
-  log(`engine: ${engine.binDir} (${engine.source === "path" ? "found on PATH" : "pinned build"}); state: ${backendDir}`);
+  log(
+    `engine: ${engine.binDir} (${engine.source === "path" ? "found on PATH" : "pinned build"}); state: ${backendDir}`,
+  );
   project.provide("pulumi", { binDir: engine.binDir, backendDir, passphrase: E2E_PASSPHRASE, repoRoot });
 
   return async () => {
@@ -66,14 +70,21 @@ export function ensureCompiled(repoRoot: string, log: (line: string) => void): v
   if (stale === undefined) return;
   log(`compiling dist/ (${stale})`);
   try {
-    execFileSync(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      encoding: "utf8",
-    });
+    execFileSync(
+      process.execPath,
+      [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+      {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+        encoding: "utf8",
+      },
+    );
   } catch (error) {
-    const output = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`.trim();
-    throw new Error(`tsc -p tsconfig.json failed, so dist/ (which the Pulumi program runs from) is not current:\n${output}`);
+    const output =
+      `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`.trim();
+    throw new Error(
+      `tsc -p tsconfig.json failed, so dist/ (which the Pulumi program runs from) is not current:\n${output}`,
+    );
   }
 }
 

@@ -100,7 +100,9 @@ export async function recordResources(options: RecordResourcesOptions = {}): Pro
         calls.push({ token: args.token, inputs: args.inputs });
         const result = options.call?.(args);
         if (result === undefined) {
-          throw new Error(`No mock answers invoke ${args.token} (${JSON.stringify(args.inputs)}): add it to recordResources({ call }).`);
+          throw new Error(
+            `No mock answers invoke ${args.token} (${JSON.stringify(args.inputs)}): add it to recordResources({ call }).`,
+          );
         }
         return result;
       },
@@ -129,11 +131,16 @@ export async function recordResources(options: RecordResourcesOptions = {}): Pro
   };
 }
 
-function stackReferenceState(stack: string, stackOutputs: RecordResourcesOptions["stackOutputs"]): Record<string, unknown> {
+function stackReferenceState(
+  stack: string,
+  stackOutputs: RecordResourcesOptions["stackOutputs"],
+): Record<string, unknown> {
   const outputs = stackOutputs?.[stack];
   if (outputs === undefined) {
     const known = Object.keys(stackOutputs ?? {});
-    throw new Error(`No outputs mocked for stack "${stack}" (mocked: ${known.length > 0 ? known.join(", ") : "none"}).`);
+    throw new Error(
+      `No outputs mocked for stack "${stack}" (mocked: ${known.length > 0 ? known.join(", ") : "none"}).`,
+    );
   }
   return { name: stack, outputs, secretOutputNames: [] };
 }
@@ -161,7 +168,8 @@ export function parentTypeOf(urn: string): string | undefined {
 /** The resolved value of an output. Rejects when the output failed, instead of hanging like an un-run `apply`. */
 export async function resolvedValue<T>(input: pulumi.Input<T>): Promise<T> {
   const output = pulumi.output(input) as unknown as { promise(): Promise<T>; isKnown: Promise<boolean> };
-  if (!(await output.isKnown)) throw new Error("The output is unknown (a preview value): it has no value to assert on.");
+  if (!(await output.isKnown))
+    throw new Error("The output is unknown (a preview value): it has no value to assert on.");
   return output.promise();
 }
 

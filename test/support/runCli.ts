@@ -16,11 +16,19 @@ export const DEFAULT_CLI_TIMEOUT_MS = 240_000;
  * Past `timeoutMs` the run fails the test, naming itself, and the processes it started (the engine, its plugins) are
  * killed: in-process, they are the descendants this test worker did not have before the run.
  */
-export async function runCli(args: readonly string[], cwd: string, timeoutMs = DEFAULT_CLI_TIMEOUT_MS): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = DEFAULT_CLI_TIMEOUT_MS,
+): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const outSpy = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const errSpy = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   const cwdSpy = vi.spyOn(process, "cwd").mockReturnValue(cwd);
   const previousExitCode = process.exitCode;
   // What the worker ran before (a PostgreSQL a test started) is not the run's to kill.
@@ -29,7 +37,11 @@ export async function runCli(args: readonly string[], cwd: string, timeoutMs = D
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       for (const child of descendantsOf(process.pid)) if (!before.has(child.pid)) killQuietly(child.pid);
-      reject(new Error(`tenantctl ${args.join(" ")} did not finish within ${timeoutMs / 1000} s; the processes it started were killed.\n${stderr}`));
+      reject(
+        new Error(
+          `tenantctl ${args.join(" ")} did not finish within ${timeoutMs / 1000} s; the processes it started were killed.\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
   });
   try {

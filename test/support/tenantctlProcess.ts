@@ -35,9 +35,17 @@ export interface ProcessOptions {
   readonly timeoutMs?: number;
 }
 
-export function tenantctlProcess(repoRoot: string, args: readonly string[], options: ProcessOptions): Promise<ProcessRun> {
+export function tenantctlProcess(
+  repoRoot: string,
+  args: readonly string[],
+  options: ProcessOptions,
+): Promise<ProcessRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "tenantctl.js"), ...args, "--format", "json"], { cwd: options.cwd, env: options.env, detached: true });
+    const child = spawn(process.execPath, [join(repoRoot, "bin", "tenantctl.js"), ...args, "--format", "json"], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     let interruptedAt: number | undefined;
@@ -80,7 +88,13 @@ export function tenantctlProcess(repoRoot: string, args: readonly string[], opti
       } catch {
         // no report: the caller's assertions say so
       }
-      resolve({ code, stderr, report, endedAt: performance.now(), ...(interruptedAt === undefined ? {} : { interruptedAt }) });
+      resolve({
+        code,
+        stderr,
+        report,
+        endedAt: performance.now(),
+        ...(interruptedAt === undefined ? {} : { interruptedAt }),
+      });
     };
     child.on("close", finish);
   });

@@ -12,7 +12,9 @@ export function skippedProjects(env: NodeJS.ProcessEnv): string[] {
     .filter((name) => name !== "");
   const unknown = names.filter((name) => !(TEST_PROJECTS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new Error(`TENANTCTL_TEST_SKIP names no test project: ${unknown.join(", ")} (the projects are ${TEST_PROJECTS.join(", ")})`);
+    throw new Error(
+      `TENANTCTL_TEST_SKIP names no test project: ${unknown.join(", ")} (the projects are ${TEST_PROJECTS.join(", ")})`,
+    );
   }
   return names;
 }

@@ -12,7 +12,12 @@
  *   await servers.stop();
  */
 import { parseDocument } from "yaml";
-import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "../../src/sandbox/databaseServers";
+import {
+  databaseServersJson,
+  type SandboxServer,
+  startDatabaseServers,
+  stopDatabaseServers,
+} from "../../src/sandbox/databaseServers";
 import type { TempProject } from "./pulumi";
 
 /** The name of the server added beside the example template's `primary`. */
@@ -21,7 +26,13 @@ export const SECONDARY = "secondary";
 /** Adds server `secondary` (its own shared database `tenants`) to the project's template, beside `primary`. */
 export function addSecondServer(project: TempProject): void {
   const template = parseDocument(project.readFile("_control-plane.yaml"));
-  template.setIn(["database", "servers", SECONDARY], template.createNode({ host: "db2.internal.example.com", port: 5432, sharedDatabase: "tenants", maxConnections: 500 }, { flow: true }));
+  template.setIn(
+    ["database", "servers", SECONDARY],
+    template.createNode(
+      { host: "db2.internal.example.com", port: 5432, sharedDatabase: "tenants", maxConnections: 500 },
+      { flow: true },
+    ),
+  );
   project.writeFile("_control-plane.yaml", template.toString());
 }
 

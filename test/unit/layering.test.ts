@@ -21,7 +21,13 @@ afterAll(() => {
 function cruise(imports: readonly (readonly [string, string])[]): { status: number | null; violations: string[] } {
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-layering-"));
   dirs.push(dir);
-  writeFileSync(join(dir, "tsconfig.test.json"), JSON.stringify({ compilerOptions: { module: "commonjs", moduleResolution: "node", strict: true }, include: ["src", "infra"] }));
+  writeFileSync(
+    join(dir, "tsconfig.test.json"),
+    JSON.stringify({
+      compilerOptions: { module: "commonjs", moduleResolution: "node", strict: true },
+      include: ["src", "infra"],
+    }),
+  );
   const write = (file: string, text: string) => {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), text, { flag: "a" });
@@ -33,7 +39,11 @@ function cruise(imports: readonly (readonly [string, string])[]): { status: numb
     write(to, "");
   }
   // As `npm run deps` runs it: its exit status is what fails the test command.
-  const result = spawnSync(join(root, "node_modules", ".bin", "depcruise"), ["src", "infra", "--config", join(root, ".dependency-cruiser.cjs")], { cwd: dir, encoding: "utf8" });
+  const result = spawnSync(
+    join(root, "node_modules", ".bin", "depcruise"),
+    ["src", "infra", "--config", join(root, ".dependency-cruiser.cjs")],
+    { cwd: dir, encoding: "utf8" },
+  );
   const violations = [...result.stdout.matchAll(/^\s*error (\S+: \S+ → \S+)$/gm)].map((match) => match[1]!);
   return { status: result.status, violations: violations.sort() };
 }
@@ -88,12 +98,22 @@ describe("npm run deps", () => {
 
 /** `file:line` of every `process.exit` in the file. */
 function exits(file: string): string[] {
-  return placesWhere(file, readFileSync(file, "utf8"), (node) => ts.isPropertyAccessExpression(node) && node.name.text === "exit" && ts.isIdentifier(node.expression) && node.expression.text === "process");
+  return placesWhere(
+    file,
+    readFileSync(file, "utf8"),
+    (node) =>
+      ts.isPropertyAccessExpression(node) &&
+      node.name.text === "exit" &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "process",
+  );
 }
 
 describe("the exit code", () => {
   it("is set by src/cli only: nothing else in src/ or infra/ calls process.exit", () => {
-    const elsewhere = [...sourceFiles(join(root, "src")), ...sourceFiles(join(root, "infra"))].filter((file) => !file.startsWith(join(root, "src", "cli"))).flatMap(exits);
+    const elsewhere = [...sourceFiles(join(root, "src")), ...sourceFiles(join(root, "infra"))]
+      .filter((file) => !file.startsWith(join(root, "src", "cli")))
+      .flatMap(exits);
     expect(elsewhere).toEqual([]);
     // The check sees a call where there is one.
     expect(sourceFiles(join(root, "src", "cli")).flatMap(exits).length).toBeGreaterThan(0);

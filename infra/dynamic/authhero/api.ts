@@ -119,7 +119,9 @@ export function authheroApi() {
         if (attempt >= MAX_ATTEMPTS) {
           const cause = (error as { cause?: { code?: string; message?: string } }).cause;
           const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-          throw new AuthHeroApiError(`${describe()}: the server could not be reached after ${attempt} attempts (${reason}): check tenantctl:authhero.url / TENANTCTL_AUTHHERO_URL and that AuthHero is running.`);
+          throw new AuthHeroApiError(
+            `${describe()}: the server could not be reached after ${attempt} attempts (${reason}): check tenantctl:authhero.url / TENANTCTL_AUTHHERO_URL and that AuthHero is running.`,
+          );
         }
         await sleep(backoff(attempt, null));
         continue;
@@ -140,7 +142,12 @@ export function authheroApi() {
       {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ grant_type: "client_credentials", client_id: connection.clientId, client_secret: connection.clientSecret, audience: MANAGEMENT_AUDIENCE }),
+        body: JSON.stringify({
+          grant_type: "client_credentials",
+          client_id: connection.clientId,
+          client_secret: connection.clientSecret,
+          audience: MANAGEMENT_AUDIENCE,
+        }),
       },
       () => `${where(connection, context)}: getting a Management API token`,
     );
@@ -197,7 +204,11 @@ export function authheroApi() {
         url,
         {
           method,
-          headers: { authorization: `Bearer ${accessToken}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          headers: {
+            authorization: `Bearer ${accessToken}`,
+            accept: "application/json",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         },
         () => `${where(connection, context)}: could not ${options.doing}: ${method} /api/v2${path}`,
@@ -205,16 +216,32 @@ export function authheroApi() {
     let answer = await send(await token(connection, context));
     if (tokenRejected(answer)) answer = await send(await token(connection, context, true));
     if ((answer.status >= 200 && answer.status < 300) || (options.accept ?? []).includes(answer.status)) return answer;
-    throw new AuthHeroApiError(`${where(connection, context)}: could not ${options.doing}: ${method} /api/v2${path} answered ${answerText(answer.status, answer.body)}`, answer.status);
+    throw new AuthHeroApiError(
+      `${where(connection, context)}: could not ${options.doing}: ${method} /api/v2${path} answered ${answerText(answer.status, answer.body)}`,
+      answer.status,
+    );
   }
 
   /** Every item of a paged list (`?page=&per_page=`); AuthHero answers a plain array when totals are not asked for. */
-  async function listAll<T>(connection: AuthHeroConnection, context: CallContext, path: string, field: string, doing: string): Promise<T[]> {
+  async function listAll<T>(
+    connection: AuthHeroConnection,
+    context: CallContext,
+    path: string,
+    field: string,
+    doing: string,
+  ): Promise<T[]> {
     const perPage = 100;
     const items: T[] = [];
     for (let page = 0; page < 1000; page++) {
       const separator = path.includes("?") ? "&" : "?";
-      const answer = await call(connection, context, "GET", `${path}${separator}page=${page}&per_page=${perPage}`, undefined, { doing });
+      const answer = await call(
+        connection,
+        context,
+        "GET",
+        `${path}${separator}page=${page}&per_page=${perPage}`,
+        undefined,
+        { doing },
+      );
       const body = answer.body as T[] | Record<string, T[]> | undefined;
       const batch = Array.isArray(body) ? body : ((body?.[field] ?? []) as T[]);
       items.push(...batch);

@@ -103,7 +103,11 @@ export function authheroEntities(api: AuthHeroApi) {
   function sortedPermissions(permissions: readonly PermissionRef[]): PermissionRef[] {
     return [...permissions]
       .map((p) => ({ name: p.name, resourceServerIdentifier: p.resourceServerIdentifier }))
-      .sort((a, b) => (a.resourceServerIdentifier === b.resourceServerIdentifier ? a.name.localeCompare(b.name) : a.resourceServerIdentifier.localeCompare(b.resourceServerIdentifier)));
+      .sort((a, b) =>
+        a.resourceServerIdentifier === b.resourceServerIdentifier
+          ? a.name.localeCompare(b.name)
+          : a.resourceServerIdentifier.localeCompare(b.resourceServerIdentifier),
+      );
   }
 
   /** A 404 (or AuthHero's 200 "OK" for an id it does not have) means the entity is gone: deleting it again is done. */
@@ -111,13 +115,23 @@ export function authheroEntities(api: AuthHeroApi) {
     await call(connection, context, "DELETE", at, undefined, { doing: "delete it", accept: [404] });
   }
 
-  async function getOrUndefined<T>(connection: AuthHeroConnection, context: CallContext, at: string): Promise<T | undefined> {
+  async function getOrUndefined<T>(
+    connection: AuthHeroConnection,
+    context: CallContext,
+    at: string,
+  ): Promise<T | undefined> {
     const answer = await call(connection, context, "GET", at, undefined, { doing: "read it", accept: [404] });
     return answer.status === 404 ? undefined : (answer.body as T);
   }
 
   /** After a failed POST: the entity may exist by now (AuthHero answers a duplicate with 500), then it is adopted. */
-  async function createOrAdopt<S extends EntityStateBase>(kind: EntityKind<S>, connection: AuthHeroConnection, context: CallContext, state: S, post: () => Promise<string>): Promise<string> {
+  async function createOrAdopt<S extends EntityStateBase>(
+    kind: EntityKind<S>,
+    connection: AuthHeroConnection,
+    context: CallContext,
+    state: S,
+    post: () => Promise<string>,
+  ): Promise<string> {
     try {
       return await post();
     } catch (error) {
@@ -133,7 +147,13 @@ export function authheroEntities(api: AuthHeroApi) {
     fields: ["identifier", "name", "scopes", "enforcePolicies", "tokenDialect"],
     label: (state) => `resource server "${state.identifier}"`,
     async find(connection, context, state) {
-      const all = await listAll<RemoteResourceServer>(connection, context, "/resource-servers", "resource_servers", "look up resource servers");
+      const all = await listAll<RemoteResourceServer>(
+        connection,
+        context,
+        "/resource-servers",
+        "resource_servers",
+        "look up resource servers",
+      );
       return all.find((server) => server.identifier === state.identifier)?.id;
     },
     async create(connection, context, state) {
@@ -147,7 +167,10 @@ export function authheroEntities(api: AuthHeroApi) {
             identifier: state.identifier,
             name: state.name,
             scopes: state.scopes.map((value) => ({ value, description: value })),
-            options: { enforce_policies: state.enforcePolicies, ...(state.tokenDialect ? { token_dialect: state.tokenDialect } : {}) },
+            options: {
+              enforce_policies: state.enforcePolicies,
+              ...(state.tokenDialect ? { token_dialect: state.tokenDialect } : {}),
+            },
           },
           { doing: "create it" },
         );
@@ -162,47 +185,94 @@ export function authheroEntities(api: AuthHeroApi) {
         name: remote.name,
         scopes: (remote.scopes ?? []).map((scope) => scope.value).sort(),
         enforcePolicies: remote.options?.["enforce_policies"] === true,
-        tokenDialect: typeof remote.options?.["token_dialect"] === "string" ? (remote.options["token_dialect"] as string) : null,
+        tokenDialect:
+          typeof remote.options?.["token_dialect"] === "string" ? (remote.options["token_dialect"] as string) : null,
       };
     },
     async update(connection, context, id, state) {
       const current = await getOrUndefined<RemoteResourceServer>(connection, context, `/resource-servers/${path(id)}`);
-      if (!current) throw new Error(`AuthHero ${connection.url}, tenant "${context.tenant}", ${context.entity}: it is gone (id ${id}); run \`tenantctl up\` again to create it.`);
+      if (!current)
+        throw new Error(
+          `AuthHero ${connection.url}, tenant "${context.tenant}", ${context.entity}: it is gone (id ${id}); run \`tenantctl up\` again to create it.`,
+        );
       const descriptions = new Map((current.scopes ?? []).map((scope) => [scope.value, scope.description]));
       // The whole entity: a field left out (token lifetimes, signing algorithm) would be reset by AuthHero.
       const whole: Record<string, unknown> = {};
-      for (const field of ["token_lifetime", "token_lifetime_for_web", "signing_alg", "allow_offline_access", "skip_consent_for_verifiable_first_party_clients"]) {
+      for (const field of [
+        "token_lifetime",
+        "token_lifetime_for_web",
+        "signing_alg",
+        "allow_offline_access",
+        "skip_consent_for_verifiable_first_party_clients",
+      ]) {
         if (current[field] !== undefined && current[field] !== null) whole[field] = current[field];
       }
-      const options = { ...(current.options ?? {}), enforce_policies: state.enforcePolicies, ...(state.tokenDialect ? { token_dialect: state.tokenDialect } : {}) };
+      const options = {
+        ...(current.options ?? {}),
+        enforce_policies: state.enforcePolicies,
+        ...(state.tokenDialect ? { token_dialect: state.tokenDialect } : {}),
+      };
       await call(
         connection,
         context,
         "PATCH",
         `/resource-servers/${path(id)}`,
-        { ...whole, name: state.name, scopes: state.scopes.map((value) => ({ value, description: descriptions.get(value) ?? value })), options },
+        {
+          ...whole,
+          name: state.name,
+          scopes: state.scopes.map((value) => ({ value, description: descriptions.get(value) ?? value })),
+          options,
+        },
         { doing: "update it" },
       );
     },
     remove: (connection, context, id) => removeAt(connection, context, `/resource-servers/${path(id)}`),
   };
 
-  async function rolePermissions(connection: AuthHeroConnection, context: CallContext, id: string): Promise<PermissionRef[]> {
-    const remote = await listAll<RemotePermission>(connection, context, `/roles/${path(id)}/permissions`, "permissions", "read its permissions");
-    return sortedPermissions(remote.map((p) => ({ name: p.permission_name, resourceServerIdentifier: p.resource_server_identifier })));
+  async function rolePermissions(
+    connection: AuthHeroConnection,
+    context: CallContext,
+    id: string,
+  ): Promise<PermissionRef[]> {
+    const remote = await listAll<RemotePermission>(
+      connection,
+      context,
+      `/roles/${path(id)}/permissions`,
+      "permissions",
+      "read its permissions",
+    );
+    return sortedPermissions(
+      remote.map((p) => ({ name: p.permission_name, resourceServerIdentifier: p.resource_server_identifier })),
+    );
   }
 
   /** Adds what `wanted` has and the role lacks, removes what the role has and `wanted` lacks. */
-  async function syncPermissions(connection: AuthHeroConnection, context: CallContext, id: string, wanted: readonly PermissionRef[]): Promise<void> {
+  async function syncPermissions(
+    connection: AuthHeroConnection,
+    context: CallContext,
+    id: string,
+    wanted: readonly PermissionRef[],
+  ): Promise<void> {
     const key = (p: PermissionRef) => `${p.resourceServerIdentifier}\n${p.name}`;
     const current = await rolePermissions(connection, context, id);
     const have = new Set(current.map(key));
     const want = new Set(wanted.map(key));
-    const body = (list: PermissionRef[]) => ({ permissions: list.map((p) => ({ permission_name: p.name, resource_server_identifier: p.resourceServerIdentifier })) });
+    const body = (list: PermissionRef[]) => ({
+      permissions: list.map((p) => ({
+        permission_name: p.name,
+        resource_server_identifier: p.resourceServerIdentifier,
+      })),
+    });
     const extra = current.filter((p) => !want.has(key(p)));
     const missing = sortedPermissions(wanted).filter((p) => !have.has(key(p)));
-    if (extra.length > 0) await call(connection, context, "DELETE", `/roles/${path(id)}/permissions`, body(extra), { doing: "remove permissions from it" });
-    if (missing.length > 0) await call(connection, context, "POST", `/roles/${path(id)}/permissions`, body(missing), { doing: "grant it its permissions" });
+    if (extra.length > 0)
+      await call(connection, context, "DELETE", `/roles/${path(id)}/permissions`, body(extra), {
+        doing: "remove permissions from it",
+      });
+    if (missing.length > 0)
+      await call(connection, context, "POST", `/roles/${path(id)}/permissions`, body(missing), {
+        doing: "grant it its permissions",
+      });
   }
 
   const role: EntityKind<RoleState> = {
@@ -211,7 +281,13 @@ export function authheroEntities(api: AuthHeroApi) {
     label: (state) => `role "${state.name}"`,
     async find(connection, context, state) {
       // `q=name:<name>` narrows the list; the exact comparison decides (the query may match more, or parse a `:` in the name).
-      const narrowed = await listAll<RemoteRole>(connection, context, `/roles?q=${encodeURIComponent(`name:${state.name}`)}`, "roles", "look up roles");
+      const narrowed = await listAll<RemoteRole>(
+        connection,
+        context,
+        `/roles?q=${encodeURIComponent(`name:${state.name}`)}`,
+        "roles",
+        "look up roles",
+      );
       const hit = narrowed.find((candidate) => candidate.name === state.name);
       if (hit) return hit.id;
       const all = await listAll<RemoteRole>(connection, context, "/roles", "roles", "look up roles");
@@ -219,7 +295,14 @@ export function authheroEntities(api: AuthHeroApi) {
     },
     async create(connection, context, state) {
       const id = await createOrAdopt(role, connection, context, state, async () => {
-        const answer = await call(connection, context, "POST", "/roles", { name: state.name, description: state.description }, { doing: "create it" });
+        const answer = await call(
+          connection,
+          context,
+          "POST",
+          "/roles",
+          { name: state.name, description: state.description },
+          { doing: "create it" },
+        );
         return (answer.body as RemoteRole).id;
       });
       await syncPermissions(connection, context, id, state.permissions);
@@ -228,10 +311,21 @@ export function authheroEntities(api: AuthHeroApi) {
     async read(connection, context, id) {
       const remote = await getOrUndefined<RemoteRole>(connection, context, `/roles/${path(id)}`);
       if (!remote) return undefined;
-      return { name: remote.name, description: remote.description ?? "", permissions: await rolePermissions(connection, context, id) };
+      return {
+        name: remote.name,
+        description: remote.description ?? "",
+        permissions: await rolePermissions(connection, context, id),
+      };
     },
     async update(connection, context, id, state) {
-      await call(connection, context, "PATCH", `/roles/${path(id)}`, { name: state.name, description: state.description }, { doing: "update it" });
+      await call(
+        connection,
+        context,
+        "PATCH",
+        `/roles/${path(id)}`,
+        { name: state.name, description: state.description },
+        { doing: "update it" },
+      );
       await syncPermissions(connection, context, id, state.permissions);
     },
     remove: (connection, context, id) => removeAt(connection, context, `/roles/${path(id)}`),
@@ -243,15 +337,34 @@ export function authheroEntities(api: AuthHeroApi) {
     label: (state) => `organization "${state.name}"`,
     async find(connection, context, state) {
       // AuthHero 9 has no lookup by name: `q` is a free-text search, the exact comparison decides.
-      const matches = await listAll<RemoteOrganization>(connection, context, `/organizations?q=${encodeURIComponent(state.name)}`, "organizations", "look up organizations");
+      const matches = await listAll<RemoteOrganization>(
+        connection,
+        context,
+        `/organizations?q=${encodeURIComponent(state.name)}`,
+        "organizations",
+        "look up organizations",
+      );
       const hit = matches.find((candidate) => candidate.name === state.name);
       if (hit) return hit.id;
-      const all = await listAll<RemoteOrganization>(connection, context, "/organizations", "organizations", "look up organizations");
+      const all = await listAll<RemoteOrganization>(
+        connection,
+        context,
+        "/organizations",
+        "organizations",
+        "look up organizations",
+      );
       return all.find((candidate) => candidate.name === state.name)?.id;
     },
     async create(connection, context, state) {
       return createOrAdopt(organization, connection, context, state, async () => {
-        const answer = await call(connection, context, "POST", "/organizations", { name: state.name, display_name: state.displayName, metadata: state.metadata }, { doing: "create it" });
+        const answer = await call(
+          connection,
+          context,
+          "POST",
+          "/organizations",
+          { name: state.name, display_name: state.displayName, metadata: state.metadata },
+          { doing: "create it" },
+        );
         return (answer.body as RemoteOrganization).id;
       });
     },
@@ -262,13 +375,23 @@ export function authheroEntities(api: AuthHeroApi) {
     },
     async update(connection, context, id, state) {
       const current = await getOrUndefined<RemoteOrganization>(connection, context, `/organizations/${path(id)}`);
-      if (!current) throw new Error(`AuthHero ${connection.url}, tenant "${context.tenant}", ${context.entity}: it is gone (id ${id}); run \`tenantctl up\` again to create it.`);
+      if (!current)
+        throw new Error(
+          `AuthHero ${connection.url}, tenant "${context.tenant}", ${context.entity}: it is gone (id ${id}); run \`tenantctl up\` again to create it.`,
+        );
       // The whole entity: AuthHero wipes `metadata` (and resets other fields) a PATCH leaves out.
       const whole: Record<string, unknown> = {};
       for (const field of ["branding", "enabled_connections", "token_quota"]) {
         if (current[field] !== undefined && current[field] !== null) whole[field] = current[field];
       }
-      await call(connection, context, "PATCH", `/organizations/${path(id)}`, { ...whole, name: state.name, display_name: state.displayName, metadata: state.metadata }, { doing: "update it" });
+      await call(
+        connection,
+        context,
+        "PATCH",
+        `/organizations/${path(id)}`,
+        { ...whole, name: state.name, display_name: state.displayName, metadata: state.metadata },
+        { doing: "update it" },
+      );
     },
     remove: (connection, context, id) => removeAt(connection, context, `/organizations/${path(id)}`),
   };

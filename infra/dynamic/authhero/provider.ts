@@ -13,12 +13,25 @@ import type * as pulumi from "@pulumi/pulumi";
 import { composedProviderSource, loadProviderSource } from "../prebuilt";
 import { providerValues, type ProviderValues } from "../providerValues";
 import { authheroApi, type AuthHeroApi } from "./api";
-import { authheroEntities, type AuthHeroEntities, type EntityKind, type EntityStateBase, type OrganizationState, type ResourceServerState, type RoleState } from "./entities";
+import {
+  authheroEntities,
+  type AuthHeroEntities,
+  type EntityKind,
+  type EntityStateBase,
+  type OrganizationState,
+  type ResourceServerState,
+  type RoleState,
+} from "./entities";
 
-export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities, { containsUnknown, canonicalJson }: ProviderValues) {
+export function authheroProviders(
+  _api: AuthHeroApi,
+  entities: AuthHeroEntities,
+  { containsUnknown, canonicalJson }: ProviderValues,
+) {
   function providerFor<S extends EntityStateBase>(kind: EntityKind<S>): pulumi.dynamic.ResourceProvider<S, S> {
     const context = (state: S) => ({ tenant: state.tenant, entity: kind.label(state) });
-    const changedFields = (olds: S, news: S) => kind.fields.filter((field) => canonicalJson(olds[field]) !== canonicalJson(news[field]));
+    const changedFields = (olds: S, news: S) =>
+      kind.fields.filter((field) => canonicalJson(olds[field]) !== canonicalJson(news[field]));
     return {
       async create(inputs) {
         const existing = await kind.find(inputs.connection, context(inputs), inputs);
@@ -67,22 +80,60 @@ export function authheroProviders(_api: AuthHeroApi, entities: AuthHeroEntities,
 export type AuthHeroProviders = ReturnType<typeof authheroProviders>;
 
 // The last factory of each source picks its kind's provider.
-function resourceServerProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, _values: ProviderValues, providers: AuthHeroProviders) {
+function resourceServerProviderModule(
+  _api: AuthHeroApi,
+  _entities: AuthHeroEntities,
+  _values: ProviderValues,
+  providers: AuthHeroProviders,
+) {
   return { provider: providers.resourceServer };
 }
-function roleProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, _values: ProviderValues, providers: AuthHeroProviders) {
+function roleProviderModule(
+  _api: AuthHeroApi,
+  _entities: AuthHeroEntities,
+  _values: ProviderValues,
+  providers: AuthHeroProviders,
+) {
   return { provider: providers.role };
 }
-function organizationProviderModule(_api: AuthHeroApi, _entities: AuthHeroEntities, _values: ProviderValues, providers: AuthHeroProviders) {
+function organizationProviderModule(
+  _api: AuthHeroApi,
+  _entities: AuthHeroEntities,
+  _values: ProviderValues,
+  providers: AuthHeroProviders,
+) {
   return { provider: providers.organization };
 }
 
 /** What the engine runs, per kind. */
-export const AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, providerValues, authheroProviders, resourceServerProviderModule]);
-export const AUTHHERO_ROLE_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, providerValues, authheroProviders, roleProviderModule]);
-export const AUTHHERO_ORGANIZATION_PROVIDER_SOURCE = composedProviderSource([authheroApi, authheroEntities, providerValues, authheroProviders, organizationProviderModule]);
+export const AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE = composedProviderSource([
+  authheroApi,
+  authheroEntities,
+  providerValues,
+  authheroProviders,
+  resourceServerProviderModule,
+]);
+export const AUTHHERO_ROLE_PROVIDER_SOURCE = composedProviderSource([
+  authheroApi,
+  authheroEntities,
+  providerValues,
+  authheroProviders,
+  roleProviderModule,
+]);
+export const AUTHHERO_ORGANIZATION_PROVIDER_SOURCE = composedProviderSource([
+  authheroApi,
+  authheroEntities,
+  providerValues,
+  authheroProviders,
+  organizationProviderModule,
+]);
 
 /** The providers loaded from those sources as the engine loads them: the integration tests exercise what ships. */
-export const authheroResourceServerProvider = loadProviderSource<pulumi.dynamic.ResourceProvider<ResourceServerState, ResourceServerState>>(AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE);
-export const authheroRoleProvider = loadProviderSource<pulumi.dynamic.ResourceProvider<RoleState, RoleState>>(AUTHHERO_ROLE_PROVIDER_SOURCE);
-export const authheroOrganizationProvider = loadProviderSource<pulumi.dynamic.ResourceProvider<OrganizationState, OrganizationState>>(AUTHHERO_ORGANIZATION_PROVIDER_SOURCE);
+export const authheroResourceServerProvider = loadProviderSource<
+  pulumi.dynamic.ResourceProvider<ResourceServerState, ResourceServerState>
+>(AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE);
+export const authheroRoleProvider =
+  loadProviderSource<pulumi.dynamic.ResourceProvider<RoleState, RoleState>>(AUTHHERO_ROLE_PROVIDER_SOURCE);
+export const authheroOrganizationProvider = loadProviderSource<
+  pulumi.dynamic.ResourceProvider<OrganizationState, OrganizationState>
+>(AUTHHERO_ORGANIZATION_PROVIDER_SOURCE);

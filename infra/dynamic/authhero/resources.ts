@@ -3,7 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { PrebuiltDynamicResource } from "../prebuilt";
 import type { AuthHeroConnection } from "./connection";
 import type { PermissionRef } from "./entities";
-import { AUTHHERO_ORGANIZATION_PROVIDER_SOURCE, AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE, AUTHHERO_ROLE_PROVIDER_SOURCE } from "./provider";
+import {
+  AUTHHERO_ORGANIZATION_PROVIDER_SOURCE,
+  AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE,
+  AUTHHERO_ROLE_PROVIDER_SOURCE,
+} from "./provider";
 
 interface AuthHeroEntityArgs {
   /** A secret in state, as a whole. */
@@ -13,7 +17,10 @@ interface AuthHeroEntityArgs {
 }
 
 /** The connection is secret in inputs and outputs, whatever the caller passed. */
-function secretConnection<T extends AuthHeroEntityArgs>(args: T, opts: pulumi.CustomResourceOptions): [pulumi.Inputs, pulumi.CustomResourceOptions] {
+function secretConnection<T extends AuthHeroEntityArgs>(
+  args: T,
+  opts: pulumi.CustomResourceOptions,
+): [pulumi.Inputs, pulumi.CustomResourceOptions] {
   return [
     { ...args, connection: pulumi.secret(args.connection) },
     { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection"] },
@@ -37,7 +44,12 @@ export class AuthHeroResourceServer extends PrebuiltDynamicResource {
   declare public readonly scopes: pulumi.Output<string[]>;
 
   constructor(name: string, args: AuthHeroResourceServerArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const full = { ...args, scopes: [...args.scopes].sort(), enforcePolicies: args.enforcePolicies ?? true, tokenDialect: args.tokenDialect ?? "access_token_authz" };
+    const full = {
+      ...args,
+      scopes: [...args.scopes].sort(),
+      enforcePolicies: args.enforcePolicies ?? true,
+      tokenDialect: args.tokenDialect ?? "access_token_authz",
+    };
     super(AUTHHERO_RESOURCE_SERVER_PROVIDER_SOURCE, "AuthHeroResourceServer", name, ...secretConnection(full, opts));
   }
 }
@@ -54,11 +66,17 @@ export class AuthHeroRole extends PrebuiltDynamicResource {
   declare public readonly permissions: pulumi.Output<PermissionRef[]>;
 
   constructor(name: string, args: AuthHeroRoleArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const permissions = pulumi.output(args.permissions).apply((list) =>
-      [...list]
-        .map((p) => ({ name: p.name, resourceServerIdentifier: p.resourceServerIdentifier }))
-        .sort((a, b) => (a.resourceServerIdentifier === b.resourceServerIdentifier ? a.name.localeCompare(b.name) : a.resourceServerIdentifier.localeCompare(b.resourceServerIdentifier))),
-    );
+    const permissions = pulumi
+      .output(args.permissions)
+      .apply((list) =>
+        [...list]
+          .map((p) => ({ name: p.name, resourceServerIdentifier: p.resourceServerIdentifier }))
+          .sort((a, b) =>
+            a.resourceServerIdentifier === b.resourceServerIdentifier
+              ? a.name.localeCompare(b.name)
+              : a.resourceServerIdentifier.localeCompare(b.resourceServerIdentifier),
+          ),
+      );
     super(AUTHHERO_ROLE_PROVIDER_SOURCE, "AuthHeroRole", name, ...secretConnection({ ...args, permissions }, opts));
   }
 }

@@ -8,7 +8,11 @@ import { providerValues, type ProviderValues } from "../providerValues";
 import { settingsSemantics, type SettingsSemantics, type TenantSettingsState } from "./semantics";
 import { settingsStore, type SettingsStore } from "./store";
 
-export function settingsProvider({ containsUnknown }: ProviderValues, semantics: SettingsSemantics, store: SettingsStore) {
+export function settingsProvider(
+  { containsUnknown }: ProviderValues,
+  semantics: SettingsSemantics,
+  store: SettingsStore,
+) {
   const { diffSettings, hasSettingsChanges, observedSettings, sameTarget, sameConnection } = semantics;
   const { settingsId, writeSettings, readManagedRows } = store;
 
@@ -49,6 +53,13 @@ export function settingsProvider({ containsUnknown }: ProviderValues, semantics:
 }
 
 /** What the engine runs: the factories' own source, composed. */
-export const TENANT_SETTINGS_PROVIDER_SOURCE = composedProviderSource([providerValues, settingsSemantics, settingsStore, settingsProvider]);
+export const TENANT_SETTINGS_PROVIDER_SOURCE = composedProviderSource([
+  providerValues,
+  settingsSemantics,
+  settingsStore,
+  settingsProvider,
+]);
 /** The provider, loaded from that source as the engine loads it: tests exercise exactly what ships. */
-export const tenantSettingsProvider = loadProviderSource<pulumi.dynamic.ResourceProvider<TenantSettingsState, TenantSettingsState>>(TENANT_SETTINGS_PROVIDER_SOURCE);
+export const tenantSettingsProvider = loadProviderSource<
+  pulumi.dynamic.ResourceProvider<TenantSettingsState, TenantSettingsState>
+>(TENANT_SETTINGS_PROVIDER_SOURCE);

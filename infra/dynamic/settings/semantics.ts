@@ -137,7 +137,15 @@ export function settingsSemantics({ canonicalJson }: ProviderValues) {
     return canonicalJson(a) === canonicalJson(b);
   }
 
-  return { flattenSettings, isSeedOnly, diffSettings, hasSettingsChanges, observedSettings, sameTarget, sameConnection };
+  return {
+    flattenSettings,
+    isSeedOnly,
+    diffSettings,
+    hasSettingsChanges,
+    observedSettings,
+    sameTarget,
+    sameConnection,
+  };
 }
 
 export type SettingsSemantics = ReturnType<typeof settingsSemantics>;

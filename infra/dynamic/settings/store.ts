@@ -13,7 +13,6 @@ import type { ProviderValues } from "../providerValues";
 import type { SettingsSemantics, TenantSettingsState } from "./semantics";
 
 export function settingsStore({ canonicalJson }: ProviderValues, { isSeedOnly }: SettingsSemantics) {
-
   /** The table every tenant database or schema gets. */
   const SETTINGS_TABLE = "tenant_settings";
 
@@ -45,7 +44,10 @@ export function settingsStore({ canonicalJson }: ProviderValues, { isSeedOnly }:
    * Runs `work` in one transaction as the tenant's role (`SET LOCAL ROLE`), so everything created is owned by
    * the tenant and nothing is reachable that the tenant itself could not reach.
    */
-  async function asTenant<T>(state: TenantSettingsState, work: (client: Client, table: string) => Promise<T>): Promise<T> {
+  async function asTenant<T>(
+    state: TenantSettingsState,
+    work: (client: Client, table: string) => Promise<T>,
+  ): Promise<T> {
     const pg = require("pg") as typeof import("pg");
     const { connection } = state;
     const client = new pg.Client({
@@ -64,7 +66,11 @@ export function settingsStore({ canonicalJson }: ProviderValues, { isSeedOnly }:
       try {
         await client.query(`SET LOCAL ROLE ${client.escapeIdentifier(state.role)}`);
       } catch (error) {
-        throw explain(error, state, `The admin user "${connection.user}" must be a superuser or a member of role "${state.role}" (GRANT "${state.role}" TO "${connection.user}").`);
+        throw explain(
+          error,
+          state,
+          `The admin user "${connection.user}" must be a superuser or a member of role "${state.role}" (GRANT "${state.role}" TO "${connection.user}").`,
+        );
       }
       const table = `${client.escapeIdentifier(state.schema)}.${client.escapeIdentifier(SETTINGS_TABLE)}`;
       const result = await work(client, table);

@@ -10,7 +10,8 @@ export function effectiveSpec(tenant: Tenant): string {
 
 /** Whether two templates declare the same thing: where they were read from (`file`) does not count. */
 export function sameControlPlane(a: ControlPlane | undefined, b: ControlPlane | undefined): boolean {
-  const spec = (controlPlane: ControlPlane | undefined) => (controlPlane ? JSON.stringify({ ...controlPlane, file: undefined }) : "null");
+  const spec = (controlPlane: ControlPlane | undefined) =>
+    controlPlane ? JSON.stringify({ ...controlPlane, file: undefined }) : "null";
   return spec(a) === spec(b);
 }
 

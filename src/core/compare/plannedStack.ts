@@ -25,7 +25,14 @@ export class SecretValue {
 
 export const SECRET_TEXT = "[secret]";
 
-export type PlanValue = null | boolean | number | string | SecretValue | readonly PlanValue[] | { readonly [key: string]: PlanValue };
+export type PlanValue =
+  | null
+  | boolean
+  | number
+  | string
+  | SecretValue
+  | readonly PlanValue[]
+  | { readonly [key: string]: PlanValue };
 
 export interface PlannedResource {
   /** The Pulumi type token, e.g. `postgresql:index/role:Role`; dynamic resources: `pulumi-nodejs:dynamic:GeneratedPassword`. */
@@ -89,7 +96,10 @@ export interface StackChanges {
  * Resource-level differences between a stack's render at the base ref and now. Resources are matched by URN, as
  * the engine matches them: a renamed resource is one removed and one added.
  */
-export function diffStack(base: readonly PlannedResource[] | undefined, current: readonly PlannedResource[] | undefined): StackChanges {
+export function diffStack(
+  base: readonly PlannedResource[] | undefined,
+  current: readonly PlannedResource[] | undefined,
+): StackChanges {
   const before = new Map((base ?? []).map((resource) => [resource.urn, resource]));
   const after = new Map((current ?? []).map((resource) => [resource.urn, resource]));
   const added = (current ?? []).filter((resource) => !before.has(resource.urn));
@@ -102,7 +112,13 @@ export function diffStack(base: readonly PlannedResource[] | undefined, current:
     if (inputs.length > 0) changed.push({ type: resource.type, name: resource.name, urn: resource.urn, inputs });
   }
   const status: StackChangeStatus =
-    base === undefined ? "added" : current === undefined ? "removed" : added.length + changed.length + removed.length > 0 ? "changed" : "unchanged";
+    base === undefined
+      ? "added"
+      : current === undefined
+        ? "removed"
+        : added.length + changed.length + removed.length > 0
+          ? "changed"
+          : "unchanged";
   return { status, added, changed, removed };
 }
 

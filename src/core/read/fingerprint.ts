@@ -10,7 +10,9 @@ export const CONTROL_PLANE_FILE = "_control-plane.yaml";
 
 /** The YAML files of a tenants directory, sorted. */
 export function yamlFileNames(dir: string): string[] {
-  return readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort();
 }
 
 /** The id git gives a file's bytes (`git hash-object`): equal ids, equal files, comparable with a commit's tree. */

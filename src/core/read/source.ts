@@ -32,7 +32,13 @@ export function parseSpecFile(file: string, bytes: Uint8Array): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   if (isBlank(text)) {
-    return fail(file, text, { line: 1, column: 1 }, "the file is empty", "add the tenant's `slug` and `name`, or delete the file");
+    return fail(
+      file,
+      text,
+      { line: 1, column: 1 },
+      "the file is empty",
+      "add the tenant's `slug` and `name`, or delete the file",
+    );
   }
   let data: unknown;
   try {
@@ -42,11 +48,23 @@ export function parseSpecFile(file: string, bytes: Uint8Array): ParsedFile {
     throw error;
   }
   if (data === undefined || data === null) {
-    return fail(file, text, { line: 1, column: 1 }, "the file is empty", "add the tenant's `slug` and `name`, or delete the file");
+    return fail(
+      file,
+      text,
+      { line: 1, column: 1 },
+      "the file is empty",
+      "add the tenant's `slug` and `name`, or delete the file",
+    );
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     const kind = Array.isArray(data) ? "a list" : `a ${typeof data}`;
-    return fail(file, text, firstContentPosition(text), `the document is ${kind}, not a map of keys`, "write `key: value` pairs at the top level");
+    return fail(
+      file,
+      text,
+      firstContentPosition(text),
+      `the document is ${kind}, not a map of keys`,
+      "write `key: value` pairs at the top level",
+    );
   }
   return { ok: true, file, text, data: data as Record<string, unknown> };
 }
@@ -63,13 +81,25 @@ function syntaxError(file: string, text: string, error: YAMLException): ParsedFi
   if (yamlError?.linePos) {
     const [start] = yamlError.linePos;
     const message = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    return fail(file, text, { line: start.line, column: start.col }, `YAML syntax error: ${lowerFirst(message)}`, fixForYamlError(yamlError.code));
+    return fail(
+      file,
+      text,
+      { line: start.line, column: start.col },
+      `YAML syntax error: ${lowerFirst(message)}`,
+      fixForYamlError(yamlError.code),
+    );
   }
   const mark = (error as YAMLException & { mark?: { line: number; column: number } }).mark;
   const reason = (error as YAMLException & { reason?: string }).reason ?? error.message;
   const position = mark ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 };
   const duplicate = /duplicat/i.test(reason);
-  return fail(file, text, position, `YAML ${duplicate ? "error" : "syntax error"}: ${reason}`, duplicate ? "keep one of the duplicated keys" : "fix the YAML syntax at this position");
+  return fail(
+    file,
+    text,
+    position,
+    `YAML ${duplicate ? "error" : "syntax error"}: ${reason}`,
+    duplicate ? "keep one of the duplicated keys" : "fix the YAML syntax at this position",
+  );
 }
 
 function fixForYamlError(code: string): string {
@@ -90,7 +120,9 @@ function fail(file: string, text: string, position: Position, message: string, f
     ok: false,
     file,
     text,
-    diagnostics: [{ file, line: position.line, column: position.column, path: "", severity: "error", message, fix, rule: "yaml" }],
+    diagnostics: [
+      { file, line: position.line, column: position.column, path: "", severity: "error", message, fix, rule: "yaml" },
+    ],
   };
 }
 
@@ -127,7 +159,9 @@ export class SourcePositions {
       const segment = path[i]!;
       const last = i === path.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (!pair) break;
         const keyStart = rangeStart(pair.key);
         if (last && atKey && keyStart !== undefined) return this.position(keyStart);

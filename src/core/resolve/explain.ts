@@ -24,7 +24,11 @@ function explainView(tenant: Tenant): Record<string, unknown> {
       databaseName: tenant.database.databaseName,
       schemaName: tenant.database.schemaName,
     },
-    domains: { subdomain: tenant.domains.subdomain, hostname: tenant.domains.hostname, custom: tenant.domains.custom.map((c) => c.hostname) },
+    domains: {
+      subdomain: tenant.domains.subdomain,
+      hostname: tenant.domains.hostname,
+      custom: tenant.domains.custom.map((c) => c.hostname),
+    },
     auth: { roles: tenant.auth.roles.map((role) => role.name) },
     settings: tenant.settings.values,
   };

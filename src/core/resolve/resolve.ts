@@ -65,7 +65,13 @@ export function resolveTenant(
   const layers: LayerSource[] = [{ layer: "defaults", file: controlPlane.file, prefix: ["defaults"], tree: defaults }];
 
   if (planName === undefined) {
-    findings.push({ file, path: [], rule: "planExists", message: "the tenant has no plan", fix: `add \`plan:\` (one of ${listOf(controlPlane.plans)}) or set \`defaults.plan\` in the template` });
+    findings.push({
+      file,
+      path: [],
+      rule: "planExists",
+      message: "the tenant has no plan",
+      fix: `add \`plan:\` (one of ${listOf(controlPlane.plans)}) or set \`defaults.plan\` in the template`,
+    });
   } else if (!(planName in template.plans)) {
     const where: PathSegment[] = spec.plan !== undefined ? ["plan"] : [];
     findings.push({
@@ -76,7 +82,12 @@ export function resolveTenant(
       fix: didYouMean(planName, controlPlane.plans) ?? `use one of ${listOf(controlPlane.plans)}`,
     });
   } else {
-    layers.push({ layer: `plans.${planName}`, file: controlPlane.file, prefix: ["plans", planName], tree: template.plans[planName] as Tree });
+    layers.push({
+      layer: `plans.${planName}`,
+      file: controlPlane.file,
+      prefix: ["plans", planName],
+      tree: template.plans[planName] as Tree,
+    });
   }
   const tenantLayer = inheritableLayer(spec);
   findings.push(...lockedKeyFindings(file, tenantLayer, controlPlane));
@@ -90,7 +101,11 @@ export function resolveTenant(
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i]!;
       if (valueAt(layer.tree, segments) !== undefined) {
-        provenance.set(segments.join("."), { layer: layer.layer, file: layer.file, filePath: formatPath([...layer.prefix, ...segments]) });
+        provenance.set(segments.join("."), {
+          layer: layer.layer,
+          file: layer.file,
+          filePath: formatPath([...layer.prefix, ...segments]),
+        });
         break;
       }
     }
@@ -121,7 +136,11 @@ export function resolveTenant(
       path: where?.filePath ? parsePath(where.filePath) : [],
       rule: "databaseServerExists",
       message: `database server \`${serverName}\` is not defined in the template`,
-      fix: didYouMean(serverName, controlPlane.databaseServers.map((s) => s.name)) ?? `use one of ${listOf(controlPlane.databaseServers.map((s) => s.name))}`,
+      fix:
+        didYouMean(
+          serverName,
+          controlPlane.databaseServers.map((s) => s.name),
+        ) ?? `use one of ${listOf(controlPlane.databaseServers.map((s) => s.name))}`,
     });
   }
 
@@ -133,13 +152,17 @@ export function resolveTenant(
   const subdomain = spec.domains?.subdomain ?? spec.slug;
   const derived = (path: string) => provenance.set(path, { layer: "derived" });
   for (const path of ["slug", "name"]) provenance.set(path, { layer: "tenant", file, filePath: path });
-  if (spec.domains?.subdomain !== undefined) provenance.set("domains.subdomain", { layer: "tenant", file, filePath: "domains.subdomain" });
+  if (spec.domains?.subdomain !== undefined)
+    provenance.set("domains.subdomain", { layer: "tenant", file, filePath: "domains.subdomain" });
   else derived("domains.subdomain");
-  if (spec.domains?.custom !== undefined) provenance.set("domains.custom", { layer: "tenant", file, filePath: "domains.custom" });
+  if (spec.domains?.custom !== undefined)
+    provenance.set("domains.custom", { layer: "tenant", file, filePath: "domains.custom" });
   if (spec.auth?.roles !== undefined) provenance.set("auth.roles", { layer: "tenant", file, filePath: "auth.roles" });
-  if (spec.plan === undefined) provenance.set("plan", { layer: "defaults", file: controlPlane.file, filePath: "defaults.plan" });
+  if (spec.plan === undefined)
+    provenance.set("plan", { layer: "defaults", file: controlPlane.file, filePath: "defaults.plan" });
   if (valueAtDotted(merged, "status") === undefined) derived("status");
-  for (const path of ["domains.hostname", "database.roleName", "database.databaseName", "database.schemaName"]) derived(path);
+  for (const path of ["domains.hostname", "database.roleName", "database.databaseName", "database.schemaName"])
+    derived(path);
 
   const databaseServer: DatabaseServer = server;
   const tenant: Tenant = {
@@ -174,7 +197,7 @@ export function resolveTenant(
       resourceServers: controlPlane.auth.resourceServers,
     },
     settings: {
-      values: ((valueAtDotted(merged, "settings") as JsonObject | undefined) ?? {}),
+      values: (valueAtDotted(merged, "settings") as JsonObject | undefined) ?? {},
       seedOnlyKeys: controlPlane.seedOnly.map((key) => key.replace(/^settings\.?/, "")).filter((key) => key !== ""),
     },
     provenance,

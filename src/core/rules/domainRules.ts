@@ -14,25 +14,29 @@ function isInside(hostname: string, zone: string): boolean {
 export const baseDomainInsideDnsZone: Rule = ({ controlPlane }) =>
   isInside(controlPlane.baseDomain, controlPlane.dns.zone)
     ? []
-    : [{
-        file: controlPlane.file,
-        path: ["platform", "baseDomain"],
-        rule: "baseDomainInsideDnsZone",
-        message: `tenant hostnames \`<subdomain>.${controlPlane.baseDomain}\` are written to the zone \`${controlPlane.dns.zone}\`, which does not contain them`,
-        fix: `set \`platform.baseDomain\` to \`${controlPlane.dns.zone}\` or a name under it, or \`dns.zone\` to the zone that holds \`${controlPlane.baseDomain}\``,
-      }];
+    : [
+        {
+          file: controlPlane.file,
+          path: ["platform", "baseDomain"],
+          rule: "baseDomainInsideDnsZone",
+          message: `tenant hostnames \`<subdomain>.${controlPlane.baseDomain}\` are written to the zone \`${controlPlane.dns.zone}\`, which does not contain them`,
+          fix: `set \`platform.baseDomain\` to \`${controlPlane.dns.zone}\` or a name under it, or \`dns.zone\` to the zone that holds \`${controlPlane.baseDomain}\``,
+        },
+      ];
 
 /** `<subdomain>.<baseDomain>` must be a name DNS can hold. */
 export const tenantHostnameFitsDns: Rule = ({ tenants }) =>
   tenants.flatMap(({ file, spec, tenant }): Finding[] => {
     if (!tenant || tenant.domains.hostname.length <= DNS_NAME_MAX_LENGTH) return [];
-    return [{
-      file,
-      path: spec.domains?.subdomain !== undefined ? ["domains", "subdomain"] : ["slug"],
-      rule: "tenantHostnameFitsDns",
-      message: `the tenant hostname \`${tenant.domains.hostname}\` has ${tenant.domains.hostname.length} characters; DNS names have at most ${DNS_NAME_MAX_LENGTH}`,
-      fix: "choose a shorter `domains.subdomain`",
-    }];
+    return [
+      {
+        file,
+        path: spec.domains?.subdomain !== undefined ? ["domains", "subdomain"] : ["slug"],
+        rule: "tenantHostnameFitsDns",
+        message: `the tenant hostname \`${tenant.domains.hostname}\` has ${tenant.domains.hostname.length} characters; DNS names have at most ${DNS_NAME_MAX_LENGTH}`,
+        fix: "choose a shorter `domains.subdomain`",
+      },
+    ];
   });
 
 /** A custom hostname becomes a certificate's Common Name, with ACM and with Cloudflare for SaaS alike. */
@@ -41,13 +45,15 @@ export const customHostnamesFitCertificates: Rule = ({ tenants, controlPlane }) 
     (tenant?.domains.custom ?? []).flatMap(({ hostname }, index): Finding[] =>
       hostname.length <= CERTIFICATE_COMMON_NAME_MAX_LENGTH
         ? []
-        : [{
-            file,
-            path: ["domains", "custom", index, "hostname"],
-            rule: "customHostnamesFitCertificates",
-            message: `custom hostname \`${hostname}\` has ${hostname.length} characters; a certificate's name (${controlPlane.tls.provider === "acm" ? "ACM" : "Cloudflare for SaaS"}) has at most ${CERTIFICATE_COMMON_NAME_MAX_LENGTH}`,
-            fix: "use a shorter hostname the customer owns",
-          }],
+        : [
+            {
+              file,
+              path: ["domains", "custom", index, "hostname"],
+              rule: "customHostnamesFitCertificates",
+              message: `custom hostname \`${hostname}\` has ${hostname.length} characters; a certificate's name (${controlPlane.tls.provider === "acm" ? "ACM" : "Cloudflare for SaaS"}) has at most ${CERTIFICATE_COMMON_NAME_MAX_LENGTH}`,
+              fix: "use a shorter hostname the customer owns",
+            },
+          ],
     ),
   );
 
@@ -59,12 +65,14 @@ export const customHostnameIsNotTheZone: Rule = ({ tenants, controlPlane }) =>
         (tenant?.domains.custom ?? []).flatMap(({ hostname }, index): Finding[] =>
           hostname !== controlPlane.dns.zone
             ? []
-            : [{
-                file,
-                path: ["domains", "custom", index, "hostname"],
-                rule: "customHostnameIsNotTheZone",
-                message: `custom hostname \`${hostname}\` is the Cloudflare for SaaS zone itself`,
-                fix: "a custom hostname is the customer's own name: remove it, or use a name the customer owns",
-              }],
+            : [
+                {
+                  file,
+                  path: ["domains", "custom", index, "hostname"],
+                  rule: "customHostnameIsNotTheZone",
+                  message: `custom hostname \`${hostname}\` is the Cloudflare for SaaS zone itself`,
+                  fix: "a custom hostname is the customer's own name: remove it, or use a name the customer owns",
+                },
+              ],
         ),
       );

@@ -18,11 +18,19 @@ export const noDuplicateSubdomains: Rule = ({ tenants }) =>
   claimOnce(
     tenants.flatMap((entry) =>
       entry.tenant
-        ? [{
-            key: entry.tenant.domains.subdomain,
-            entry,
-            report: (owner: TenantEntry): Finding => ({ file: entry.file, path: entry.spec.domains?.subdomain !== undefined ? ["domains", "subdomain"] : ["slug"], rule: "noDuplicateSubdomains", message: `subdomain \`${entry.tenant!.domains.subdomain}\` is already used by tenant \`${owner.spec.slug}\` (${owner.file})`, fix: "set a different `domains.subdomain`" }),
-          }]
+        ? [
+            {
+              key: entry.tenant.domains.subdomain,
+              entry,
+              report: (owner: TenantEntry): Finding => ({
+                file: entry.file,
+                path: entry.spec.domains?.subdomain !== undefined ? ["domains", "subdomain"] : ["slug"],
+                rule: "noDuplicateSubdomains",
+                message: `subdomain \`${entry.tenant!.domains.subdomain}\` is already used by tenant \`${owner.spec.slug}\` (${owner.file})`,
+                fix: "set a different `domains.subdomain`",
+              }),
+            },
+          ]
         : [],
     ),
   );
@@ -33,7 +41,13 @@ export const noDuplicateHostnames: Rule = ({ tenants }) =>
       (entry.tenant?.domains.custom ?? []).map(({ hostname }, index) => ({
         key: hostname,
         entry,
-        report: (owner: TenantEntry): Finding => ({ file: entry.file, path: ["domains", "custom", index, "hostname"], rule: "noDuplicateHostnames", message: `custom hostname \`${hostname}\` is already used by tenant \`${owner.spec.slug}\` (${owner.file})`, fix: "a hostname can point at one tenant only: remove it from one of the two files" }),
+        report: (owner: TenantEntry): Finding => ({
+          file: entry.file,
+          path: ["domains", "custom", index, "hostname"],
+          rule: "noDuplicateHostnames",
+          message: `custom hostname \`${hostname}\` is already used by tenant \`${owner.spec.slug}\` (${owner.file})`,
+          fix: "a hostname can point at one tenant only: remove it from one of the two files",
+        }),
       })),
     ),
   );
@@ -58,14 +72,30 @@ export const customHostnamesOutsideOthers: Rule = ({ tenants, controlPlane }) =>
     (entry.tenant?.domains.custom ?? []).flatMap(({ hostname }, index): Finding[] => {
       const path = ["domains", "custom", index, "hostname"];
       if (isUnder(hostname, controlPlane.baseDomain)) {
-        return [{ file: entry.file, path, rule: "customHostnamesOutsideOthers", message: `custom hostname \`${hostname}\` is under the platform domain \`${controlPlane.baseDomain}\``, fix: "tenants get `<subdomain>.<baseDomain>` already: set `domains.subdomain` instead" }];
+        return [
+          {
+            file: entry.file,
+            path,
+            rule: "customHostnamesOutsideOthers",
+            message: `custom hostname \`${hostname}\` is under the platform domain \`${controlPlane.baseDomain}\``,
+            fix: "tenants get `<subdomain>.<baseDomain>` already: set `domains.subdomain` instead",
+          },
+        ];
       }
       // Walk up the parent domains (a.b.example.com → b.example.com → example.com): a map lookup each,
       // so the rule stays linear in the fleet size.
       for (let parent = parentDomain(hostname); parent !== undefined; parent = parentDomain(parent)) {
         const neighbour = ownerOf.get(parent);
         if (neighbour && neighbour !== entry) {
-          return [{ file: entry.file, path, rule: "customHostnamesOutsideOthers", message: `custom hostname \`${hostname}\` is under \`${parent}\`, which belongs to tenant \`${neighbour.spec.slug}\``, fix: "use a hostname the customer owns" }];
+          return [
+            {
+              file: entry.file,
+              path,
+              rule: "customHostnamesOutsideOthers",
+              message: `custom hostname \`${hostname}\` is under \`${parent}\`, which belongs to tenant \`${neighbour.spec.slug}\``,
+              fix: "use a hostname the customer owns",
+            },
+          ];
         }
       }
       return [];
@@ -88,10 +118,23 @@ export const derivedNamesUnique: Rule = ({ tenants, controlPlane }) => {
     if (!entry.tenant) continue;
     const name = entry.tenant.database.roleName;
     if (shared.has(name)) {
-      findings.push({ file: entry.file, path: ["slug"], rule: "derivedNamesUnique", message: `the derived database name \`${name}\` is a shared database of the template`, fix: "choose another slug, or rename the shared database in the template" });
+      findings.push({
+        file: entry.file,
+        path: ["slug"],
+        rule: "derivedNamesUnique",
+        message: `the derived database name \`${name}\` is a shared database of the template`,
+        fix: "choose another slug, or rename the shared database in the template",
+      });
     }
     const owner = owners.get(name);
-    if (owner) findings.push({ file: entry.file, path: ["slug"], rule: "derivedNamesUnique", message: `the derived database/role name \`${name}\` is already used by tenant \`${owner.spec.slug}\` (${owner.file})`, fix: "choose another slug" });
+    if (owner)
+      findings.push({
+        file: entry.file,
+        path: ["slug"],
+        rule: "derivedNamesUnique",
+        message: `the derived database/role name \`${name}\` is already used by tenant \`${owner.spec.slug}\` (${owner.file})`,
+        fix: "choose another slug",
+      });
     else owners.set(name, entry);
   }
   return findings;
@@ -104,12 +147,16 @@ export const connectionBudget: Rule = ({ tenants, controlPlane }) =>
     const onServer = tenants.filter((entry) => entry.tenant?.database.server.name === server.name);
     const total = onServer.reduce((sum, entry) => sum + entry.tenant!.limits.dbConnections, 0);
     if (total <= server.maxConnections) return [];
-    const largest = [...onServer].sort((a, b) => b.tenant!.limits.dbConnections - a.tenant!.limits.dbConnections).slice(0, 3);
-    return [{
-      file: controlPlane.file,
-      path: ["database", "servers", server.name, "maxConnections"],
-      rule: "connectionBudget",
-      message: `tenants on server \`${server.name}\` need ${total} connections, more than its maxConnections of ${server.maxConnections} (largest: ${largest.map((e) => `${e.spec.slug} ${e.tenant!.limits.dbConnections}`).join(", ")})`,
-      fix: "raise `maxConnections`, lower plan limits, or move tenants to another server with `database.server`",
-    }];
+    const largest = [...onServer]
+      .sort((a, b) => b.tenant!.limits.dbConnections - a.tenant!.limits.dbConnections)
+      .slice(0, 3);
+    return [
+      {
+        file: controlPlane.file,
+        path: ["database", "servers", server.name, "maxConnections"],
+        rule: "connectionBudget",
+        message: `tenants on server \`${server.name}\` need ${total} connections, more than its maxConnections of ${server.maxConnections} (largest: ${largest.map((e) => `${e.spec.slug} ${e.tenant!.limits.dbConnections}`).join(", ")})`,
+        fix: "raise `maxConnections`, lower plan limits, or move tenants to another server with `database.server`",
+      },
+    ];
   });

@@ -1,11 +1,29 @@
 import { assignableRolesFitMetadata, authheroLimits, resourceServersDistinct, templateRolesUnique } from "./authRules";
 import type { FileRule, Rule } from "./context";
 import { extensionsListedOnce } from "./databaseRules";
-import { baseDomainInsideDnsZone, customHostnameIsNotTheZone, customHostnamesFitCertificates, tenantHostnameFitsDns } from "./domainRules";
-import { connectionBudget, customHostnamesOutsideOthers, derivedNamesUnique, noDuplicateHostnames, noDuplicateSubdomains } from "./fleetRules";
+import {
+  baseDomainInsideDnsZone,
+  customHostnameIsNotTheZone,
+  customHostnamesFitCertificates,
+  tenantHostnameFitsDns,
+} from "./domainRules";
+import {
+  connectionBudget,
+  customHostnamesOutsideOthers,
+  derivedNamesUnique,
+  noDuplicateHostnames,
+  noDuplicateSubdomains,
+} from "./fleetRules";
 import { defaultPlanExists, lockedAndSeedOnlyKeysExist, resourceServerScopesUnique } from "./templateRules";
 import { settingKeysStorable, settingValuesStorable } from "./settingsRules";
-import { customHostnamesListedOnce, noReservedSlugs, permissionsExist, settingsMatchTemplate, slugMatchesFileName, tenantRolesDoNotShadowTemplateRoles } from "./tenantRules";
+import {
+  customHostnamesListedOnce,
+  noReservedSlugs,
+  permissionsExist,
+  settingsMatchTemplate,
+  slugMatchesFileName,
+  tenantRolesDoNotShadowTemplateRoles,
+} from "./tenantRules";
 
 export type { FileRule, FleetContext, Rule, TenantEntry } from "./context";
 

@@ -17,8 +17,12 @@ interface SettingsTree {
 
 function settingsTrees({ controlPlane, template, tenants }: Parameters<Rule>[0]): SettingsTree[] {
   return [
-    ...(template.defaults.settings ? [{ file: controlPlane.file, path: ["defaults", "settings"], tree: template.defaults.settings }] : []),
-    ...Object.entries(template.plans).flatMap(([plan, layer]) => (layer.settings ? [{ file: controlPlane.file, path: ["plans", plan, "settings"], tree: layer.settings }] : [])),
+    ...(template.defaults.settings
+      ? [{ file: controlPlane.file, path: ["defaults", "settings"], tree: template.defaults.settings }]
+      : []),
+    ...Object.entries(template.plans).flatMap(([plan, layer]) =>
+      layer.settings ? [{ file: controlPlane.file, path: ["plans", plan, "settings"], tree: layer.settings }] : [],
+    ),
     ...tenants.flatMap(({ file, spec }) => (spec.settings ? [{ file, path: ["settings"], tree: spec.settings }] : [])),
   ];
 }
@@ -37,7 +41,8 @@ export function settingKeyProblem(key: string, dottedKey: string): string | unde
   if (key === "") return "is empty";
   if (key.includes(".")) return "contains a dot, and setting keys are stored as dotted paths";
   if (UNSTORABLE_TEXT.test(key)) return "holds a character PostgreSQL cannot store (U+0000 or an unpaired surrogate)";
-  if (utf8.encode(dottedKey).length > SETTING_KEY_MAX_BYTES) return `makes a dotted key longer than ${SETTING_KEY_MAX_BYTES} bytes, the most a row's key may have`;
+  if (utf8.encode(dottedKey).length > SETTING_KEY_MAX_BYTES)
+    return `makes a dotted key longer than ${SETTING_KEY_MAX_BYTES} bytes, the most a row's key may have`;
   return undefined;
 }
 
@@ -48,7 +53,16 @@ export const settingKeysStorable: Rule = (fleet) => {
     for (const [key, value] of Object.entries(tree)) {
       const problem = settingKeyProblem(key, [...dotted, key].join("."));
       if (problem) {
-        findings.push({ file, path: [...path, key], atKey: true, rule: "settingKeysStorable", message: `setting key \`${key}\` ${problem}`, fix: key.includes(".") ? `nest the value instead: \`${key.split(".")[0]}: { ${key.split(".").slice(1).join(".")}: ... }\`` : "rename the key" });
+        findings.push({
+          file,
+          path: [...path, key],
+          atKey: true,
+          rule: "settingKeysStorable",
+          message: `setting key \`${key}\` ${problem}`,
+          fix: key.includes(".")
+            ? `nest the value instead: \`${key.split(".")[0]}: { ${key.split(".").slice(1).join(".")}: ... }\``
+            : "rename the key",
+        });
         continue;
       }
       if (isPlainMap(value)) walk(file, value, [...path, key], [...dotted, key]);
@@ -63,10 +77,18 @@ export const settingValuesStorable: Rule = (fleet) => {
   const findings: Finding[] = [];
   const walk = (file: string, value: unknown, path: PathSegment[]) => {
     if (typeof value === "string") {
-      if (UNSTORABLE_TEXT.test(value)) findings.push({ file, path, rule: "settingValuesStorable", message: "the value holds a character PostgreSQL cannot store in jsonb (U+0000 or an unpaired surrogate)", fix: "remove the character (a `\\0` or a lone `\\uD800`-style escape)" });
-    } else if (Array.isArray(value)) value.forEach((item, index) => {
-      walk(file, item, [...path, index]);
-    });
+      if (UNSTORABLE_TEXT.test(value))
+        findings.push({
+          file,
+          path,
+          rule: "settingValuesStorable",
+          message: "the value holds a character PostgreSQL cannot store in jsonb (U+0000 or an unpaired surrogate)",
+          fix: "remove the character (a `\\0` or a lone `\\uD800`-style escape)",
+        });
+    } else if (Array.isArray(value))
+      value.forEach((item, index) => {
+        walk(file, item, [...path, index]);
+      });
     else if (isPlainMap(value)) for (const [key, child] of Object.entries(value)) walk(file, child, [...path, key]);
   };
   for (const { file, path, tree } of settingsTrees(fleet)) walk(file, tree, [...path]);

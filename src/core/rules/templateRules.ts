@@ -8,25 +8,53 @@ export const defaultPlanExists: Rule = ({ template, controlPlane }) => {
   const plan = template.defaults.plan;
   return plan === undefined || plan in template.plans
     ? []
-    : [{ file: controlPlane.file, path: ["defaults", "plan"], rule: "defaultPlanExists", message: `default plan \`${plan}\` is not defined under \`plans\``, fix: didYouMean(plan, Object.keys(template.plans)) ?? `use one of ${listOf(Object.keys(template.plans))}` }];
+    : [
+        {
+          file: controlPlane.file,
+          path: ["defaults", "plan"],
+          rule: "defaultPlanExists",
+          message: `default plan \`${plan}\` is not defined under \`plans\``,
+          fix: didYouMean(plan, Object.keys(template.plans)) ?? `use one of ${listOf(Object.keys(template.plans))}`,
+        },
+      ];
 };
 
 /** A locked or seed-only key that no layer sets is almost always a typo that silently protects nothing. */
 export const lockedAndSeedOnlyKeysExist: Rule = ({ template, controlPlane }) => {
   const layers = [template.defaults, ...Object.values(template.plans)];
-  const known = new Set(layers.flatMap((layer) => leaves(layer as Record<string, unknown>).flatMap(([path]) => prefixes(path))));
+  const known = new Set(
+    layers.flatMap((layer) => leaves(layer as Record<string, unknown>).flatMap(([path]) => prefixes(path))),
+  );
   const findings: Finding[] = [];
-  for (const [listName, list] of [["locked", controlPlane.locked], ["seedOnly", controlPlane.seedOnly]] as const) {
+  for (const [listName, list] of [
+    ["locked", controlPlane.locked],
+    ["seedOnly", controlPlane.seedOnly],
+  ] as const) {
     list.forEach((key, index) => {
       if (!known.has(key)) {
-        findings.push({ file: controlPlane.file, path: [listName, index], severity: "warning", rule: "lockedAndSeedOnlyKeysExist", message: `\`${key}\` is not set by the defaults or any plan`, fix: didYouMean(key, known) ?? "check the spelling of the key" });
+        findings.push({
+          file: controlPlane.file,
+          path: [listName, index],
+          severity: "warning",
+          rule: "lockedAndSeedOnlyKeysExist",
+          message: `\`${key}\` is not set by the defaults or any plan`,
+          fix: didYouMean(key, known) ?? "check the spelling of the key",
+        });
       }
     });
   }
   controlPlane.seedOnly.forEach((key, index) => {
-    const lockedOverlap = controlPlane.locked.find((locked) => locked === key || locked.startsWith(`${key}.`) || key.startsWith(`${locked}.`));
+    const lockedOverlap = controlPlane.locked.find(
+      (locked) => locked === key || locked.startsWith(`${key}.`) || key.startsWith(`${locked}.`),
+    );
     if (lockedOverlap) {
-      findings.push({ file: controlPlane.file, path: ["seedOnly", index], rule: "lockedAndSeedOnlyKeysExist", message: `\`${key}\` is both seed-only and locked (\`${lockedOverlap}\`)`, fix: "a locked key is enforced on every tenant; remove it from one of the two lists" });
+      findings.push({
+        file: controlPlane.file,
+        path: ["seedOnly", index],
+        rule: "lockedAndSeedOnlyKeysExist",
+        message: `\`${key}\` is both seed-only and locked (\`${lockedOverlap}\`)`,
+        fix: "a locked key is enforced on every tenant; remove it from one of the two lists",
+      });
     }
   });
   return findings;
@@ -44,7 +72,13 @@ export const resourceServerScopesUnique: Rule = ({ controlPlane }) => {
     server.scopes.forEach((scope, scopeIndex) => {
       const previous = owner.get(scope);
       if (previous !== undefined) {
-        findings.push({ file: controlPlane.file, path: ["auth", "resourceServers", serverIndex, "scopes", scopeIndex], rule: "resourceServerScopesUnique", message: `scope \`${scope}\` is offered by two resource servers (\`${previous}\` and \`${server.identifier}\`)`, fix: "role permissions name scopes without a server: give each scope one server" });
+        findings.push({
+          file: controlPlane.file,
+          path: ["auth", "resourceServers", serverIndex, "scopes", scopeIndex],
+          rule: "resourceServerScopesUnique",
+          message: `scope \`${scope}\` is offered by two resource servers (\`${previous}\` and \`${server.identifier}\`)`,
+          fix: "role permissions name scopes without a server: give each scope one server",
+        });
       }
       owner.set(scope, server.identifier);
     });

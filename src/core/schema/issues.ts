@@ -10,7 +10,12 @@ import { valueAt } from "../trees";
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
 
-export function findingsFromIssues(file: string, schema: AnySchema, data: unknown, issues: readonly Issue[]): Finding[] {
+export function findingsFromIssues(
+  file: string,
+  schema: AnySchema,
+  data: unknown,
+  issues: readonly Issue[],
+): Finding[] {
   const findings: Finding[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== "symbol");
@@ -34,18 +39,28 @@ export function findingsFromIssues(file: string, schema: AnySchema, data: unknow
   return findings;
 }
 
-function describe(issue: Issue, value: unknown, path: readonly PathSegment[]): { message: string; fix?: string; atKey?: boolean } {
+function describe(
+  issue: Issue,
+  value: unknown,
+  path: readonly PathSegment[],
+): { message: string; fix?: string; atKey?: boolean } {
   const field = String(path[path.length - 1] ?? "document");
   switch (issue.code) {
     case "invalid_type":
       if (value === undefined) {
         return { message: `\`${field}\` is required`, fix: `add \`${field}:\` with a ${issue.expected}` };
       }
-      return { message: `expected ${article(issue.expected)}, got ${kindOf(value)} ${preview(value)}`.trim(), fix: `write ${article(issue.expected)} here` };
+      return {
+        message: `expected ${article(issue.expected)}, got ${kindOf(value)} ${preview(value)}`.trim(),
+        fix: `write ${article(issue.expected)} here`,
+      };
     case "invalid_value": {
       const allowed = issue.values.map(String);
       const suggestion = typeof value === "string" ? didYouMean(value, allowed) : undefined;
-      return { message: `${preview(value)} is not one of ${listOf(allowed)}`, fix: suggestion ?? `use one of ${listOf(allowed)}` };
+      return {
+        message: `${preview(value)} is not one of ${listOf(allowed)}`,
+        fix: suggestion ?? `use one of ${listOf(allowed)}`,
+      };
     }
     case "too_small":
     case "too_big":
@@ -58,8 +73,12 @@ function describe(issue: Issue, value: unknown, path: readonly PathSegment[]): {
 }
 
 function fixFor(issue: Issue): string {
-  if (issue.code === "too_small") return issue.origin === "array" ? "add an entry" : `use a value of at least ${String(issue.minimum)}`;
-  if (issue.code === "too_big") return issue.origin === "string" ? `shorten it to at most ${String(issue.maximum)} characters` : `use a value of at most ${String(issue.maximum)}`;
+  if (issue.code === "too_small")
+    return issue.origin === "array" ? "add an entry" : `use a value of at least ${String(issue.minimum)}`;
+  if (issue.code === "too_big")
+    return issue.origin === "string"
+      ? `shorten it to at most ${String(issue.maximum)} characters`
+      : `use a value of at most ${String(issue.maximum)}`;
   return "correct the value as described";
 }
 
@@ -87,7 +106,9 @@ export function knownKeysAt(schema: AnySchema, path: readonly PathSegment[]): st
   let current: AnySchema | undefined = schema;
   for (const segment of path) {
     current = unwrap(current);
-    const def: Record<string, unknown> | undefined = current?._zod.def as unknown as Record<string, unknown> | undefined;
+    const def: Record<string, unknown> | undefined = current?._zod.def as unknown as
+      | Record<string, unknown>
+      | undefined;
     if (!def) return [];
     if (def.type === "object") current = (def.shape as Record<string, AnySchema>)[String(segment)];
     else if (def.type === "array") current = def.element as AnySchema;
@@ -102,7 +123,11 @@ function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
   let current = schema;
   for (let i = 0; i < 10 && current; i++) {
     const def = current._zod.def as unknown as { type: string; innerType?: AnySchema; in?: AnySchema };
-    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "readonly") && def.innerType) current = def.innerType;
+    if (
+      (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "readonly") &&
+      def.innerType
+    )
+      current = def.innerType;
     else if (def.type === "pipe" && def.in) current = def.in;
     else break;
   }

@@ -24,7 +24,11 @@ const MAX_ROUNDS = 8;
  * `placeholders` stand in for required top-level keys that are missing or wrong (e.g. a tenant's `name`), so that the
  * rest of the file can still be checked.
  */
-export function parseWhatIsValid<T>(schema: z.ZodType<T>, data: Record<string, unknown>, placeholders: Readonly<Record<string, unknown>> = {}): ParsedWhatIsValid<T> {
+export function parseWhatIsValid<T>(
+  schema: z.ZodType<T>,
+  data: Record<string, unknown>,
+  placeholders: Readonly<Record<string, unknown>> = {},
+): ParsedWhatIsValid<T> {
   const first = schema.safeParse(data);
   if (first.success) return { status: "valid", value: first.data };
   const issues = first.error.issues;
@@ -43,7 +47,11 @@ export function parseWhatIsValid<T>(schema: z.ZodType<T>, data: Record<string, u
  * A copy without the parts the issues point at; undefined when nothing more can be cut (an issue concerns the
  * document as a whole, or a required top-level key with no placeholder).
  */
-function withoutParts(data: Record<string, unknown>, issues: readonly Issue[], placeholders: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+function withoutParts(
+  data: Record<string, unknown>,
+  issues: readonly Issue[],
+  placeholders: Readonly<Record<string, unknown>>,
+): Record<string, unknown> | undefined {
   const copy = structuredClone(data);
   let changed = false;
   for (const issue of issues) {

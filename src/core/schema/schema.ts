@@ -24,14 +24,23 @@ export function isHostname(value: string): boolean {
   const labels = name.split(".");
   const topLevel = labels[labels.length - 1]!;
   // A top-level domain has two characters or more and is not all digits (ACM's DomainNameString pattern says the same).
-  return labels.length >= 2 && labels.every((label) => FQDN_LABEL.test(label)) && topLevel.length >= 2 && !/^\d+$/.test(topLevel);
+  return (
+    labels.length >= 2 &&
+    labels.every((label) => FQDN_LABEL.test(label)) &&
+    topLevel.length >= 2 &&
+    !/^\d+$/.test(topLevel)
+  );
 }
 
 const slug = z
   .string()
   .max(SLUG_MAX_LENGTH, { message: `a slug has at most ${SLUG_MAX_LENGTH} characters` })
-  .regex(SLUG_PATTERN, { message: "a slug is a lowercase DNS label: a letter first, then letters, digits or inner hyphens (`acme-corp`)" })
-  .meta({ description: "Lowercase DNS label; also the file name, the stack name and the base of the tenant's database names." });
+  .regex(SLUG_PATTERN, {
+    message: "a slug is a lowercase DNS label: a letter first, then letters, digits or inner hyphens (`acme-corp`)",
+  })
+  .meta({
+    description: "Lowercase DNS label; also the file name, the stack name and the base of the tenant's database names.",
+  });
 
 const hostname = z
   .string()
@@ -46,7 +55,9 @@ const dnsLabel = z
 const identifier = z
   .string()
   .max(POSTGRES_IDENTIFIER_MAX_BYTES)
-  .regex(/^[a-z_][a-z0-9_]*$/, { message: "a PostgreSQL identifier: lowercase letters, digits and underscores, not starting with a digit" });
+  .regex(/^[a-z_][a-z0-9_]*$/, {
+    message: "a PostgreSQL identifier: lowercase letters, digits and underscores, not starting with a digit",
+  });
 
 // PostgreSQL refuses extension names with `--` or a leading or trailing `-` (extension.c check_valid_extension_name).
 const extensionName = z
@@ -60,12 +71,17 @@ const displayName = name.max(AUTH0_ORGANIZATION_DISPLAY_NAME_MAX_LENGTH);
 /** Role permissions name scopes of the template's resource servers. */
 const scope = z.string().min(1).max(AUTH0_SCOPE_MAX_LENGTH);
 /** Plan names are written into each organization's metadata (`plan`). */
-const planName = z.string().regex(/^[a-z][a-z0-9_-]*$/).max(AUTH0_METADATA_VALUE_MAX_LENGTH);
+const planName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/)
+  .max(AUTH0_METADATA_VALUE_MAX_LENGTH);
 
 export const STATUSES = ["active", "suspended", "decommissioned"] as const;
 export const ISOLATIONS = ["database", "schema"] as const;
 
-const status = z.enum(STATUSES).meta({ description: "active | suspended (logins disabled, data kept) | decommissioned (DNS/TLS removed, data kept)" });
+const status = z.enum(STATUSES).meta({
+  description: "active | suspended (logins disabled, data kept) | decommissioned (DNS/TLS removed, data kept)",
+});
 
 export const roleSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/, { message: "a role name: lowercase letters, digits, `_` or `-`" }),
@@ -73,17 +89,23 @@ export const roleSchema = z.strictObject({
   permissions: z.array(scope).min(1, { message: "a role needs at least one permission" }),
 });
 
-const settingsTree = z
-  .record(z.string(), z.json())
-  .meta({ description: "Free-form settings, seeded into the tenant's `tenant_settings` table. Keys must exist in the template." });
+const settingsTree = z.record(z.string(), z.json()).meta({
+  description: "Free-form settings, seeded into the tenant's `tenant_settings` table. Keys must exist in the template.",
+});
 
 const limits = z.strictObject({
   users: positiveInt.optional(),
-  dbConnections: positiveInt.max(POSTGRES_INT4_MAX).optional().meta({ description: "Connection limit of the tenant's database role." }),
+  dbConnections: positiveInt
+    .max(POSTGRES_INT4_MAX)
+    .optional()
+    .meta({ description: "Connection limit of the tenant's database role." }),
 });
 
 const databaseLayer = z.strictObject({
-  isolation: z.enum(ISOLATIONS).optional().meta({ description: "database: a database of its own; schema: a schema in the server's shared database." }),
+  isolation: z
+    .enum(ISOLATIONS)
+    .optional()
+    .meta({ description: "database: a database of its own; schema: a schema in the server's shared database." }),
   server: z.string().optional().meta({ description: "A key of `database.servers` in the template." }),
   extensions: z.array(extensionName).optional(),
 });
@@ -112,7 +134,9 @@ export const tenantSchema = z
     limits: limits.optional(),
     domains: z
       .strictObject({
-        subdomain: dnsLabel.optional().meta({ description: "Tenant gets <subdomain>.<platform.baseDomain>. Default: the slug." }),
+        subdomain: dnsLabel
+          .optional()
+          .meta({ description: "Tenant gets <subdomain>.<platform.baseDomain>. Default: the slug." }),
         custom: z.array(z.strictObject({ hostname })).optional(),
       })
       .optional(),
@@ -120,7 +144,10 @@ export const tenantSchema = z
     auth: z.strictObject({ roles: z.array(roleSchema).optional() }).optional(),
     settings: settingsTree.optional(),
   })
-  .meta({ title: "tenantctl tenant", description: "One customer tenant. Holds only what differs from the control-plane template." });
+  .meta({
+    title: "tenantctl tenant",
+    description: "One customer tenant. Holds only what differs from the control-plane template.",
+  });
 
 export const controlPlaneSchema = z
   .strictObject({
@@ -133,8 +160,12 @@ export const controlPlaneSchema = z
         z.strictObject({
           host: z.string().min(1),
           port: z.number().int().min(1).max(65535).optional(),
-          sharedDatabase: identifier.meta({ description: "Database holding one schema per tenant with `isolation: schema`." }),
-          maxConnections: positiveInt.optional().meta({ description: "Refuse a fleet whose tenants' connection limits add up to more." }),
+          sharedDatabase: identifier.meta({
+            description: "Database holding one schema per tenant with `isolation: schema`.",
+          }),
+          maxConnections: positiveInt
+            .optional()
+            .meta({ description: "Refuse a fleet whose tenants' connection limits add up to more." }),
         }),
       ),
     }),
@@ -143,7 +174,9 @@ export const controlPlaneSchema = z
       resourceServers: z.array(
         z.strictObject({
           identifier: z.string().min(1).max(AUTH0_RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH),
-          name: name.max(AUTH0_RESOURCE_SERVER_NAME_MAX_LENGTH).regex(/^[^<>]+$/, { message: "a resource server's name cannot contain `<` or `>`" }),
+          name: name
+            .max(AUTH0_RESOURCE_SERVER_NAME_MAX_LENGTH)
+            .regex(/^[^<>]+$/, { message: "a resource server's name cannot contain `<` or `>`" }),
           scopes: z.array(scope),
         }),
       ),
@@ -151,13 +184,21 @@ export const controlPlaneSchema = z
     }),
     plans: z.record(planName, planSchema),
     defaults: defaultsSchema,
-    locked: z.array(z.string().min(1)).optional().meta({ description: "Dotted keys only this template may set (`settings.security.mfa`)." }),
+    locked: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: "Dotted keys only this template may set (`settings.security.mfa`)." }),
     seedOnly: z
       .array(z.string().regex(/^settings(\.|$)/, { message: "seed-only keys are settings: `settings.branding`" }))
       .optional()
-      .meta({ description: "Settings written once into a tenant; the tenant's later changes are kept and are not drift." }),
+      .meta({
+        description: "Settings written once into a tenant; the tenant's later changes are kept and are not drift.",
+      }),
   })
-  .meta({ title: "tenantctl control plane", description: "The template every tenant inherits from: defaults < plans.<plan> < tenant." });
+  .meta({
+    title: "tenantctl control plane",
+    description: "The template every tenant inherits from: defaults < plans.<plan> < tenant.",
+  });
 
 export type TenantFile = z.infer<typeof tenantSchema>;
 export type ControlPlaneFile = z.infer<typeof controlPlaneSchema>;

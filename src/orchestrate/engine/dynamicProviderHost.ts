@@ -118,7 +118,10 @@ export function dynamicProviderService(project: string): grpc.UntypedServiceImpl
       }
       inputs[PROVIDER_KEY] = news[PROVIDER_KEY];
       const response = new provproto.CheckResponse().setInputs(structproto.Struct.fromJavaScript(inputs as never));
-      if (failures.length > 0) response.setFailuresList(failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason)));
+      if (failures.length > 0)
+        response.setFailuresList(
+          failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason)),
+        );
       return response;
     }),
     diff: unary(async (request: provproto.DiffRequest, peer) => {
@@ -129,7 +132,13 @@ export function dynamicProviderService(project: string): grpc.UntypedServiceImpl
       if (provider.diff) {
         const result = await provider.diff(request.getId(), olds, news);
         const { DiffChanges } = provproto.DiffResponse;
-        response.setChanges(result.changes === true ? DiffChanges.DIFF_SOME : result.changes === false ? DiffChanges.DIFF_NONE : DiffChanges.DIFF_UNKNOWN);
+        response.setChanges(
+          result.changes === true
+            ? DiffChanges.DIFF_SOME
+            : result.changes === false
+              ? DiffChanges.DIFF_NONE
+              : DiffChanges.DIFF_UNKNOWN,
+        );
         if (result.replaces && result.replaces.length > 0) response.setReplacesList(result.replaces);
         if (result.deleteBeforeReplace) response.setDeletebeforereplace(result.deleteBeforeReplace);
       }
@@ -138,7 +147,9 @@ export function dynamicProviderService(project: string): grpc.UntypedServiceImpl
     create: unary(async (request: provproto.CreateRequest, peer) => {
       const props = (request.getProperties()?.toJavaScript() ?? {}) as Props;
       const result = await (await providerFor(props, peer)).create(props);
-      return new provproto.CreateResponse().setId(result.id).setProperties(structproto.Struct.fromJavaScript(withProvider(result.outs, props) as never));
+      return new provproto.CreateResponse()
+        .setId(result.id)
+        .setProperties(structproto.Struct.fromJavaScript(withProvider(result.outs, props) as never));
     }, initFailure),
     read: unary(async (request: provproto.ReadRequest, peer) => {
       const props = (request.getProperties()?.toJavaScript() ?? {}) as Props;
@@ -147,7 +158,9 @@ export function dynamicProviderService(project: string): grpc.UntypedServiceImpl
       if (!provider.read) return response.setId(request.getId()).setProperties(request.getProperties());
       // The provider's source goes back with what was read, so the resource keeps working after a refresh.
       const result = await provider.read(request.getId(), props);
-      response.setId(result.id ?? "").setProperties(structproto.Struct.fromJavaScript(withProvider(result.props, props) as never));
+      response
+        .setId(result.id ?? "")
+        .setProperties(structproto.Struct.fromJavaScript(withProvider(result.props, props) as never));
       const inputs = (result as { inputs?: Props }).inputs;
       if (inputs) response.setInputs(structproto.Struct.fromJavaScript(withProvider(inputs, props) as never));
       return response;
@@ -157,7 +170,9 @@ export function dynamicProviderService(project: string): grpc.UntypedServiceImpl
       const news = (request.getNews()?.toJavaScript() ?? {}) as Props;
       const provider = await providerFor(news, peer);
       const result = provider.update ? ((await provider.update(request.getId(), olds, news)) ?? {}) : {};
-      return new provproto.UpdateResponse().setProperties(structproto.Struct.fromJavaScript(withProvider(result.outs, news) as never));
+      return new provproto.UpdateResponse().setProperties(
+        structproto.Struct.fromJavaScript(withProvider(result.outs, news) as never),
+      );
     }, initFailure),
     delete: unary(async (request: provproto.DeleteRequest, peer) => {
       const props = (request.getProperties()?.toJavaScript() ?? {}) as Props;
@@ -178,7 +193,11 @@ function withProvider(result: Props | undefined, props: Props): Props {
 type ErrorResponse = Partial<grpc.StatusObject> & { metadata: grpc.Metadata };
 
 function plainError(error: unknown): ErrorResponse {
-  return { code: grpc.status.UNKNOWN, details: (error as Error)?.message ?? String(error), metadata: new grpc.Metadata() };
+  return {
+    code: grpc.status.UNKNOWN,
+    details: (error as Error)?.message ?? String(error),
+    metadata: new grpc.Metadata(),
+  };
 }
 
 /**
@@ -189,10 +208,16 @@ function initFailure(error: unknown): ErrorResponse {
   const response = plainError(error);
   const e = error as { id?: string; properties?: Props; reasons?: string[]; message?: string };
   if (e?.id) {
-    const detail = new provproto.ErrorResourceInitFailed().setId(e.id).setProperties(structproto.Struct.fromJavaScript((e.properties ?? {}) as never)).setReasonsList(e.reasons ?? []);
+    const detail = new provproto.ErrorResourceInitFailed()
+      .setId(e.id)
+      .setProperties(structproto.Struct.fromJavaScript((e.properties ?? {}) as never))
+      .setReasonsList(e.reasons ?? []);
     const details = new anyproto.Any();
     details.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-    const status = new statusproto.Status().setCode(grpc.status.UNKNOWN).setMessage(e.message ?? "").addDetails(details);
+    const status = new statusproto.Status()
+      .setCode(grpc.status.UNKNOWN)
+      .setMessage(e.message ?? "")
+      .addDetails(details);
     response.metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
   }
   return response;

@@ -46,7 +46,11 @@ export interface ProgramInput {
 export interface EngineSession {
   readonly automation: Automation;
   /** A stack of the project, ready to run, without a CLI call (see the module comment); without `input`, Pulumi.yaml's program. */
-  stack(slug: string, envVars: Record<string, string>, input: ProgramInput | undefined): Promise<{ stack: Stack; workspace: LocalWorkspace }>;
+  stack(
+    slug: string,
+    envVars: Record<string, string>,
+    input: ProgramInput | undefined,
+  ): Promise<{ stack: Stack; workspace: LocalWorkspace }>;
   close(): void;
 }
 
@@ -54,12 +58,18 @@ export interface EngineSession {
  * `envOverrides`: what this run sets on top of process.env for the engine, its plugins and the inline program (the
  * sandbox's backend, passphrase, database servers and PATH), without changing process.env for the whole process.
  */
-export async function startEngineSession(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<EngineSession> {
+export async function startEngineSession(
+  projectDir: string,
+  envOverrides: Readonly<Record<string, string>> = {},
+): Promise<EngineSession> {
   const env = { ...process.env, ...envOverrides };
   const automation = await pulumiAutomation({ inlinePrograms: true, env });
   const secretsProvider = secretsProviderFrom(env);
   // Loaded after the SDK is patched: both load parts of @pulumi/pulumi.
-  const [{ startDynamicProviderHost }, { startSharedProviders }] = await Promise.all([import("./dynamicProviderHost"), import("./sharedProviders/sharedProviders")]);
+  const [{ startDynamicProviderHost }, { startSharedProviders }] = await Promise.all([
+    import("./dynamicProviderHost"),
+    import("./sharedProviders/sharedProviders"),
+  ]);
   const hostStarting = startDynamicProviderHost(projectName(projectDir));
   const programLoading = import("../../../infra/program").then((module) => module.default);
   const sharedStarting = startSharedProviders(env);
@@ -79,17 +89,24 @@ export async function startEngineSession(projectDir: string, envOverrides: Reado
   return {
     automation,
     async stack(slug, envVars, input) {
-      const workspace = await projectWorkspace(automation, projectDir, {
-        envVars: {
-          ...envOverrides,
-          ...goRuntimeEnv(env),
-          ...envVars,
-          PULUMI_DEBUG_PROVIDERS: host.debugProviders(shared.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"])),
+      const workspace = await projectWorkspace(
+        automation,
+        projectDir,
+        {
+          envVars: {
+            ...envOverrides,
+            ...goRuntimeEnv(env),
+            ...envVars,
+            PULUMI_DEBUG_PROVIDERS: host.debugProviders(
+              shared.debugProviders(envVars["PULUMI_DEBUG_PROVIDERS"] ?? env["PULUMI_DEBUG_PROVIDERS"]),
+            ),
+          },
+          ...(input ? { program: async () => program(input.verdict, input.consent(), env) } : {}),
+          // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
+          ...(secretsProvider ? { secretsProvider } : {}),
         },
-        ...(input ? { program: async () => program(input.verdict, input.consent(), env) } : {}),
-        // The stacks this run creates (`pulumi stack init --secrets-provider`); an existing stack keeps its own.
-        ...(secretsProvider ? { secretsProvider } : {}),
-      }, env);
+        env,
+      );
       const stack = await automation.Stack.select(slug, workspace);
       return { stack, workspace };
     },
@@ -108,5 +125,7 @@ export async function startEngineSession(projectDir: string, envOverrides: Reado
 export function stackStateExists(backendDir: string | undefined, project: string, stack: string): boolean | undefined {
   if (!backendDir) return undefined;
   const stacks = join(backendDir, ".pulumi", "stacks");
-  return [join(stacks, project, stack), join(stacks, stack)].some((base) => existsSync(`${base}.json`) || existsSync(`${base}.json.gz`));
+  return [join(stacks, project, stack), join(stacks, stack)].some(
+    (base) => existsSync(`${base}.json`) || existsSync(`${base}.json.gz`),
+  );
 }

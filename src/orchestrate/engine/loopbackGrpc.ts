@@ -16,6 +16,8 @@ export function engineFacingServer(): grpc.Server {
 /** Binds `server` on 127.0.0.1, a port the OS picks, and resolves with that port. */
 export function listenOnLoopback(server: grpc.Server): Promise<number> {
   return new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
 }

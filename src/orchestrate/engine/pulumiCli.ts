@@ -52,7 +52,10 @@ export async function lookUpPulumiCli(env: Readonly<Record<string, string | unde
   const version = known ? parseVersion(known) : null;
   if (version) {
     // What `PulumiCommand.get` would return (its constructor is private in the types only), without asking again.
-    const construct = automation.PulumiCommand as unknown as new (command: string, version: SemVer | null) => PulumiCommand;
+    const construct = automation.PulumiCommand as unknown as new (
+      command: string,
+      version: SemVer | null,
+    ) => PulumiCommand;
     return Reflect.construct(construct, [binary, version]);
   }
   let command: PulumiCommand;
@@ -63,7 +66,8 @@ export async function lookUpPulumiCli(env: Readonly<Record<string, string | unde
     throw new SetupError(`\`${binary} version\` was refused: ${(error as Error).message.split("\n")[0]}`);
   }
   // Only a version that passed the minimum-version check is remembered (a hit is not checked again).
-  if (key && command.version && !env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"]) writeCache(cacheFile, { ...cache, [key]: command.version.version });
+  if (key && command.version && !env["PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"])
+    writeCache(cacheFile, { ...cache, [key]: command.version.version });
   return command;
 }
 
@@ -83,7 +87,9 @@ export function binaryKey(binary: string): string | undefined {
 
 /** Where tools/ensure-pulumi.sh and tools/ensure-tofu.sh keep what they build. */
 export function toolsCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  return env["TENANTCTL_TOOLS_CACHE"] ?? join(env["XDG_CACHE_HOME"] ?? join(env["HOME"] ?? homedir(), ".cache"), "tenantctl");
+  return (
+    env["TENANTCTL_TOOLS_CACHE"] ?? join(env["XDG_CACHE_HOME"] ?? join(env["HOME"] ?? homedir(), ".cache"), "tenantctl")
+  );
 }
 
 function readCache(file: string): Record<string, string> {

@@ -12,7 +12,11 @@ import { settingsStore } from "../../../infra/dynamic/settings/store";
 const values = providerValues();
 const { sslOptions } = settingsStore(values, settingsSemantics(values));
 
-export async function withAdmin<T>(server: ResolvedDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  server: ResolvedDatabaseServer,
+  database: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
   const pg = loadPg();
   const client = new pg.Client({
     host: server.host,
@@ -57,10 +61,20 @@ export function literal(text: string): string {
 
 /** The libpq environment of the client tools: the password in the environment, never on a command line. */
 export function libpqEnv(server: ResolvedDatabaseServer): NodeJS.ProcessEnv {
-  return { ...process.env, PGHOST: server.host, PGPORT: String(server.port), PGUSER: server.username, PGPASSWORD: server.password, PGSSLMODE: server.sslmode, PGAPPNAME: "tenantctl move" };
+  return {
+    ...process.env,
+    PGHOST: server.host,
+    PGPORT: String(server.port),
+    PGUSER: server.username,
+    PGPASSWORD: server.password,
+    PGSSLMODE: server.sslmode,
+    PGAPPNAME: "tenantctl move",
+  };
 }
 
 export async function serverMajor(server: ResolvedDatabaseServer): Promise<number> {
-  const version = await withAdmin(server, "postgres", (client) => client.query<{ num: string }>("SELECT current_setting('server_version_num') AS num"));
+  const version = await withAdmin(server, "postgres", (client) =>
+    client.query<{ num: string }>("SELECT current_setting('server_version_num') AS num"),
+  );
   return Math.floor(Number(version.rows[0]!.num) / 10000);
 }

@@ -50,9 +50,20 @@ export async function copyTenantData(plan: CopyPlan): Promise<void> {
   if (to.kind === "database") {
     await createDatabase(plan.toServer, to.database, plan.role);
     if (from.kind === "schema") {
-      const used = await withAdmin(plan.fromServer, plan.from.database, (client) => extensionsUsedBy(client, plan.from.schema));
-      await withAdmin(plan.toServer, to.database, (client) => createExtensions(client, [...new Set([...plan.extensions, ...used])]));
-      await dumpInto(plan, plan.fromServer, ["--schema", plan.from.schema, plan.from.database], plan.toServer, to.database, plan.onSourceRead);
+      const used = await withAdmin(plan.fromServer, plan.from.database, (client) =>
+        extensionsUsedBy(client, plan.from.schema),
+      );
+      await withAdmin(plan.toServer, to.database, (client) =>
+        createExtensions(client, [...new Set([...plan.extensions, ...used])]),
+      );
+      await dumpInto(
+        plan,
+        plan.fromServer,
+        ["--schema", plan.from.schema, plan.from.database],
+        plan.toServer,
+        to.database,
+        plan.onSourceRead,
+      );
       await withAdmin(plan.toServer, to.database, (client) => renameSchemaToPublic(client, plan.from.schema));
     } else {
       await dumpInto(plan, plan.fromServer, [plan.from.database], plan.toServer, to.database, plan.onSourceRead);
@@ -61,9 +72,18 @@ export async function copyTenantData(plan: CopyPlan): Promise<void> {
   }
   if (from.kind === "schema") {
     // A schema to a schema of the same name, in another server's shared database.
-    const used = await withAdmin(plan.fromServer, plan.from.database, (client) => extensionsUsedBy(client, plan.from.schema));
+    const used = await withAdmin(plan.fromServer, plan.from.database, (client) =>
+      extensionsUsedBy(client, plan.from.schema),
+    );
     await withAdmin(plan.toServer, plan.to.database, (client) => createExtensions(client, used));
-    await dumpInto(plan, plan.fromServer, ["--schema", plan.from.schema, plan.from.database], plan.toServer, plan.to.database, plan.onSourceRead);
+    await dumpInto(
+      plan,
+      plan.fromServer,
+      ["--schema", plan.from.schema, plan.from.database],
+      plan.toServer,
+      plan.to.database,
+      plan.onSourceRead,
+    );
     return;
   }
   await createDatabase(plan.toServer, plan.staging, plan.role);
@@ -78,16 +98,21 @@ export async function copyTenantData(plan: CopyPlan): Promise<void> {
 }
 
 export async function dropStaging(server: ResolvedDatabaseServer, staging: string): Promise<void> {
-  await withAdmin(server, "postgres", (client) => client.query(`DROP DATABASE IF EXISTS ${ident(staging)} WITH (FORCE)`));
+  await withAdmin(server, "postgres", (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${ident(staging)} WITH (FORCE)`),
+  );
 }
 
 /** Like the stack's own (template0, owned by the tenant's role), so that it imports it as it would have made it. */
 async function createDatabase(server: ResolvedDatabaseServer, name: string, owner: string): Promise<void> {
-  await withAdmin(server, "postgres", (client) => client.query(`CREATE DATABASE ${ident(name)} OWNER ${ident(owner)} TEMPLATE template0`));
+  await withAdmin(server, "postgres", (client) =>
+    client.query(`CREATE DATABASE ${ident(name)} OWNER ${ident(owner)} TEMPLATE template0`),
+  );
 }
 
 async function createExtensions(client: Client, extensions: readonly string[]): Promise<void> {
-  for (const extension of extensions) await client.query(`CREATE EXTENSION IF NOT EXISTS ${ident(extension)} SCHEMA public`);
+  for (const extension of extensions)
+    await client.query(`CREATE EXTENSION IF NOT EXISTS ${ident(extension)} SCHEMA public`);
 }
 
 /**
@@ -119,8 +144,11 @@ async function extensionsUsedBy(client: Client, schema: string): Promise<string[
 /** In a new database: the restored schema becomes `public`, taking the extensions with it. All or nothing. */
 async function renameSchemaToPublic(client: Client, schema: string): Promise<void> {
   await inTransaction(client, async () => {
-    const extensions = await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension WHERE extnamespace = 'public'::regnamespace");
-    for (const { extname } of extensions.rows) await client.query(`ALTER EXTENSION ${ident(extname)} SET SCHEMA ${ident(schema)}`);
+    const extensions = await client.query<{ extname: string }>(
+      "SELECT extname FROM pg_catalog.pg_extension WHERE extnamespace = 'public'::regnamespace",
+    );
+    for (const { extname } of extensions.rows)
+      await client.query(`ALTER EXTENSION ${ident(extname)} SET SCHEMA ${ident(schema)}`);
     // Plain DROP: it fails rather than take anything with it, should the new database's `public` not be empty.
     await client.query("DROP SCHEMA public");
     await client.query(`ALTER SCHEMA ${ident(schema)} RENAME TO public`);
@@ -129,15 +157,22 @@ async function renameSchemaToPublic(client: Client, schema: string): Promise<voi
 
 /** In the staging database: `public` becomes the tenant's schema, owned by its role, PUBLIC stripped; extensions stay in `public`. */
 async function renamePublicTo(client: Client, schema: string, role: string): Promise<void> {
-  const others = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_catalog.pg_namespace WHERE ${SYSTEM_SCHEMAS} AND nspname <> 'public' ORDER BY 1`);
+  const others = await client.query<{ nspname: string }>(
+    `SELECT nspname FROM pg_catalog.pg_namespace WHERE ${SYSTEM_SCHEMAS} AND nspname <> 'public' ORDER BY 1`,
+  );
   if (others.rows.length > 0) {
     const names = others.rows.map((row) => row.nspname).join(", ");
-    throw new Error(`the tenant's database holds schemas besides public (${names}), and a tenant with isolation: schema has one schema: move their objects into public, or keep isolation: database`);
+    throw new Error(
+      `the tenant's database holds schemas besides public (${names}), and a tenant with isolation: schema has one schema: move their objects into public, or keep isolation: database`,
+    );
   }
   await inTransaction(client, async () => {
     await client.query("CREATE SCHEMA tenantctl_move_extensions");
-    const extensions = await client.query<{ extname: string }>("SELECT extname FROM pg_catalog.pg_extension WHERE extnamespace = 'public'::regnamespace");
-    for (const { extname } of extensions.rows) await client.query(`ALTER EXTENSION ${ident(extname)} SET SCHEMA tenantctl_move_extensions`);
+    const extensions = await client.query<{ extname: string }>(
+      "SELECT extname FROM pg_catalog.pg_extension WHERE extnamespace = 'public'::regnamespace",
+    );
+    for (const { extname } of extensions.rows)
+      await client.query(`ALTER EXTENSION ${ident(extname)} SET SCHEMA tenantctl_move_extensions`);
     await client.query(`ALTER SCHEMA public RENAME TO ${ident(schema)}`);
     await client.query(`ALTER SCHEMA ${ident(schema)} OWNER TO ${ident(role)}`);
     await client.query(`REVOKE ALL ON SCHEMA ${ident(schema)} FROM PUBLIC`);
@@ -151,9 +186,24 @@ async function renamePublicTo(client: Client, schema: string, role: string): Pro
  * of it or nothing. Owners and grants are restored as they were (the same roles, on the same server or one the move
  * gave the role to).
  */
-async function dumpInto(plan: CopyPlan, fromServer: ResolvedDatabaseServer, dumpArgs: readonly string[], toServer: ResolvedDatabaseServer, database: string, onDumped?: () => void): Promise<void> {
-  const dump = spawn(plan.tools.pgDump, ["--format=custom", "--no-password", ...dumpArgs], { env: libpqEnv(fromServer), stdio: ["ignore", "pipe", "pipe"], ...(plan.signal ? { signal: plan.signal } : {}) });
-  const restore = spawn(plan.tools.pgRestore, ["--no-password", "--single-transaction", "--exit-on-error", `--dbname=${database}`], { env: libpqEnv(toServer), stdio: ["pipe", "ignore", "pipe"], ...(plan.signal ? { signal: plan.signal } : {}) });
+async function dumpInto(
+  plan: CopyPlan,
+  fromServer: ResolvedDatabaseServer,
+  dumpArgs: readonly string[],
+  toServer: ResolvedDatabaseServer,
+  database: string,
+  onDumped?: () => void,
+): Promise<void> {
+  const dump = spawn(plan.tools.pgDump, ["--format=custom", "--no-password", ...dumpArgs], {
+    env: libpqEnv(fromServer),
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(plan.signal ? { signal: plan.signal } : {}),
+  });
+  const restore = spawn(
+    plan.tools.pgRestore,
+    ["--no-password", "--single-transaction", "--exit-on-error", `--dbname=${database}`],
+    { env: libpqEnv(toServer), stdio: ["pipe", "ignore", "pipe"], ...(plan.signal ? { signal: plan.signal } : {}) },
+  );
   dump.stdout.pipe(restore.stdin);
   // A restore that ends first (an error) must not leave pg_dump writing into a closed pipe unnoticed.
   restore.stdin.on("error", () => undefined);
@@ -164,11 +214,16 @@ async function dumpInto(plan: CopyPlan, fromServer: ResolvedDatabaseServer, dump
   const [dumped, restored] = await Promise.all([dumping, finished(restore, "pg_restore")]);
   if (dumped.code !== 0 || restored.code !== 0) {
     const failed = dumped.code !== 0 ? dumped : restored;
-    throw new Error(`${failed.tool} failed (${failed.code === null ? "killed" : `exit ${failed.code}`}): ${failed.stderr.trim().split("\n").slice(0, 5).join("; ")}`);
+    throw new Error(
+      `${failed.tool} failed (${failed.code === null ? "killed" : `exit ${failed.code}`}): ${failed.stderr.trim().split("\n").slice(0, 5).join("; ")}`,
+    );
   }
 }
 
-function finished(child: ReturnType<typeof spawn>, tool: string): Promise<{ tool: string; code: number | null; stderr: string }> {
+function finished(
+  child: ReturnType<typeof spawn>,
+  tool: string,
+): Promise<{ tool: string; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

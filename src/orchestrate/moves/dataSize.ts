@@ -3,7 +3,11 @@
  * indexes and TOAST, asked of its server as administrator. Only where credentials exist (the environment, else the
  * tenant stack's config); without them, or when the server cannot be reached, the move is reported without a size.
  */
-import { type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../../infra/context/databaseServerConfig";
+import {
+  type DatabaseServerSettings,
+  type ResolvedDatabaseServer,
+  resolveDatabaseServer,
+} from "../../../infra/context/databaseServerConfig";
 import { withAdminClient } from "../../../infra/context/adminClient";
 import type { DataLocation, DataSize } from "../../core/location";
 import type { DatabaseServer } from "../../core/model";
@@ -23,7 +27,10 @@ const SIZE_QUERY = `
               ELSE n.nspname = $1::text END`;
 
 /** What `location` holds on `server`; undefined when its database is gone. */
-export async function measureData(server: ResolvedDatabaseServer, location: DataLocation): Promise<DataSize | undefined> {
+export async function measureData(
+  server: ResolvedDatabaseServer,
+  location: DataLocation,
+): Promise<DataSize | undefined> {
   return withAdminClient(server, location.database, "measuring a tenant's data before its move", async (client) => {
     const { rows } = await client.query<{ tables: number; bytes: string }>(SIZE_QUERY, [location.schema]);
     const row = rows[0]!;
@@ -36,7 +43,12 @@ export type AdminCredentials = (slug: string, server: DatabaseServer) => Promise
 
 /** The admin credentials a stack run would get: the environment, else the tenant stack's config; undefined without. */
 export function adminCredentials(projectDir: string, env: NodeJS.ProcessEnv = process.env): AdminCredentials {
-  const libpq = { TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS, PGUSER: env.PGUSER, PGPASSWORD: env.PGPASSWORD, PGSSLMODE: env.PGSSLMODE };
+  const libpq = {
+    TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS,
+    PGUSER: env.PGUSER,
+    PGPASSWORD: env.PGPASSWORD,
+    PGSSLMODE: env.PGSSLMODE,
+  };
   return async (slug, server) => {
     const attempt = (settings: DatabaseServerSettings) => {
       try {
@@ -57,7 +69,11 @@ export function adminCredentials(projectDir: string, env: NodeJS.ProcessEnv = pr
  * The preview's moves with the size of the data they copy. The old location's server is looked up by name in the
  * template; a server the template no longer names, missing credentials or a failed connection leave the move as it is.
  */
-export async function withDataSizes(tenants: readonly TenantRun[], servers: readonly DatabaseServer[], credentials: AdminCredentials): Promise<TenantRun[]> {
+export async function withDataSizes(
+  tenants: readonly TenantRun[],
+  servers: readonly DatabaseServer[],
+  credentials: AdminCredentials,
+): Promise<TenantRun[]> {
   return Promise.all(
     tenants.map(async (tenant) => {
       const move = tenant.move;

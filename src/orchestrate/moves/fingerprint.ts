@@ -29,36 +29,47 @@ export interface SchemaFingerprint {
  * database as in the shared one), so what definitions name prints unqualified on both sides, whatever the schema is called.
  */
 async function stableSession(client: Client, schema: string): Promise<void> {
-  await client.query(`SET search_path = ${client.escapeIdentifier(schema)}, public, pg_catalog; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'`);
+  await client.query(
+    `SET search_path = ${client.escapeIdentifier(schema)}, public, pg_catalog; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'`,
+  );
 }
 
 /**
  * Not a member of an extension: extensions are the server's (in a tenant's own database, its `public` holds them beside
  * the tenant's objects; in the shared database, every tenant's), and the stack declares them; the tenant's data is the rest.
  */
-const notExtension = (oid: string) => `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.objid = ${oid} AND e.deptype = 'e')`;
+const notExtension = (oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.objid = ${oid} AND e.deptype = 'e')`;
 
 export async function fingerprintSchema(client: Client, schema: string): Promise<SchemaFingerprint> {
   await stableSession(client, schema);
   const namespace = "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)";
-  const tables = await client.query<{ relname: string }>(`SELECT relname FROM pg_catalog.pg_class WHERE relnamespace = ${namespace} AND relkind = 'r' ORDER BY relname`, [schema]);
+  const tables = await client.query<{ relname: string }>(
+    `SELECT relname FROM pg_catalog.pg_class WHERE relnamespace = ${namespace} AND relkind = 'r' ORDER BY relname`,
+    [schema],
+  );
   const tableFingerprints: Record<string, TableFingerprint> = {};
   for (const { relname } of tables.rows) {
     const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(relname)}`;
-    tableFingerprints[relname] = ((await hashesPortably(client, table)) ? await rowHash(client, table) : undefined) ?? (await textHash(client, table));
+    tableFingerprints[relname] =
+      ((await hashesPortably(client, table)) ? await rowHash(client, table) : undefined) ??
+      (await textHash(client, table));
   }
-  const sequences = await client.query<{ sequencename: string; last_value: string | null }>("SELECT sequencename, last_value::text FROM pg_catalog.pg_sequences WHERE schemaname = $1", [schema]);
+  const sequences = await client.query<{ sequencename: string; last_value: string | null }>(
+    "SELECT sequencename, last_value::text FROM pg_catalog.pg_sequences WHERE schemaname = $1",
+    [schema],
+  );
   const objects = await client.query<{ object: string }>(
     `SELECT 'relation ' || c.relkind::text || ' ' || c.relname || ' owner ' || pg_catalog.pg_get_userbyid(c.relowner) || ' acl ' || coalesce(c.relacl::text, '-') AS object
-       FROM pg_catalog.pg_class c WHERE c.relnamespace = ${namespace} AND c.relkind <> 't' AND ${notExtension('c.oid')}
+       FROM pg_catalog.pg_class c WHERE c.relnamespace = ${namespace} AND c.relkind <> 't' AND ${notExtension("c.oid")}
      UNION ALL
      SELECT 'constraint ' || r.relname || '.' || k.conname || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
        FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class r ON r.oid = k.conrelid WHERE k.connamespace = ${namespace}
      UNION ALL
      SELECT 'function ' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') owner ' || pg_catalog.pg_get_userbyid(p.proowner) || ' acl ' || coalesce(p.proacl::text, '-')
-       FROM pg_catalog.pg_proc p WHERE p.pronamespace = ${namespace} AND ${notExtension('p.oid')}
+       FROM pg_catalog.pg_proc p WHERE p.pronamespace = ${namespace} AND ${notExtension("p.oid")}
      UNION ALL
-     SELECT 'type ' || t.typtype::text || ' ' || t.typname FROM pg_catalog.pg_type t WHERE t.typnamespace = ${namespace} AND t.typtype IN ('e', 'd', 'r', 'm') AND ${notExtension('t.oid')}
+     SELECT 'type ' || t.typtype::text || ' ' || t.typname FROM pg_catalog.pg_type t WHERE t.typnamespace = ${namespace} AND t.typtype IN ('e', 'd', 'r', 'm') AND ${notExtension("t.oid")}
      UNION ALL
      SELECT 'trigger ' || r.relname || '.' || g.tgname FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid WHERE r.relnamespace = ${namespace} AND NOT g.tgisinternal
      UNION ALL
@@ -66,7 +77,10 @@ export async function fingerprintSchema(client: Client, schema: string): Promise
      ORDER BY 1`,
     [schema],
   );
-  const bytes = await client.query<{ bytes: string }>(`SELECT coalesce(sum(pg_catalog.pg_total_relation_size(oid)), 0)::text AS bytes FROM pg_catalog.pg_class WHERE relnamespace = ${namespace} AND relkind IN ('r', 'm')`, [schema]);
+  const bytes = await client.query<{ bytes: string }>(
+    `SELECT coalesce(sum(pg_catalog.pg_total_relation_size(oid)), 0)::text AS bytes FROM pg_catalog.pg_class WHERE relnamespace = ${namespace} AND relkind IN ('r', 'm')`,
+    [schema],
+  );
   return {
     tables: tableFingerprints,
     sequences: Object.fromEntries(sequences.rows.map((row) => [row.sequencename, row.last_value])),
@@ -128,17 +142,23 @@ export function fingerprintDifferences(original: SchemaFingerprint, copy: Schema
   for (const [name, table] of Object.entries(original.tables)) {
     const copied = copy.tables[name];
     if (!copied) differences.push(`table ${name} is missing from the copy`);
-    else if (copied.rows !== table.rows) differences.push(`table ${name}: ${table.rows} rows, the copy has ${copied.rows}`);
+    else if (copied.rows !== table.rows)
+      differences.push(`table ${name}: ${table.rows} rows, the copy has ${copied.rows}`);
     else if (copied.hash !== table.hash) differences.push(`table ${name}: same ${table.rows} rows, different content`);
   }
-  for (const name of Object.keys(copy.tables)) if (!(name in original.tables)) differences.push(`table ${name} is in the copy only`);
+  for (const name of Object.keys(copy.tables))
+    if (!(name in original.tables)) differences.push(`table ${name} is in the copy only`);
   for (const [name, value] of Object.entries(original.sequences)) {
     if (!(name in copy.sequences)) differences.push(`sequence ${name} is missing from the copy`);
-    else if (copy.sequences[name] !== value) differences.push(`sequence ${name}: ${value ?? "never used"}, the copy has ${copy.sequences[name] ?? "never used"}`);
+    else if (copy.sequences[name] !== value)
+      differences.push(
+        `sequence ${name}: ${value ?? "never used"}, the copy has ${copy.sequences[name] ?? "never used"}`,
+      );
   }
   const copiedObjects = new Set(copy.objects);
   const originalObjects = new Set(original.objects);
-  for (const object of original.objects) if (!copiedObjects.has(object)) differences.push(`missing from the copy: ${object}`);
+  for (const object of original.objects)
+    if (!copiedObjects.has(object)) differences.push(`missing from the copy: ${object}`);
   for (const object of copy.objects) if (!originalObjects.has(object)) differences.push(`in the copy only: ${object}`);
   return differences;
 }

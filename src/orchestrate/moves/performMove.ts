@@ -56,7 +56,11 @@ export class MoveAborted extends Error {
   override readonly name = "MoveAborted";
 }
 
-export async function performMove(move: Move, role: { login: boolean; comment: string | null }, setting: MoveSetting): Promise<SwitchedMove> {
+export async function performMove(
+  move: Move,
+  role: { login: boolean; comment: string | null },
+  setting: MoveSetting,
+): Promise<SwitchedMove> {
   const now = setting.now ?? (() => new Date());
   const fromServer = setting.server(move.from.server);
   const toServer = setting.server(move.to.server);
@@ -64,7 +68,9 @@ export async function performMove(move: Move, role: { login: boolean; comment: s
   const target = containerOf(move.to);
   const startedAt = now();
   if (await containerExists(toServer, move.to)) {
-    throw new MoveAborted(`${target.kind} ${target.name} already exists on server ${move.to.server} and is not the tenant's data (no settings table of its role in it): rename or drop it, then run up again; nothing was changed`);
+    throw new MoveAborted(
+      `${target.kind} ${target.name} already exists on server ${move.to.server} and is not the tenant's data (no settings table of its role in it): rename or drop it, then run up again; nothing was changed`,
+    );
   }
   const journal: MoveJournal = {
     phase: "copying",
@@ -73,7 +79,9 @@ export async function performMove(move: Move, role: { login: boolean; comment: s
     login: role.login,
     comment: role.comment,
     movedName: movedName(from.name, startedAt),
-    ...(from.kind === "database" && target.kind === "schema" ? { staging: markedName(target.name, "staging", startedAt) } : {}),
+    ...(from.kind === "database" && target.kind === "schema"
+      ? { staging: markedName(target.name, "staging", startedAt) }
+      : {}),
     startedAt: startedAt.toISOString(),
   };
   setting.note?.(`stopping writes (role ${setting.role} NOLOGIN, its sessions ended)`);
@@ -98,13 +106,29 @@ export async function performMove(move: Move, role: { login: boolean; comment: s
       originalPrint.catch(() => undefined);
       return originalPrint;
     };
-    await copyTenantData({ from: move.from, to: move.to, fromServer, toServer, role: setting.role, extensions: setting.extensions, staging: journal.staging ?? "", tools, onSourceRead: fingerprintOriginal, ...(setting.signal ? { signal: setting.signal } : {}) });
+    await copyTenantData({
+      from: move.from,
+      to: move.to,
+      fromServer,
+      toServer,
+      role: setting.role,
+      extensions: setting.extensions,
+      staging: journal.staging ?? "",
+      tools,
+      onSourceRead: fingerprintOriginal,
+      ...(setting.signal ? { signal: setting.signal } : {}),
+    });
     throwIfAborted(setting.signal);
     setting.note?.("verifying the copy: rows, content hashes, sequences, objects");
-    const [original, copy] = await Promise.all([fingerprintOriginal(), withAdmin(toServer, move.to.database, (client) => fingerprintSchema(client, move.to.schema))]);
+    const [original, copy] = await Promise.all([
+      fingerprintOriginal(),
+      withAdmin(toServer, move.to.database, (client) => fingerprintSchema(client, move.to.schema)),
+    ]);
     const differences = fingerprintDifferences(original, copy);
     if (differences.length > 0) {
-      throw new Error(`the copy differs from the original: ${differences.slice(0, 5).join("; ")}${differences.length > 5 ? `; and ${differences.length - 5} more` : ""}`);
+      throw new Error(
+        `the copy differs from the original: ${differences.slice(0, 5).join("; ")}${differences.length > 5 ? `; and ${differences.length - 5} more` : ""}`,
+      );
     }
     throwIfAborted(setting.signal);
     const switched: MoveJournal = { ...journal, phase: "switched" };
@@ -112,15 +136,26 @@ export async function performMove(move: Move, role: { login: boolean; comment: s
     // The old server's journal decides (journalOfRecord); the new server's is brought in line for the program's eyes.
     if (toServer.name !== fromServer.name) await writeJournal(toServer, setting.role, switched);
     setting.note?.(`switched: the old copy is ${from.kind} ${journal.movedName}, out of the tenant's reach`);
-    return { journal: switched, rows: totalRows(original), tables: Object.keys(original.tables).length, bytes: original.bytes, stoppedAt, drop: dropStatement(move.from, journal.movedName) };
+    return {
+      journal: switched,
+      rows: totalRows(original),
+      tables: Object.keys(original.tables).length,
+      bytes: original.bytes,
+      stoppedAt,
+      drop: dropStatement(move.from, journal.movedName),
+    };
   } catch (error) {
     const reason = (error as Error).message;
     try {
       await rollBack(journal, setting);
     } catch (rollbackError) {
-      throw new MoveAborted(`${reason}; and rolling back failed too (${(rollbackError as Error).message}): the journal on role ${setting.role} is kept, the next \`tenantctl up\` of the tenant rolls it back`);
+      throw new MoveAborted(
+        `${reason}; and rolling back failed too (${(rollbackError as Error).message}): the journal on role ${setting.role} is kept, the next \`tenantctl up\` of the tenant rolls it back`,
+      );
     }
-    throw new MoveAborted(`${reason}; the move was rolled back: the tenant stays on ${describeLocation(move.from)}, intact, its login as it was, the partial copy dropped`);
+    throw new MoveAborted(
+      `${reason}; the move was rolled back: the tenant stays on ${describeLocation(move.from)}, intact, its login as it was, the partial copy dropped`,
+    );
   }
 }
 
@@ -135,8 +170,14 @@ export async function rollBack(journal: MoveJournal, setting: MoveSetting): Prom
   const target = containerOf(journal.to);
   if (journal.staging) await dropStaging(toServer, journal.staging);
   // The move refused to start when the target existed, so what is there now is the partial copy.
-  if (target.kind === "database") await withAdmin(toServer, "postgres", (client) => client.query(`DROP DATABASE IF EXISTS ${ident(target.name)} WITH (FORCE)`));
-  else await withAdmin(toServer, journal.to.database, (client) => client.query(`DROP SCHEMA IF EXISTS ${ident(target.name)} CASCADE`));
+  if (target.kind === "database")
+    await withAdmin(toServer, "postgres", (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${ident(target.name)} WITH (FORCE)`),
+    );
+  else
+    await withAdmin(toServer, journal.to.database, (client) =>
+      client.query(`DROP SCHEMA IF EXISTS ${ident(target.name)} CASCADE`),
+    );
   await finishMove(journal, setting);
 }
 
@@ -146,7 +187,9 @@ export async function finishMove(journal: MoveJournal, setting: MoveSetting): Pr
     withAdmin(server, "postgres", (client) =>
       inTransaction(client, async () => {
         await client.query(`ALTER ROLE ${ident(setting.role)} ${login ? "LOGIN" : "NOLOGIN"}`);
-        await client.query(`COMMENT ON ROLE ${ident(setting.role)} IS ${journal.comment === null ? "NULL" : literal(journal.comment)}`);
+        await client.query(
+          `COMMENT ON ROLE ${ident(setting.role)} IS ${journal.comment === null ? "NULL" : literal(journal.comment)}`,
+        );
       }),
     );
   const fromServer = setting.server(journal.from.server);
@@ -159,9 +202,20 @@ export async function finishMove(journal: MoveJournal, setting: MoveSetting): Pr
 async function containerExists(server: ResolvedDatabaseServer, location: DataLocation): Promise<boolean> {
   const container = containerOf(location);
   if (container.kind === "database") {
-    return withAdmin(server, "postgres", async (client) => (await client.query("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", [container.name])).rowCount === 1);
+    return withAdmin(
+      server,
+      "postgres",
+      async (client) =>
+        (await client.query("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", [container.name])).rowCount ===
+        1,
+    );
   }
-  return withAdmin(server, location.database, async (client) => (await client.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", [container.name])).rowCount === 1);
+  return withAdmin(
+    server,
+    location.database,
+    async (client) =>
+      (await client.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", [container.name])).rowCount === 1,
+  );
 }
 
 /**
@@ -169,10 +223,16 @@ async function containerExists(server: ResolvedDatabaseServer, location: DataLoc
  * session in it: a rename needs it empty) are ended, and awaited. On a server without the role yet (a server move) the
  * role is created without login: the copy's owner.
  */
-async function stopWrites(server: ResolvedDatabaseServer, role: string, journal: MoveJournal, database: string | undefined): Promise<void> {
+async function stopWrites(
+  server: ResolvedDatabaseServer,
+  role: string,
+  journal: MoveJournal,
+  database: string | undefined,
+): Promise<void> {
   await withAdmin(server, "postgres", async (client) => {
     await inTransaction(client, async () => {
-      const exists = (await client.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", [role])).rowCount === 1;
+      const exists =
+        (await client.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", [role])).rowCount === 1;
       await client.query(exists ? `ALTER ROLE ${ident(role)} NOLOGIN` : `CREATE ROLE ${ident(role)} NOLOGIN`);
       await client.query(`COMMENT ON ROLE ${ident(role)} IS ${literal(journalComment(journal))}`);
     });
@@ -183,7 +243,10 @@ async function stopWrites(server: ResolvedDatabaseServer, role: string, journal:
 async function endSessions(client: Client, role: string, database: string | undefined): Promise<void> {
   const sessions = `FROM pg_catalog.pg_stat_activity WHERE pid <> pg_catalog.pg_backend_pid() AND (usename = $1 OR datname = $2)`;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const left = await client.query(`SELECT pg_catalog.pg_terminate_backend(pid) ${sessions}`, [role, database ?? null]);
+    const left = await client.query(`SELECT pg_catalog.pg_terminate_backend(pid) ${sessions}`, [
+      role,
+      database ?? null,
+    ]);
     if (left.rowCount === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -212,7 +275,9 @@ async function switchTo(server: ResolvedDatabaseServer, role: string, journal: M
 }
 
 async function writeJournal(server: ResolvedDatabaseServer, role: string, journal: MoveJournal): Promise<void> {
-  await withAdmin(server, "postgres", (client) => client.query(`COMMENT ON ROLE ${ident(role)} IS ${literal(journalComment(journal))}`));
+  await withAdmin(server, "postgres", (client) =>
+    client.query(`COMMENT ON ROLE ${ident(role)} IS ${literal(journalComment(journal))}`),
+  );
 }
 
 /**
@@ -221,7 +286,17 @@ async function writeJournal(server: ResolvedDatabaseServer, role: string, journa
  */
 export async function journalOfRecord(found: MoveJournal, setting: MoveSetting): Promise<MoveJournal | undefined> {
   const server = setting.server(found.from.server);
-  const comment = await withAdmin(server, "postgres", async (client) => (await client.query<{ comment: string | null }>("SELECT pg_catalog.shobj_description(oid, 'pg_authid') AS comment FROM pg_catalog.pg_roles WHERE rolname = $1", [setting.role])).rows[0]?.comment);
+  const comment = await withAdmin(
+    server,
+    "postgres",
+    async (client) =>
+      (
+        await client.query<{ comment: string | null }>(
+          "SELECT pg_catalog.shobj_description(oid, 'pg_authid') AS comment FROM pg_catalog.pg_roles WHERE rolname = $1",
+          [setting.role],
+        )
+      ).rows[0]?.comment,
+  );
   return parseJournal(comment);
 }
 

@@ -8,14 +8,19 @@
  * (infra/moves/moveGuard.ts).
  */
 import { resolve } from "node:path";
-import { dataLocationOf, describeMove, } from "../../core/location";
+import { dataLocationOf, describeMove } from "../../core/location";
 import type { Fleet } from "../../core/load";
 import type { DatabaseServer, Tenant } from "../../core/model";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { tenantOf } from "../../core/tenantLookup";
 import { SetupError } from "../../core/errors";
 import type { MovedData, TenantRun } from "../../report/runReport";
-import { adminCredentialsEnv, type DatabaseServerSettings, type ResolvedDatabaseServer, resolveDatabaseServer } from "../../../infra/context/databaseServerConfig";
+import {
+  adminCredentialsEnv,
+  type DatabaseServerSettings,
+  type ResolvedDatabaseServer,
+  resolveDatabaseServer,
+} from "../../../infra/context/databaseServerConfig";
 import { pendingMove } from "../../../infra/moves/moveGuard";
 import type { MoveJournal } from "../../../infra/moves/moveJournal";
 import { findTenantData, type TenantDataPlaces } from "../../../infra/moves/tenantDataPlaces";
@@ -23,7 +28,15 @@ import { clientToolsFor } from "../../postgres/clientTools";
 import { engineErrorMessage } from "../run/engineErrors";
 import { forgetOldLocation } from "./forgetOldLocation";
 import { serverMajor } from "./adminSql";
-import { finishMove, journalOfRecord, MoveAborted, type MoveSetting, performMove, rollBack, type SwitchedMove } from "./performMove";
+import {
+  finishMove,
+  journalOfRecord,
+  MoveAborted,
+  type MoveSetting,
+  performMove,
+  rollBack,
+  type SwitchedMove,
+} from "./performMove";
 
 /** Test-only: SQL the move runs in the old location's database between the copy and its verification (see performMove.ts). */
 export const BEFORE_VERIFY_SQL_ENV = "TENANTCTL_TEST_MOVE_BEFORE_VERIFY_SQL";
@@ -49,14 +62,20 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
     try {
       setting = await moveSetting(tenant, fleet.controlPlane.databaseServers, options, note);
       const found = await locate(tenant, fleet.controlPlane.databaseServers, setting);
-      const journal = found.places.role?.journal ? await journalOfRecord(found.places.role.journal, setting) : undefined;
+      const journal = found.places.role?.journal
+        ? await journalOfRecord(found.places.role.journal, setting)
+        : undefined;
       let places = found.places;
       if (journal?.phase === "copying") {
-        note(`a move killed before it switched (${describeMove({ slug, from: journal.from, to: journal.to })}) is rolled back: its partial copy dropped, the login restored`);
+        note(
+          `a move killed before it switched (${describeMove({ slug, from: journal.from, to: journal.to })}) is rolled back: its partial copy dropped, the login restored`,
+        );
         await rollBack(journal, setting);
         places = (await locate(tenant, fleet.controlPlane.databaseServers, setting)).places;
       } else if (journal?.phase === "switched") {
-        note(`a move killed after it switched (${describeMove({ slug, from: journal.from, to: journal.to })}) is finished`);
+        note(
+          `a move killed after it switched (${describeMove({ slug, from: journal.from, to: journal.to })}) is finished`,
+        );
         pending = journal;
       } else if (found.places.role?.journal) {
         // The old server holds no journal any more: the move was finished there; this server's copy of it is cleared.
@@ -66,19 +85,37 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
       const move = pending ? undefined : pendingMove(slug, dataLocationOf(tenant), places);
       if (move) {
         note(describeMove(move));
-        switched = await performMove(move, { login: places.role?.login ?? false, comment: places.role?.comment ?? null }, setting);
+        switched = await performMove(
+          move,
+          { login: places.role?.login ?? false, comment: places.role?.comment ?? null },
+          setting,
+        );
       }
     } catch (error) {
       // A server that cannot be reached or refuses the admin is worded as a stack run's own failure would be.
       const message = error instanceof MoveAborted ? error.message : engineErrorMessage(error, slug);
       const cancelled = options.signal?.aborted === true;
-      return { slug, stack: slug, outcome: cancelled ? "cancelled" : "failed", changes: {}, resources: [], message: `${message}\nthe stack was not run`, seconds: (Date.now() - started) / 1000 };
+      return {
+        slug,
+        stack: slug,
+        outcome: cancelled ? "cancelled" : "failed",
+        changes: {},
+        resources: [],
+        message: `${message}\nthe stack was not run`,
+        seconds: (Date.now() - started) / 1000,
+      };
     }
     const journal = switched?.journal ?? pending;
     if (journal) {
       try {
-        const forgotten = await forgetOldLocation(options.projectDir, slug, journal.from, journal.from.server !== journal.to.server);
-        if (forgotten.length > 0) note(`the stack forgets the old location's ${forgotten.join(", ")} (kept on the server, out of its state)`);
+        const forgotten = await forgetOldLocation(
+          options.projectDir,
+          slug,
+          journal.from,
+          journal.from.server !== journal.to.server,
+        );
+        if (forgotten.length > 0)
+          note(`the stack forgets the old location's ${forgotten.join(", ")} (kept on the server, out of its state)`);
       } catch (error) {
         // The stack's own run then says what its state holds that is gone; the data is in its one place either way.
         note(`could not take the old location out of the stack's state: ${(error as Error).message.split("\n")[0]}`);
@@ -90,7 +127,11 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
         await finishMove(journal, setting);
         note("login back as it was before the move");
       } catch (error) {
-        run = { ...run, outcome: "failed", message: `the data moved, but its login could not be given back: ${(error as Error).message}; the journal on role ${setting.role} stays, and the next \`tenantctl up ${slug}\` gives it back${run.message ? `\n${run.message}` : ""}` };
+        run = {
+          ...run,
+          outcome: "failed",
+          message: `the data moved, but its login could not be given back: ${(error as Error).message}; the journal on role ${setting.role} stays, and the next \`tenantctl up ${slug}\` gives it back${run.message ? `\n${run.message}` : ""}`,
+        };
       }
     }
     if (!switched) return run;
@@ -105,7 +146,10 @@ export function moveStep(fleet: Fleet, options: MoveStepOptions) {
 
 function movedData(switched: SwitchedMove): MovedData {
   const { journal } = switched;
-  const where = journal.from.schema === "public" ? `database ${journal.movedName}` : `schema ${journal.movedName} in database ${journal.from.database}`;
+  const where =
+    journal.from.schema === "public"
+      ? `database ${journal.movedName}`
+      : `schema ${journal.movedName} in database ${journal.from.database}`;
   return {
     from: journal.from,
     to: journal.to,
@@ -122,7 +166,11 @@ function movedData(switched: SwitchedMove): MovedData {
  * The tenant's data: on the server its files name first (the usual answer, one or two connections), then on the
  * template's other servers when there is none there (a server move, or a new tenant).
  */
-async function locate(tenant: Tenant, servers: readonly DatabaseServer[], setting: MoveSetting): Promise<{ places: TenantDataPlaces }> {
+async function locate(
+  tenant: Tenant,
+  servers: readonly DatabaseServer[],
+  setting: MoveSetting,
+): Promise<{ places: TenantDataPlaces }> {
   const home = tenant.database.server;
   const places = await findTenantData(tenant, setting.server(home.name), home);
   if (places.role?.journal || places.marked.length > 0) return { places };
@@ -137,7 +185,12 @@ async function locate(tenant: Tenant, servers: readonly DatabaseServer[], settin
   return { places };
 }
 
-async function moveSetting(tenant: Tenant, servers: readonly DatabaseServer[], options: MoveStepOptions, note: (line: string) => void): Promise<MoveSetting> {
+async function moveSetting(
+  tenant: Tenant,
+  servers: readonly DatabaseServer[],
+  options: MoveStepOptions,
+  note: (line: string) => void,
+): Promise<MoveSetting> {
   const settings = await serverSettings(tenant.slug, options.projectDir, options.env ?? process.env);
   const resolved = new Map<string, ResolvedDatabaseServer>();
   const tools = new Map<string, ReturnType<typeof clientToolsFor>>();
@@ -148,7 +201,10 @@ async function moveSetting(tenant: Tenant, servers: readonly DatabaseServer[], o
       const known = resolved.get(name);
       if (known) return known;
       const spec = servers.find((server) => server.name === name);
-      if (!spec) throw new SetupError(`database server "${name}" is not in the template any more, and tenant ${tenant.slug}'s data is there: put it back under database.servers to move the data`);
+      if (!spec)
+        throw new SetupError(
+          `database server "${name}" is not in the template any more, and tenant ${tenant.slug}'s data is there: put it back under database.servers to move the data`,
+        );
       const server = resolveDatabaseServer(spec, settings);
       resolved.set(name, server);
       return server;
@@ -159,12 +215,18 @@ async function moveSetting(tenant: Tenant, servers: readonly DatabaseServer[], o
     },
     ...(options.signal ? { signal: options.signal } : {}),
     note,
-    ...((options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV] ? { beforeVerifySql: (options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV]! } : {}),
+    ...((options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV]
+      ? { beforeVerifySql: (options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV]! }
+      : {}),
   };
 }
 
 /** The admin credentials as the stack's program gets them: the environment, else the tenant stack's config (read only then). */
-async function serverSettings(slug: string, projectDir: string, runEnv: Readonly<Record<string, string | undefined>>): Promise<DatabaseServerSettings> {
+async function serverSettings(
+  slug: string,
+  projectDir: string,
+  runEnv: Readonly<Record<string, string | undefined>>,
+): Promise<DatabaseServerSettings> {
   const env = adminCredentialsEnv(runEnv);
   const fromEnv: DatabaseServerSettings = { config: undefined, env };
   if (env.TENANTCTL_DATABASE_SERVERS || (env.PGUSER && env.PGPASSWORD !== undefined)) return fromEnv;

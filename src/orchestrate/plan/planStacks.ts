@@ -23,9 +23,15 @@ export const INVALID_TENANT_FILE = "invalid tenant file: fix it first (`tenantct
  * The stacks to render: the named ones, or the control plane and every tenant (now, and at the base ref); with a
  * shard, only its part of the tenant stacks.
  */
-export function selectPlanStacks(slugs: readonly string[], fleet: Fleet, base: Fleet | undefined, shard?: Shard): string[] {
+export function selectPlanStacks(
+  slugs: readonly string[],
+  fleet: Fleet,
+  base: Fleet | undefined,
+  shard?: Shard,
+): string[] {
   const known = new Set([CONTROL_PLANE_STACK, ...fleet.slugs, ...(base?.slugs ?? [])]);
-  const ofShard = (stacks: readonly string[]) => (shard ? stacks.filter((stack) => inShard(stack, shard)) : [...stacks]);
+  const ofShard = (stacks: readonly string[]) =>
+    shard ? stacks.filter((stack) => inShard(stack, shard)) : [...stacks];
   if (slugs.length === 0) return ofShard([...known]);
   for (const slug of slugs) {
     if (!known.has(slug)) throw noTenantFile(slug, known, { where: base ? " now or at the base ref" : "" });
@@ -58,15 +64,26 @@ async function planStack(slug: string, inputs: PlanInputs): Promise<PlanEntry> {
   if (!base || now?.skipped !== undefined || now?.error !== undefined) return now!;
 
   const existedBefore = slug === CONTROL_PLANE_STACK || base.fleet.slugs.includes(slug);
-  const { atBase, note } = existedBefore ? await renderAtBase(slug, now, inputs, base) : { atBase: undefined, note: undefined };
+  const { atBase, note } = existedBefore
+    ? await renderAtBase(slug, now, inputs, base)
+    : { atBase: undefined, note: undefined };
   const withNote = note ? { note } : {};
   if (!now) {
     // Removed since the base ref: what its stack holds, for the reader (an `up` leaves it alone).
-    return { slug, stack: slug, resources: [], changes: { ...diffStack(atBase?.resources ?? [], undefined), ...withNote } };
+    return {
+      slug,
+      stack: slug,
+      resources: [],
+      changes: { ...diffStack(atBase?.resources ?? [], undefined), ...withNote },
+    };
   }
   // A stack that existed but could not be rendered then is compared with nothing: changed, every resource added.
   const move = existedBefore && atBase ? movedSince(slug, fleet, base.fleet) : undefined;
-  return { ...now, ...(move ? { move } : {}), changes: { ...diffStack(existedBefore ? (atBase?.resources ?? []) : undefined, now.resources), ...withNote } };
+  return {
+    ...now,
+    ...(move ? { move } : {}),
+    changes: { ...diffStack(existedBefore ? (atBase?.resources ?? []) : undefined, now.resources), ...withNote },
+  };
 }
 
 /**
@@ -84,12 +101,18 @@ async function renderNow(slug: string, { fleet, render }: PlanInputs): Promise<P
   if (slug === CONTROL_PLANE_STACK) return render(fleet.controlPlane, { controlPlane: true });
   if (!fleet.slugs.includes(slug)) return undefined;
   const tenant = tenantOf(fleet, slug);
-  if (!tenant || errorsAffecting(fleet, slug).length > 0) return { slug, stack: slug, resources: [], skipped: INVALID_TENANT_FILE };
+  if (!tenant || errorsAffecting(fleet, slug).length > 0)
+    return { slug, stack: slug, resources: [], skipped: INVALID_TENANT_FILE };
   return render(fleet.controlPlane, { tenant });
 }
 
 /** The stack's render at the base ref, reusing `now` when nothing it depends on changed; `note` when it cannot be had. */
-async function renderAtBase(slug: string, now: PlannedStack | undefined, { fleet, render }: PlanInputs, base: { ref: string; fleet: Fleet }): Promise<{ atBase?: PlannedStack; note?: string }> {
+async function renderAtBase(
+  slug: string,
+  now: PlannedStack | undefined,
+  { fleet, render }: PlanInputs,
+  base: { ref: string; fleet: Fleet },
+): Promise<{ atBase?: PlannedStack; note?: string }> {
   const template = base.fleet.controlPlane;
   if (slug === CONTROL_PLANE_STACK) {
     if (!template) return { note: `the template was invalid at ${base.ref}: everything is listed as added` };
@@ -103,15 +126,25 @@ async function renderAtBase(slug: string, now: PlannedStack | undefined, { fleet
   const current = tenantOf(fleet, slug);
   if (now && current && effectiveSpec(current) === effectiveSpec(tenant)) return { atBase: now };
   const atBase = await render(template, { tenant });
-  if (atBase.error !== undefined) return { note: `the tenant could not be rendered as it was at ${base.ref} (${atBase.error}): everything is listed as added` };
+  if (atBase.error !== undefined)
+    return {
+      note: `the tenant could not be rendered as it was at ${base.ref} (${atBase.error}): everything is listed as added`,
+    };
   return { atBase };
 }
 
 /** Whether the stack renders the same now as at the base ref: same effective spec, valid then and now. */
 function unchangedSince(slug: string, fleet: Fleet & { controlPlane: ControlPlane }, base: Fleet): boolean {
-  if (slug === CONTROL_PLANE_STACK) return base.controlPlane !== undefined && sameControlPlane(base.controlPlane, fleet.controlPlane);
+  if (slug === CONTROL_PLANE_STACK)
+    return base.controlPlane !== undefined && sameControlPlane(base.controlPlane, fleet.controlPlane);
   const tenant = tenantOf(fleet, slug);
   const then = tenantOf(base, slug);
-  return tenant !== undefined && then !== undefined && base.controlPlane !== undefined &&
-    errorsAffecting(fleet, slug).length === 0 && errorsAffecting(base, slug).length === 0 && effectiveSpec(tenant) === effectiveSpec(then);
+  return (
+    tenant !== undefined &&
+    then !== undefined &&
+    base.controlPlane !== undefined &&
+    errorsAffecting(fleet, slug).length === 0 &&
+    errorsAffecting(base, slug).length === 0 &&
+    effectiveSpec(tenant) === effectiveSpec(then)
+  );
 }

@@ -21,17 +21,25 @@ interface ExportedResource {
 
 /** The names in an exported deployment (`pulumi stack export`'s `deployment`); tolerant of an empty stack. */
 export function stateNames(deployment: unknown): StackStateNames {
-  const state = (deployment ?? {}) as { resources?: ExportedResource[]; pending_operations?: { type?: string; resource?: ExportedResource }[] };
+  const state = (deployment ?? {}) as {
+    resources?: ExportedResource[];
+    pending_operations?: { type?: string; resource?: ExportedResource }[];
+  };
   const name = (resource: ExportedResource | undefined) => resource?.urn?.split("::").pop();
   const defined = (names: (string | undefined)[]) => names.filter((n): n is string => n !== undefined);
   return {
     managed: defined((state.resources ?? []).map(name)),
-    pending: defined((state.pending_operations ?? []).filter((op) => op.type === "creating").map((op) => name(op.resource))),
+    pending: defined(
+      (state.pending_operations ?? []).filter((op) => op.type === "creating").map((op) => name(op.resource)),
+    ),
   };
 }
 
 /** The names in the stack's state; none for a stack that does not exist yet. */
-export async function readStateNames(stack: Stack, automation: typeof import("@pulumi/pulumi/automation")): Promise<StackStateNames> {
+export async function readStateNames(
+  stack: Stack,
+  automation: typeof import("@pulumi/pulumi/automation"),
+): Promise<StackStateNames> {
   try {
     return stateNames((await stack.exportStack()).deployment);
   } catch (error) {

@@ -73,7 +73,11 @@ export interface StackWork {
 
 const NOT_STARTED = "not started: the run was interrupted";
 
-export async function runStacks(operation: Operation, work: readonly StackWork[], options: EngineOptions): Promise<TenantRun[]> {
+export async function runStacks(
+  operation: Operation,
+  work: readonly StackWork[],
+  options: EngineOptions,
+): Promise<TenantRun[]> {
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
     throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
@@ -81,20 +85,28 @@ export async function runStacks(operation: Operation, work: readonly StackWork[]
   try {
     const { aroundStack } = options;
     return await mapBounded(work, options.parallel, (item) =>
-      aroundStack && !item.skip && !item.refuse ? aroundStack(item.slug, () => runStack(session, operation, item, options)) : runStack(session, operation, item, options),
+      aroundStack && !item.skip && !item.refuse
+        ? aroundStack(item.slug, () => runStack(session, operation, item, options))
+        : runStack(session, operation, item, options),
     );
   } finally {
     session.close();
   }
 }
 
-async function runStack(session: EngineSession, operation: Operation, { slug, skip, refuse }: StackWork, options: EngineOptions): Promise<TenantRun> {
+async function runStack(
+  session: EngineSession,
+  operation: Operation,
+  { slug, skip, refuse }: StackWork,
+  options: EngineOptions,
+): Promise<TenantRun> {
   const { automation } = session;
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
   if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
-  if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: 0 };
+  if (options.signal?.aborted)
+    return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: 0 };
   const resources = new Map<string, ResourceChange>();
   const summary = new RunSummary();
   const onEvent = (event: EngineEvent) => {
@@ -102,10 +114,20 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
     options.progress?.step(slug, metadata.op, metadata.type, metadata.urn.split("::").pop() ?? metadata.urn);
-    const properties = changesNothing(metadata.op) || metadata.op === "create" || metadata.op === "import" ? [] : driftedProperties(metadata);
+    const properties =
+      changesNothing(metadata.op) || metadata.op === "create" || metadata.op === "import"
+        ? []
+        : driftedProperties(metadata);
     // The engine imports, then updates what differs from the files: one line, `import`, with what the update changes.
     const op = resources.get(metadata.urn)?.op === "import" ? "import" : metadata.op;
-    resources.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name: metadata.urn.split("::").pop() ?? metadata.urn, op, diffs: metadata.diffs ?? [], ...(properties.length > 0 ? { properties } : {}) });
+    resources.set(metadata.urn, {
+      urn: metadata.urn,
+      type: metadata.type,
+      name: metadata.urn.split("::").pop() ?? metadata.urn,
+      op,
+      diffs: metadata.diffs ?? [],
+      ...(properties.length > 0 ? { properties } : {}),
+    });
   };
   try {
     // Absolute: Pulumi.yaml's program (a stack without a verdict) runs in the directory of `main`, not of the project.
@@ -114,15 +136,30 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     // so a consent given after a stale lock was cleared still counts.
     let consent: AdoptionConsent = NO_CONSENT;
     const verdict = options.verdict?.(slug);
-    const { stack, workspace } = await session.stack(slug, envVars, verdict ? { verdict, consent: () => consent } : undefined);
-    if (options.signal?.aborted) return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: seconds() };
+    const { stack, workspace } = await session.stack(
+      slug,
+      envVars,
+      verdict ? { verdict, consent: () => consent } : undefined,
+    );
+    if (options.signal?.aborted)
+      return {
+        slug,
+        stack: slug,
+        outcome: "cancelled",
+        changes: {},
+        resources: [],
+        message: NOT_STARTED,
+        seconds: seconds(),
+      };
     if (options.adopt) consent = consentFrom(await readStateNames(stack, automation), true);
     options.progress?.started(slug, operation);
     // A killed run of ours may have created objects it never recorded: its pending creates are imported, not made twice.
     const afterStaleLock = async () => {
       const names = await readStateNames(stack, automation);
       if (names.pending.length === 0) return;
-      options.progress?.note(`${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`);
+      options.progress?.note(
+        `${slug}: the killed run was creating ${names.pending.join(", ")}: what of it exists is imported, not created again`,
+      );
       consent = consentFrom(names, options.adopt === true);
     };
     const attempt = () =>
@@ -132,7 +169,11 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
         return runOperation(stack, operation, onEvent, summary, options.signal);
       });
     const createsStacks = operation === "up" || operation === "preview";
-    if (createsStacks && stackStateExists(fileBackendDir(runEnv(options)), projectName(options.projectDir), slug) === false) await createStack(workspace, slug, automation);
+    if (
+      createsStacks &&
+      stackStateExists(fileBackendDir(runEnv(options)), projectName(options.projectDir), slug) === false
+    )
+      await createStack(workspace, slug, automation);
     let result: { changes: Record<string, number>; outputs?: OutputMap };
     try {
       result = await attempt();
@@ -141,7 +182,15 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
       if (!(error instanceof automation.StackNotFoundError)) throw error;
       if (operation === "drift" || operation === "destroy") {
         options.progress?.ended(slug, "skipped");
-        return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`, seconds: seconds() };
+        return {
+          slug,
+          stack: slug,
+          outcome: "skipped",
+          changes: {},
+          resources: [],
+          message: `stack ${slug} does not exist yet: nothing to ${operation === "drift" ? "compare" : "destroy"}`,
+          seconds: seconds(),
+        };
       }
       await createStack(workspace, slug, automation);
       result = await attempt();
@@ -152,15 +201,40 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
     options.progress?.ended(slug, outcome);
     const move = movedData(slug, summary.deployedLocation(), options);
-    return { slug, stack: slug, outcome, changes, ...(move ? { move } : {}), resources: changed, ...(outputs ? { outputs: publicOutputs(outputs) } : {}), seconds: seconds() };
+    return {
+      slug,
+      stack: slug,
+      outcome,
+      changes,
+      ...(move ? { move } : {}),
+      resources: changed,
+      ...(outputs ? { outputs: publicOutputs(outputs) } : {}),
+      seconds: seconds(),
+    };
   } catch (error) {
     if (options.signal?.aborted) {
       options.progress?.ended(slug, "cancelled");
       const done = [...resources.values()].filter((r) => !changesNothing(r.op));
-      return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: done, message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock", seconds: seconds() };
+      return {
+        slug,
+        stack: slug,
+        outcome: "cancelled",
+        changes: {},
+        resources: done,
+        message: "cancelled while it ran: the engine stopped, saved the stack's state and released its lock",
+        seconds: seconds(),
+      };
     }
     options.progress?.ended(slug, "failed");
-    return { slug, stack: slug, outcome: "failed", changes: {}, resources: [...resources.values()].filter((r) => !changesNothing(r.op)), message: engineErrorMessage(error, slug), seconds: seconds() };
+    return {
+      slug,
+      stack: slug,
+      outcome: "failed",
+      changes: {},
+      resources: [...resources.values()].filter((r) => !changesNothing(r.op)),
+      message: engineErrorMessage(error, slug),
+      seconds: seconds(),
+    };
   }
 }
 
@@ -168,14 +242,22 @@ async function runStack(session: EngineSession, operation: Operation, { slug, sk
  * The move between where the stack last put the tenant's data and where its files put it now; undefined for a stack
  * never deployed (or deployed before it had a `dataLocation` output), the control plane, or data that stays put.
  */
-function movedData(slug: string, deployed: DataLocation | undefined, options: EngineOptions): { from: DataLocation; to: DataLocation } | undefined {
+function movedData(
+  slug: string,
+  deployed: DataLocation | undefined,
+  options: EngineOptions,
+): { from: DataLocation; to: DataLocation } | undefined {
   const tenant = options.verdict?.(slug)?.tenant;
   if (!deployed || !tenant) return undefined;
   const move = moveBetween(slug, deployed, dataLocationOf(tenant));
   return move ? { from: move.from, to: move.to } : undefined;
 }
 
-async function createStack(workspace: LocalWorkspace, slug: string, automation: EngineSession["automation"]): Promise<void> {
+async function createStack(
+  workspace: LocalWorkspace,
+  slug: string,
+  automation: EngineSession["automation"],
+): Promise<void> {
   try {
     await workspace.createStack(slug);
   } catch (error) {
@@ -208,10 +290,26 @@ async function runOperation(
   // preview shows exactly what that `up` would do.
   if (operation === "preview" || operation === "drift") {
     // For drift, a refreshing preview compares the program with the real world and writes no state.
-    return { changes: (await stack.preview({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal })).changeSummary };
+    return {
+      changes: (
+        await stack.preview({
+          refresh: true,
+          onEvent: heard,
+          onOutput: engine.running,
+          color: "never",
+          signal: engine.signal,
+        })
+      ).changeSummary,
+    };
   }
   if (operation === "up") {
-    const result = await stack.up({ refresh: true, onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
+    const result = await stack.up({
+      refresh: true,
+      onEvent: heard,
+      onOutput: engine.running,
+      color: "never",
+      signal: engine.signal,
+    });
     return { changes: summary.changes(), outputs: result.outputs };
   }
   await stack.destroy({ onEvent: heard, onOutput: engine.running, color: "never", signal: engine.signal });
@@ -224,7 +322,10 @@ async function runOperation(
  * stack would run to its end. So the engine's own signal is aborted once the process is known to run (its first
  * output or event), whenever Ctrl-C came.
  */
-function abortOnceRunning(interrupt: AbortSignal | undefined): { signal: AbortSignal | undefined; running: () => void } {
+function abortOnceRunning(interrupt: AbortSignal | undefined): {
+  signal: AbortSignal | undefined;
+  running: () => void;
+} {
   if (!interrupt) return { signal: undefined, running: () => undefined };
   const engine = new AbortController();
   let running = false;
@@ -252,12 +353,14 @@ export class RunSummary {
   private deployed: DataLocation | undefined;
 
   take(event: EngineEvent): void {
-    if (event.summaryEvent) this.resourceChanges = { ...(event.summaryEvent.resourceChanges as Record<string, number>) };
+    if (event.summaryEvent)
+      this.resourceChanges = { ...(event.summaryEvent.resourceChanges as Record<string, number>) };
     const metadata = event.resOutputsEvent?.metadata;
     if (metadata?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(metadata.new?.outputs ?? {}) };
     // The stack resource's state before this run holds the outputs of the last deployment: where it put the data.
     const step = event.resourcePreEvent?.metadata ?? metadata;
-    if (step?.type === "pulumi:pulumi:Stack") this.deployed = parseDataLocation(step.old?.outputs?.["dataLocation"]) ?? this.deployed;
+    if (step?.type === "pulumi:pulumi:Stack")
+      this.deployed = parseDataLocation(step.old?.outputs?.["dataLocation"]) ?? this.deployed;
   }
 
   clear(): void {
@@ -298,7 +401,12 @@ function maskSecrets(value: unknown): unknown {
  * Runs `work`, and while another run holds the stack's lock, tries again with backoff until the lock timeout. A lock
  * left by a process of this host that is gone (a run killed with SIGKILL) is cleared at once, with a notice.
  */
-async function waitingForLocks<T>(slug: string, options: EngineOptions, afterStaleLock: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+async function waitingForLocks<T>(
+  slug: string,
+  options: EngineOptions,
+  afterStaleLock: () => Promise<void>,
+  work: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + (options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   let wait = 1000;
   for (;;) {
@@ -346,8 +454,16 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * The stacks of the project that exist in the backend, by stack name (no organization or project prefix), so
  * `--all` can report a stack whose tenant file is gone. Needs the same environment as the runs (the backend URL).
  */
-export async function listStacks(projectDir: string, envOverrides: Readonly<Record<string, string>> = {}): Promise<string[]> {
-  const workspace = await projectWorkspace(await pulumiAutomation(), projectDir, { envVars: { ...envOverrides } }, runEnv({ env: envOverrides }));
+export async function listStacks(
+  projectDir: string,
+  envOverrides: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
+  const workspace = await projectWorkspace(
+    await pulumiAutomation(),
+    projectDir,
+    { envVars: { ...envOverrides } },
+    runEnv({ env: envOverrides }),
+  );
   const stacks = await workspace.listStacks();
   return stacks.map((stack) => stack.name.split("/").pop() ?? stack.name).sort();
 }
@@ -359,5 +475,7 @@ function runEnv(options: Pick<EngineOptions, "env">): Readonly<Record<string, st
 
 /** Secret outputs never leave the engine: they are replaced, not dropped, so readers know they exist. */
 export function publicOutputs(outputs: OutputMap): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? SECRET_TEXT : output.value]));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, output]) => [key, output.secret ? SECRET_TEXT : output.value]),
+  );
 }

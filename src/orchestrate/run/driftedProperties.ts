@@ -59,7 +59,12 @@ function leafDifferences(expected: unknown, actual: unknown, path: string): stri
 
 /** Our settings table keeps each value as canonical JSON text: shown as the value it is. */
 function decodeSettingValue(type: string, path: string, value: unknown): unknown {
-  if (type !== "pulumi-nodejs:dynamic:TenantSettingsTable" || !path.startsWith("settings.") || typeof value !== "string") return value;
+  if (
+    type !== "pulumi-nodejs:dynamic:TenantSettingsTable" ||
+    !path.startsWith("settings.") ||
+    typeof value !== "string"
+  )
+    return value;
   try {
     return JSON.parse(value) as unknown;
   } catch {
@@ -67,16 +72,27 @@ function decodeSettingValue(type: string, path: string, value: unknown): unknown
   }
 }
 
-export function driftedProperties(metadata: Pick<StepEventMetadata, "type" | "old" | "new" | "detailedDiff" | "diffs">): PropertyDifference[] {
+export function driftedProperties(
+  metadata: Pick<StepEventMetadata, "type" | "old" | "new" | "detailedDiff" | "diffs">,
+): PropertyDifference[] {
   const expected: State = { ...(metadata.new?.inputs ?? {}) };
   const actual: State = { ...(metadata.old?.inputs ?? {}), ...(metadata.old?.outputs ?? {}) };
   // A dynamic provider's code travels as an input: not a property anyone reviews.
   delete expected["__provider"];
   delete actual["__provider"];
   const declared = Object.keys(metadata.detailedDiff ?? {});
-  const paths = declared.length > 0 ? declared : (metadata.diffs ?? []).length > 0 && metadata.type !== "pulumi-nodejs:dynamic:TenantSettingsTable" ? metadata.diffs! : leafDifferences(expected, pick(actual, Object.keys(expected)), "");
+  const paths =
+    declared.length > 0
+      ? declared
+      : (metadata.diffs ?? []).length > 0 && metadata.type !== "pulumi-nodejs:dynamic:TenantSettingsTable"
+        ? metadata.diffs!
+        : leafDifferences(expected, pick(actual, Object.keys(expected)), "");
   return paths
-    .map((path) => ({ path, expected: decodeSettingValue(metadata.type, path, shown(at(expected, path))), actual: decodeSettingValue(metadata.type, path, shown(at(actual, path))) }))
+    .map((path) => ({
+      path,
+      expected: decodeSettingValue(metadata.type, path, shown(at(expected, path))),
+      actual: decodeSettingValue(metadata.type, path, shown(at(actual, path))),
+    }))
     .filter((change) => !sameValue(change.expected, change.actual) || declared.length > 0)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -11,9 +11,12 @@ interface KnownCause {
 
 const KNOWN_CAUSES: readonly KnownCause[] = [
   {
-    pattern: /the stack is currently locked by \d+ lock\(s\)[^\n]*(?:\n\s*(\S+): created by ([^@\s]+)@(\S+) \(pid (\d+)\) at (\S+))?/,
+    pattern:
+      /the stack is currently locked by \d+ lock\(s\)[^\n]*(?:\n\s*(\S+): created by ([^@\s]+)@(\S+) \(pid (\d+)\) at (\S+))?/,
     explain: (m, slug) => ({
-      cause: m[2] ? `the stack is locked by another run: ${m[2]}@${m[3]}, pid ${m[4]}, since ${m[5]}` : "the stack is locked by another run",
+      cause: m[2]
+        ? `the stack is locked by another run: ${m[2]}@${m[3]}, pid ${m[4]}, since ${m[5]}`
+        : "the stack is locked by another run",
       fix: `wait for that run to end (\`--lock-timeout\` waits longer); if it is gone, \`tenantctl unlock ${slug ?? "<slug>"}\`${m[1] ? ` (the lock: ${m[1].replace(/\?.*$/, "")})` : ""}`,
     }),
   },
@@ -25,7 +28,8 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
     }),
   },
   {
-    pattern: /error connecting to PostgreSQL server (\S+)[^\n]*?(?:dial tcp (\S+): )?(connect: connection refused|no such host|i\/o timeout|connection timed out|network is unreachable)/,
+    pattern:
+      /error connecting to PostgreSQL server (\S+)[^\n]*?(?:dial tcp (\S+): )?(connect: connection refused|no such host|i\/o timeout|connection timed out|network is unreachable)/,
     explain: (m) => ({
       cause: `the database server ${m[2] ?? m[1]} is unreachable (${m[3]})`,
       fix: "check the host and port (template `database.servers`, or `tenantctl:databaseServers` / TENANTCTL_DATABASE_SERVERS), and that the server accepts connections from here",
@@ -57,7 +61,15 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
 ];
 
 /** Lines of the engine's transcript that say nothing about what went wrong. */
-const NOISE = [/^warning: using pulumi-resource-\S+ from \$PATH/, /^error: update failed$/, /^Resources:$/, /^[+~-]?\s*\d+ (created|errored|updated|deleted|unchanged)/, /^Duration: /, /^\S+:\S+:\S+ \([^)]*\):$/, /^error: 1 error occurred:$/];
+const NOISE = [
+  /^warning: using pulumi-resource-\S+ from \$PATH/,
+  /^error: update failed$/,
+  /^Resources:$/,
+  /^[+~-]?\s*\d+ (created|errored|updated|deleted|unchanged)/,
+  /^Duration: /,
+  /^\S+:\S+:\S+ \([^)]*\):$/,
+  /^error: 1 error occurred:$/,
+];
 
 export function engineErrorMessage(error: unknown, slug?: string): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -71,11 +83,26 @@ export function engineErrorMessage(error: unknown, slug?: string): string {
   // The program's own refusal (invalid tenant files, a missing credential) is already written for people.
   const stderr = /stderr: ([\s\S]*?)(?:\n\s*err\?:|$)/.exec(text)?.[1] ?? "";
   const transcript = /Diagnostics:/.test(stderr) || !/Diagnostics:/.test(text) ? stderr || text : text;
-  const diagnostics = (/Diagnostics:\n([\s\S]*?)(?:\n\s*stderr: [\s\S]*)?$/.exec(transcript)?.[1] ?? transcript).replace(/^Command failed with[^\n]*\n/, "");
+  const diagnostics = (
+    /Diagnostics:\n([\s\S]*?)(?:\n\s*stderr: [\s\S]*)?$/.exec(transcript)?.[1] ?? transcript
+  ).replace(/^Command failed with[^\n]*\n/, "");
   const lines = diagnostics
     .split("\n")
-    .map((line) => line.trimEnd().replace(/^(\s*)error: /, "$1").replace(/^(\s*)\t\* /, "$1"))
-    .filter((line, index, all) => line.trim() !== "" && !NOISE.some((noise) => noise.test(line.trim())) && all.findIndex((other) => other.trim() === line.trim()) === index);
+    .map((line) =>
+      line
+        .trimEnd()
+        .replace(/^(\s*)error: /, "$1")
+        .replace(/^(\s*)\t\* /, "$1"),
+    )
+    .filter(
+      (line, index, all) =>
+        line.trim() !== "" &&
+        !NOISE.some((noise) => noise.test(line.trim())) &&
+        all.findIndex((other) => other.trim() === line.trim()) === index,
+    );
   const indent = Math.min(...lines.map((line) => /^\s*/.exec(line)![0].length));
-  return lines.slice(0, 30).map((line) => line.slice(indent)).join("\n");
+  return lines
+    .slice(0, 30)
+    .map((line) => line.slice(indent))
+    .join("\n");
 }

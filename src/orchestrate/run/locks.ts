@@ -26,7 +26,8 @@ export function fileBackendDir(env: Readonly<Record<string, string | undefined>>
   const url = env["PULUMI_BACKEND_URL"];
   if (!url?.startsWith("file://")) return undefined;
   const withoutQuery = url.replace(/\?.*$/, "");
-  if (withoutQuery === "file://~" || withoutQuery.startsWith("file://~/")) return join(homedir(), withoutQuery.slice("file://~".length));
+  if (withoutQuery === "file://~" || withoutQuery.startsWith("file://~/"))
+    return join(homedir(), withoutQuery.slice("file://~".length));
   return fileURLToPath(withoutQuery);
 }
 
@@ -51,7 +52,15 @@ export function stackLocks(backendDir: string, project: string, stack: string): 
       const file = join(dir, name);
       try {
         const content = JSON.parse(readFileSync(file, "utf8")) as Partial<StackLock>;
-        return [{ file, pid: Number(content.pid), username: String(content.username ?? "?"), hostname: String(content.hostname ?? "?"), timestamp: String(content.timestamp ?? "?") }];
+        return [
+          {
+            file,
+            pid: Number(content.pid),
+            username: String(content.username ?? "?"),
+            hostname: String(content.hostname ?? "?"),
+            timestamp: String(content.timestamp ?? "?"),
+          },
+        ];
       } catch {
         return [];
       }

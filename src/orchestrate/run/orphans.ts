@@ -28,7 +28,11 @@ export function orphanedPlugins(uid: number | undefined = process.getuid?.()): O
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       if (ppid !== 1) return [];
-      if (uid !== undefined && !readFileSync(`/proc/${name}/status`, "utf8").match(new RegExp(`^Uid:\\s+${uid}\\s`, "m"))) return [];
+      if (
+        uid !== undefined &&
+        !readFileSync(`/proc/${name}/status`, "utf8").match(new RegExp(`^Uid:\\s+${uid}\\s`, "m"))
+      )
+        return [];
       const command = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").join(" ").trim();
       return PLUGIN.test(command) ? [{ pid: Number(name), command }] : [];
     } catch {

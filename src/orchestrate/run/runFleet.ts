@@ -57,7 +57,9 @@ export async function runFleet(
     try {
       existing = await listStacks(projectDir, env);
     } catch (error) {
-      err(`tenantctl: could not list the existing stacks, so stacks without a tenant file are not reported: ${(error as Error).message.split("\n")[0]}\n`);
+      err(
+        `tenantctl: could not list the existing stacks, so stacks without a tenant file are not reported: ${(error as Error).message.split("\n")[0]}\n`,
+      );
     }
   }
   const selection = selectStacks(operation, slugs, options, fleet, existing);
@@ -80,25 +82,42 @@ export async function runFleet(
     ...(env ? { env } : {}),
     // `up` moves a tenant's data where its files put it before its stack switches there.
     ...(operation === "up"
-      ? { aroundStack: moveStep(fleet, { projectDir, env: { ...process.env, ...env }, ...(interrupt ? { signal: interrupt } : {}), note: (line) => progress.note(line) }) }
+      ? {
+          aroundStack: moveStep(fleet, {
+            projectDir,
+            env: { ...process.env, ...env },
+            ...(interrupt ? { signal: interrupt } : {}),
+            note: (line) => progress.note(line),
+          }),
+        }
       : {}),
     progress,
   };
   let tenants: TenantRun[];
   try {
     tenants = [];
-    for (const batch of inRunOrder(operation, work)) tenants.push(...(await runStacks(operation, batch, engineOptions)));
+    for (const batch of inRunOrder(operation, work))
+      tenants.push(...(await runStacks(operation, batch, engineOptions)));
   } finally {
     progress.close();
   }
   // A preview says how much each move has to copy, where the server's admin credentials are at hand.
   if (operation === "preview" && tenants.some((tenant) => tenant.move)) {
     const { adminCredentials, withDataSizes } = await import("../moves/dataSize");
-    tenants = await withDataSizes(tenants, fleet.controlPlane?.databaseServers ?? [], adminCredentials(projectDir, { ...process.env, ...env }));
+    tenants = await withDataSizes(
+      tenants,
+      fleet.controlPlane?.databaseServers ?? [],
+      adminCredentials(projectDir, { ...process.env, ...env }),
+    );
   }
   // A run killed before this one (SIGKILL of its process group) leaves its plugins running: they go now.
   stopOrphanedPlugins((line) => err(`tenantctl: ${line}\n`));
-  return { operation, tenants, seconds: (Date.now() - started) / 1000, ...(interrupt?.aborted ? { interrupted: true } : {}) };
+  return {
+    operation,
+    tenants,
+    seconds: (Date.now() - started) / 1000,
+    ...(interrupt?.aborted ? { interrupted: true } : {}),
+  };
 }
 
 /**
@@ -106,7 +125,8 @@ export async function runFleet(
  * of schema-isolated tenants): on `up`, the control-plane stack goes first, alone, and the tenants follow.
  */
 export function inRunOrder(operation: Operation, work: readonly StackWork[]): StackWork[][] {
-  const controlPlaneFirst = operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip && !w.refuse) && work.length > 1;
+  const controlPlaneFirst =
+    operation === "up" && work.some((w) => w.slug === CONTROL_PLANE_STACK && !w.skip && !w.refuse) && work.length > 1;
   if (!controlPlaneFirst) return [[...work]];
   return [work.filter((w) => w.slug === CONTROL_PLANE_STACK), work.filter((w) => w.slug !== CONTROL_PLANE_STACK)];
 }

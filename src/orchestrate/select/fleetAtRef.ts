@@ -56,9 +56,15 @@ function readBlobs(top: string, ids: readonly string[]): Map<string, Buffer> {
 /** The fleet as it was at `ref`, or only the files `names` of it. A tenants directory that did not exist then is an empty fleet. */
 function fleetAt(tree: TreeAtRef, dir: string, cwd: string, names: readonly string[] = [...tree.blobs.keys()]): Fleet {
   const sorted = [...names].sort();
-  const contents = readBlobs(tree.top, sorted.map((name) => tree.blobs.get(name)!));
+  const contents = readBlobs(
+    tree.top,
+    sorted.map((name) => tree.blobs.get(name)!),
+  );
   // Diagnostics of the base fleet read as if it were here, so file names match the current ones.
-  return loadFleetFrom({ names: sorted, read: (name) => contents.get(tree.blobs.get(name)!)! }, { dir: resolve(cwd, dir), cwd });
+  return loadFleetFrom(
+    { names: sorted, read: (name) => contents.get(tree.blobs.get(name)!)! },
+    { dir: resolve(cwd, dir), cwd },
+  );
 }
 
 /** Loads the fleet as it was at `ref`. */
@@ -79,15 +85,28 @@ export interface ChangesSince {
 export function changesSince(ref: string, dir: string, current: Fleet, cwd = process.cwd()): ChangesSince {
   const tree = treeAt(ref, dir, cwd);
   // The loader kept each file's blob id as it read it: nothing is read again.
-  const sameBytes = (name: string) => tree.blobs.get(name) !== undefined && tree.blobs.get(name) === current.blobIds.get(name);
-  const fileAtRef = new Map([...tree.blobs.keys()].filter((name) => !name.startsWith("_")).map((name) => [name.replace(/\.ya?ml$/, ""), name]));
+  const sameBytes = (name: string) =>
+    tree.blobs.get(name) !== undefined && tree.blobs.get(name) === current.blobIds.get(name);
+  const fileAtRef = new Map(
+    [...tree.blobs.keys()].filter((name) => !name.startsWith("_")).map((name) => [name.replace(/\.ya?ml$/, ""), name]),
+  );
   const baseSlugs = [...fileAtRef.keys()];
   if (!sameBytes(CONTROL_PLANE_FILE)) {
     const base = fleetAt(tree, dir, cwd);
-    return { changes: compareFleets(current, base), templateChanged: !sameControlPlane(current.controlPlane, base.controlPlane) };
+    return {
+      changes: compareFleets(current, base),
+      templateChanged: !sameControlPlane(current.controlPlane, base.controlPlane),
+    };
   }
-  const sameFiles = new Set(current.slugs.filter((slug) => fileAtRef.get(slug) === basename(current.fileOf.get(slug) ?? "") && sameBytes(fileAtRef.get(slug)!)));
+  const sameFiles = new Set(
+    current.slugs.filter(
+      (slug) => fileAtRef.get(slug) === basename(current.fileOf.get(slug) ?? "") && sameBytes(fileAtRef.get(slug)!),
+    ),
+  );
   const differing = baseSlugs.filter((slug) => !sameFiles.has(slug)).map((slug) => fileAtRef.get(slug)!);
   const base = fleetAt(tree, dir, cwd, [CONTROL_PLANE_FILE, ...differing]);
-  return { changes: compareFleets(current, { tenants: base.tenants, slugs: baseSlugs }, sameFiles), templateChanged: false };
+  return {
+    changes: compareFleets(current, { tenants: base.tenants, slugs: baseSlugs }, sameFiles),
+    templateChanged: false,
+  };
 }

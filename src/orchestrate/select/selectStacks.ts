@@ -34,13 +34,20 @@ export interface Selection {
  * Which stacks an invocation names. Pure apart from reading the base fleet from git. `existingStacks` (the
  * stacks in the backend) lets `--all` report the stacks whose tenant file is gone, as skipped orphans.
  */
-export function selectStacks(operation: Operation, slugs: readonly string[], options: SelectionOptions, fleet: Fleet, existingStacks: readonly string[] = []): Selection {
+export function selectStacks(
+  operation: Operation,
+  slugs: readonly string[],
+  options: SelectionOptions,
+  fleet: Fleet,
+  existingStacks: readonly string[] = [],
+): Selection {
   checkSelectionFlags(operation, slugs, options);
   const known = new Set(fleet.slugs);
   const skipped = new Map<string, string>();
   const refused = new Map<string, string>();
   const invalid = (slug: string) => errorsAffecting(fleet, slug).length > 0;
-  const orphanReason = (slug: string) => `no tenant file for stack ${slug}: its stack is left as it is; run \`tenantctl destroy ${slug}\` to bring it down (databases and schemas are retained)`;
+  const orphanReason = (slug: string) =>
+    `no tenant file for stack ${slug}: its stack is left as it is; run \`tenantctl destroy ${slug}\` to bring it down (databases and schemas are retained)`;
 
   let selected: string[];
   if (options.all) {
@@ -50,8 +57,7 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
       skipped.set(slug, orphanReason(slug));
       selected.push(slug);
     }
-  }
-  else if (options.changed) {
+  } else if (options.changed) {
     const { changes, templateChanged } = changesSince(options.base!, options.dir, fleet);
     if (operation === "destroy") selected = [...changes.removed];
     else {
@@ -71,7 +77,10 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
     if (skipped.has(slug)) continue;
     // The control-plane stack is refused too when the template has an error (errorsAffecting covers it).
     if (invalid(slug) && operation !== "destroy") {
-      refused.set(slug, `invalid tenant files: fix them first (\`tenantctl validate\`); nothing was run for this stack`);
+      refused.set(
+        slug,
+        `invalid tenant files: fix them first (\`tenantctl validate\`); nothing was run for this stack`,
+      );
     } else if (slug !== CONTROL_PLANE_STACK && !known.has(slug) && operation !== "destroy" && operation !== "drift") {
       skipped.set(slug, orphanReason(slug));
     }
@@ -83,7 +92,10 @@ export function selectStacks(operation: Operation, slugs: readonly string[], opt
 /** The usage mistakes in how stacks are named, before anything is read or run. */
 export function checkSelectionFlags(operation: Operation, slugs: readonly string[], options: SelectionOptions): void {
   const modes = [slugs.length > 0, options.all === true, options.changed === true].filter(Boolean).length;
-  if (modes !== 1) throw new UsageError("name tenants, or pass --all, or --changed --base <ref> (exactly one of these)");
-  if (options.changed && !options.base) throw new UsageError("--changed needs --base <git-ref>, e.g. --base origin/main");
-  if (operation === "destroy" && options.all) throw new UsageError("destroy --all is refused: destroying a stack is an explicit act; name the tenants");
+  if (modes !== 1)
+    throw new UsageError("name tenants, or pass --all, or --changed --base <ref> (exactly one of these)");
+  if (options.changed && !options.base)
+    throw new UsageError("--changed needs --base <git-ref>, e.g. --base origin/main");
+  if (operation === "destroy" && options.all)
+    throw new UsageError("destroy --all is refused: destroying a stack is an explicit act; name the tenants");
 }

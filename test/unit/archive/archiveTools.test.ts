@@ -23,9 +23,15 @@ describe("clientToolsFor", () => {
 
   it("takes the server's own major version, else the nearest newer one, never an older one", () => {
     const root = debianRoot("13", "15", "17");
-    expect(clientToolsFor(15, root)).toEqual({ pgDump: join(root, "15", "bin", "pg_dump"), pgRestore: join(root, "15", "bin", "pg_restore"), major: 15 });
+    expect(clientToolsFor(15, root)).toEqual({
+      pgDump: join(root, "15", "bin", "pg_dump"),
+      pgRestore: join(root, "15", "bin", "pg_restore"),
+      major: 15,
+    });
     expect(clientToolsFor(16, root).major).toBe(17);
-    expect(() => clientToolsFor(18, root)).toThrow(/no pg_dump for PostgreSQL 18 .*apt-get install postgresql-client-18/);
+    expect(() => clientToolsFor(18, root)).toThrow(
+      /no pg_dump for PostgreSQL 18 .*apt-get install postgresql-client-18/,
+    );
   });
 });
 

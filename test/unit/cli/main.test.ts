@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { writeFleet } from "../../support/fleetFixture";
 import { runCli } from "../../support/runCli";
 
-const good = { "acme.yaml": "slug: acme\nname: Acme\nplan: enterprise\n", "globex.yaml": "slug: globex\nname: Globex\n" };
+const good = {
+  "acme.yaml": "slug: acme\nname: Acme\nplan: enterprise\n",
+  "globex.yaml": "slug: globex\nname: Globex\n",
+};
 const bad = { ...good, "globex.yaml": "slug: globex\nname: Globex\nplan: basik\n" };
 
 describe("tenantctl validate", () => {
@@ -17,7 +20,9 @@ describe("tenantctl validate", () => {
   it("exits 1 with file:line:col, path, message, fix and a code frame", async () => {
     const result = await runCli(["validate"], writeFleet(bad));
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("tenants/globex.yaml:3:7 error plan: plan `basik` does not exist in the template\n  fix: did you mean `basic`?\n");
+    expect(result.stdout).toContain(
+      "tenants/globex.yaml:3:7 error plan: plan `basik` does not exist in the template\n  fix: did you mean `basic`?\n",
+    );
     expect(result.stdout).toContain("  > 3 | plan: basik\n      |       ^");
     expect(result.stdout).toMatch(/✗ 1 error in 2 tenants\n$/);
   });
@@ -28,14 +33,27 @@ describe("tenantctl validate", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       ok: false,
       tenants: ["acme", "globex"],
-      diagnostics: [{ file: "tenants/globex.yaml", line: 3, column: 7, path: "plan", severity: "error", message: "plan `basik` does not exist in the template", fix: "did you mean `basic`?", rule: "planExists" }],
+      diagnostics: [
+        {
+          file: "tenants/globex.yaml",
+          line: 3,
+          column: 7,
+          path: "plan",
+          severity: "error",
+          message: "plan `basik` does not exist in the template",
+          fix: "did you mean `basic`?",
+          rule: "planExists",
+        },
+      ],
     });
   });
 
   it("prints GitHub workflow annotations", async () => {
     const result = await runCli(["validate", "--format", "github"], writeFleet(bad));
     expect(result.code).toBe(1);
-    expect(result.stdout.split("\n")[0]).toBe("::error file=tenants/globex.yaml,line=3,col=7,title=tenantctl planExists::plan: plan `basik` does not exist in the template. Fix: did you mean `basic`?");
+    expect(result.stdout.split("\n")[0]).toBe(
+      "::error file=tenants/globex.yaml,line=3,col=7,title=tenantctl planExists::plan: plan `basik` does not exist in the template. Fix: did you mean `basic`?",
+    );
   });
 
   it("honours --dir", async () => {
@@ -66,17 +84,35 @@ describe("tenantctl explain", () => {
     const result = await runCli(["explain", "globex", "settings.security", "--format", "json"], writeFleet(good));
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).values).toEqual([
-      { key: "settings.security.mfa", value: "required", layer: "defaults", source: { file: "tenants/_control-plane.yaml", line: 25, column: 22 } },
-      { key: "settings.security.sessionTimeoutMinutes", value: 60, layer: "defaults", source: { file: "tenants/_control-plane.yaml", line: 25, column: 55 } },
+      {
+        key: "settings.security.mfa",
+        value: "required",
+        layer: "defaults",
+        source: { file: "tenants/_control-plane.yaml", line: 25, column: 22 },
+      },
+      {
+        key: "settings.security.sessionTimeoutMinutes",
+        value: 60,
+        layer: "defaults",
+        source: { file: "tenants/_control-plane.yaml", line: 25, column: 55 },
+      },
     ]);
   });
 
   it("exits 2 (usage) with a suggestion for an unknown tenant or key", async () => {
     const cwd = writeFleet(good);
     const tenant = await runCli(["explain", "acmee"], cwd);
-    expect(tenant).toEqual({ code: 2, stdout: "", stderr: "tenantctl: no tenant file for `acmee`: did you mean `acme`?\n" });
+    expect(tenant).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "tenantctl: no tenant file for `acmee`: did you mean `acme`?\n",
+    });
     const key = await runCli(["explain", "acme", "setings"], cwd);
-    expect(key).toEqual({ code: 2, stdout: "", stderr: "tenantctl: no resolved key `setings` for acme: did you mean `settings`?\n" });
+    expect(key).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "tenantctl: no resolved key `setings` for acme: did you mean `settings`?\n",
+    });
   });
 
   it("shows the tenant's own errors when it cannot be resolved", async () => {
@@ -90,7 +126,15 @@ describe("one exit code for one mistake", () => {
   it("an unknown tenant slug is a usage mistake (exit 2) for every command that reads the tenant's file, in the same words", async () => {
     const cwd = writeFleet(good);
     writeFileSync(join(cwd, "Pulumi.yaml"), "name: tenantctl\nruntime: nodejs\n");
-    for (const args of [["explain", "acmee"], ["plan", "acmee"], ["preview", "acmee"], ["up", "acmee"], ["adopt", "acmee"], ["adopt", "acmee", "--dry-run"], ["archive", "acmee"]]) {
+    for (const args of [
+      ["explain", "acmee"],
+      ["plan", "acmee"],
+      ["preview", "acmee"],
+      ["up", "acmee"],
+      ["adopt", "acmee"],
+      ["adopt", "acmee", "--dry-run"],
+      ["archive", "acmee"],
+    ]) {
       const result = await runCli(args, cwd);
       expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: "" });
       expect(result.stderr, args.join(" ")).toMatch(/^tenantctl: no tenant file for `acmee`: did you mean `acme`\?/);

@@ -66,7 +66,8 @@ function one(resources: readonly JsonResource[], type: string, name: string): Js
   return found[0]!;
 }
 
-const urn = (stack: string, qualifiedType: string, name: string) => `urn:pulumi:${stack}::tenantctl::${qualifiedType}::${name}`;
+const urn = (stack: string, qualifiedType: string, name: string) =>
+  `urn:pulumi:${stack}::tenantctl::${qualifiedType}::${name}`;
 const DATABASE = "postgresql:index/database:Database";
 const SCHEMA = "postgresql:index/schema:Schema";
 const ROLE = "postgresql:index/role:Role";
@@ -115,10 +116,17 @@ describe("tenantctl plan (example fleet)", () => {
     expect(role).toMatchObject({ parent: component, provider: "db-primary" });
     expect(role.inputs).toEqual({ name: "tenant_acme", login: true, password: "[secret]", connectionLimit: 100 });
     const database = one(acme.resources, DATABASE, "acme-database");
-    expect(database).toMatchObject({ urn: urn("acme", `tenantctl:index:TenantDatabase$${DATABASE}`, "acme-database"), parent: component });
+    expect(database).toMatchObject({
+      urn: urn("acme", `tenantctl:index:TenantDatabase$${DATABASE}`, "acme-database"),
+      parent: component,
+    });
     expect(database.inputs).toEqual({ name: "tenant_acme", owner: "tenant_acme" });
     expect(acme.resources.filter((resource) => resource.type === SCHEMA)).toEqual([]);
-    expect(acme.resources.filter((resource) => resource.type === "postgresql:index/extension:Extension").map((resource) => resource.inputs)).toEqual([
+    expect(
+      acme.resources
+        .filter((resource) => resource.type === "postgresql:index/extension:Extension")
+        .map((resource) => resource.inputs),
+    ).toEqual([
       { database: "tenant_acme", name: "pg_trgm" },
       { database: "tenant_acme", name: "pgcrypto" },
     ]);
@@ -140,7 +148,10 @@ describe("tenantctl plan (example fleet)", () => {
   });
 
   it("puts initech and globex in a schema of the shared database `tenants`, with their plans' limits", () => {
-    for (const [slug, limit] of [["initech", 5], ["globex", 10]] as const) {
+    for (const [slug, limit] of [
+      ["initech", 5],
+      ["globex", 10],
+    ] as const) {
       const stack = stackOf(json, slug);
       expect(stack.resources.filter((resource) => resource.type === DATABASE)).toEqual([]);
       const schema = one(stack.resources, SCHEMA, `${slug}-schema`);
@@ -154,25 +165,42 @@ describe("tenantctl plan (example fleet)", () => {
         searchPaths: [`tenant_${slug}`, "public"],
       });
     }
-    expect(stackOf(json, "globex").resources.filter((resource) => resource.type === CUSTOM_HOSTNAME).map((resource) => resource.inputs.hostname)).toEqual(["tenants.globex.io"]);
+    expect(
+      stackOf(json, "globex")
+        .resources.filter((resource) => resource.type === CUSTOM_HOSTNAME)
+        .map((resource) => resource.inputs.hostname),
+    ).toEqual(["tenants.globex.io"]);
     expect(stackOf(json, "initech").resources.filter((resource) => resource.type === CUSTOM_HOSTNAME)).toEqual([]);
   });
 
   it("includes the components, the auth side read from the control plane, and readable dynamic resources", () => {
     const acme = stackOf(json, "acme");
-    expect(acme.resources.filter((resource) => resource.component).map((resource) => [resource.type, resource.name])).toEqual([
+    expect(
+      acme.resources.filter((resource) => resource.component).map((resource) => [resource.type, resource.name]),
+    ).toEqual([
       ["tenantctl:index:TenantAuth", "acme"],
       ["tenantctl:index:TenantDatabase", "acme"],
       ["tenantctl:index:TenantDomains", "acme"],
       ["tenantctl:index:TenantSettings", "acme-settings"],
     ]);
-    expect(one(acme.resources, "pulumi:pulumi:StackReference", "acme-control-plane")).toMatchObject({ read: true, inputs: { name: "organization/tenantctl/control-plane" } });
+    expect(one(acme.resources, "pulumi:pulumi:StackReference", "acme-control-plane")).toMatchObject({
+      read: true,
+      inputs: { name: "organization/tenantctl/control-plane" },
+    });
     expect(one(acme.resources, "auth0:index/organization:Organization", "acme-organization").inputs).toEqual({
       name: "acme",
       displayName: "Acme Corporation",
-      metadata: { slug: "acme", plan: "enterprise", status: "active", roles: "<role admin>,<role member>,<id of acme-role-auditor>" },
+      metadata: {
+        slug: "acme",
+        plan: "enterprise",
+        status: "active",
+        roles: "<role admin>,<role member>,<id of acme-role-auditor>",
+      },
     });
-    expect(one(acme.resources, "pulumi-nodejs:dynamic:GeneratedPassword", "acme-password")).toMatchObject({ parent: urn("acme", "tenantctl:index:TenantDatabase", "acme"), inputs: {} });
+    expect(one(acme.resources, "pulumi-nodejs:dynamic:GeneratedPassword", "acme-password")).toMatchObject({
+      parent: urn("acme", "tenantctl:index:TenantDatabase", "acme"),
+      inputs: {},
+    });
     const table = one(acme.resources, SETTINGS_TABLE, "acme-settings-table");
     expect(table.parent).toBe(urn("acme", "tenantctl:index:TenantSettings", "acme-settings"));
     expect(table.inputs).toEqual({
@@ -194,7 +222,12 @@ describe("tenantctl plan (example fleet)", () => {
 
   it("shows secrets only as [secret], and never the placeholders behind them or a provider's code", () => {
     const provider = one(stackOf(json, "acme").resources, "pulumi:providers:postgresql", "db-primary");
-    expect(provider.inputs).toMatchObject({ host: "db.internal.example.com", port: "5432", password: "[secret]", username: "<tenantctl:databaseServers.primary.username>" });
+    expect(provider.inputs).toMatchObject({
+      host: "db.internal.example.com",
+      port: "5432",
+      password: "[secret]",
+      username: "<tenantctl:databaseServers.primary.username>",
+    });
     for (const hidden of ["<offline placeholder>", "<generated password>", "__provider", "postgresql://"]) {
       expect(json).not.toContain(hidden);
       expect(text).not.toContain(hidden);
@@ -203,8 +236,16 @@ describe("tenantctl plan (example fleet)", () => {
 
   it("renders the shared control-plane stack", () => {
     const controlPlane = stackOf(json, "control-plane");
-    expect(one(controlPlane.resources, DATABASE, "shared-primary")).toMatchObject({ parent: null, provider: "db-primary", inputs: { name: "tenants" } });
-    expect(controlPlane.resources.filter((resource) => resource.type === "auth0:index/role:Role").map((resource) => resource.inputs.name)).toEqual(["admin", "member"]);
+    expect(one(controlPlane.resources, DATABASE, "shared-primary")).toMatchObject({
+      parent: null,
+      provider: "db-primary",
+      inputs: { name: "tenants" },
+    });
+    expect(
+      controlPlane.resources
+        .filter((resource) => resource.type === "auth0:index/role:Role")
+        .map((resource) => resource.inputs.name),
+    ).toEqual(["admin", "member"]);
   });
 
   it("prints a tree per stack: components, their resources indented below, inputs one per line", () => {
@@ -217,8 +258,16 @@ describe("tenantctl plan (example fleet)", () => {
         "        owner: tenant_acme",
       ].join("\n"),
     );
-    expect(acme).toContain(["    postgresql:index/role:Role acme-role", "        connectionLimit: 100", "        login: true", "        name: tenant_acme", "        password: [secret]"].join("\n"));
-    expect(acme).toContain("        settings.locale: \"en-GB\"\n");
+    expect(acme).toContain(
+      [
+        "    postgresql:index/role:Role acme-role",
+        "        connectionLimit: 100",
+        "        login: true",
+        "        name: tenant_acme",
+        "        password: [secret]",
+      ].join("\n"),
+    );
+    expect(acme).toContain('        settings.locale: "en-GB"\n');
     expect(acme).toContain("    pulumi:pulumi:StackReference acme-control-plane (read)\n");
     expect(text).toMatch(/\nPlan: 4 stacks, 67 resources; rendered offline in \d+\.\d s\n$/);
   });
@@ -226,7 +275,11 @@ describe("tenantctl plan (example fleet)", () => {
 
 describe("tenantctl plan --base", () => {
   function git(cwd: string, ...args: string[]): void {
-    const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+    const result = spawnSync(
+      "git",
+      ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+      { cwd, encoding: "utf8" },
+    );
     if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
   }
 
@@ -279,20 +332,36 @@ describe("tenantctl plan --base", () => {
         urn: urn("initech", "tenantctl:index:TenantAuth$auth0:index/organization:Organization", "initech-organization"),
         inputs: [{ path: "metadata.plan", old: "trial", new: "basic" }],
       },
-      { type: ROLE, name: "initech-role", urn: urn("initech", `tenantctl:index:TenantDatabase$${ROLE}`, "initech-role"), inputs: [{ path: "connectionLimit", old: 5, new: 10 }] },
+      {
+        type: ROLE,
+        name: "initech-role",
+        urn: urn("initech", `tenantctl:index:TenantDatabase$${ROLE}`, "initech-role"),
+        inputs: [{ path: "connectionLimit", old: 5, new: 10 }],
+      },
     ]);
 
     const globex = stackOf(result.stdout, "globex").changes!;
     expect(globex).toMatchObject({ added: [], removed: [] });
     expect(globex.changed).toEqual([
-      { type: SETTINGS_TABLE, name: "globex-settings-table", urn: urn("globex", `tenantctl:index:TenantSettings$${SETTINGS_TABLE}`, "globex-settings-table"), inputs: [{ path: "settings.locale", old: '"en-US"', new: '"de-DE"' }] },
+      {
+        type: SETTINGS_TABLE,
+        name: "globex-settings-table",
+        urn: urn("globex", `tenantctl:index:TenantSettings$${SETTINGS_TABLE}`, "globex-settings-table"),
+        inputs: [{ path: "settings.locale", old: '"en-US"', new: '"de-DE"' }],
+      },
     ]);
 
     const hooli = stackOf(result.stdout, "hooli");
     expect(hooli.changes).toMatchObject({ changed: [], removed: [] });
-    expect(hooli.changes!.added.map((resource) => resource.urn)).toEqual(hooli.resources.map((resource) => resource.urn));
+    expect(hooli.changes!.added.map((resource) => resource.urn)).toEqual(
+      hooli.resources.map((resource) => resource.urn),
+    );
     expect(hooli.resources).toHaveLength(17);
-    expect(one(hooli.resources, SCHEMA, "hooli-schema").inputs).toEqual({ name: "tenant_hooli", database: "tenants", owner: "tenant_hooli" });
+    expect(one(hooli.resources, SCHEMA, "hooli-schema").inputs).toEqual({
+      name: "tenant_hooli",
+      database: "tenants",
+      owner: "tenant_hooli",
+    });
 
     const acme = stackOf(result.stdout, "acme");
     expect(acme.resources).toEqual([]);
@@ -300,7 +369,12 @@ describe("tenantctl plan --base", () => {
     expect(acme.changes!.removed).toHaveLength(21);
     expect(acme.changes!.removed.map((resource) => resource.name)).toContain("acme-database");
 
-    expect(stackOf(result.stdout, "control-plane").changes).toEqual({ status: "unchanged", added: [], changed: [], removed: [] });
+    expect(stackOf(result.stdout, "control-plane").changes).toEqual({
+      status: "unchanged",
+      added: [],
+      changed: [],
+      removed: [],
+    });
   });
 
   it("prints a diff a reviewer can read, with unchanged stacks on one line", async () => {
@@ -331,10 +405,16 @@ describe("tenantctl plan --base", () => {
     );
     expect(out).toContain("+ hooli (stack hooli): new since HEAD, 17 to add, 0 to change, 0 to remove\n");
     expect(out).toContain("  + tenantctl:index:TenantDatabase hooli\n");
-    expect(out).toContain("  +   postgresql:index/schema:Schema hooli-schema\n          database: tenants\n          name: tenant_hooli\n          owner: tenant_hooli\n");
-    expect(out).toContain("- acme (stack acme): tenant file removed since HEAD; `up` leaves its stack as it is\n  `tenantctl destroy acme` would remove its 21 resources (databases and schemas are retained)\n");
+    expect(out).toContain(
+      "  +   postgresql:index/schema:Schema hooli-schema\n          database: tenants\n          name: tenant_hooli\n          owner: tenant_hooli\n",
+    );
+    expect(out).toContain(
+      "- acme (stack acme): tenant file removed since HEAD; `up` leaves its stack as it is\n  `tenantctl destroy acme` would remove its 21 resources (databases and schemas are retained)\n",
+    );
     expect(out).toContain("\nunchanged: control-plane\n");
-    expect(out).toMatch(/\nPlan against HEAD: stacks 1 added, 2 changed, 1 removed, 1 unchanged; resources 17 to add, 3 to change, 0 to remove; rendered offline in \d+\.\d s\n$/);
+    expect(out).toMatch(
+      /\nPlan against HEAD: stacks 1 added, 2 changed, 1 removed, 1 unchanged; resources 17 to add, 3 to change, 0 to remove; rendered offline in \d+\.\d s\n$/,
+    );
   });
 
   it("says a secret changed without showing it", async () => {
@@ -347,14 +427,21 @@ describe("tenantctl plan --base", () => {
       ["globex-settings-table", [{ path: "connection", old: "[secret]", new: "[secret]" }]],
     ]);
     const text = await runCli(["plan", "globex", "--base", "HEAD"], moved);
-    expect(text.stdout).toContain("  ~   pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table\n          connection: [secret] (changed)\n");
+    expect(text.stdout).toContain(
+      "  ~   pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table\n          connection: [secret] (changed)\n",
+    );
     expect(text.stdout).not.toContain("postgresql://");
   });
 
   it("renders only the named stacks, and exits 2 for a ref git does not know", async () => {
     const result = await runCli(["plan", "initech", "acme", "--base", "HEAD", "--format", "json"], cwd);
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as { tenants: JsonStack[] }).tenants.map((stack) => [stack.slug, stack.changes?.status])).toEqual([
+    expect(
+      (JSON.parse(result.stdout) as { tenants: JsonStack[] }).tenants.map((stack) => [
+        stack.slug,
+        stack.changes?.status,
+      ]),
+    ).toEqual([
       ["initech", "changed"],
       ["acme", "removed"],
     ]);
@@ -368,13 +455,23 @@ describe("tenantctl plan --base", () => {
 describe("tenantctl plan exit codes", () => {
   it("exits 2 for an unknown tenant and suggests the closest", async () => {
     const result = await runCli(["plan", "acmee"], exampleFleet());
-    expect(result).toEqual({ code: 2, stdout: "", stderr: "tenantctl: no tenant file for `acmee`: did you mean `acme`?\n" });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "tenantctl: no tenant file for `acmee`: did you mean `acme`?\n",
+    });
     expect((await runCli(["plan", "--format", "xml"], exampleFleet())).code).toBe(2);
   });
 
   it("exits 1 and renders nothing when the template is invalid", async () => {
     const cwd = exampleFleet();
-    writeFileSync(join(cwd, "tenants", "_control-plane.yaml"), readFileSync(join(cwd, "tenants", "_control-plane.yaml"), "utf8").replace("provider: cloudflare               # cloudflare | route53", "provider: cloudflar"));
+    writeFileSync(
+      join(cwd, "tenants", "_control-plane.yaml"),
+      readFileSync(join(cwd, "tenants", "_control-plane.yaml"), "utf8").replace(
+        "provider: cloudflare               # cloudflare | route53",
+        "provider: cloudflar",
+      ),
+    );
     const result = await runCli(["plan"], cwd);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
@@ -388,7 +485,12 @@ describe("tenantctl plan exit codes", () => {
     const result = await runCli(["plan", "--format", "json"], cwd);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("tenants/globex.yaml:3:7 error plan: plan `basik` does not exist in the template");
-    expect(stackOf(result.stdout, "globex")).toEqual({ slug: "globex", stack: "globex", resources: [], skipped: "invalid tenant file: fix it first (`tenantctl validate`)" });
+    expect(stackOf(result.stdout, "globex")).toEqual({
+      slug: "globex",
+      stack: "globex",
+      resources: [],
+      skipped: "invalid tenant file: fix it first (`tenantctl validate`)",
+    });
     expect(stackOf(result.stdout, "acme").resources).toHaveLength(21);
   });
 
@@ -396,14 +498,30 @@ describe("tenantctl plan exit codes", () => {
     const cwd = exampleFleet();
     const template = join(cwd, "tenants", "_control-plane.yaml");
     const text = readFileSync(template, "utf8");
-    writeFileSync(template, text.replace("provider: auth0                    # auth0 | authhero", "provider: authhero"));
+    writeFileSync(
+      template,
+      text.replace("provider: auth0                    # auth0 | authhero", "provider: authhero"),
+    );
     const result = await runCli(["plan", "acme", "--format", "json"], cwd);
     expect(result.code, result.stderr).toBe(0);
-    const resources = stackOf(result.stdout, "acme").resources as { type: string; name: string; inputs: Record<string, unknown> }[];
+    const resources = stackOf(result.stdout, "acme").resources as {
+      type: string;
+      name: string;
+      inputs: Record<string, unknown>;
+    }[];
     expect(resources.filter((r) => r.type.startsWith("auth0:"))).toEqual([]);
     const organization = resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroOrganization");
-    expect(organization?.inputs).toMatchObject({ name: "acme", displayName: "Acme Corporation", tenant: "acme", connection: "[secret]", metadata: { slug: "acme", plan: "enterprise", status: "active" } });
-    expect(resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroRole")?.inputs).toMatchObject({ name: "acme:auditor", connection: "[secret]" });
+    expect(organization?.inputs).toMatchObject({
+      name: "acme",
+      displayName: "Acme Corporation",
+      tenant: "acme",
+      connection: "[secret]",
+      metadata: { slug: "acme", plan: "enterprise", status: "active" },
+    });
+    expect(resources.find((r) => r.type === "pulumi-nodejs:dynamic:AuthHeroRole")?.inputs).toMatchObject({
+      name: "acme:auditor",
+      connection: "[secret]",
+    });
   });
 
   it("exits 1 when a stack's program fails, with the program's message", async () => {
@@ -413,22 +531,35 @@ describe("tenantctl plan exit codes", () => {
       fleet: { ...fleet, controlPlane: fleet.controlPlane! },
       render: async (_template, target) =>
         "tenant" in target && target.tenant.slug === "initech"
-          ? { slug: "initech", stack: "initech", resources: [], error: "Tenant \"initech\": the program failed" }
+          ? { slug: "initech", stack: "initech", resources: [], error: 'Tenant "initech": the program failed' }
           : { slug: "globex", stack: "globex", resources: [] },
     });
     expect(stacks.map((stack) => stack.error)).toEqual(['Tenant "initech": the program failed', undefined]);
     const report = renderPlanText({ stacks, seconds: 0 });
-    expect(report).toContain("initech (stack initech): the program failed:\n  Tenant \"initech\": the program failed");
+    expect(report).toContain('initech (stack initech): the program failed:\n  Tenant "initech": the program failed');
     expect(report).toContain("1 failed");
   });
 });
 
 describe("plan diff and renderers (pure)", () => {
-  const resource = (name: string, inputs: PlannedResource["inputs"]): PlannedResource => ({ type: "t:index:T", name, urn: `urn:pulumi:s::p::t:index:T::${name}`, component: false, read: false, inputs });
+  const resource = (name: string, inputs: PlannedResource["inputs"]): PlannedResource => ({
+    type: "t:index:T",
+    name,
+    urn: `urn:pulumi:s::p::t:index:T::${name}`,
+    component: false,
+    read: false,
+    inputs,
+  });
 
   it("matches resources by URN and diffs inputs leaf by leaf; secrets compare by digest and print as [secret]", () => {
-    const base = [resource("a", { password: new SecretValue("d1"), size: 1, tags: { env: "prod", team: "x" } }), resource("gone", {})];
-    const now = [resource("a", { password: new SecretValue("d2"), size: 1, tags: { env: "dev" }, list: [1] }), resource("new", { x: "y" })];
+    const base = [
+      resource("a", { password: new SecretValue("d1"), size: 1, tags: { env: "prod", team: "x" } }),
+      resource("gone", {}),
+    ];
+    const now = [
+      resource("a", { password: new SecretValue("d2"), size: 1, tags: { env: "dev" }, list: [1] }),
+      resource("new", { x: "y" }),
+    ];
     const changes = diffStack(base, now);
     expect(changes.status).toBe("changed");
     expect(changes.added.map((r) => r.name)).toEqual(["new"]);
@@ -440,41 +571,48 @@ describe("plan diff and renderers (pure)", () => {
       { path: "tags.team", old: "x" },
       { path: "list", new: [1] },
     ]);
-    expect(diffStack([resource("a", { password: new SecretValue("same") })], [resource("a", { password: new SecretValue("same") })]).status).toBe("unchanged");
+    expect(
+      diffStack(
+        [resource("a", { password: new SecretValue("same") })],
+        [resource("a", { password: new SecretValue("same") })],
+      ).status,
+    ).toBe("unchanged");
 
     const report = { base: "main", stacks: [{ slug: "s", stack: "s", resources: now, changes }], seconds: 0.25 };
     const text = renderPlanText(report);
-    expect(text).toContain("  ~ t:index:T a\n        password: [secret] (changed)\n        tags.env: prod → dev\n        tags.team: x → (unset)\n        list: (unset) → [1]\n");
+    expect(text).toContain(
+      "  ~ t:index:T a\n        password: [secret] (changed)\n        tags.env: prod → dev\n        tags.team: x → (unset)\n        list: (unset) → [1]\n",
+    );
     expect(text).not.toContain("d1");
     expect(renderPlanJson(report)).not.toMatch(/d1|d2/);
   });
 
-describe("tenantctl plan --shard", () => {
-  it("renders only its part of the tenant stacks, never the control plane; a bad value is a usage error", async () => {
-    const cwd = exampleFleet();
-    const parts: string[][] = [];
-    for (const index of [1, 2]) {
-      const result = await runCli(["plan", "--shard", `${index}/2`, "--format", "json"], cwd);
-      expect(result.code).toBe(0);
-      parts.push((JSON.parse(result.stdout) as { tenants: JsonStack[] }).tenants.map((stack) => stack.slug));
-    }
-    expect(parts.flat().sort()).toEqual(["acme", "globex", "initech"]);
-    const bad = await runCli(["plan", "--shard", "3/2"], cwd);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("expected i/n with 1 ≤ i ≤ n");
+  describe("tenantctl plan --shard", () => {
+    it("renders only its part of the tenant stacks, never the control plane; a bad value is a usage error", async () => {
+      const cwd = exampleFleet();
+      const parts: string[][] = [];
+      for (const index of [1, 2]) {
+        const result = await runCli(["plan", "--shard", `${index}/2`, "--format", "json"], cwd);
+        expect(result.code).toBe(0);
+        parts.push((JSON.parse(result.stdout) as { tenants: JsonStack[] }).tenants.map((stack) => stack.slug));
+      }
+      expect(parts.flat().sort()).toEqual(["acme", "globex", "initech"]);
+      const bad = await runCli(["plan", "--shard", "3/2"], cwd);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("expected i/n with 1 ≤ i ≤ n");
+    });
   });
-});
 
-describe("tenantctl plan --output", () => {
-  it("writes one run's report in each file's format, and nothing to stdout", async () => {
-    const cwd = exampleFleet();
-    const result = await runCli(["plan", "--output", "out/plan.json", "--output", "out/plan.md"], cwd);
-    expect(result).toMatchObject({ code: 0, stdout: "" });
-    const json = JSON.parse(readFileSync(join(cwd, "out", "plan.json"), "utf8")) as { tenants: JsonStack[] };
-    expect(json.tenants.map((stack) => stack.slug)).toEqual(["control-plane", "acme", "globex", "initech"]);
-    const markdown = readFileSync(join(cwd, "out", "plan.md"), "utf8");
-    expect(markdown.startsWith("<!-- tenantctl:plan -->\n### tenantctl plan\n")).toBe(true);
-    expect(markdown).toContain("<details><summary><code>acme</code>: 21 resources</summary>");
+  describe("tenantctl plan --output", () => {
+    it("writes one run's report in each file's format, and nothing to stdout", async () => {
+      const cwd = exampleFleet();
+      const result = await runCli(["plan", "--output", "out/plan.json", "--output", "out/plan.md"], cwd);
+      expect(result).toMatchObject({ code: 0, stdout: "" });
+      const json = JSON.parse(readFileSync(join(cwd, "out", "plan.json"), "utf8")) as { tenants: JsonStack[] };
+      expect(json.tenants.map((stack) => stack.slug)).toEqual(["control-plane", "acme", "globex", "initech"]);
+      const markdown = readFileSync(join(cwd, "out", "plan.md"), "utf8");
+      expect(markdown.startsWith("<!-- tenantctl:plan -->\n### tenantctl plan\n")).toBe(true);
+      expect(markdown).toContain("<details><summary><code>acme</code>: 21 resources</summary>");
+    });
   });
-});
 });

@@ -19,7 +19,11 @@ afterAll(() => {
 });
 
 function git(cwd: string, ...args: string[]): void {
-  const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+  const result = spawnSync(
+    "git",
+    ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+    { cwd, encoding: "utf8" },
+  );
   if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
 }
 
@@ -30,7 +34,8 @@ function editFile(file: string, from: string | RegExp, to: string): void {
   writeFileSync(file, after);
 }
 
-const SECONDARY = "    secondary: { host: db2.internal.example.com, port: 5432, sharedDatabase: tenants, maxConnections: 500 }\n";
+const SECONDARY =
+  "    secondary: { host: db2.internal.example.com, port: 5432, sharedDatabase: tenants, maxConnections: 500 }\n";
 
 /** The example fleet with a second server in its template, committed; then initech upgraded, acme downgraded, globex rebalanced. */
 function movingFleet(): string {
@@ -71,7 +76,9 @@ describe("tenantctl plan --base: moves", { timeout: 60_000 }, () => {
   it("JSON: `move: {from, to}` on each tenant whose data location changes, and on no other", async () => {
     const result = await runCli(["plan", "--base", "HEAD", "--format", "json"], cwd);
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    const plan = JSON.parse(result.stdout) as { tenants: { slug: string; move?: unknown; changes: { status: string } }[] };
+    const plan = JSON.parse(result.stdout) as {
+      tenants: { slug: string; move?: unknown; changes: { status: string } }[];
+    };
     expect(plan.tenants.map((stack) => [stack.slug, stack.changes.status, stack.move])).toEqual([
       ["control-plane", "unchanged", undefined],
       ["acme", "changed", ACME_MOVE],
@@ -86,20 +93,32 @@ describe("tenantctl plan --base: moves", { timeout: 60_000 }, () => {
     const result = await runCli(["plan", "--base", "HEAD"], cwd);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     const out = result.stdout;
-    expect(out).toMatch(/^~ initech \(stack initech\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move initech: schema tenant_initech in tenants@primary → database tenant_initech@primary\n/m);
-    expect(out).toMatch(/^~ acme \(stack acme\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move acme: database tenant_acme@primary → schema tenant_acme in tenants@primary\n/m);
-    expect(out).toMatch(/^~ globex \(stack globex\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move globex: schema tenant_globex in tenants@primary → schema tenant_globex in tenants@secondary\n/m);
-    expect(out).toMatch(/\nPlan against HEAD: stacks 0 added, 3 changed, 0 removed, 1 unchanged; 3 tenants move; resources \d+ to add, \d+ to change, \d+ to remove; rendered offline in \d+\.\d s\n$/);
+    expect(out).toMatch(
+      /^~ initech \(stack initech\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move initech: schema tenant_initech in tenants@primary → database tenant_initech@primary\n/m,
+    );
+    expect(out).toMatch(
+      /^~ acme \(stack acme\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move acme: database tenant_acme@primary → schema tenant_acme in tenants@primary\n/m,
+    );
+    expect(out).toMatch(
+      /^~ globex \(stack globex\): moves, \d+ to add, \d+ to change, \d+ to remove\n {2}move globex: schema tenant_globex in tenants@primary → schema tenant_globex in tenants@secondary\n/m,
+    );
+    expect(out).toMatch(
+      /\nPlan against HEAD: stacks 0 added, 3 changed, 0 removed, 1 unchanged; 3 tenants move; resources \d+ to add, \d+ to change, \d+ to remove; rendered offline in \d+\.\d s\n$/,
+    );
   });
 
   it("Markdown: the headline counts the tenants that move, their rows say so, their details name from and to", async () => {
     const result = await runCli(["plan", "initech", "--base", "HEAD", "--format", "markdown"], cwd);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     const out = result.stdout;
-    expect(out).toMatch(/^Plan against HEAD: stacks 0 added, 1 changed, 0 removed, 0 unchanged; 1 tenant moves; resources /m);
+    expect(out).toMatch(
+      /^Plan against HEAD: stacks 0 added, 1 changed, 0 removed, 0 unchanged; 1 tenant moves; resources /m,
+    );
     expect(out).toMatch(/^\| `initech` \| 🚚 moves \| \d+ to add, \d+ to change, \d+ to remove \|$/m);
     expect(out).toContain("<details><summary><code>initech</code>: moves, ");
-    expect(out).toContain("\nmove initech: schema tenant_initech in tenants@primary → database tenant_initech@primary\n");
+    expect(out).toContain(
+      "\nmove initech: schema tenant_initech in tenants@primary → database tenant_initech@primary\n",
+    );
   });
 
   it("a change that leaves the data where it is names no move", async () => {
@@ -113,7 +132,9 @@ describe("tenantctl plan --base: moves", { timeout: 60_000 }, () => {
     editFile(join(still, "tenants", "initech.yaml"), "plan: trial", "plan: basic");
     const result = await runCli(["plan", "--base", "HEAD", "--format", "json"], still);
     expect(result.code).toBe(0);
-    const plan = JSON.parse(result.stdout) as { tenants: { slug: string; move?: unknown; changes: { status: string } }[] };
+    const plan = JSON.parse(result.stdout) as {
+      tenants: { slug: string; move?: unknown; changes: { status: string } }[];
+    };
     expect(plan.tenants.find((stack) => stack.slug === "initech")).toMatchObject({ changes: { status: "changed" } });
     expect(plan.tenants.filter((stack) => stack.move !== undefined)).toEqual([]);
     const text = await runCli(["plan", "--base", "HEAD"], still);
@@ -126,7 +147,11 @@ describe("compareFleets: moves", () => {
 
   it("lists the changed tenants whose data location changes, from and to", () => {
     const base = [buildTenant("initech"), buildTenant("globex"), buildTenant("hooli")];
-    const current = [buildTenant("initech", { database: { isolation: "database" } }), buildTenant("globex", { database: { server: secondary } }), buildTenant("hooli", { name: "Hooli XYZ" })];
+    const current = [
+      buildTenant("initech", { database: { isolation: "database" } }),
+      buildTenant("globex", { database: { server: secondary } }),
+      buildTenant("hooli", { name: "Hooli XYZ" }),
+    ];
     const slugs = ["initech", "globex", "hooli"];
     const changes = compareFleets({ tenants: current, slugs }, { tenants: base, slugs });
     expect(changes.changed).toEqual(slugs);
@@ -139,7 +164,10 @@ describe("compareFleets: moves", () => {
   it("a new, removed or invalid tenant has no move: there is no location on one side", () => {
     expect(tenantMove(undefined, buildTenant("hooli"))).toBeUndefined();
     expect(tenantMove(buildTenant("hooli"), undefined)).toBeUndefined();
-    const changes = compareFleets({ tenants: [], slugs: ["initech"] }, { tenants: [buildTenant("initech")], slugs: ["initech"] });
+    const changes = compareFleets(
+      { tenants: [], slugs: ["initech"] },
+      { tenants: [buildTenant("initech")], slugs: ["initech"] },
+    );
     expect(changes).toMatchObject({ changed: ["initech"], moves: [] });
   });
 });

@@ -14,12 +14,16 @@ describe("sandbox --auth", () => {
   });
 
   it("refuses an Auth0 fleet holding what AuthHero would refuse, at the line, before starting anything", async () => {
-    const cwd = writeFleet({ "acme.yaml": `slug: acme\nname: acme\nauth:\n  roles:\n    - { name: ${"r".repeat(46)}, description: R, permissions: [read:data] }\n` });
+    const cwd = writeFleet({
+      "acme.yaml": `slug: acme\nname: acme\nauth:\n  roles:\n    - { name: ${"r".repeat(46)}, description: R, permissions: [read:data] }\n`,
+    });
     writeFileSync(join(cwd, "Pulumi.yaml"), "name: tenantctl\nruntime: nodejs\n");
     const result = await runCli(["sandbox", "--auth", "authhero"], cwd);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("tenantctl sandbox: AuthHero would refuse these values of the fleet:");
-    expect(result.stderr).toContain(`tenants/acme.yaml:5:15 error auth.roles[0].name: role name \`acme:${"r".repeat(46)}\` has 51 characters; AuthHero role names have at most 50`);
+    expect(result.stderr).toContain(
+      `tenants/acme.yaml:5:15 error auth.roles[0].name: role name \`acme:${"r".repeat(46)}\` has 51 characters; AuthHero role names have at most 50`,
+    );
     expect(result.stderr).not.toContain("starting");
     expect(existsSync(join(cwd, ".tenantctl"))).toBe(false);
   });

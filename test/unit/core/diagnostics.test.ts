@@ -8,7 +8,14 @@ describe("dotted paths", () => {
   });
 
   it("parse back to the segments they were made of", () => {
-    const paths: PathSegment[][] = [["auth", "roles", 0, "name"], ["defaults", "settings", "ui.theme"], ["settings", ""], ["a", "b[1]"], ["x", 'q"uote'], ["plans", "enterprise", "limits", "users"]];
+    const paths: PathSegment[][] = [
+      ["auth", "roles", 0, "name"],
+      ["defaults", "settings", "ui.theme"],
+      ["settings", ""],
+      ["a", "b[1]"],
+      ["x", 'q"uote'],
+      ["plans", "enterprise", "limits", "users"],
+    ];
     for (const path of paths) expect(parsePath(formatPath(path))).toEqual(path);
   });
 });

@@ -12,13 +12,18 @@ describe("mergeTrees", () => {
   });
 
   it("lists the leaves with dotted paths", () => {
-    expect(leaves({ a: { b: 1, c: [1] }, d: {} })).toEqual([["a.b", 1], ["a.c", [1]], ["d", {}]]);
+    expect(leaves({ a: { b: 1, c: [1] }, d: {} })).toEqual([
+      ["a.b", 1],
+      ["a.c", [1]],
+      ["d", {}],
+    ]);
   });
 });
 
 describe("resolution: defaults < plans.<plan> < tenant", () => {
   const fleet = fleetWith({
-    "acme.yaml": "slug: acme\nname: Acme\nplan: enterprise\ndatabase:\n  extensions: [pg_trgm]\nsettings:\n  branding: { primaryColor: '#ff0000' }\n",
+    "acme.yaml":
+      "slug: acme\nname: Acme\nplan: enterprise\ndatabase:\n  extensions: [pg_trgm]\nsettings:\n  branding: { primaryColor: '#ff0000' }\n",
     "globex.yaml": "slug: globex\nname: Globex\ndomains:\n  subdomain: gx\n",
   });
   const acme = fleet.tenants.find((t) => t.slug === "acme")!;
@@ -43,17 +48,38 @@ describe("resolution: defaults < plans.<plan> < tenant", () => {
   });
 
   it("keeps the layer, file and path of every leaf", () => {
-    expect(acme.provenance.get("limits.users")).toEqual({ layer: "plans.enterprise", file: "tenants/_control-plane.yaml", filePath: "plans.enterprise.limits.users" });
+    expect(acme.provenance.get("limits.users")).toEqual({
+      layer: "plans.enterprise",
+      file: "tenants/_control-plane.yaml",
+      filePath: "plans.enterprise.limits.users",
+    });
     expect(acme.provenance.get("settings.features.sso")).toMatchObject({ layer: "plans.enterprise" });
-    expect(acme.provenance.get("settings.locale")).toMatchObject({ layer: "defaults", filePath: "defaults.settings.locale" });
-    expect(acme.provenance.get("settings.branding.primaryColor")).toEqual({ layer: "tenant", file: "tenants/acme.yaml", filePath: "settings.branding.primaryColor" });
+    expect(acme.provenance.get("settings.locale")).toMatchObject({
+      layer: "defaults",
+      filePath: "defaults.settings.locale",
+    });
+    expect(acme.provenance.get("settings.branding.primaryColor")).toEqual({
+      layer: "tenant",
+      file: "tenants/acme.yaml",
+      filePath: "settings.branding.primaryColor",
+    });
     expect(acme.provenance.get("database.roleName")).toEqual({ layer: "derived" });
     expect(globex.provenance.get("plan")).toMatchObject({ layer: "defaults", filePath: "defaults.plan" });
   });
 
   it("derives names, hostnames and isolation targets", () => {
-    expect(acme.database).toMatchObject({ roleName: "tenant_acme", databaseName: "tenant_acme", schemaName: "public", connectionLimit: 100 });
-    expect(globex.database).toMatchObject({ roleName: "tenant_globex", databaseName: "tenants", schemaName: "tenant_globex", connectionLimit: 10 });
+    expect(acme.database).toMatchObject({
+      roleName: "tenant_acme",
+      databaseName: "tenant_acme",
+      schemaName: "public",
+      connectionLimit: 100,
+    });
+    expect(globex.database).toMatchObject({
+      roleName: "tenant_globex",
+      databaseName: "tenants",
+      schemaName: "tenant_globex",
+      connectionLimit: 10,
+    });
     expect(globex.domains.hostname).toBe("gx.app.example.com");
     expect(acme.domains.hostname).toBe("acme.app.example.com");
     expect(acme.settings.seedOnlyKeys).toEqual(["branding"]);
@@ -66,7 +92,9 @@ describe("resolution: defaults < plans.<plan> < tenant", () => {
   });
 
   it("normalizes custom hostnames: lower case, no trailing dot", () => {
-    const f = fleetWith({ "acme.yaml": "slug: acme\nname: A\ndomains:\n  custom:\n    - hostname: App.Acme-Corp.COM.\n" });
+    const f = fleetWith({
+      "acme.yaml": "slug: acme\nname: A\ndomains:\n  custom:\n    - hostname: App.Acme-Corp.COM.\n",
+    });
     expect(f.tenants[0]!.domains.custom).toEqual([{ hostname: "app.acme-corp.com" }]);
   });
 });
@@ -84,9 +112,13 @@ describe("locked keys", () => {
   });
 
   it("allows siblings of a locked key", () => {
-    const fleet = fleetWith({ "acme.yaml": "slug: acme\nname: Acme\nsettings:\n  security: { sessionTimeoutMinutes: 5 }\n" });
+    const fleet = fleetWith({
+      "acme.yaml": "slug: acme\nname: Acme\nsettings:\n  security: { sessionTimeoutMinutes: 5 }\n",
+    });
     expect(where(fleet)).toEqual([]);
-    expect(fleet.tenants[0]!.settings.values).toMatchObject({ security: { mfa: "required", sessionTimeoutMinutes: 5 } });
+    expect(fleet.tenants[0]!.settings.values).toMatchObject({
+      security: { mfa: "required", sessionTimeoutMinutes: 5 },
+    });
   });
 });
 

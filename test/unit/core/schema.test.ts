@@ -13,7 +13,10 @@ describe("tenant schema", () => {
 
   it("points at nested unknown keys and lists what is allowed when nothing is close", () => {
     const fleet = fleetWith({ "acme.yaml": "slug: acme\nname: Acme\ndatabase:\n  isolaton: schema\n  colour: red\n" });
-    expect(where(fleet)).toEqual(["tenants/acme.yaml:4:3 database.isolaton schema", "tenants/acme.yaml:5:3 database.colour schema"]);
+    expect(where(fleet)).toEqual([
+      "tenants/acme.yaml:4:3 database.isolaton schema",
+      "tenants/acme.yaml:5:3 database.colour schema",
+    ]);
     expect(fleet.errors[0]!.fix).toBe("did you mean `isolation`?");
     expect(fleet.errors[1]!.fix).toBe("remove it; allowed here: `isolation`, `server`, `extensions`");
   });
@@ -34,9 +37,13 @@ describe("tenant schema", () => {
   it("checks slugs as DNS labels and hostnames as FQDNs inside lists", () => {
     const fleet = fleetWith({
       "Acme.yaml": "slug: Acme_Corp\nname: Acme\n",
-      "globex.yaml": "slug: globex\nname: Globex\ndomains:\n  custom:\n    - hostname: ok.globex.io\n    - hostname: not_a_host\n",
+      "globex.yaml":
+        "slug: globex\nname: Globex\ndomains:\n  custom:\n    - hostname: ok.globex.io\n    - hostname: not_a_host\n",
     });
-    expect(where(fleet)).toEqual(["tenants/Acme.yaml:1:7 slug schema", "tenants/globex.yaml:6:17 domains.custom[1].hostname schema"]);
+    expect(where(fleet)).toEqual([
+      "tenants/Acme.yaml:1:7 slug schema",
+      "tenants/globex.yaml:6:17 domains.custom[1].hostname schema",
+    ]);
   });
 
   it("refuses slugs whose derived PostgreSQL identifiers would be too long", () => {
@@ -47,7 +54,10 @@ describe("tenant schema", () => {
   });
 
   it("validates the template strictly too", () => {
-    const fleet = fleetWith({}, TEMPLATE.replace("tls: { provider: cloudflare }", "tls: { provider: cloudflare, mode: strict }"));
+    const fleet = fleetWith(
+      {},
+      TEMPLATE.replace("tls: { provider: cloudflare }", "tls: { provider: cloudflare, mode: strict }"),
+    );
     expect(where(fleet)).toEqual(["tenants/_control-plane.yaml:5:30 tls.mode schema"]);
   });
 });

@@ -21,7 +21,10 @@ describe("stack verdicts", () => {
     const acme = fleet.tenants.find((tenant) => tenant.slug === "acme")!;
     const verdict = stackVerdict(fleet, "acme")!;
     expect(verdict.tenant).toBe(acme);
-    expect(verdict.tenant?.provenance.get("limits.dbConnections")).toMatchObject({ layer: "plans.enterprise", filePath: "plans.enterprise.limits.dbConnections" });
+    expect(verdict.tenant?.provenance.get("limits.dbConnections")).toMatchObject({
+      layer: "plans.enterprise",
+      filePath: "plans.enterprise.limits.dbConnections",
+    });
     expect(verdict.controlPlane).toBe(fleet.controlPlane);
     expect(stackVerdict(fleet, "control-plane")).toEqual({ controlPlane: fleet.controlPlane });
   });

@@ -29,7 +29,12 @@ class FakeGitHub {
     this.server = createServer(async (req, res) => {
       const body = await readBody(req);
       const url = new URL(req.url ?? "/", "http://localhost");
-      this.requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, body: body ? JSON.parse(body) : undefined });
+      this.requests.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        authorization: req.headers.authorization,
+        body: body ? JSON.parse(body) : undefined,
+      });
       const route = this.routes.get(`${req.method} ${url.pathname}`);
       const [status, answer] = route ? route(url) : [404, { message: "Not Found" }];
       res.writeHead(status, { "content-type": "application/json" });
@@ -75,8 +80,18 @@ function report(name: string, text: string): string {
 
 function run(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SCRIPT, ...args], { env: { PATH: process.env.PATH, GITHUB_API_URL: api, GITHUB_REPOSITORY: "acme/platform", GITHUB_TOKEN: "ghs_test" } }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stderr }),
+    execFile(
+      process.execPath,
+      [SCRIPT, ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          GITHUB_API_URL: api,
+          GITHUB_REPOSITORY: "acme/platform",
+          GITHUB_TOKEN: "ghs_test",
+        },
+      },
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
     );
   });
 }
@@ -85,12 +100,22 @@ const PLAN = "<!-- tenantctl:plan -->\n### tenantctl plan\n\nPlan: 4 stacks\n";
 
 describe("post-report comment", () => {
   it("updates the comment that holds the marker in place, looking through every page", async () => {
-    const page = (n: number) => Array.from({ length: 100 }, (_, i) => ({ id: n * 1000 + i, body: "a reviewer's words" }));
+    const page = (n: number) =>
+      Array.from({ length: 100 }, (_, i) => ({ id: n * 1000 + i, body: "a reviewer's words" }));
     github.routes.set("GET /repos/acme/platform/issues/7/comments", (url) =>
-      url.searchParams.get("page") === "1" ? [200, page(1)] : [200, [{ id: 4242, body: "<!-- tenantctl:plan -->\nold plan" }]],
+      url.searchParams.get("page") === "1"
+        ? [200, page(1)]
+        : [200, [{ id: 4242, body: "<!-- tenantctl:plan -->\nold plan" }]],
     );
     github.routes.set("PATCH /repos/acme/platform/issues/comments/4242", () => [200, { id: 4242 }]);
-    const result = await run(["comment", "--issue", "7", "--marker", "<!-- tenantctl:plan -->", report("plan.md", PLAN)]);
+    const result = await run([
+      "comment",
+      "--issue",
+      "7",
+      "--marker",
+      "<!-- tenantctl:plan -->",
+      report("plan.md", PLAN),
+    ]);
     expect(result).toEqual({ code: 0, stderr: "updated comment 4242 on #7\n" });
     expect(github.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       "GET /repos/acme/platform/issues/7/comments?per_page=100&page=1",
@@ -105,18 +130,36 @@ describe("post-report comment", () => {
     github.routes.set("GET /repos/acme/platform/issues/7/comments", () => [200, [{ id: 1, body: "looks good" }]]);
     github.routes.set("POST /repos/acme/platform/issues/7/comments", () => [201, { id: 99 }]);
     const preview = report("preview.md", "<!-- tenantctl:preview -->\n### tenantctl preview\n");
-    const result = await run(["comment", "--issue", "7", "--marker", "<!-- tenantctl:pull-request -->", report("plan.md", PLAN), preview]);
+    const result = await run([
+      "comment",
+      "--issue",
+      "7",
+      "--marker",
+      "<!-- tenantctl:pull-request -->",
+      report("plan.md", PLAN),
+      preview,
+    ]);
     expect(result.code).toBe(0);
     const posted = github.requests.at(-1)!;
     expect(`${posted.method} ${posted.url}`).toBe("POST /repos/acme/platform/issues/7/comments");
-    expect((posted.body as { body: string }).body).toBe(`<!-- tenantctl:pull-request -->\n${PLAN.trimEnd()}\n\n<!-- tenantctl:preview -->\n### tenantctl preview`);
+    expect((posted.body as { body: string }).body).toBe(
+      `<!-- tenantctl:pull-request -->\n${PLAN.trimEnd()}\n\n<!-- tenantctl:preview -->\n### tenantctl preview`,
+    );
   });
 
   it("keeps the body within one comment: a report that does not fit is replaced by a line", async () => {
     github.routes.set("GET /repos/acme/platform/issues/7/comments", () => [200, []]);
     github.routes.set("POST /repos/acme/platform/issues/7/comments", () => [201, { id: 100 }]);
     const big = report("preview.md", `<!-- tenantctl:preview -->\n${"x".repeat(65_000)}\n`);
-    const result = await run(["comment", "--issue", "7", "--marker", "<!-- tenantctl:plan -->", report("plan.md", `${PLAN}${"y".repeat(2_000)}\n`), big]);
+    const result = await run([
+      "comment",
+      "--issue",
+      "7",
+      "--marker",
+      "<!-- tenantctl:plan -->",
+      report("plan.md", `${PLAN}${"y".repeat(2_000)}\n`),
+      big,
+    ]);
     expect(result.code).toBe(0);
     const body = (github.requests.at(-1)!.body as { body: string }).body;
     expect(body.length).toBeLessThanOrEqual(65_536);
@@ -126,9 +169,22 @@ describe("post-report comment", () => {
 
   it("says what GitHub answered when it refuses, and exits 1", async () => {
     github.routes.set("GET /repos/acme/platform/issues/7/comments", () => [200, []]);
-    github.routes.set("POST /repos/acme/platform/issues/7/comments", () => [403, { message: "Resource not accessible by integration" }]);
-    const result = await run(["comment", "--issue", "7", "--marker", "<!-- tenantctl:plan -->", report("plan.md", PLAN)]);
-    expect(result).toEqual({ code: 1, stderr: "post-report: GitHub answered POST /issues/7/comments with 403: Resource not accessible by integration\n" });
+    github.routes.set("POST /repos/acme/platform/issues/7/comments", () => [
+      403,
+      { message: "Resource not accessible by integration" },
+    ]);
+    const result = await run([
+      "comment",
+      "--issue",
+      "7",
+      "--marker",
+      "<!-- tenantctl:plan -->",
+      report("plan.md", PLAN),
+    ]);
+    expect(result).toEqual({
+      code: 1,
+      stderr: "post-report: GitHub answered POST /issues/7/comments with 403: Resource not accessible by integration\n",
+    });
   });
 
   it("refuses a call it cannot make sense of, before any request (exit 2)", async () => {
@@ -143,9 +199,20 @@ describe("post-report issue", () => {
   const DRIFT = "<!-- tenantctl:drift -->\n### tenantctl drift\n";
 
   it("updates the one open issue with the label, skipping pull requests", async () => {
-    github.routes.set("GET /repos/acme/platform/issues", () => [200, [{ number: 5, pull_request: {} }, { number: 12 }]]);
+    github.routes.set("GET /repos/acme/platform/issues", () => [
+      200,
+      [{ number: 5, pull_request: {} }, { number: 12 }],
+    ]);
     github.routes.set("PATCH /repos/acme/platform/issues/12", () => [200, { number: 12 }]);
-    const result = await run(["issue", "--label", "tenantctl-drift", "--title", "Drift found by the nightly check", report("drift-1.md", DRIFT), report("drift-2.md", DRIFT)]);
+    const result = await run([
+      "issue",
+      "--label",
+      "tenantctl-drift",
+      "--title",
+      "Drift found by the nightly check",
+      report("drift-1.md", DRIFT),
+      report("drift-2.md", DRIFT),
+    ]);
     expect(result).toEqual({ code: 0, stderr: "updated issue #12\n" });
     expect(github.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       "GET /repos/acme/platform/issues?state=open&labels=tenantctl-drift&per_page=100&page=1",
@@ -157,8 +224,19 @@ describe("post-report issue", () => {
   it("opens it, with the title and the label, when there is none", async () => {
     github.routes.set("GET /repos/acme/platform/issues", () => [200, []]);
     github.routes.set("POST /repos/acme/platform/issues", () => [201, { number: 13 }]);
-    const result = await run(["issue", "--label", "tenantctl-drift", "--title", "Drift found by the nightly check", report("drift-1.md", DRIFT)]);
+    const result = await run([
+      "issue",
+      "--label",
+      "tenantctl-drift",
+      "--title",
+      "Drift found by the nightly check",
+      report("drift-1.md", DRIFT),
+    ]);
     expect(result).toEqual({ code: 0, stderr: "opened issue #13\n" });
-    expect(github.requests.at(-1)!.body).toEqual({ title: "Drift found by the nightly check", body: DRIFT.trimEnd(), labels: ["tenantctl-drift"] });
+    expect(github.requests.at(-1)!.body).toEqual({
+      title: "Drift found by the nightly check",
+      body: DRIFT.trimEnd(),
+      labels: ["tenantctl-drift"],
+    });
   });
 });

@@ -43,7 +43,9 @@ describe("fitComment", () => {
     expect(text).not.toContain("<details>t1 ");
     expect(text).not.toContain("<details>t3 ");
     expect(text.indexOf("<details>t0 ")).toBeLessThan(text.indexOf("<details>t2 "));
-    expect(text).toContain("_2 of 4 tenants' details were left out to fit one comment (the largest first); the full report is in this run's artifacts (`--format json`)._");
+    expect(text).toContain(
+      "_2 of 4 tenants' details were left out to fit one comment (the largest first); the full report is in this run's artifacts (`--format json`)._",
+    );
   });
 
   it("cuts the table too when even it does not fit, and counts what it left out", () => {
@@ -80,7 +82,9 @@ describe("a comment for 600 changed tenants", () => {
     expect(comment.length).toBeLessThanOrEqual(COMMENT_MAX_LENGTH);
     expect(comment.split("\n")[0]).toBe("<!-- tenantctl:plan -->");
     expect(comment).toContain("stacks 0 added, 600 changed, 0 removed, 1 unchanged");
-    expect(comment).toMatch(/_\d+ of 600 tenants' details were left out to fit one comment \(the largest first\); the full report is in this run's artifacts/);
+    expect(comment).toMatch(
+      /_\d+ of 600 tenants' details were left out to fit one comment \(the largest first\); the full report is in this run's artifacts/,
+    );
     expect((comment.match(/<details>/g) ?? []).length).toBeGreaterThan(50);
   }, 120_000);
 
@@ -91,12 +95,28 @@ describe("a comment for 600 changed tenants", () => {
       outcome: "drift",
       changes: { update: 2 },
       resources: [
-        { urn: `urn:pulumi:t${i}::tenantctl::postgresql:index/role:Role::t${i}-role`, type: "postgresql:index/role:Role", name: `t${i}-role`, op: "update", diffs: ["connectionLimit"] },
-        { urn: `urn:pulumi:t${i}::tenantctl::pulumi-nodejs:dynamic:TenantSettingsTable::t${i}-settings-table`, type: "pulumi-nodejs:dynamic:TenantSettingsTable", name: `t${i}-settings-table`, op: "update", diffs: ["settings"] },
+        {
+          urn: `urn:pulumi:t${i}::tenantctl::postgresql:index/role:Role::t${i}-role`,
+          type: "postgresql:index/role:Role",
+          name: `t${i}-role`,
+          op: "update",
+          diffs: ["connectionLimit"],
+        },
+        {
+          urn: `urn:pulumi:t${i}::tenantctl::pulumi-nodejs:dynamic:TenantSettingsTable::t${i}-settings-table`,
+          type: "pulumi-nodejs:dynamic:TenantSettingsTable",
+          name: `t${i}-settings-table`,
+          op: "update",
+          diffs: ["settings"],
+        },
       ],
       seconds: 3.2,
     });
-    const report: RunReport = { operation: "drift", tenants: Array.from({ length: 600 }, (_, i) => tenant(i)), seconds: 600 };
+    const report: RunReport = {
+      operation: "drift",
+      tenants: Array.from({ length: 600 }, (_, i) => tenant(i)),
+      seconds: 600,
+    };
     const comment = renderRunMarkdown(report);
     expect(comment.length).toBeLessThanOrEqual(COMMENT_MAX_LENGTH);
     expect(comment.split("\n")[0]).toBe("<!-- tenantctl:drift -->");

@@ -34,7 +34,11 @@ describe("plan --base: what the base has → what the files here say", () => {
     cpSync(join(ROOT, "tenants"), join(cwd, "tenants"), { recursive: true });
     cpSync(join(ROOT, "Pulumi.yaml"), join(cwd, "Pulumi.yaml"));
     const git = (...args: string[]) => {
-      const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+      const result = spawnSync(
+        "git",
+        ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+        { cwd, encoding: "utf8" },
+      );
       if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
     };
     git("init", "-q");
@@ -47,7 +51,10 @@ describe("plan --base: what the base has → what the files here say", () => {
     writeFileSync(initech, before.replace("plan: trial", "plan: enterprise"));
     appendFileSync(initech, "database:\n  isolation: schema\n");
 
-    const result = await runCli(["plan", "initech", "--base", "HEAD", "--output", "plan.txt", "--output", "plan.md", "--output", "plan.json"], cwd);
+    const result = await runCli(
+      ["plan", "initech", "--base", "HEAD", "--output", "plan.txt", "--output", "plan.md", "--output", "plan.json"],
+      cwd,
+    );
     expect(result).toMatchObject({ code: 0, stderr: "" });
     out.text = readFileSync(join(cwd, "plan.txt"), "utf8");
     out.markdown = readFileSync(join(cwd, "plan.md"), "utf8");
@@ -57,7 +64,9 @@ describe("plan --base: what the base has → what the files here say", () => {
 
   it("text: the legend, then the upgrade as 5 → 100", () => {
     expect(out.text).toMatch(/\n {10}connectionLimit: 5 → 100\n/);
-    expect(lineOf(out.text, "→ reads from HEAD to the tenant files here")).toBeLessThan(lineOf(out.text, "connectionLimit: 5 → 100"));
+    expect(lineOf(out.text, "→ reads from HEAD to the tenant files here")).toBeLessThan(
+      lineOf(out.text, "connectionLimit: 5 → 100"),
+    );
   });
 
   it("markdown: the legend under the summary, then the upgrade as 5 → 100", () => {
@@ -66,26 +75,73 @@ describe("plan --base: what the base has → what the files here say", () => {
   });
 
   it("json: old from the base, new from the files", () => {
-    const initech = (JSON.parse(out.json) as { tenants: { slug: string; changes: { changed: { type: string; inputs: unknown[] }[] } }[] }).tenants[0]!;
-    expect(initech.changes.changed.find((resource) => resource.type === ROLE)?.inputs).toEqual([{ path: "connectionLimit", old: 5, new: 100 }]);
+    const initech = (
+      JSON.parse(out.json) as {
+        tenants: { slug: string; changes: { changed: { type: string; inputs: unknown[] }[] } }[];
+      }
+    ).tenants[0]!;
+    expect(initech.changes.changed.find((resource) => resource.type === ROLE)?.inputs).toEqual([
+      { path: "connectionLimit", old: 5, new: 100 },
+    ]);
   });
 });
 
 /** The step event the engine sends for initech's role, state refreshed first: `held` on the server, `declared` in the files. */
 function roleStep(held: number, declared: number) {
-  const state = (connectionLimit: number) => ({ type: ROLE, urn: "", custom: true, delete: false, id: "tenant_initech", parent: "", protect: false, inputs: { name: "tenant_initech", login: true, connectionLimit }, outputs: { name: "tenant_initech", login: true, connectionLimit }, initErrors: [], provider: "" });
-  return { type: ROLE, old: state(held), new: state(declared), detailedDiff: { connectionLimit: { diffKind: "update" as never, inputDiff: false } }, diffs: ["connectionLimit"] };
+  const state = (connectionLimit: number) => ({
+    type: ROLE,
+    urn: "",
+    custom: true,
+    delete: false,
+    id: "tenant_initech",
+    parent: "",
+    protect: false,
+    inputs: { name: "tenant_initech", login: true, connectionLimit },
+    outputs: { name: "tenant_initech", login: true, connectionLimit },
+    initErrors: [],
+    provider: "",
+  });
+  return {
+    type: ROLE,
+    old: state(held),
+    new: state(declared),
+    detailedDiff: { connectionLimit: { diffKind: "update" as never, inputDiff: false } },
+    diffs: ["connectionLimit"],
+  };
 }
 
 function reportOf(operation: Operation, held: number, declared: number): RunReport {
   const properties = driftedProperties(roleStep(held, declared));
   const outcome = operation === "drift" ? "drift" : "changed";
-  const resource = { urn: `urn:pulumi:initech::tenantctl::${ROLE}::initech-role`, type: ROLE, name: "initech-role", op: "update", diffs: ["connectionLimit"], properties };
-  return { operation, seconds: 2, tenants: [{ slug: "initech", stack: "initech", outcome, changes: { update: 1, same: 9 }, resources: [resource], seconds: 2 }] };
+  const resource = {
+    urn: `urn:pulumi:initech::tenantctl::${ROLE}::initech-role`,
+    type: ROLE,
+    name: "initech-role",
+    op: "update",
+    diffs: ["connectionLimit"],
+    properties,
+  };
+  return {
+    operation,
+    seconds: 2,
+    tenants: [
+      {
+        slug: "initech",
+        stack: "initech",
+        outcome,
+        changes: { update: 1, same: 9 },
+        resources: [resource],
+        seconds: 2,
+      },
+    ],
+  };
 }
 
 describe.each([
-  { operation: "preview" as const, legend: "→ reads from what is there now to what up will make it (the tenant files)" },
+  {
+    operation: "preview" as const,
+    legend: "→ reads from what is there now to what up will make it (the tenant files)",
+  },
   { operation: "up" as const, legend: "→ reads from what was there to what up made it (the tenant files)" },
 ])("$operation: what is there now → what it will be", ({ operation, legend }) => {
   const report = reportOf(operation, 5, 100);
@@ -126,13 +182,19 @@ describe("drift: what the files declare → what the real world holds", () => {
   });
 
   it("json", () => {
-    expect(JSON.parse(renderRunJson(report)).tenants[0].resources[0].properties).toEqual([{ path: "connectionLimit", expected: 10, actual: 999 }]);
+    expect(JSON.parse(renderRunJson(report)).tenants[0].resources[0].properties).toEqual([
+      { path: "connectionLimit", expected: 10, actual: 999 },
+    ]);
   });
 });
 
 describe("the legend", () => {
   it("is said only where an arrow is", () => {
-    const quiet: RunReport = { operation: "preview", seconds: 1, tenants: [{ slug: "acme", stack: "acme", outcome: "unchanged", changes: { same: 9 }, resources: [], seconds: 1 }] };
+    const quiet: RunReport = {
+      operation: "preview",
+      seconds: 1,
+      tenants: [{ slug: "acme", stack: "acme", outcome: "unchanged", changes: { same: 9 }, resources: [], seconds: 1 }],
+    };
     expect(renderRunTable(quiet)).not.toContain("→");
     expect(renderRunMarkdown(quiet)).not.toContain("→");
   });

@@ -5,7 +5,10 @@ import { lineProgress, liveProgress } from "../../../src/report/progress";
 describe("progress as lines (CI, pipes)", () => {
   it("writes one timestamped line per event that matters", () => {
     let text = "";
-    const progress = lineProgress((chunk) => (text += chunk), () => new Date("2026-12-02T06:00:00Z"));
+    const progress = lineProgress(
+      (chunk) => (text += chunk),
+      () => new Date("2026-12-02T06:00:00Z"),
+    );
     progress.started("acme", "up");
     progress.step("acme", "same", "postgresql:index/role:Role", "acme-role");
     progress.step("acme", "update", "postgresql:index/role:Role", "acme-role");

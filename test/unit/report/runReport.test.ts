@@ -6,12 +6,26 @@ import { runOutcome, type RunReport, summarize, type TenantRun } from "../../../
 /** The exit code a run ends with: its outcome, mapped by the CLI. */
 const exitCodeFor = (report: RunReport) => exitCodeOf(runOutcome(report));
 
-const run = (slug: string, outcome: TenantRun["outcome"], extra: Partial<TenantRun> = {}): TenantRun => ({ slug, stack: slug, outcome, changes: {}, resources: [], seconds: 1, ...extra });
-const report = (operation: RunReport["operation"], tenants: TenantRun[]): RunReport => ({ operation, tenants, seconds: 3 });
+const run = (slug: string, outcome: TenantRun["outcome"], extra: Partial<TenantRun> = {}): TenantRun => ({
+  slug,
+  stack: slug,
+  outcome,
+  changes: {},
+  resources: [],
+  seconds: 1,
+  ...extra,
+});
+const report = (operation: RunReport["operation"], tenants: TenantRun[]): RunReport => ({
+  operation,
+  tenants,
+  seconds: 3,
+});
 
 describe("exit codes", () => {
   it("is 0 when every stack ran, whether or not it changed", () => {
-    expect(exitCodeFor(report("up", [run("acme", "changed"), run("globex", "unchanged"), run("gone", "skipped")]))).toBe(0);
+    expect(
+      exitCodeFor(report("up", [run("acme", "changed"), run("globex", "unchanged"), run("gone", "skipped")])),
+    ).toBe(0);
   });
   it("is 1 when any stack failed, drift or not", () => {
     expect(exitCodeFor(report("up", [run("acme", "changed"), run("globex", "failed")]))).toBe(1);
@@ -26,7 +40,18 @@ describe("exit codes", () => {
 describe("renderers", () => {
   const drift = report("drift", [
     run("acme", "unchanged", { changes: { same: 7 } }),
-    run("globex", "drift", { changes: { update: 2, same: 5 }, resources: [{ urn: "urn:x::globex-role", type: "postgresql:index/role:Role", name: "globex-role", op: "update", diffs: ["connectionLimit"] }] }),
+    run("globex", "drift", {
+      changes: { update: 2, same: 5 },
+      resources: [
+        {
+          urn: "urn:x::globex-role",
+          type: "postgresql:index/role:Role",
+          name: "globex-role",
+          op: "update",
+          diffs: ["connectionLimit"],
+        },
+      ],
+    }),
     run("hooli", "failed", { message: "error: connection refused" }),
   ]);
 
@@ -36,7 +61,9 @@ describe("renderers", () => {
     expect(text).toMatch(/^globex\s+drift\s+2 to update\s+1\.0 s$/m);
     expect(text).toContain("  update   postgresql:index/role:Role globex-role (connectionLimit)");
     expect(text).toContain("hooli:\n  error: connection refused");
-    expect(text.trimEnd().split("\n").pop()).toBe("Drift check of 3 tenant stacks in 3.0 s: 1 unchanged, 1 drift, 1 failed");
+    expect(text.trimEnd().split("\n").pop()).toBe(
+      "Drift check of 3 tenant stacks in 3.0 s: 1 unchanged, 1 drift, 1 failed",
+    );
   });
 
   it("prints one Markdown comment with a row per tenant and details where something differs", () => {
@@ -47,7 +74,20 @@ describe("renderers", () => {
   });
 
   it("counts only what changes the real world: reads and refreshes are not changes", () => {
-    const unchanged = report("preview", [run("acme", "unchanged", { changes: { same: 6, read: 1, refresh: 7 }, resources: [{ urn: "urn:x::acme-control-plane", type: "pulumi:pulumi:StackReference", name: "acme-control-plane", op: "read", diffs: [] }] })]);
+    const unchanged = report("preview", [
+      run("acme", "unchanged", {
+        changes: { same: 6, read: 1, refresh: 7 },
+        resources: [
+          {
+            urn: "urn:x::acme-control-plane",
+            type: "pulumi:pulumi:StackReference",
+            name: "acme-control-plane",
+            op: "read",
+            diffs: [],
+          },
+        ],
+      }),
+    ]);
     expect(renderRunTable(unchanged)).toMatch(/^acme\s+unchanged\s+no changes\s+1\.0 s$/m);
     expect(renderRunTable(unchanged)).not.toContain("acme:\n");
     expect(renderRunMarkdown(unchanged)).toContain("| `acme` | ✅ unchanged | no changes |");
@@ -67,8 +107,23 @@ describe("an interrupted run", () => {
       seconds: 3,
       interrupted: true,
       tenants: [
-        { slug: "control-plane", stack: "control-plane", outcome: "changed" as const, changes: {}, resources: [], seconds: 1 },
-        { slug: "acme", stack: "acme", outcome: "cancelled" as const, changes: {}, resources: [], message: "not started: the run was interrupted", seconds: 0 },
+        {
+          slug: "control-plane",
+          stack: "control-plane",
+          outcome: "changed" as const,
+          changes: {},
+          resources: [],
+          seconds: 1,
+        },
+        {
+          slug: "acme",
+          stack: "acme",
+          outcome: "cancelled" as const,
+          changes: {},
+          resources: [],
+          message: "not started: the run was interrupted",
+          seconds: 0,
+        },
       ],
     };
     expect(exitCodeFor(report)).toBe(130);

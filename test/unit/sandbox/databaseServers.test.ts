@@ -20,7 +20,13 @@ function fakeCluster(port: number, stopped: number[]): RunningPostgres {
 
 /** A stand-in for initdb's data directory, that records whether it was removed. */
 function fakeTemplate(): InitializedDataDir & { removed: boolean } {
-  const template = { dataDir: "/tmp/fake-template/data", user: "tenantctl_admin", password: "shared", removed: false, remove: () => void (template.removed = true) };
+  const template = {
+    dataDir: "/tmp/fake-template/data",
+    user: "tenantctl_admin",
+    password: "shared",
+    removed: false,
+    remove: () => void (template.removed = true),
+  };
   return template;
 }
 
@@ -47,8 +53,20 @@ describe("startDatabaseServers", () => {
     expect(copied).toEqual([template, template]);
     expect(template.removed).toBe(true);
     expect(JSON.parse(databaseServersJson(servers))).toEqual({
-      primary: { host: "127.0.0.1", port: servers[0]!.postgres.port, username: "tenantctl_admin", password: `secret-${servers[0]!.postgres.port}`, sslmode: "disable" },
-      secondary: { host: "127.0.0.1", port: servers[1]!.postgres.port, username: "tenantctl_admin", password: `secret-${servers[1]!.postgres.port}`, sslmode: "disable" },
+      primary: {
+        host: "127.0.0.1",
+        port: servers[0]!.postgres.port,
+        username: "tenantctl_admin",
+        password: `secret-${servers[0]!.postgres.port}`,
+        sslmode: "disable",
+      },
+      secondary: {
+        host: "127.0.0.1",
+        port: servers[1]!.postgres.port,
+        username: "tenantctl_admin",
+        password: `secret-${servers[1]!.postgres.port}`,
+        sslmode: "disable",
+      },
     });
   });
 
@@ -61,7 +79,9 @@ describe("startDatabaseServers", () => {
       return fakeCluster(7000 + calls, stopped);
     };
     const template = fakeTemplate();
-    await expect(startDatabaseServers(["primary", "secondary", "tertiary"], {}, start, async () => template)).rejects.toThrow("pg_ctl start failed");
+    await expect(
+      startDatabaseServers(["primary", "secondary", "tertiary"], {}, start, async () => template),
+    ).rejects.toThrow("pg_ctl start failed");
     expect(stopped.sort()).toEqual([7001, 7003]);
     expect(template.removed).toBe(true);
   });
@@ -71,7 +91,12 @@ describe("startDatabaseServers", () => {
     const init = async () => {
       throw new Error("no template for one cluster");
     };
-    const servers = await startDatabaseServers(["primary"], {}, async (options) => (copied.push(options?.copyOf), fakeCluster(8000, [])), init);
+    const servers = await startDatabaseServers(
+      ["primary"],
+      {},
+      async (options) => (copied.push(options?.copyOf), fakeCluster(8000, [])),
+      init,
+    );
     expect(servers.map((server) => server.name)).toEqual(["primary"]);
     expect(copied).toEqual([undefined]);
   });

@@ -15,7 +15,14 @@ const POSTGRES = [{ name: "primary", postgres: { host: "127.0.0.1", port: 5433, 
 describe("envScript", () => {
   it("exports the sandbox's AuthHero client and the provider override when the sandbox runs AuthHero", () => {
     const script = envScript(
-      { ...BASE, TENANTCTL_DISABLE: "dns,tls", TENANTCTL_AUTH_PROVIDER: "authhero", TENANTCTL_AUTHHERO_URL: "http://127.0.0.1:4000", TENANTCTL_AUTHHERO_CLIENT_ID: "m2m", TENANTCTL_AUTHHERO_CLIENT_SECRET: "it's secret" },
+      {
+        ...BASE,
+        TENANTCTL_DISABLE: "dns,tls",
+        TENANTCTL_AUTH_PROVIDER: "authhero",
+        TENANTCTL_AUTHHERO_URL: "http://127.0.0.1:4000",
+        TENANTCTL_AUTHHERO_CLIENT_ID: "m2m",
+        TENANTCTL_AUTHHERO_CLIENT_SECRET: "it's secret",
+      },
       "/p/.tenantctl/sandbox/pgpass",
       POSTGRES,
       "/p/.tenantctl/sandbox/project",
@@ -49,7 +56,12 @@ describe("envScript with a cluster per database server", () => {
   });
 
   it("writes a pgpass line per cluster, each with its own password", () => {
-    const clusters = servers.map((server, index) => ({ name: server.name, postgres: { ...server.postgres, password: `pw:${index}` } }));
-    expect(pgpassLines(clusters as unknown as Parameters<typeof pgpassLines>[0])).toBe("127.0.0.1:5433:*:tenantctl_admin:pw\\:0\n127.0.0.1:5434:*:tenantctl_admin:pw\\:1\n");
+    const clusters = servers.map((server, index) => ({
+      name: server.name,
+      postgres: { ...server.postgres, password: `pw:${index}` },
+    }));
+    expect(pgpassLines(clusters as unknown as Parameters<typeof pgpassLines>[0])).toBe(
+      "127.0.0.1:5433:*:tenantctl_admin:pw\\:0\n127.0.0.1:5434:*:tenantctl_admin:pw\\:1\n",
+    );
   });
 });

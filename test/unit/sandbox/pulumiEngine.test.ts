@@ -29,32 +29,51 @@ describe("findOrBuildEngine", () => {
   it("uses a pulumi on PATH that can load the postgresql plugin, without building anything", async () => {
     const bin = binDir(["pulumi", "pulumi-resource-postgresql"]);
     const home = binDir([]);
-    await expect(findOrBuildEngine({ repoRoot: "/nonexistent", env: { PATH: bin, PULUMI_HOME: home } })).resolves.toEqual({ available: true, binDir: bin, source: "path" });
+    await expect(
+      findOrBuildEngine({ repoRoot: "/nonexistent", env: { PATH: bin, PULUMI_HOME: home } }),
+    ).resolves.toEqual({ available: true, binDir: bin, source: "path" });
   });
 
   it("is unavailable, saying why and what to install, with neither pulumi nor go", async () => {
-    const result = await findOrBuildEngine({ repoRoot: "/nonexistent", env: { PATH: binDir([]), PULUMI_HOME: binDir([]) } });
-    expect(result).toEqual({ available: false, reason: expect.stringMatching(/^neither `pulumi` nor `go` is on PATH: install the Pulumi CLI .* or Go >= 1\.25/) });
+    const result = await findOrBuildEngine({
+      repoRoot: "/nonexistent",
+      env: { PATH: binDir([]), PULUMI_HOME: binDir([]) },
+    });
+    expect(result).toEqual({
+      available: false,
+      reason: expect.stringMatching(/^neither `pulumi` nor `go` is on PATH: install the Pulumi CLI .* or Go >= 1\.25/),
+    });
   });
 
   it("names the missing plugin when pulumi is there without it and go is not", async () => {
-    const result = await findOrBuildEngine({ repoRoot: "/nonexistent", env: { PATH: binDir(["pulumi"]), PULUMI_HOME: binDir([]) } });
+    const result = await findOrBuildEngine({
+      repoRoot: "/nonexistent",
+      env: { PATH: binDir(["pulumi"]), PULUMI_HOME: binDir([]) },
+    });
     expect(result.available).toBe(false);
-    expect(!result.available && result.reason).toMatch(/no postgresql provider plugin .*pulumi plugin install resource postgresql/);
+    expect(!result.available && result.reason).toMatch(
+      /no postgresql provider plugin .*pulumi plugin install resource postgresql/,
+    );
   });
 
   it("builds with tools/ensure-pulumi.sh when go is there, and takes the dir it prints", async () => {
     const built = binDir(["pulumi"]);
     const repo = binDir([], { "tools/ensure-pulumi.sh": `echo building >&2\necho ${built}\n` });
     const log: string[] = [];
-    const result = await findOrBuildEngine({ repoRoot: repo, env: { PATH: binDir(["go"]), PULUMI_HOME: binDir([]) }, log: (line) => log.push(line) });
+    const result = await findOrBuildEngine({
+      repoRoot: repo,
+      env: { PATH: binDir(["go"]), PULUMI_HOME: binDir([]) },
+      log: (line) => log.push(line),
+    });
     expect(result).toEqual({ available: true, binDir: built, source: "built" });
     expect(log).toEqual(["building"]);
   });
 
   it("fails, never skips, when go is there and the build fails", async () => {
     const repo = binDir([], { "tools/ensure-pulumi.sh": "echo 'ensure-pulumi: error: go build failed' >&2\nexit 1\n" });
-    await expect(findOrBuildEngine({ repoRoot: repo, env: { PATH: binDir(["go"]), PULUMI_HOME: binDir([]) } })).rejects.toThrow(
+    await expect(
+      findOrBuildEngine({ repoRoot: repo, env: { PATH: binDir(["go"]), PULUMI_HOME: binDir([]) } }),
+    ).rejects.toThrow(
       /tools\/ensure-pulumi\.sh failed \(exit code 1\): the Pulumi engine could not be built\nensure-pulumi: error: go build failed/,
     );
   });

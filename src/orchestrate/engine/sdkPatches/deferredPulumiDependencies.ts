@@ -54,11 +54,15 @@ export function deferPulumiDependencies(): void {
       continue;
     }
     if (require.cache[path]) continue;
-    require.cache[path] = standInModule(path, () => {
-      // The stand-in leaves the cache first, so the real module takes its place for every later `require`.
-      delete require.cache[path];
-      return fromPulumi(name) as object;
-    }, shape);
+    require.cache[path] = standInModule(
+      path,
+      () => {
+        // The stand-in leaves the cache first, so the real module takes its place for every later `require`.
+        delete require.cache[path];
+        return fromPulumi(name) as object;
+      },
+      shape,
+    );
   }
 }
 
@@ -68,9 +72,15 @@ function standInModule(path: string, loadReal: () => object, shape: Deferred["sh
   // A function target, so that the stand-in of a module that is a function can be called and constructed.
   const target = function standIn() {} as unknown as object;
   const exports = new Proxy(target, {
-    get: (_, key) => (key === "__esModule" && real === undefined ? shape === "module" || undefined : Reflect.get(load(), key)),
+    get: (_, key) =>
+      key === "__esModule" && real === undefined ? shape === "module" || undefined : Reflect.get(load(), key),
     has: (_, key) => Reflect.has(load(), key),
-    ownKeys: () => [...new Set([...Reflect.ownKeys(load()), ...Reflect.ownKeys(target).filter((key) => !Reflect.getOwnPropertyDescriptor(target, key)?.configurable)])],
+    ownKeys: () => [
+      ...new Set([
+        ...Reflect.ownKeys(load()),
+        ...Reflect.ownKeys(target).filter((key) => !Reflect.getOwnPropertyDescriptor(target, key)?.configurable),
+      ]),
+    ],
     getOwnPropertyDescriptor: (_, key) => {
       const own = Reflect.getOwnPropertyDescriptor(target, key);
       if (own && !own.configurable) return own;

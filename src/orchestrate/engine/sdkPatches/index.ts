@@ -31,7 +31,9 @@ export const PROGRAM_PATCHES_ENV = "TENANTCTL_PROGRAM_PATCHES";
  * The Automation API, with @pulumi/pulumi patched first. `inlinePrograms`: this process will run stack programs
  * itself (engineSession.ts), so the program-side patches apply too.
  */
-export async function pulumiAutomation(options: { inlinePrograms?: boolean; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<Automation> {
+export async function pulumiAutomation(
+  options: { inlinePrograms?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<Automation> {
   deferPulumiDependencies();
   const env = options.env ?? process.env;
   if (options.inlinePrograms && env[PROGRAM_PATCHES_ENV] !== "0") {

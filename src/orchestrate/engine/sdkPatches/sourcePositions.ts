@@ -19,7 +19,9 @@ export function skipSourcePositions(): void {
   if (sourcePositionsSkipped) return;
   sourcePositionsSkipped = true;
   // Loaded here, not at import: the patches' entry point (index.ts) must not load the SDK.
-  const resource = (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).Resource as unknown as { stackTrace?: (skip: number) => unknown[] };
+  const resource = (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).Resource as unknown as {
+    stackTrace?: (skip: number) => unknown[];
+  };
   const original = resource.stackTrace;
   if (typeof original !== "function") return;
   resource.stackTrace = function (this: unknown, skip: number) {

@@ -19,7 +19,11 @@ export interface ProviderProcess {
   stop(): void;
 }
 
-export async function startProviderProcess(binary: string, engineAddress: string, env: NodeJS.ProcessEnv): Promise<ProviderProcess> {
+export async function startProviderProcess(
+  binary: string,
+  engineAddress: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ProviderProcess> {
   // In a process group of its own, as the engine starts its plugins: a Ctrl-C at the terminal reaches tenantctl and
   // the engines, which finish what is in flight, and not the provider they are finishing it with. tenantctl stops it
   // when the run ends; one left by a killed run is an orphan like the engine's (src/orchestrate/run/orphans.ts).
@@ -60,7 +64,8 @@ function firstLinePort(child: ChildProcess, timeoutMs: number, stderr: () => str
     };
     const timer = setTimeout(() => fail(`gave no port in ${timeoutMs / 1000} s`), timeoutMs);
     child.once("error", (error) => fail(error.message));
-    const exitedEarly = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? code}) before giving its port`);
+    const exitedEarly = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`exited (${signal ?? code}) before giving its port`);
     child.once("exit", exitedEarly);
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk;

@@ -41,7 +41,15 @@ type Raw = Buffer;
 const raw = { serialize: (value: Raw) => value, deserialize: (value: Raw) => value };
 const EMPTY: Raw = Buffer.alloc(0);
 /** Methods a provider answers the same whatever its configuration: sent to the first process. */
-const UNCONFIGURED = new Set(["getPluginInfo", "getSchema", "checkConfig", "diffConfig", "getMapping", "getMappings", "parameterize"]);
+const UNCONFIGURED = new Set([
+  "getPluginInfo",
+  "getSchema",
+  "checkConfig",
+  "diffConfig",
+  "getMapping",
+  "getMappings",
+  "parameterize",
+]);
 
 export async function startSharedProviderProxy(binary: string, env: NodeJS.ProcessEnv): Promise<SharedProviderProxy> {
   const server = engineFacingServer();
@@ -84,7 +92,9 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
     if (!entry) {
       const provider = spare ?? start();
       spare = undefined;
-      const configured = provider.then((backend) => unaryCall(backend.client, providerPath("configure"), request, new grpc.Metadata()));
+      const configured = provider.then((backend) =>
+        unaryCall(backend.client, providerPath("configure"), request, new grpc.Metadata()),
+      );
       const created = { provider, configured };
       byConfiguration.set(key, created);
       // A configuration that failed is not kept: the next stack tries again (and gets the provider's own error).
@@ -106,7 +116,13 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
       implementation[method] = (call: grpc.ServerWritableStream<Raw, Raw>) => {
         backendFor(method, call.getPeer()).then(
           (backend) => {
-            const outgoing = backend.client.makeServerStreamRequest(definition.path, raw.serialize, raw.deserialize, call.request, call.metadata);
+            const outgoing = backend.client.makeServerStreamRequest(
+              definition.path,
+              raw.serialize,
+              raw.deserialize,
+              call.request,
+              call.metadata,
+            );
             call.on("cancelled", () => outgoing.cancel());
             outgoing.on("data", (message: Raw) => call.write(message));
             outgoing.on("error", (error: grpc.ServiceError) => call.destroy(error));
@@ -137,13 +153,19 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
           const request = provproto.ProviderHandshakeRequest.deserializeBinary(call.request);
           logs.engineAt(peer, request.getEngineAddress());
           const ours = request.setEngineAddress(`127.0.0.1:${port}`).serializeBinary();
-          return answer(firstProcess().then((backend) => unaryCall(backend.client, providerPath(method), Buffer.from(ours), call.metadata)));
+          return answer(
+            firstProcess().then((backend) =>
+              unaryCall(backend.client, providerPath(method), Buffer.from(ours), call.metadata),
+            ),
+          );
         }
         case "configure":
           return answer(configure(call.request, peer));
         default:
           return answer(
-            backendFor(method, peer).then((backend) => unaryCall(backend.client, providerPath(method), call.request, call.metadata, call)),
+            backendFor(method, peer).then((backend) =>
+              unaryCall(backend.client, providerPath(method), call.request, call.metadata, call),
+            ),
           );
       }
     };
@@ -165,7 +187,11 @@ export async function startSharedProviderProxy(binary: string, env: NodeJS.Proce
       closed = true;
       server.forceShutdown();
       logs.close();
-      for (const provider of started) provider.then((backend) => backend.stop(), () => undefined);
+      for (const provider of started)
+        provider.then(
+          (backend) => backend.stop(),
+          () => undefined,
+        );
     },
   };
 }
@@ -251,10 +277,21 @@ function providerPath(method: string): string {
   return (provrpc.ResourceProviderService as grpc.ServiceDefinition)[method]!.path;
 }
 
-function unaryCall(client: grpc.Client, path: string, request: Raw, metadata: grpc.Metadata, incoming?: grpc.ServerUnaryCall<Raw, Raw>): Promise<Raw> {
+function unaryCall(
+  client: grpc.Client,
+  path: string,
+  request: Raw,
+  metadata: grpc.Metadata,
+  incoming?: grpc.ServerUnaryCall<Raw, Raw>,
+): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const outgoing = client.makeUnaryRequest(path, raw.serialize, raw.deserialize, request, metadata, (error, response) =>
-      error ? reject(error) : resolve(response ?? EMPTY),
+    const outgoing = client.makeUnaryRequest(
+      path,
+      raw.serialize,
+      raw.deserialize,
+      request,
+      metadata,
+      (error, response) => (error ? reject(error) : resolve(response ?? EMPTY)),
     );
     incoming?.on("cancelled", () => outgoing.cancel());
   });

@@ -10,7 +10,7 @@ import type { PlannedResource, PlanValue } from "../../../core/compare/plannedSt
 import { OFFLINE_INVOKES, OFFLINE_STATE, placeholderId } from "./placeholders";
 import { isObject, nameOfUrn, redact, SECRET_SIG, secret, type Serialized, SIG, struct } from "./serialized";
 
-type Callback<T> = (error: Error | null, response?: T) => void
+type Callback<T> = (error: Error | null, response?: T) => void;
 interface StructLike {
   toJavaScript(): { [key: string]: Serialized };
 }
@@ -126,7 +126,10 @@ export class RecordingMonitor {
       if (type === "pulumi:pulumi:StackReference") {
         const stackName = String(serialized.name ?? req.getId());
         const outputs = this.stackOutputs(stackName);
-        if (!outputs) throw new Error(`tenantctl plan has no offline outputs for stack reference "${stackName}": only the ${CONTROL_PLANE_STACK} stack is known`);
+        if (!outputs)
+          throw new Error(
+            `tenantctl plan has no offline outputs for stack reference "${stackName}": only the ${CONTROL_PLANE_STACK} stack is known`,
+          );
         state = { name: stackName, outputs, secretOutputNames: [] };
       }
       callback(null, { getUrn: () => urn, getProperties: () => struct(state) });
@@ -140,7 +143,9 @@ export class RecordingMonitor {
       const token = req.getTok();
       const answer = OFFLINE_INVOKES[token];
       if (!answer) {
-        throw new Error(`tenantctl plan cannot answer the data source ${token} offline: add a placeholder to OFFLINE_INVOKES in src/orchestrate/plan/offlinePlan/placeholders.ts`);
+        throw new Error(
+          `tenantctl plan cannot answer the data source ${token} offline: add a placeholder to OFFLINE_INVOKES in src/orchestrate/plan/offlinePlan/placeholders.ts`,
+        );
       }
       const result = answer(req.getArgs()?.toJavaScript() ?? {});
       callback(null, { getFailuresList: () => [], getReturn: () => struct(result) });

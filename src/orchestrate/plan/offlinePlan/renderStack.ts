@@ -42,19 +42,29 @@ const STACK_TIMEOUT_MS = 60_000;
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Renders one stack in a runtime store of its own; nothing of it stays reachable once this resolves. */
-export function renderStack(controlPlane: ControlPlane, target: StackToRender, options: OfflinePlanOptions = {}): Promise<PlannedStack> {
+export function renderStack(
+  controlPlane: ControlPlane,
+  target: StackToRender,
+  options: OfflinePlanOptions = {},
+): Promise<PlannedStack> {
   const rendered = queue.then(() => renderNow(controlPlane, target, options));
   queue = rendered.catch(() => undefined);
   return rendered;
 }
 
-async function renderNow(controlPlane: ControlPlane, target: StackToRender, options: OfflinePlanOptions): Promise<PlannedStack> {
+async function renderNow(
+  controlPlane: ControlPlane,
+  target: StackToRender,
+  options: OfflinePlanOptions,
+): Promise<PlannedStack> {
   const { state, settings } = runtime();
   const slug = "tenant" in target ? target.tenant.slug : CONTROL_PLANE_STACK;
   const stack = slug;
   const project = options.project ?? "tenantctl";
   const organization = options.organization ?? "organization";
-  const controlPlaneOutputs = placeholderControlPlaneOutputs(controlPlane.auth) as unknown as { [key: string]: Serialized };
+  const controlPlaneOutputs = placeholderControlPlaneOutputs(controlPlane.auth) as unknown as {
+    [key: string]: Serialized;
+  };
   const monitor = new RecordingMonitor(stack, project, (name) =>
     name === CONTROL_PLANE_STACK || name.endsWith(`/${CONTROL_PLANE_STACK}`) ? controlPlaneOutputs : undefined,
   );
@@ -63,23 +73,32 @@ async function renderNow(controlPlane: ControlPlane, target: StackToRender, opti
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    await catchingRejections(errors, () => state.withLocalStorage(async () => {
-      markPlanStore(state.getStore());
-      settings.setMockOptions(monitor, project, stack, false, organization);
-      Object.assign(state.getStore(), MOCK_ENGINE_FEATURES);
-      try {
-        const context = createDeploymentContext(controlPlane, placeholderDeploymentSettings(controlPlane, { project, organization, features: options.features }));
-        if ("tenant" in target) tenantStack(target.tenant, context);
-        else controlPlaneStack(controlPlane, context);
-      } catch (error) {
-        errors.push(describeError(error));
-      }
-      try {
-        await withTimeout(settings.waitForRPCs(), STACK_TIMEOUT_MS, `the program did not finish within ${STACK_TIMEOUT_MS / 1000} s (an output that never resolves?)`);
-      } catch (error) {
-        errors.push(describeError(error));
-      }
-    }));
+    await catchingRejections(errors, () =>
+      state.withLocalStorage(async () => {
+        markPlanStore(state.getStore());
+        settings.setMockOptions(monitor, project, stack, false, organization);
+        Object.assign(state.getStore(), MOCK_ENGINE_FEATURES);
+        try {
+          const context = createDeploymentContext(
+            controlPlane,
+            placeholderDeploymentSettings(controlPlane, { project, organization, features: options.features }),
+          );
+          if ("tenant" in target) tenantStack(target.tenant, context);
+          else controlPlaneStack(controlPlane, context);
+        } catch (error) {
+          errors.push(describeError(error));
+        }
+        try {
+          await withTimeout(
+            settings.waitForRPCs(),
+            STACK_TIMEOUT_MS,
+            `the program did not finish within ${STACK_TIMEOUT_MS / 1000} s (an output that never resolves?)`,
+          );
+        } catch (error) {
+          errors.push(describeError(error));
+        }
+      }),
+    );
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
@@ -88,7 +107,11 @@ async function renderNow(controlPlane: ControlPlane, target: StackToRender, opti
 }
 
 /** Renders stacks one after another (they are CPU-bound: interleaving them gains nothing and holds more memory). */
-export async function renderStacks(controlPlane: ControlPlane, targets: readonly StackToRender[], options: OfflinePlanOptions = {}): Promise<PlannedStack[]> {
+export async function renderStacks(
+  controlPlane: ControlPlane,
+  targets: readonly StackToRender[],
+  options: OfflinePlanOptions = {},
+): Promise<PlannedStack[]> {
   const stacks: PlannedStack[] = [];
   for (const target of targets) stacks.push(await renderStack(controlPlane, target, options));
   return stacks;

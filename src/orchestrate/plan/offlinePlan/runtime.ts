@@ -32,7 +32,11 @@ export function runtime(): { state: RuntimeState; settings: RuntimeSettings } {
   if (runtimeModules) return runtimeModules;
   const state = require("@pulumi/pulumi/runtime/state") as Partial<RuntimeState>;
   const settings = require("@pulumi/pulumi/runtime/settings") as Partial<RuntimeSettings>;
-  if (typeof state.withLocalStorage !== "function" || typeof settings.setMockOptions !== "function" || typeof settings.waitForRPCs !== "function") {
+  if (
+    typeof state.withLocalStorage !== "function" ||
+    typeof settings.setMockOptions !== "function" ||
+    typeof settings.waitForRPCs !== "function"
+  ) {
     throw new Error(
       "this @pulumi/pulumi no longer has runtime/state.withLocalStorage, runtime/settings.setMockOptions or runtime/settings.waitForRPCs: update src/orchestrate/plan/offlinePlan/runtime.ts",
     );

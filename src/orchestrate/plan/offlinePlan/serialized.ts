@@ -33,7 +33,12 @@ export function redact(value: Serialized): PlanValue {
   if (!isObject(value)) return value;
   const sig = value[SIG];
   if (sig === SECRET_SIG) {
-    return new SecretValue(createHmac("sha256", DIGEST_KEY).update(JSON.stringify(value.value ?? null)).digest("base64url").slice(0, 22));
+    return new SecretValue(
+      createHmac("sha256", DIGEST_KEY)
+        .update(JSON.stringify(value.value ?? null))
+        .digest("base64url")
+        .slice(0, 22),
+    );
   }
   if (sig === RESOURCE_SIG) return `<resource ${nameOfUrn(String(value.urn))}>`;
   const out: Record<string, PlanValue> = {};

@@ -47,6 +47,8 @@ describe("an engine command without a usable Pulumi CLI", () => {
     const result = driftWithPath(`${bin}:/usr/bin:/bin`);
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^tenantctl: `.*\/pulumi version` was refused: Minimum version requirement failed\. .*your current CLI version is v3\.1\.0\. Please update the Pulumi CLI\.\n$/);
+    expect(result.stderr).toMatch(
+      /^tenantctl: `.*\/pulumi version` was refused: Minimum version requirement failed\. .*your current CLI version is v3\.1\.0\. Please update the Pulumi CLI\.\n$/,
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fingerprintDifferences, type SchemaFingerprint, totalRows } from "../../../../src/orchestrate/moves/fingerprint";
+import {
+  fingerprintDifferences,
+  type SchemaFingerprint,
+  totalRows,
+} from "../../../../src/orchestrate/moves/fingerprint";
 
 const original: SchemaFingerprint = {
   tables: { customers: { rows: 300, hash: "1:2" }, orders: { rows: 2000, hash: "3:4" } },
@@ -31,6 +35,11 @@ describe("fingerprintDifferences", () => {
       "missing from the copy: view customer_totals SELECT ...",
       "in the copy only: relation r customers owner postgres acl -",
     ]);
-    expect(fingerprintDifferences(original, { ...original, tables: { ...original.tables, orders: { rows: 1999, hash: "3:4" } } })).toEqual(["table orders: 2000 rows, the copy has 1999"]);
+    expect(
+      fingerprintDifferences(original, {
+        ...original,
+        tables: { ...original.tables, orders: { rows: 1999, hash: "3:4" } },
+      }),
+    ).toEqual(["table orders: 2000 rows, the copy has 1999"]);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { containerOf, dropStatement, markedName, MAX_IDENTIFIER_BYTES, moveStamp, movedName } from "../../../../src/orchestrate/moves/movedName";
+import {
+  containerOf,
+  dropStatement,
+  markedName,
+  MAX_IDENTIFIER_BYTES,
+  moveStamp,
+  movedName,
+} from "../../../../src/orchestrate/moves/movedName";
 
 const at = new Date("2026-12-05T09:30:07.123Z");
 
@@ -21,14 +28,30 @@ describe("movedName", () => {
 
 describe("dropStatement", () => {
   it("drops a database, or a schema with what it holds, naming where to run it", () => {
-    expect(dropStatement({ server: "primary", database: "tenant_acme", schema: "public" }, "tenant_acme_moved_20261205093007")).toBe('DROP DATABASE "tenant_acme_moved_20261205093007";  -- on server primary');
-    expect(dropStatement({ server: "primary", database: "tenants", schema: "tenant_initech" }, "tenant_initech_moved_20261205093007")).toBe(
-      'DROP SCHEMA "tenant_initech_moved_20261205093007" CASCADE;  -- in database tenants on server primary',
-    );
+    expect(
+      dropStatement(
+        { server: "primary", database: "tenant_acme", schema: "public" },
+        "tenant_acme_moved_20261205093007",
+      ),
+    ).toBe('DROP DATABASE "tenant_acme_moved_20261205093007";  -- on server primary');
+    expect(
+      dropStatement(
+        { server: "primary", database: "tenants", schema: "tenant_initech" },
+        "tenant_initech_moved_20261205093007",
+      ),
+    ).toBe('DROP SCHEMA "tenant_initech_moved_20261205093007" CASCADE;  -- in database tenants on server primary');
   });
 
   it("tells a database of its own from a schema in the shared one", () => {
-    expect(containerOf({ server: "s", database: "tenant_acme", schema: "public" })).toEqual({ kind: "database", name: "tenant_acme", database: "tenant_acme" });
-    expect(containerOf({ server: "s", database: "tenants", schema: "tenant_acme" })).toEqual({ kind: "schema", name: "tenant_acme", database: "tenants" });
+    expect(containerOf({ server: "s", database: "tenant_acme", schema: "public" })).toEqual({
+      kind: "database",
+      name: "tenant_acme",
+      database: "tenant_acme",
+    });
+    expect(containerOf({ server: "s", database: "tenants", schema: "tenant_acme" })).toEqual({
+      kind: "schema",
+      name: "tenant_acme",
+      database: "tenants",
+    });
   });
 });

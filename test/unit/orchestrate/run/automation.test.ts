@@ -13,17 +13,33 @@ const outputsOf = (op: string, outputs: Record<string, unknown>) =>
     sequence: 1,
     timestamp: 1,
     resOutputsEvent: {
-      metadata: { op, urn: "urn:pulumi:q001::tenantctl::pulumi:pulumi:Stack::tenantctl-q001", type: "pulumi:pulumi:Stack", new: { type: "pulumi:pulumi:Stack", urn: "", outputs } },
+      metadata: {
+        op,
+        urn: "urn:pulumi:q001::tenantctl::pulumi:pulumi:Stack::tenantctl-q001",
+        type: "pulumi:pulumi:Stack",
+        new: { type: "pulumi:pulumi:Stack", urn: "", outputs },
+      },
     },
   }) as unknown as EngineEvent;
 const summaryOf = (resourceChanges: Record<string, number>) =>
-  ({ sequence: 2, timestamp: 2, summaryEvent: { maybeCorrupt: false, durationSeconds: 2, resourceChanges, policyPacks: {} } }) as unknown as EngineEvent;
+  ({
+    sequence: 2,
+    timestamp: 2,
+    summaryEvent: { maybeCorrupt: false, durationSeconds: 2, resourceChanges, policyPacks: {} },
+  }) as unknown as EngineEvent;
 
 describe("RunSummary", () => {
   it("takes the change summary and the stack outputs of the update, not of its refresh", () => {
     const summary = new RunSummary();
     summary.take(outputsOf("refresh", { plan: "basic", connectionString: SECRET }));
-    summary.take(outputsOf("same", { plan: "enterprise", connectionString: SECRET, database: { database: "tenant_q001", port: 44045 }, settingsKeys: ["locale"] }));
+    summary.take(
+      outputsOf("same", {
+        plan: "enterprise",
+        connectionString: SECRET,
+        database: { database: "tenant_q001", port: 44045 },
+        settingsKeys: ["locale"],
+      }),
+    );
     summary.take(summaryOf({ same: 13 }));
     expect(summary.changes()).toEqual({ same: 13 });
     expect(summary.outputs()).toEqual({
@@ -33,13 +49,21 @@ describe("RunSummary", () => {
       settingsKeys: { value: ["locale"], secret: false },
     });
     // What reaches the report: secrets replaced, never their ciphertext.
-    expect(publicOutputs(summary.outputs())).toEqual({ plan: "enterprise", connectionString: "[secret]", database: { database: "tenant_q001", port: 44045 }, settingsKeys: ["locale"] });
+    expect(publicOutputs(summary.outputs())).toEqual({
+      plan: "enterprise",
+      connectionString: "[secret]",
+      database: { database: "tenant_q001", port: 44045 },
+      settingsKeys: ["locale"],
+    });
   });
 
   it("masks a secret nested inside an output that is not secret as a whole", () => {
     const summary = new RunSummary();
     summary.take(outputsOf("update", { customDomains: [{ hostname: "app.acme-corp.com", token: SECRET }] }));
-    expect(summary.outputs()["customDomains"]).toEqual({ value: [{ hostname: "app.acme-corp.com", token: "[secret]" }], secret: false });
+    expect(summary.outputs()["customDomains"]).toEqual({
+      value: [{ hostname: "app.acme-corp.com", token: "[secret]" }],
+      secret: false,
+    });
   });
 
   it("forgets what an earlier attempt said (a retry after a lock)", () => {
@@ -66,16 +90,29 @@ describe("RunSummary", () => {
         sequence: 3,
         timestamp: 3,
         resourcePreEvent: {
-          metadata: { op: "same", urn: "urn:pulumi:initech::tenantctl::pulumi:pulumi:Stack::tenantctl-initech", type: "pulumi:pulumi:Stack", ...(old ? { old: { type: "pulumi:pulumi:Stack", urn: "", outputs: old } } : {}) },
+          metadata: {
+            op: "same",
+            urn: "urn:pulumi:initech::tenantctl::pulumi:pulumi:Stack::tenantctl-initech",
+            type: "pulumi:pulumi:Stack",
+            ...(old ? { old: { type: "pulumi:pulumi:Stack", urn: "", outputs: old } } : {}),
+          },
         },
       }) as unknown as EngineEvent;
     // A stack never deployed has no old state; one deployed before the output existed has no dataLocation.
     summary.take(stackStep(undefined));
     summary.take(stackStep({ plan: "trial" }));
     expect(summary.deployedLocation()).toBeUndefined();
-    summary.take(stackStep({ plan: "trial", dataLocation: { server: "primary", database: "tenants", schema: "tenant_initech" }, connectionString: SECRET }));
+    summary.take(
+      stackStep({
+        plan: "trial",
+        dataLocation: { server: "primary", database: "tenants", schema: "tenant_initech" },
+        connectionString: SECRET,
+      }),
+    );
     // The outputs this run registers are the files' location, not the deployed one.
-    summary.take(outputsOf("update", { dataLocation: { server: "primary", database: "tenant_initech", schema: "public" } }));
+    summary.take(
+      outputsOf("update", { dataLocation: { server: "primary", database: "tenant_initech", schema: "public" } }),
+    );
     expect(summary.deployedLocation()).toEqual({ server: "primary", database: "tenants", schema: "tenant_initech" });
     summary.clear();
     expect(summary.deployedLocation()).toBeUndefined();

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { driftedProperties } from "../../../../src/orchestrate/run/driftedProperties";
 
-const state = (inputs: Record<string, unknown>, outputs: Record<string, unknown> = inputs) => ({ type: "", urn: "", custom: true, delete: false, id: "", parent: "", protect: false, inputs, outputs, initErrors: [], provider: "" });
+const state = (inputs: Record<string, unknown>, outputs: Record<string, unknown> = inputs) => ({
+  type: "",
+  urn: "",
+  custom: true,
+  delete: false,
+  id: "",
+  parent: "",
+  protect: false,
+  inputs,
+  outputs,
+  initErrors: [],
+  provider: "",
+});
 
 describe("driftedProperties", () => {
   it("takes the paths of a provider's detailed diff: what the files say, then what the real world holds", () => {
@@ -17,10 +29,17 @@ describe("driftedProperties", () => {
 
   it("names each settings key of the settings table, with the values decoded, and keeps secrets secret", () => {
     const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" };
-    const settings = (locale: string) => ({ locale: JSON.stringify(locale), "branding.primaryColor": '"#1f6feb"', "features.sso": "true" });
+    const settings = (locale: string) => ({
+      locale: JSON.stringify(locale),
+      "branding.primaryColor": '"#1f6feb"',
+      "features.sso": "true",
+    });
     const changes = driftedProperties({
       type: "pulumi-nodejs:dynamic:TenantSettingsTable",
-      old: state({ __provider: "old code", connection: secret, settings: settings("fr-FR") }, { connection: secret, settings: { ...settings("fr-FR"), "features.sso": "false" } }),
+      old: state(
+        { __provider: "old code", connection: secret, settings: settings("fr-FR") },
+        { connection: secret, settings: { ...settings("fr-FR"), "features.sso": "false" } },
+      ),
       new: state({ __provider: "new code", connection: { ...secret, ciphertext: "y" }, settings: settings("en-GB") }),
       diffs: [],
     });
@@ -31,6 +50,8 @@ describe("driftedProperties", () => {
   });
 
   it("says nothing when nothing but computed outputs differ", () => {
-    expect(driftedProperties({ type: "x", old: state({ a: 1 }, { a: 1, id: "computed" }), new: state({ a: 1 }), diffs: [] })).toEqual([]);
+    expect(
+      driftedProperties({ type: "x", old: state({ a: 1 }, { a: 1, id: "computed" }), new: state({ a: 1 }), diffs: [] }),
+    ).toEqual([]);
   });
 });

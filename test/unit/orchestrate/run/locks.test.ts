@@ -16,7 +16,15 @@ function lockIn(backend: string, stack: string, holder: { pid: number; hostname?
   const dir = join(backend, ".pulumi", "locks", "organization", "tenantctl", stack);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${holder.pid}.json`);
-  writeFileSync(file, JSON.stringify({ pid: holder.pid, username: "ci", hostname: holder.hostname ?? hostname(), timestamp: "2026-12-02T05:00:00Z" }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      pid: holder.pid,
+      username: "ci",
+      hostname: holder.hostname ?? hostname(),
+      timestamp: "2026-12-02T05:00:00Z",
+    }),
+  );
   return file;
 }
 
@@ -63,13 +71,17 @@ describe("tenantctl unlock", () => {
     const held = lockIn(backend, "acme", { pid: process.pid });
     const refused = await runCli(["unlock", "acme"], cwd);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`acme is locked by ci@${hostname()} (pid ${process.pid}) since 2026-12-02T05:00:00Z, which is still running on this host`);
+    expect(refused.stderr).toContain(
+      `acme is locked by ci@${hostname()} (pid ${process.pid}) since 2026-12-02T05:00:00Z, which is still running on this host`,
+    );
     expect(existsSync(held)).toBe(true);
 
     const stale = lockIn(backend, "globex", { pid: deadPid() });
     const removed = await runCli(["unlock", "globex"], cwd);
     expect(removed.code).toBe(0);
-    expect(removed.stdout).toMatch(/^removed the lock of ci@.* on globex \(its process is gone\)\nif that run was creating resources, the next `tenantctl up globex` may find them "already exist": `tenantctl adopt globex --dry-run` shows what `tenantctl adopt globex` would import\n$/);
+    expect(removed.stdout).toMatch(
+      /^removed the lock of ci@.* on globex \(its process is gone\)\nif that run was creating resources, the next `tenantctl up globex` may find them "already exist": `tenantctl adopt globex --dry-run` shows what `tenantctl adopt globex` would import\n$/,
+    );
     expect(existsSync(stale)).toBe(false);
 
     expect(await runCli(["unlock", "initech"], cwd)).toMatchObject({ code: 0, stdout: "initech is not locked\n" });

@@ -12,14 +12,23 @@ import { writeFleet } from "../../../support/fleetFixture";
 const tenant = (slug: string, extra = "") => `slug: ${slug}\nname: ${slug}\n${extra}`;
 
 function repository(): string {
-  const cwd = writeFleet({ "acme.yaml": tenant("acme", "plan: enterprise\n"), "globex.yaml": tenant("globex"), "initech.yaml": tenant("initech") });
-  for (const args of [["init", "-q"], ["add", "-A"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base"]]) {
+  const cwd = writeFleet({
+    "acme.yaml": tenant("acme", "plan: enterprise\n"),
+    "globex.yaml": tenant("globex"),
+    "initech.yaml": tenant("initech"),
+  });
+  for (const args of [
+    ["init", "-q"],
+    ["add", "-A"],
+    ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base"],
+  ]) {
     expect(spawnSync("git", args, { cwd }).status).toBe(0);
   }
   return cwd;
 }
 
-const edit = (cwd: string, name: string, change: (text: string) => string) => writeFileSync(join(cwd, "tenants", name), change(readFileSync(join(cwd, "tenants", name), "utf8")));
+const edit = (cwd: string, name: string, change: (text: string) => string) =>
+  writeFileSync(join(cwd, "tenants", name), change(readFileSync(join(cwd, "tenants", name), "utf8")));
 
 describe("the fleet at a ref", () => {
   it("reads the files as they were, with the file names they have here", () => {
@@ -27,7 +36,11 @@ describe("the fleet at a ref", () => {
     edit(cwd, "acme.yaml", (text) => text.replace("plan: enterprise", "plan: basik"));
     const base = loadFleetAt("HEAD", "tenants", cwd);
     expect(base.errors).toEqual([]);
-    expect(base.tenants.map((t) => [t.slug, t.plan, t.file])).toEqual([["acme", "enterprise", "tenants/acme.yaml"], ["globex", "basic", "tenants/globex.yaml"], ["initech", "basic", "tenants/initech.yaml"]]);
+    expect(base.tenants.map((t) => [t.slug, t.plan, t.file])).toEqual([
+      ["acme", "enterprise", "tenants/acme.yaml"],
+      ["globex", "basic", "tenants/globex.yaml"],
+      ["initech", "basic", "tenants/initech.yaml"],
+    ]);
     expect(loadFleet({ dir: "tenants", cwd }).errors.map((d) => d.rule)).toEqual(["planExists"]);
   });
 
@@ -52,16 +65,30 @@ describe("changesSince", () => {
       changed: ["globex"],
       removed: ["acme"],
       unchanged: ["initech"],
-      moves: [{ slug: "globex", from: { server: "primary", database: "tenants", schema: "tenant_globex" }, to: { server: "primary", database: "tenant_globex", schema: "public" } }],
+      moves: [
+        {
+          slug: "globex",
+          from: { server: "primary", database: "tenants", schema: "tenant_globex" },
+          to: { server: "primary", database: "tenant_globex", schema: "public" },
+        },
+      ],
     });
   });
 
   it("compares every tenant when the template changed, and says whether the control-plane stack changed", () => {
     const cwd = repository();
     // A plan's limit changes its tenants, not what the control-plane stack deploys.
-    edit(cwd, "_control-plane.yaml", (text) => text.replace("basic: { limits: { users: 100, dbConnections: 10 }", "basic: { limits: { users: 100, dbConnections: 12 }"));
+    edit(cwd, "_control-plane.yaml", (text) =>
+      text.replace(
+        "basic: { limits: { users: 100, dbConnections: 10 }",
+        "basic: { limits: { users: 100, dbConnections: 12 }",
+      ),
+    );
     const changed = changesSince("HEAD", "tenants", loadFleet({ dir: "tenants", cwd }), cwd);
-    expect(changed).toEqual({ changes: { added: [], changed: ["globex", "initech"], removed: [], unchanged: ["acme"], moves: [] }, templateChanged: false });
+    expect(changed).toEqual({
+      changes: { added: [], changed: ["globex", "initech"], removed: [], unchanged: ["acme"], moves: [] },
+      templateChanged: false,
+    });
     edit(cwd, "_control-plane.yaml", (text) => text.replace("name: API,", "name: The API,"));
     expect(changesSince("HEAD", "tenants", loadFleet({ dir: "tenants", cwd }), cwd).templateChanged).toBe(true);
 
@@ -75,6 +102,8 @@ describe("changesSince", () => {
 
   it("names a bad ref as a usage error", () => {
     const cwd = repository();
-    expect(() => changesSince("no-such-ref", "tenants", loadFleet({ dir: "tenants", cwd }), cwd)).toThrow(/git rev-parse/);
+    expect(() => changesSince("no-such-ref", "tenants", loadFleet({ dir: "tenants", cwd }), cwd)).toThrow(
+      /git rev-parse/,
+    );
   });
 });

@@ -27,7 +27,10 @@ describe("selectStacks --all", () => {
 });
 
 describe("selectStacks refuses invalid tenants and usage mistakes", () => {
-  const broken = fleetWith({ "acme.yaml": "slug: acme\nname: Acme\n", "globex.yaml": "slug: globex\nname: Globex\nplan: basik\n" });
+  const broken = fleetWith({
+    "acme.yaml": "slug: acme\nname: Acme\n",
+    "globex.yaml": "slug: globex\nname: Globex\nplan: basik\n",
+  });
 
   it("refuses a tenant whose file is invalid, and runs the others", () => {
     const selection = selectStacks("up", [], options, broken);
@@ -37,23 +40,35 @@ describe("selectStacks refuses invalid tenants and usage mistakes", () => {
   });
 
   it("refuses every tenant when the template has an error (here: the connection budget is exceeded)", () => {
-    const overBudget = fleetWith(Object.fromEntries(["a", "b", "c"].map((slug) => [`${slug}.yaml`, `slug: ${slug}\nname: ${slug}\nplan: enterprise\n`])));
+    const overBudget = fleetWith(
+      Object.fromEntries(
+        ["a", "b", "c"].map((slug) => [`${slug}.yaml`, `slug: ${slug}\nname: ${slug}\nplan: enterprise\n`]),
+      ),
+    );
     expect([...selectStacks("up", [], options, overBudget).refused.keys()]).toEqual(["control-plane", "a", "b", "c"]);
   });
 
   it("asks for exactly one way of naming stacks, and never destroys --all", () => {
     expect(() => selectStacks("up", ["acme"], options, fleet)).toThrow(/exactly one of these/);
     expect(() => selectStacks("up", [], { ...options, all: false }, fleet)).toThrow(/exactly one of these/);
-    expect(() => selectStacks("up", [], { ...options, all: false, changed: true }, fleet)).toThrow(/--changed needs --base/);
+    expect(() => selectStacks("up", [], { ...options, all: false, changed: true }, fleet)).toThrow(
+      /--changed needs --base/,
+    );
     expect(() => selectStacks("destroy", [], options, fleet)).toThrow(/destroy --all is refused/);
-    expect(() => selectStacks("up", ["acmee"], { ...options, all: false }, fleet)).toThrow("no tenant file for `acmee`: did you mean `acme`?");
+    expect(() => selectStacks("up", ["acmee"], { ...options, all: false }, fleet)).toThrow(
+      "no tenant file for `acmee`: did you mean `acme`?",
+    );
   });
 });
 
 describe("selectStacks --shard", () => {
-  const many = fleetWith(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`t${i}.yaml`, `slug: t${i}\nname: T${i}\n`])));
+  const many = fleetWith(
+    Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`t${i}.yaml`, `slug: t${i}\nname: T${i}\n`])),
+  );
   it("splits --all into parts that cover every tenant once, without the control plane", () => {
-    const parts = [1, 2, 3].map((index) => selectStacks("up", [], { ...options, shard: { index, count: 3 } }, many).slugs);
+    const parts = [1, 2, 3].map(
+      (index) => selectStacks("up", [], { ...options, shard: { index, count: 3 } }, many).slugs,
+    );
     expect(parts.flat().sort()).toEqual([...many.slugs].sort());
     expect(parts.flat()).not.toContain("control-plane");
   });

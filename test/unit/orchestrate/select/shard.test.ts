@@ -16,7 +16,9 @@ describe("--shard i/n", () => {
 
   it("puts every tenant stack in exactly one shard, and control-plane in none", () => {
     for (const count of [1, 2, 3, 7]) {
-      const shards = Array.from({ length: count }, (_, i) => fleet.filter((stack) => inShard(stack, { index: i + 1, count })));
+      const shards = Array.from({ length: count }, (_, i) =>
+        fleet.filter((stack) => inShard(stack, { index: i + 1, count })),
+      );
       expect(shards.flat().sort()).toEqual([...fleet].sort());
       // Spread evenly enough that no runner gets much more than its share.
       for (const shard of shards) expect(shard.length).toBeLessThan((fleet.length / count) * 1.25);

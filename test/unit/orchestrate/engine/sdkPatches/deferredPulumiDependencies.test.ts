@@ -18,7 +18,8 @@ describe("deferred dependencies of @pulumi/pulumi", () => {
     expect(require.cache[require.resolve("@pulumi/pulumi")], "loaded before the test").toBeUndefined();
     await pulumiAutomation();
     fromPulumi("./index.js");
-    for (const name of ["typescript", "@npmcli/arborist", "normalize-package-data"]) expect(types.isProxy(cached(name)), name).toBe(true);
+    for (const name of ["typescript", "@npmcli/arborist", "normalize-package-data"])
+      expect(types.isProxy(cached(name)), name).toBe(true);
 
     // TypeScript through Pulumi's own shim (what function serialization uses).
     const ts = fromPulumi("./typescript-shim.js") as typeof import("typescript");
@@ -28,7 +29,9 @@ describe("deferred dependencies of @pulumi/pulumi", () => {
 
     // Arborist and normalize-package-data through computeCodePaths (what lambda assets use): imported with
     // __importStar and __importDefault, called and constructed through the stand-ins.
-    const codePaths = fromPulumi("./runtime/closure/codePaths.js") as { computeCodePaths(options: object): Promise<Map<string, unknown>> };
+    const codePaths = fromPulumi("./runtime/closure/codePaths.js") as {
+      computeCodePaths(options: object): Promise<Map<string, unknown>>;
+    };
     const paths = await codePaths.computeCodePaths({});
     expect(paths.size).toBeGreaterThan(0);
   }, 60_000);

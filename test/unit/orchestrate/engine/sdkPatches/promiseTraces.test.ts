@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { withoutPromiseTraces } from "../../../../../src/orchestrate/engine/sdkPatches/promiseTraces";
 
 type Traced = Promise<unknown> & { _debugStackTrace?: string; _debugCtx?: string };
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T> };
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T>;
+};
 
 describe("withoutPromiseTraces", () => {
   it("keeps PULUMI_DEBUG_PROMISE_LEAKS's traces", () => {

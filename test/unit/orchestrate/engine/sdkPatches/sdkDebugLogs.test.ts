@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../../../../src/orchestrate/engine/loopbackGrpc";
 import { withoutSdkDebugLogs } from "../../../../../src/orchestrate/engine/sdkPatches/sdkDebugLogs";
 
-const log = require("@pulumi/pulumi/log") as { debug(message: string): Promise<void>; info(message: string): Promise<void>; warn(message: string): Promise<void> };
+const log = require("@pulumi/pulumi/log") as {
+  debug(message: string): Promise<void>;
+  info(message: string): Promise<void>;
+  warn(message: string): Promise<void>;
+};
 const settings = require("@pulumi/pulumi/runtime/settings") as { resetOptions(...args: unknown[]): void };
 
 describe("withoutSdkDebugLogs", () => {
@@ -20,7 +24,10 @@ describe("withoutSdkDebugLogs", () => {
 
   beforeAll(async () => {
     server.addService(enginerpc.EngineService, {
-      log(call: grpc.ServerUnaryCall<engineproto.LogRequest, emptyproto.Empty>, done: grpc.sendUnaryData<emptyproto.Empty>) {
+      log(
+        call: grpc.ServerUnaryCall<engineproto.LogRequest, emptyproto.Empty>,
+        done: grpc.sendUnaryData<emptyproto.Empty>,
+      ) {
         received.push(`${call.request.getSeverity()} ${call.request.getMessage()}`);
         done(null, new emptyproto.Empty());
       },

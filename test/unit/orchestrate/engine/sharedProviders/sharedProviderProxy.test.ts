@@ -1,10 +1,21 @@
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { describe, expect, it } from "vitest";
-import { configurationKey, stackOfUrn } from "../../../../../src/orchestrate/engine/sharedProviders/sharedProviderProxy";
+import {
+  configurationKey,
+  stackOfUrn,
+} from "../../../../../src/orchestrate/engine/sharedProviders/sharedProviderProxy";
 
-function request(args: Record<string, unknown>, variables: [string, string][], urn: string): provproto.ConfigureRequest {
-  const built = new provproto.ConfigureRequest().setArgs(structproto.Struct.fromJavaScript(args as never)).setAcceptsecrets(true).setUrn(urn).setName("default");
+function request(
+  args: Record<string, unknown>,
+  variables: [string, string][],
+  urn: string,
+): provproto.ConfigureRequest {
+  const built = new provproto.ConfigureRequest()
+    .setArgs(structproto.Struct.fromJavaScript(args as never))
+    .setAcceptsecrets(true)
+    .setUrn(urn)
+    .setName("default");
   for (const [key, value] of variables) built.getVariablesMap().set(key, value);
   return built;
 }
@@ -14,8 +25,22 @@ describe("configurationKey", () => {
   const globex = "urn:pulumi:globex::tenantctl::pulumi:providers:postgresql::default";
 
   it("is the same for the same configuration of two stacks, whatever the order of keys", () => {
-    const one = request({ host: "db", port: "5432" }, [["postgresql:config:host", "db"], ["postgresql:config:port", "5432"]], acme);
-    const two = request({ port: "5432", host: "db" }, [["postgresql:config:port", "5432"], ["postgresql:config:host", "db"]], globex);
+    const one = request(
+      { host: "db", port: "5432" },
+      [
+        ["postgresql:config:host", "db"],
+        ["postgresql:config:port", "5432"],
+      ],
+      acme,
+    );
+    const two = request(
+      { port: "5432", host: "db" },
+      [
+        ["postgresql:config:port", "5432"],
+        ["postgresql:config:host", "db"],
+      ],
+      globex,
+    );
     expect(configurationKey(two)).toBe(configurationKey(one));
   });
 
@@ -23,7 +48,9 @@ describe("configurationKey", () => {
     const base = configurationKey(request({ host: "db", password: "a" }, [], acme));
     expect(configurationKey(request({ host: "db2", password: "a" }, [], acme))).not.toBe(base);
     expect(configurationKey(request({ host: "db", password: "b" }, [], acme))).not.toBe(base);
-    expect(configurationKey(request({ host: "db", password: "a" }, [["postgresql:config:host", "db"]], acme))).not.toBe(base);
+    expect(configurationKey(request({ host: "db", password: "a" }, [["postgresql:config:host", "db"]], acme))).not.toBe(
+      base,
+    );
     expect(configurationKey(request({ host: "db", password: "a" }, [], acme).setAcceptsecrets(false))).not.toBe(base);
   });
 });

@@ -55,6 +55,9 @@ npm run --silent typecheck
 # The layering (src/core <- infra <- the app), with dependency-cruiser: a wrong-direction import fails here.
 npm run --silent deps
 
+# Formatting and lint rules, with Biome (biome.json): `npm run format` fixes what it can.
+npm run --silent lint
+
 # The GitHub workflows, with actionlint (built from its Go module when it is not on PATH).
 actionlint_rc=0
 ACTIONLINT_BIN="$(tools/ensure-actionlint.sh)" || actionlint_rc=$?

@@ -24,7 +24,8 @@ function generatedPasswordModule() {
 
   const provider: pulumi.dynamic.ResourceProvider<Record<string, never>, GeneratedPasswordOutputs> = {
     async create() {
-      const crypto = require("node:crypto") as typeof import("crypto");
+      // biome-ignore lint/style/useNodejsImportProtocol: this source is serialised into every password's state (__provider): it stays as deployed
+      const crypto = require("crypto") as typeof import("crypto");
       const value = crypto.randomBytes(GENERATED_PASSWORD_BYTES).toString("base64url");
       return { id: crypto.randomUUID(), outs: { value } };
     },

@@ -5,14 +5,8 @@
  */
 import type { Client } from "pg";
 import { SetupError } from "../../src/core/errors";
-import { providerValues } from "../dynamic/providerValues";
-import { settingsSemantics } from "../dynamic/settings/semantics";
-import { settingsStore } from "../dynamic/settings/store";
+import { adminPgClient } from "./adminConnection";
 import type { ResolvedDatabaseServer } from "./databaseServerConfig";
-import { loadPg } from "./loadPg";
-
-const values = providerValues();
-const { sslOptions } = settingsStore(values, settingsSemantics(values));
 
 /** PostgreSQL's "database does not exist". */
 const MISSING_DATABASE = "3D000";
@@ -27,17 +21,7 @@ export async function withAdminClient<T>(
   purpose: string,
   work: (client: Client) => Promise<T>,
 ): Promise<T | undefined> {
-  const pg = loadPg();
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.username,
-    password: server.password,
-    database,
-    ssl: sslOptions(server.sslmode),
-    application_name: "tenantctl",
-    connectionTimeoutMillis: 15_000,
-  });
+  const client = adminPgClient(server, database, "tenantctl");
   try {
     await client.connect();
     return await work(client);

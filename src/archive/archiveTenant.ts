@@ -13,6 +13,7 @@ import { basename, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { Tenant } from "../core/model";
 import { withAdminClient } from "../../infra/context/adminClient";
+import { adminLibpqEnv } from "../../infra/context/adminConnection";
 import type { ResolvedDatabaseServer } from "../../infra/context/databaseServerConfig";
 import { clientToolsFor } from "../postgres/clientTools";
 
@@ -98,17 +99,9 @@ export function tableDataIn(listing: string): string[] {
     .map((match) => `${match[1]}.${match[2]}`);
 }
 
-/** The admin's connection for the client tools: the password in the environment, never on a command line. */
+/** The libpq environment of the archive's client tools. */
 function libpqEnv(server: ResolvedDatabaseServer): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PGHOST: server.host,
-    PGPORT: String(server.port),
-    PGUSER: server.username,
-    PGPASSWORD: server.password,
-    PGSSLMODE: server.sslmode,
-    PGAPPNAME: "tenantctl archive",
-  };
+  return adminLibpqEnv(server, "tenantctl archive");
 }
 
 async function serverVersionOf(server: ResolvedDatabaseServer): Promise<{ number: number; text: string }> {

@@ -118,29 +118,12 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       .action(
         async (
           slugs: string[],
-          options: {
-            dir: string;
-            all?: boolean;
-            changed?: boolean;
-            base?: string;
-            parallel: number;
-            shard?: Shard;
-            lockTimeout: number;
-            format: "text" | "json" | "markdown";
-            output?: string[];
-          },
+          options: StackRunOptions & { all?: boolean; changed?: boolean; base?: string; shard?: Shard },
         ) => {
           const { runOperation } = await import("../commands/run");
           setExit(
-            await whileInterruptible((signal) =>
-              runOperation(
-                operation,
-                slugs,
-                { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() },
-                out,
-                err,
-                signal,
-              ),
+            await runningStacks(options, (runOptions, signal) =>
+              runOperation(operation, slugs, runOptions, out, err, signal),
             ),
           );
         },
@@ -159,32 +142,10 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     .addOption(lockTimeoutOption())
     .addOption(formatOption(["text", "json", "markdown"]))
     .addOption(outputOption())
-    .action(
-      async (
-        slugs: string[],
-        options: {
-          dryRun?: boolean;
-          dir: string;
-          parallel: number;
-          lockTimeout: number;
-          format: "text" | "json" | "markdown";
-          output?: string[];
-        },
-      ) => {
-        const { adopt } = await import("../commands/adopt");
-        setExit(
-          await whileInterruptible((signal) =>
-            adopt(
-              slugs,
-              { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() },
-              out,
-              err,
-              signal,
-            ),
-          ),
-        );
-      },
-    );
+    .action(async (slugs: string[], options: StackRunOptions & { dryRun?: boolean }) => {
+      const { adopt } = await import("../commands/adopt");
+      setExit(await runningStacks(options, (runOptions, signal) => adopt(slugs, runOptions, out, err, signal)));
+    });
 
   program
     .command("archive")
@@ -232,6 +193,27 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     });
 
   return program;
+}
+
+/** The options every command that runs stacks with the engine takes (up, preview, drift, destroy, adopt). */
+interface StackRunOptions {
+  dir: string;
+  parallel: number;
+  lockTimeout: number;
+  format: "text" | "json" | "markdown";
+  output?: string[];
+}
+
+/**
+ * A command that runs stacks, as each of them is run: interruptible, given the lock wait in milliseconds and a live
+ * view when a person watches.
+ */
+function runningStacks<O extends StackRunOptions, T>(
+  options: O,
+  command: (options: O & { lockTimeoutMs: number; liveProgress: boolean }, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const runOptions = { ...options, lockTimeoutMs: options.lockTimeout, liveProgress: watchedTerminal() };
+  return whileInterruptible((signal) => command(runOptions, signal));
 }
 
 /**

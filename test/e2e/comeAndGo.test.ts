@@ -9,10 +9,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientToolsFor } from "../../src/postgres/clientTools";
-import { type OwnWorld, startOwnWorld } from "../support/ownWorld";
+import { type Login, type OwnWorld, sqlOn, startOwnWorld, tenantLoginOf } from "../support/ownWorld";
 import type { RunningPostgres } from "../support/postgres";
 import { pulumiEngine, type TempProject } from "../support/pulumi";
 import { type ProcessRun, tenantctlProcess } from "../support/tenantctlProcess";
@@ -37,38 +36,12 @@ describe("tenants that come and go", () => {
       (run.report.tenants.find((t) => t.slug === slug) as { resources?: ReportedResource[] } | undefined)?.resources ??
       []
     ).map((r) => `${r.op} ${r.name}`);
-
-  /** Runs SQL on the test server, as its superuser or as `as`. */
-  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(
+  const sql = <T extends Record<string, unknown> = Record<string, unknown>>(
     database: string,
     text: string,
-    as?: { user: string; password: string },
-  ): Promise<T[]> {
-    const client = new Client({
-      host: postgres.host,
-      port: postgres.port,
-      user: as?.user ?? postgres.user,
-      password: as?.password ?? postgres.password,
-      database,
-    });
-    await client.connect();
-    try {
-      return (await client.query<T>(text)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
-  /** The tenant's login from its stack's `connectionString` output (a secret, read as the owner of the stack may). */
-  async function tenantLogin(slug: string): Promise<{ user: string; password: string }> {
-    const automation = await import("@pulumi/pulumi/automation");
-    const stack = await automation.LocalWorkspace.selectStack(
-      { stackName: slug, workDir: project.dir },
-      { envVars: env as Record<string, string> },
-    );
-    const url = new URL(String((await stack.outputs())["connectionString"]?.value));
-    return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-  }
+    as?: Login,
+  ) => sqlOn<T>(postgres, database, text, as);
+  const tenantLogin = (slug: string) => tenantLoginOf(project, env, slug);
 
   beforeAll(async () => {
     world = await startOwnWorld(engine.repoRoot, "come-and-go");

@@ -7,21 +7,14 @@
  * run killed during the copy is rolled back by the next `up`, which moves with no row lost; `pulumi up` by hand refuses.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningPostgres, startPostgres } from "../support/postgres";
-import { databaseServersEnv, pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
+import { type Login, type OwnWorld, sqlOn, startOwnWorld, tenantLoginOf } from "../support/ownWorld";
+import type { RunningPostgres } from "../support/postgres";
+import { pulumiEngine, type TempProject } from "../support/pulumi";
 import { type ProcessRun, tenantctlProcess } from "../support/tenantctlProcess";
 
 const engine = pulumiEngine();
-
-interface Login {
-  readonly user: string;
-  readonly password: string;
-}
 
 interface MovedReport {
   readonly from: { server: string; database: string; schema: string };
@@ -33,45 +26,21 @@ interface MovedReport {
 }
 
 describe("moves: a plan change moves the tenant's data, verified", () => {
+  let world: OwnWorld | undefined;
   let postgres: RunningPostgres;
   let project: TempProject;
-  let state: string;
   let env: NodeJS.ProcessEnv;
 
   const tenantctl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
     tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env: { ...env, ...extraEnv } });
   const movedOf = (run: ProcessRun, slug: string) =>
     (run.report.tenants.find((t) => t.slug === slug) as { moved?: MovedReport } | undefined)?.moved;
-
-  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(
+  const sql = <T extends Record<string, unknown> = Record<string, unknown>>(
     database: string,
     text: string,
     as?: Login,
-  ): Promise<T[]> {
-    const client = new Client({
-      host: postgres.host,
-      port: postgres.port,
-      user: as?.user ?? postgres.user,
-      password: as?.password ?? postgres.password,
-      database,
-    });
-    await client.connect();
-    try {
-      return (await client.query<T>(text)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
-  async function tenantLogin(slug: string): Promise<Login> {
-    const automation = await import("@pulumi/pulumi/automation");
-    const stack = await automation.LocalWorkspace.selectStack(
-      { stackName: slug, workDir: project.dir },
-      { envVars: env as Record<string, string> },
-    );
-    const url = new URL(String((await stack.outputs())["connectionString"]?.value));
-    return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-  }
+  ) => sqlOn<T>(postgres, database, text, as);
+  const tenantLogin = (slug: string) => tenantLoginOf(project, env, slug);
 
   /** What the tenant sees of its own data, through its own login: per table an ordered hash, the setting it changed. */
   async function tenantView(database: string, login: Login): Promise<Record<string, unknown>> {
@@ -99,15 +68,8 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     `# yaml-language-server: $schema=./tenant.schema.json\nslug: initech\nname: Initech\nplan: ${plan}\n`;
 
   beforeAll(async () => {
-    postgres = await startPostgres();
-    project = tempProject(engine.repoRoot, "tenantctl-e2e-moves-");
-    state = mkdtempSync(join(tmpdir(), "tenantctl-e2e-moves-state-"));
-    env = {
-      ...process.env,
-      PULUMI_BACKEND_URL: `file://${state}`,
-      TENANTCTL_DATABASE_SERVERS: databaseServersEnv(postgres),
-      TENANTCTL_DISABLE: "dns,tls,auth",
-    };
+    world = await startOwnWorld(engine.repoRoot, "moves");
+    ({ postgres, project, env } = world);
     const up = await tenantctl(["up", "control-plane", "initech"]);
     expect(up.code, up.stderr).toBe(0);
     // The tenant's own data, made with its own login: tables, a foreign key, a view, a type, a sequence in use, and
@@ -131,9 +93,7 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
   }, 600_000);
 
   afterAll(async () => {
-    project?.remove();
-    if (state) rmSync(state, { recursive: true, force: true });
-    await postgres?.stop();
+    await world?.close();
   });
 
   it("pulumi up by hand refuses a tenant whose data is elsewhere, in one line naming tenantctl up", async () => {

@@ -4,21 +4,16 @@
  * server, owned by its role there, with the same login; `drift` is clean; the old schema is kept on the old server,
  * renamed and out of reach, and the old server's role no longer logs in.
  */
-import { Client } from "pg";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Login, sqlOn, tenantLoginOf } from "../support/ownWorld";
 import { pulumiEngine, type TempProject, tempProject } from "../support/pulumi";
 import { type ProcessRun, tenantctlProcess } from "../support/tenantctlProcess";
 import { addSecondServer, placeOnServer, SECONDARY, startTwoServers, type TwoServers } from "../support/twoServers";
 
 const engine = pulumiEngine();
-
-interface Login {
-  readonly user: string;
-  readonly password: string;
-}
 
 describe("moves: a tenant moved to another database server", () => {
   let servers: TwoServers;
@@ -27,38 +22,13 @@ describe("moves: a tenant moved to another database server", () => {
   let env: NodeJS.ProcessEnv;
 
   const tenantctl = (args: string[]) => tenantctlProcess(engine.repoRoot, args, { cwd: project.dir, env });
-
-  async function sql<T extends Record<string, unknown> = Record<string, unknown>>(
+  const sql = <T extends Record<string, unknown> = Record<string, unknown>>(
     server: string,
     database: string,
     text: string,
     as?: Login,
-  ): Promise<T[]> {
-    const cluster = servers.cluster(server);
-    const client = new Client({
-      host: cluster.host,
-      port: cluster.port,
-      user: as?.user ?? cluster.user,
-      password: as?.password ?? cluster.password,
-      database,
-    });
-    await client.connect();
-    try {
-      return (await client.query<T>(text)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
-  async function tenantLogin(slug: string): Promise<Login> {
-    const automation = await import("@pulumi/pulumi/automation");
-    const stack = await automation.LocalWorkspace.selectStack(
-      { stackName: slug, workDir: project.dir },
-      { envVars: env as Record<string, string> },
-    );
-    const url = new URL(String((await stack.outputs())["connectionString"]?.value));
-    return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-  }
+  ) => sqlOn<T>(servers.cluster(server), database, text, as);
+  const tenantLogin = (slug: string) => tenantLoginOf(project, env, slug);
 
   const view = async (server: string, login: Login) => ({
     orders: await sql(

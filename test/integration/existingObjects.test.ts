@@ -3,51 +3,33 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findExistingObjects, findSharedDatabase } from "../../infra/adopt/existingObjects";
 import type { ResolvedDatabaseServer } from "../../infra/context/databaseServerConfig";
 import { buildTenant, PRIMARY_SERVER } from "../support/tenantFixtures";
-import { connect, testPostgres } from "../support/postgres";
+import { runSql, testAdminServer, testPostgres } from "../support/postgres";
 
 /** A shared database of this file's own, so other files' tenants never show up here. */
 const SHARED = "probe_shared";
 const server = { ...PRIMARY_SERVER, sharedDatabase: SHARED };
 
-async function run(database: string, ...statements: string[]): Promise<void> {
-  const client = await connect(database);
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 describe("findExistingObjects", () => {
   let admin: ResolvedDatabaseServer;
   beforeAll(async () => {
-    const pg = testPostgres();
-    admin = {
-      name: "primary",
-      host: pg.host,
-      port: pg.port,
-      username: pg.user,
-      password: pg.password,
-      sslmode: "disable",
-      superuser: true,
-    };
-    await run(
+    admin = testAdminServer();
+    await runSql(
       "postgres",
       `CREATE DATABASE ${SHARED}`,
       "CREATE ROLE tenant_probe_a LOGIN CREATEDB",
       "CREATE ROLE tenant_probe_b NOLOGIN",
     );
-    await run("postgres", "CREATE DATABASE tenant_probe_a OWNER tenant_probe_a");
-    await run(
+    await runSql("postgres", "CREATE DATABASE tenant_probe_a OWNER tenant_probe_a");
+    await runSql(
       "tenant_probe_a",
       "CREATE EXTENSION IF NOT EXISTS pgcrypto",
       "SET ROLE tenant_probe_a",
       "CREATE TABLE public.tenant_settings (key text)",
     );
-    await run(SHARED, "CREATE SCHEMA tenant_probe_b AUTHORIZATION tenant_probe_b", "CREATE SCHEMA tenant_probe_a");
+    await runSql(SHARED, "CREATE SCHEMA tenant_probe_b AUTHORIZATION tenant_probe_b", "CREATE SCHEMA tenant_probe_a");
   });
   afterAll(async () => {
-    await run(
+    await runSql(
       "postgres",
       `DROP DATABASE IF EXISTS ${SHARED}`,
       "DROP DATABASE IF EXISTS tenant_probe_a",
@@ -91,7 +73,7 @@ describe("findExistingObjects", () => {
 
   it("tells the control plane whether its shared database exists and holds tenants", async () => {
     expect(await findSharedDatabase(server, admin)).toEqual({ exists: true, holdsTenantSchemas: false });
-    await run(SHARED, "CREATE TABLE tenant_probe_b.tenant_settings (key text)");
+    await runSql(SHARED, "CREATE TABLE tenant_probe_b.tenant_settings (key text)");
     expect(await findSharedDatabase(server, admin)).toEqual({ exists: true, holdsTenantSchemas: true });
     expect(await findSharedDatabase({ ...server, sharedDatabase: "probe_missing" }, admin)).toEqual({
       exists: false,

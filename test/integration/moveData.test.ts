@@ -17,7 +17,7 @@ import {
   rollBack,
 } from "../../src/orchestrate/moves/performMove";
 import { buildTenant, PRIMARY_SERVER } from "../support/tenantFixtures";
-import { connect, testPostgres } from "../support/postgres";
+import { connect, runSql, testAdminServer } from "../support/postgres";
 
 /** A shared database of this file's own, so other files' tenants never show up here. */
 const SHARED = "moves_shared";
@@ -25,17 +25,6 @@ const server = { ...PRIMARY_SERVER, sharedDatabase: SHARED };
 const ROLE = "tenant_mover";
 const inSchema: DataLocation = { server: "primary", database: SHARED, schema: ROLE };
 const inDatabase: DataLocation = { server: "primary", database: ROLE, schema: "public" };
-
-async function run(database: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
-  const client = await connect(database);
-  try {
-    let rows: Record<string, unknown>[] = [];
-    for (const statement of statements) rows = (await client.query(statement)).rows as Record<string, unknown>[];
-    return rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** What the tenant's role reads of its data, by its own login. */
 async function tenantRead(database: string): Promise<unknown[]> {
@@ -59,18 +48,9 @@ describe("moving a tenant's data", () => {
   const notes: string[] = [];
 
   beforeAll(async () => {
-    const pg = testPostgres();
-    admin = {
-      name: "primary",
-      host: pg.host,
-      port: pg.port,
-      username: pg.user,
-      password: pg.password,
-      sslmode: "disable",
-      superuser: true,
-    };
+    admin = testAdminServer();
     const major = Math.floor(
-      Number((await run("postgres", "SHOW server_version_num"))[0]!["server_version_num"]) / 10000,
+      Number((await runSql("postgres", "SHOW server_version_num"))[0]!["server_version_num"]) / 10000,
     );
     setting = {
       role: ROLE,
@@ -79,8 +59,8 @@ describe("moving a tenant's data", () => {
       tools: async () => clientToolsFor(major),
       note: (line) => notes.push(line),
     };
-    await run("postgres", `CREATE DATABASE ${SHARED}`, `CREATE ROLE ${ROLE} LOGIN PASSWORD 'mover'`);
-    await run(
+    await runSql("postgres", `CREATE DATABASE ${SHARED}`, `CREATE ROLE ${ROLE} LOGIN PASSWORD 'mover'`);
+    await runSql(
       SHARED,
       "CREATE EXTENSION IF NOT EXISTS pgcrypto",
       `CREATE SCHEMA ${ROLE} AUTHORIZATION ${ROLE}`,
@@ -103,14 +83,14 @@ describe("moving a tenant's data", () => {
     );
   });
   afterAll(async () => {
-    await run(
+    await runSql(
       "postgres",
       `DROP DATABASE IF EXISTS ${SHARED} WITH (FORCE)`,
       `DROP DATABASE IF EXISTS ${ROLE} WITH (FORCE)`,
     );
-    for (const row of await run("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_moved_%'`))
-      await run("postgres", `DROP DATABASE "${String(row["datname"])}"`);
-    await run("postgres", `DROP OWNED BY ${ROLE} CASCADE`, `DROP ROLE IF EXISTS ${ROLE}`);
+    for (const row of await runSql("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_moved_%'`))
+      await runSql("postgres", `DROP DATABASE "${String(row["datname"])}"`);
+    await runSql("postgres", `DROP OWNED BY ${ROLE} CASCADE`, `DROP ROLE IF EXISTS ${ROLE}`);
   });
 
   it("finds the marked data in the tenant's schema of the shared database", async () => {
@@ -121,7 +101,7 @@ describe("moving a tenant's data", () => {
   });
 
   it("a copy that differs (changed behind it) is not switched to: dropped, the login and comment back", async () => {
-    await run("postgres", `COMMENT ON ROLE ${ROLE} IS 'owned by the billing team'`);
+    await runSql("postgres", `COMMENT ON ROLE ${ROLE} IS 'owned by the billing team'`);
     const move = performMove(
       { slug: "mover", from: inSchema, to: inDatabase },
       { login: true, comment: "owned by the billing team" },
@@ -134,12 +114,12 @@ describe("moving a tenant's data", () => {
     await expect(move).rejects.toThrow(
       /table counters: same 30 rows, different content; table items: same 500 rows, different content; table notes: same 20 rows, different content.*the move was rolled back/,
     );
-    expect(await run("postgres", `SELECT datname FROM pg_database WHERE datname = '${ROLE}'`)).toEqual([]);
+    expect(await runSql("postgres", `SELECT datname FROM pg_database WHERE datname = '${ROLE}'`)).toEqual([]);
     expect(await findTenantData(tenant, admin, server)).toEqual({
       role: { login: true, comment: "owned by the billing team" },
       marked: [inSchema],
     });
-    await run(
+    await runSql(
       SHARED,
       `UPDATE ${ROLE}.items SET name = 'item 7' WHERE id = 7`,
       `UPDATE ${ROLE}.notes SET body = '{"n": 3}' WHERE id = 3`,
@@ -160,7 +140,7 @@ describe("moving a tenant's data", () => {
       journal: { phase: "switched", from: inSchema, to: inDatabase },
     });
     // Switched, not finished: the login is still off, the journal says so.
-    const [role] = await run(
+    const [role] = await runSql(
       "postgres",
       `SELECT rolcanlogin, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = '${ROLE}'`,
     );
@@ -190,7 +170,9 @@ describe("moving a tenant's data", () => {
       connect(back.journal.movedName, { user: ROLE, password: "mover" }).then((c) => c.end()),
     ).rejects.toThrow(/permission denied/);
     // The staging database of the rename is gone.
-    expect(await run("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_staging_%'`)).toEqual([]);
+    expect(await runSql("postgres", `SELECT datname FROM pg_database WHERE datname LIKE '${ROLE}_staging_%'`)).toEqual(
+      [],
+    );
   });
 
   it("a journal left by a run killed mid-copy is rolled back: the partial copy dropped, the login back as it was", async () => {
@@ -204,13 +186,13 @@ describe("moving a tenant's data", () => {
       startedAt: new Date().toISOString(),
     };
     // What the kill left: the login off, the journal on the role, a partial copy with the settings table in it.
-    await run(
+    await runSql(
       "postgres",
       `ALTER ROLE ${ROLE} NOLOGIN`,
       `COMMENT ON ROLE ${ROLE} IS 'tenantctl-move:${JSON.stringify(journal)}'`,
       `CREATE DATABASE ${ROLE} OWNER ${ROLE}`,
     );
-    await run(ROLE, `SET ROLE ${ROLE}`, "CREATE TABLE tenant_settings (key text)");
+    await runSql(ROLE, `SET ROLE ${ROLE}`, "CREATE TABLE tenant_settings (key text)");
     const found = await findTenantData(tenant, admin, server);
     expect(found.role?.journal).toEqual(journal);
     expect(found.marked).toEqual([inSchema, inDatabase]);

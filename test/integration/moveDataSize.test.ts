@@ -3,20 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedDatabaseServer } from "../../infra/context/databaseServerConfig";
 import { measureData, withDataSizes } from "../../src/orchestrate/moves/dataSize";
 import type { TenantRun } from "../../src/report/runReport";
-import { connect, testPostgres } from "../support/postgres";
+import { connect, runSql, testAdminServer } from "../support/postgres";
 import { PRIMARY_SERVER } from "../support/tenantFixtures";
 
 const SHARED = "size_shared";
 const OWN = "tenant_size_own";
-
-async function run(database: string, ...statements: string[]): Promise<void> {
-  const client = await connect(database);
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 async function expectedBytes(database: string, schemas: readonly string[]): Promise<number> {
   const client = await connect(database);
@@ -34,18 +25,9 @@ async function expectedBytes(database: string, schemas: readonly string[]): Prom
 describe("the size of a move's data", () => {
   let admin: ResolvedDatabaseServer;
   beforeAll(async () => {
-    const pg = testPostgres();
-    admin = {
-      name: "primary",
-      host: pg.host,
-      port: pg.port,
-      username: pg.user,
-      password: pg.password,
-      sslmode: "disable",
-      superuser: true,
-    };
-    await run("postgres", `CREATE DATABASE ${SHARED}`, `CREATE DATABASE ${OWN}`);
-    await run(
+    admin = testAdminServer();
+    await runSql("postgres", `CREATE DATABASE ${SHARED}`, `CREATE DATABASE ${OWN}`);
+    await runSql(
       SHARED,
       "CREATE SCHEMA tenant_size_a",
       "CREATE TABLE tenant_size_a.orders (id serial PRIMARY KEY, note text)",
@@ -56,7 +38,7 @@ describe("the size of a move's data", () => {
       "CREATE TABLE tenant_size_b.big (id int)",
       "INSERT INTO tenant_size_b.big SELECT generate_series(1, 50000)",
     );
-    await run(
+    await runSql(
       OWN,
       "CREATE TABLE public.items (id int)",
       "INSERT INTO public.items SELECT generate_series(1, 1000)",
@@ -65,7 +47,7 @@ describe("the size of a move's data", () => {
     );
   });
   afterAll(async () => {
-    await run("postgres", `DROP DATABASE IF EXISTS ${SHARED}`, `DROP DATABASE IF EXISTS ${OWN}`);
+    await runSql("postgres", `DROP DATABASE IF EXISTS ${SHARED}`, `DROP DATABASE IF EXISTS ${OWN}`);
   });
 
   it("counts the tables of the tenant's schema only, with their indexes and TOAST", async () => {

@@ -4,6 +4,7 @@
  */
 import { Client } from "pg";
 import { inject } from "vitest";
+import type { ResolvedDatabaseServer } from "../../infra/context/databaseServerConfig";
 import type { PostgresConnection } from "../../src/sandbox/postgres";
 
 export { startPostgres, findPostgresBinDir } from "../../src/sandbox/postgres";
@@ -34,4 +35,30 @@ export async function connect(database: string, as?: { user: string; password: s
   });
   await client.connect();
   return client;
+}
+
+/** The global setup's cluster as the `primary` server tenantctl's admin reads and moves connect to, as its superuser. */
+export function testAdminServer(): ResolvedDatabaseServer {
+  const server = testPostgres();
+  return {
+    name: "primary",
+    host: server.host,
+    port: server.port,
+    username: server.user,
+    password: server.password,
+    sslmode: "disable",
+    superuser: true,
+  };
+}
+
+/** Runs `statements` in order on `database` as the superuser, on one connection; the rows of the last one. */
+export async function runSql(database: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
+  const client = await connect(database);
+  try {
+    let rows: Record<string, unknown>[] = [];
+    for (const statement of statements) rows = (await client.query(statement)).rows as Record<string, unknown>[];
+    return rows;
+  } finally {
+    await client.end();
+  }
 }

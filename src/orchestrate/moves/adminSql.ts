@@ -1,33 +1,18 @@
 /**
- * The move's own admin connections: like infra/context/adminClient.ts, but a failed statement keeps PostgreSQL's own
- * words (a move reports what went wrong, not a connection problem), and SQL identifiers are quoted in one place.
+ * The move's own admin connections (infra/context/adminConnection.ts): unlike infra/context/adminClient.ts, a failed
+ * statement keeps PostgreSQL's own words (a move reports what went wrong, not a connection problem), and SQL
+ * identifiers are quoted in one place.
  */
 import type { Client } from "pg";
+import { adminLibpqEnv, adminPgClient } from "../../../infra/context/adminConnection";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
-import { loadPg } from "../../../infra/context/loadPg";
-import { providerValues } from "../../../infra/dynamic/providerValues";
-import { settingsSemantics } from "../../../infra/dynamic/settings/semantics";
-import { settingsStore } from "../../../infra/dynamic/settings/store";
-
-const values = providerValues();
-const { sslOptions } = settingsStore(values, settingsSemantics(values));
 
 export async function withAdmin<T>(
   server: ResolvedDatabaseServer,
   database: string,
   work: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const pg = loadPg();
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.username,
-    password: server.password,
-    database,
-    ssl: sslOptions(server.sslmode),
-    application_name: "tenantctl move",
-    connectionTimeoutMillis: 15_000,
-  });
+  const client = adminPgClient(server, database, "tenantctl move");
   await client.connect();
   try {
     return await work(client);
@@ -59,17 +44,9 @@ export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** The libpq environment of the client tools: the password in the environment, never on a command line. */
+/** The libpq environment of the move's client tools. */
 export function libpqEnv(server: ResolvedDatabaseServer): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PGHOST: server.host,
-    PGPORT: String(server.port),
-    PGUSER: server.username,
-    PGPASSWORD: server.password,
-    PGSSLMODE: server.sslmode,
-    PGAPPNAME: "tenantctl move",
-  };
+  return adminLibpqEnv(server, "tenantctl move");
 }
 
 export async function serverMajor(server: ResolvedDatabaseServer): Promise<number> {

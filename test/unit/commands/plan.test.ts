@@ -523,6 +523,36 @@ describe("tenantctl plan --base", () => {
     }, 30_000);
   });
 
+  it("says a seed-only default edited in the template reaches no existing tenant", async () => {
+    const template = repository((tenants) =>
+      editFile(
+        join(tenants, "_control-plane.yaml"),
+        'branding: { primaryColor: "#1f6feb" }',
+        'branding: { primaryColor: "#000000" }',
+      ),
+    );
+    const result = await runCli(["plan", "--base", "HEAD", "--format", "json"], template);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const tenants = (
+      JSON.parse(result.stdout) as {
+        tenants: (JsonStack & { notApplied?: { path: string; old: string; new: string }[] })[];
+      }
+    ).tenants;
+    // acme sets its own colour, so the template's default never reached it: nothing to say.
+    expect(
+      tenants.map((stack) => [
+        stack.slug,
+        stack.changes?.status,
+        stack.notApplied?.map((change) => [change.path, change.old, change.new]),
+      ]),
+    ).toEqual([
+      ["control-plane", "unchanged", undefined],
+      ["acme", "unchanged", undefined],
+      ["globex", "unchanged", [["settings.branding.primaryColor", '"#1f6feb"', '"#000000"']]],
+      ["initech", "unchanged", [["settings.branding.primaryColor", '"#1f6feb"', '"#000000"']]],
+    ]);
+  }, 30_000);
+
   it("renders only the named stacks, and exits 2 for a ref git does not know", async () => {
     const result = await runCli(["plan", "initech", "acme", "--base", "HEAD", "--format", "json"], cwd);
     expect(result.code).toBe(0);

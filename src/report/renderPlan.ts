@@ -3,6 +3,7 @@ import { commentMarker, fenced, fitComment, folded } from "./comment";
 import type { Move } from "../core/location";
 import { moveJson, moveLine, movesCount } from "./moves";
 import { planLegend } from "./direction";
+import { NOT_APPLIED_WHY, type NotAppliedChange } from "../core/compare/notApplied";
 import {
   type ChangedResource,
   depthsOf,
@@ -20,6 +21,8 @@ export interface PlanEntry extends PlannedStack {
   readonly changes?: StackChanges;
   /** With `--base`: the tenant's data lives elsewhere now than at the base ref (src/core/location.ts). */
   readonly move?: Move;
+  /** With `--base`: edits `up` will not apply to the existing tenant (core/compare/notApplied.ts); not in `changes`. */
+  readonly notApplied?: readonly NotAppliedChange[];
 }
 
 export interface PlanReport {
@@ -53,6 +56,10 @@ function changeJson(change: InputChange): Record<string, unknown> {
   };
 }
 
+function notAppliedJson(change: NotAppliedChange): Record<string, unknown> {
+  return { ...changeJson(change), reason: change.reason, urn: change.urn };
+}
+
 function changesJson(changes: StackChanges): Record<string, unknown> {
   return {
     status: changes.status,
@@ -78,6 +85,7 @@ export function renderPlanJson(report: PlanReport): string {
     ...(stack.error !== undefined ? { error: stack.error } : {}),
     ...(stack.skipped !== undefined ? { skipped: stack.skipped } : {}),
     ...(stack.changes ? { changes: changesJson(stack.changes) } : {}),
+    ...(stack.notApplied ? { notApplied: stack.notApplied.map(notAppliedJson) } : {}),
   }));
   // SecretValue's toJSON prints "[secret]": no secret's value ever reaches this string.
   return `${JSON.stringify({ ...(report.base !== undefined ? { base: report.base } : {}), tenants }, null, 2)}\n`;
@@ -152,18 +160,39 @@ function changeLine(change: InputChange): string {
   return `${change.path}: ${formatValue(change.old)} → ${formatValue(change.new)}`;
 }
 
+/** `= settings.branding.primaryColor: "#d73a49" → "#00ff00" (seed-only: ...)`: an edit `up` leaves alone, and why. */
+function notAppliedLine(change: NotAppliedChange): string {
+  return `= ${changeLine(change)} (${NOT_APPLIED_WHY[change.reason]})`;
+}
+
+/** What to do when the edit was meant for the existing tenant too; README, "Seed-only settings", says more. */
+function notAppliedHint(slug: string): string {
+  return `to change it for ${slug} too: update the row in ${slug}'s own tenant_settings table (README: "Seed-only settings")`;
+}
+
+function notAppliedCount(count: number): string {
+  return `${plural(count, "edit")} not applied to the existing tenant`;
+}
+
 /** Whether the diff shows an arrow anywhere, and so needs the legend that says which way it reads. */
 function hasArrows(stacks: readonly PlanEntry[]): boolean {
   return stacks.some(
     (stack) =>
       stack.error === undefined &&
       stack.skipped === undefined &&
-      (stack.changes?.changed ?? []).some((resource) => resource.inputs.some((change) => !isSecretChange(change))),
+      ((stack.changes?.changed ?? []).some((resource) => resource.inputs.some((change) => !isSecretChange(change))) ||
+        (stack.notApplied ?? []).some((change) => !isSecretChange(change))),
   );
 }
 
-function countsText(changes: StackChanges): string {
-  return `${changes.added.length} to add, ${changes.changed.length} to change, ${changes.removed.length} to remove`;
+function countsText(changes: StackChanges, notApplied?: readonly NotAppliedChange[]): string {
+  const counts = `${changes.added.length} to add, ${changes.changed.length} to change, ${changes.removed.length} to remove`;
+  return notApplied && notApplied.length > 0 ? `${counts}; ${notAppliedCount(notApplied.length)}` : counts;
+}
+
+/** An unchanged stack the reader must still see: an edit in its files that `up` will not apply. */
+function hasNotApplied(stack: PlanEntry): boolean {
+  return (stack.notApplied?.length ?? 0) > 0;
 }
 
 function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
@@ -181,11 +210,11 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
     );
     return;
   }
-  const marker = changes.status === "added" ? "+" : "~";
+  const marker = changes.status === "added" ? "+" : changes.status === "unchanged" ? "=" : "~";
   const label =
     changes.status === "added"
       ? `new since ${ref}, ${countsText(changes)}`
-      : `${stack.move ? "moves, " : ""}${countsText(changes)}`;
+      : `${stack.move ? "moves, " : ""}${countsText(changes, stack.notApplied)}`;
   // The move first: what the added database and the removed schema below amount to.
   out.push(
     `${marker} ${stackHeader(stack)}: ${label}`,
@@ -193,12 +222,15 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
     ...note,
   );
   const changedByUrn = new Map(changes.changed.map((resource) => [resource.urn, resource]));
+  const notAppliedByUrn = new Map<string, NotAppliedChange[]>();
+  for (const change of stack.notApplied ?? [])
+    notAppliedByUrn.set(change.urn, [...(notAppliedByUrn.get(change.urn) ?? []), change]);
   const addedUrns = new Set(changes.added.map((resource) => resource.urn));
   const depths = depthsOf(stack.resources);
   // The unchanged parents of what changed, unmarked, so each change reads in its place in the tree.
   const byUrn = new Map(stack.resources.map((resource) => [resource.urn, resource]));
   const context = new Set<string>();
-  for (const urn of [...addedUrns, ...changedByUrn.keys()]) {
+  for (const urn of [...addedUrns, ...changedByUrn.keys(), ...notAppliedByUrn.keys()]) {
     for (
       let parent = byUrn.get(urn)?.parent;
       parent !== undefined && byUrn.has(parent);
@@ -216,11 +248,14 @@ function renderDiff(stack: PlanEntry, ref: string, out: string[]): void {
     } else if (changedByUrn.has(resource.urn)) {
       out.push(line("~", depth, resourceLine(resource)));
       for (const change of changedByUrn.get(resource.urn)!.inputs) out.push(line(" ", depth + 2, changeLine(change)));
-    } else if (context.has(resource.urn)) {
+    } else if (context.has(resource.urn) || notAppliedByUrn.has(resource.urn)) {
       out.push(line(" ", depth, resourceLine(resource)));
     }
+    for (const change of notAppliedByUrn.get(resource.urn) ?? [])
+      out.push(line(" ", depth + 2, notAppliedLine(change)));
   }
   for (const resource of changes.removed) out.push(line("-", 0, resourceLine(resource)));
+  if (hasNotApplied(stack)) out.push(`  ${notAppliedHint(stack.slug)}`);
 }
 
 export function planSummary(report: PlanReport): string {
@@ -247,7 +282,9 @@ export function planSummary(report: PlanReport): string {
   }
   const stacks = `${byStatus.added} added, ${byStatus.changed} changed, ${byStatus.removed} removed, ${byStatus.unchanged} unchanged`;
   const moves = report.stacks.filter((stack) => stack.move !== undefined).length;
-  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; ${moves > 0 ? `${movesCount(moves)}; ` : ""}resources ${add} to add, ${change} to change, ${remove} to remove; ${seconds}`;
+  const notApplied = report.stacks.reduce((sum, stack) => sum + (stack.notApplied?.length ?? 0), 0);
+  const notAppliedText = notApplied > 0 ? `; ${plural(notApplied, "edit")} not applied to existing tenants` : "";
+  return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; ${moves > 0 ? `${movesCount(moves)}; ` : ""}resources ${add} to add, ${change} to change, ${remove} to remove${notAppliedText}; ${seconds}`;
 }
 
 /** How many unchanged stacks the text diff names before it only counts them. */
@@ -262,9 +299,13 @@ function markdownRow(stack: PlanEntry): string {
         ? "⏭️ skipped"
         : stack.move
           ? "🚚 moves"
-          : (stack.changes?.status ?? `${stack.resources.length} resources`);
+          : stack.changes?.status === "unchanged" && hasNotApplied(stack)
+            ? "not applied"
+            : (stack.changes?.status ?? `${stack.resources.length} resources`);
   const counts =
-    stack.changes && stack.error === undefined && stack.skipped === undefined ? countsText(stack.changes) : "";
+    stack.changes && stack.error === undefined && stack.skipped === undefined
+      ? countsText(stack.changes, stack.notApplied)
+      : "";
   return `| \`${stack.slug}\` | ${status} | ${counts} |`;
 }
 
@@ -274,7 +315,11 @@ function markdownRow(stack: PlanEntry): string {
  */
 export function renderPlanMarkdown(report: PlanReport): string {
   const shown = report.stacks.filter(
-    (stack) => stack.changes?.status !== "unchanged" || stack.error !== undefined || stack.skipped !== undefined,
+    (stack) =>
+      stack.changes?.status !== "unchanged" ||
+      hasNotApplied(stack) ||
+      stack.error !== undefined ||
+      stack.skipped !== undefined,
   );
   const unchanged = report.stacks.length - shown.length;
   const title = report.base === undefined ? "### tenantctl plan" : `### tenantctl plan against \`${report.base}\``;
@@ -297,7 +342,7 @@ export function renderPlanMarkdown(report: PlanReport): string {
       .slice(1)
       .map((line) => line.replace(/^ {2}/, ""))
       .join("\n");
-    const summary = lines[0]!.replace(/^[+~-] /, "").replace(/^.*?\): /, "");
+    const summary = lines[0]!.replace(/^[+~=-] /, "").replace(/^.*?\): /, "");
     return folded(`<code>${stack.slug}</code>: ${summary}`, body === "" ? "(nothing to show)" : fenced(body, "diff"));
   });
   return fitComment({ head, rows: shown.map(markdownRow), details });
@@ -314,7 +359,12 @@ export function renderPlanText(report: PlanReport): string {
     if (hasArrows(report.stacks)) out.push(planLegend(report.base), "");
     const unchanged: string[] = [];
     for (const stack of report.stacks) {
-      if (stack.changes?.status === "unchanged" && stack.error === undefined && stack.skipped === undefined) {
+      if (
+        stack.changes?.status === "unchanged" &&
+        !hasNotApplied(stack) &&
+        stack.error === undefined &&
+        stack.skipped === undefined
+      ) {
         unchanged.push(stack.slug);
         continue;
       }

@@ -7,6 +7,7 @@
  * change to infra/ would do (that needs `tenantctl preview`).
  */
 import { effectiveSpec, sameControlPlane, tenantMove } from "../../core/compare/fleetChanges";
+import { splitNotApplied } from "../../core/compare/notApplied";
 import { diffStack, type PlannedStack } from "../../core/compare/plannedStack";
 import { errorsAffecting, type Fleet } from "../../core/load";
 import type { Move } from "../../core/location";
@@ -79,10 +80,16 @@ async function planStack(slug: string, inputs: PlanInputs): Promise<PlanEntry> {
   }
   // A stack that existed but could not be rendered then is compared with nothing: changed, every resource added.
   const move = existedBefore && atBase ? movedSince(slug, fleet, base.fleet) : undefined;
+  const diff = diffStack(existedBefore ? (atBase?.resources ?? []) : undefined, now.resources);
+  // What `up` will not do to the existing tenant is said apart, not counted as a change (core/compare/notApplied.ts).
+  const { changes, notApplied } = atBase
+    ? splitNotApplied(diff, atBase.resources, now.resources)
+    : { changes: diff, notApplied: [] };
   return {
     ...now,
     ...(move ? { move } : {}),
-    changes: { ...diffStack(existedBefore ? (atBase?.resources ?? []) : undefined, now.resources), ...withNote },
+    ...(notApplied.length > 0 ? { notApplied } : {}),
+    changes: { ...changes, ...withNote },
   };
 }
 

@@ -433,6 +433,126 @@ describe("tenantctl plan --base", () => {
     expect(text.stdout).not.toContain("postgresql://");
   });
 
+  describe("an edit `up` will not apply to an existing tenant", () => {
+    let seeded: string;
+    beforeAll(() => {
+      seeded = repository((tenants) => {
+        // Seed-only (the template's `seedOnly: [settings.branding]`): acme existed at the base, hooli did not.
+        editFile(join(tenants, "acme.yaml"), 'primaryColor: "#d73a49"', 'primaryColor: "#00ff00"');
+        writeFileSync(
+          join(tenants, "hooli.yaml"),
+          'slug: hooli\nname: Hooli\nsettings:\n  branding: { primaryColor: "#00ff00" }\n',
+        );
+        // Managed: still a change.
+        editFile(join(tenants, "globex.yaml"), "settings:\n", "settings:\n  locale: de-DE\n");
+      });
+    });
+
+    it("counts a seed-only edit of an existing tenant as not applied, of a new tenant as a create (text)", async () => {
+      const result = await runCli(["plan", "--base", "HEAD"], seeded);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(
+        [
+          "= acme (stack acme): 0 to add, 0 to change, 0 to remove; 1 edit not applied to the existing tenant",
+          "    tenantctl:index:TenantSettings acme-settings",
+          "      pulumi-nodejs:dynamic:TenantSettingsTable acme-settings-table",
+          '          = settings.branding.primaryColor: "#d73a49" → "#00ff00" (seed-only: written when a tenant is created; existing tenants keep their own value)',
+          `  to change it for acme too: update the row in acme's own tenant_settings table (README: "Seed-only settings")`,
+          "",
+          "~ globex (stack globex): 0 to add, 1 to change, 0 to remove",
+          "    tenantctl:index:TenantSettings globex-settings",
+          "  ~   pulumi-nodejs:dynamic:TenantSettingsTable globex-settings-table",
+          '          settings.locale: "en-US" → "de-DE"',
+          "",
+        ].join("\n"),
+      );
+      expect(result.stdout).toContain("+ hooli (stack hooli): new since HEAD, 17 to add, 0 to change, 0 to remove\n");
+      expect(result.stdout).toContain('          settings.branding.primaryColor: "#00ff00"\n');
+      expect(result.stdout).toContain("\nunchanged: control-plane, initech\n");
+      expect(result.stdout).toMatch(
+        /\nPlan against HEAD: stacks 1 added, 1 changed, 0 removed, 3 unchanged; resources 17 to add, 1 to change, 0 to remove; 1 edit not applied to existing tenants; rendered offline in \d+\.\d s\n$/,
+      );
+    }, 30_000);
+
+    it("lists it under `notApplied`, apart from `changes` (JSON)", async () => {
+      const result = await runCli(["plan", "--base", "HEAD", "--format", "json"], seeded);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      const tenants = (JSON.parse(result.stdout) as { tenants: (JsonStack & { notApplied?: unknown })[] }).tenants;
+      expect(tenants.map((stack) => [stack.slug, stack.changes?.status, stack.notApplied])).toEqual([
+        ["control-plane", "unchanged", undefined],
+        [
+          "acme",
+          "unchanged",
+          [
+            {
+              path: "settings.branding.primaryColor",
+              old: '"#d73a49"',
+              new: '"#00ff00"',
+              reason: "seed-only",
+              urn: urn("acme", `tenantctl:index:TenantSettings$${SETTINGS_TABLE}`, "acme-settings-table"),
+            },
+          ],
+        ],
+        ["globex", "changed", undefined],
+        ["hooli", "added", undefined],
+        ["initech", "unchanged", undefined],
+      ]);
+      expect(stackOf(result.stdout, "acme").changes).toEqual({
+        status: "unchanged",
+        added: [],
+        changed: [],
+        removed: [],
+      });
+      const hooli = stackOf(result.stdout, "hooli");
+      expect(one(hooli.resources, SETTINGS_TABLE, "hooli-settings-table").inputs).toMatchObject({
+        seedOnlyKeys: ["branding"],
+        settings: { "branding.primaryColor": '"#00ff00"' },
+      });
+    }, 30_000);
+
+    it("shows the stack in the pull-request comment, marked not applied (Markdown)", async () => {
+      const result = await runCli(["plan", "--base", "HEAD", "--format", "markdown"], seeded);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain(
+        "| `acme` | not applied | 0 to add, 0 to change, 0 to remove; 1 edit not applied to the existing tenant |\n",
+      );
+      expect(result.stdout).toContain("2 stacks unchanged.");
+      expect(result.stdout).toContain(
+        '= settings.branding.primaryColor: "#d73a49" → "#00ff00" (seed-only: written when a tenant is created; existing tenants keep their own value)\n',
+      );
+    }, 30_000);
+  });
+
+  it("says a seed-only default edited in the template reaches no existing tenant", async () => {
+    const template = repository((tenants) =>
+      editFile(
+        join(tenants, "_control-plane.yaml"),
+        'branding: { primaryColor: "#1f6feb" }',
+        'branding: { primaryColor: "#000000" }',
+      ),
+    );
+    const result = await runCli(["plan", "--base", "HEAD", "--format", "json"], template);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const tenants = (
+      JSON.parse(result.stdout) as {
+        tenants: (JsonStack & { notApplied?: { path: string; old: string; new: string }[] })[];
+      }
+    ).tenants;
+    // acme sets its own colour, so the template's default never reached it: nothing to say.
+    expect(
+      tenants.map((stack) => [
+        stack.slug,
+        stack.changes?.status,
+        stack.notApplied?.map((change) => [change.path, change.old, change.new]),
+      ]),
+    ).toEqual([
+      ["control-plane", "unchanged", undefined],
+      ["acme", "unchanged", undefined],
+      ["globex", "unchanged", [["settings.branding.primaryColor", '"#1f6feb"', '"#000000"']]],
+      ["initech", "unchanged", [["settings.branding.primaryColor", '"#1f6feb"', '"#000000"']]],
+    ]);
+  }, 30_000);
+
   it("renders only the named stacks, and exits 2 for a ref git does not know", async () => {
     const result = await runCli(["plan", "initech", "acme", "--base", "HEAD", "--format", "json"], cwd);
     expect(result.code).toBe(0);

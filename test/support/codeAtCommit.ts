@@ -25,6 +25,11 @@ export function codeAtCommit(repoRoot: string, commit: string, log: (line: strin
   mkdirSync(cacheRoot, { recursive: true });
   const staging = mkdtempSync(join(cacheRoot, `code-at-${commit.slice(0, 12)}-building-`));
   try {
+    // A shallow clone (a CI checkout's default depth) lacks older commits: fetch the history once, then look again.
+    if (!hasCommit(repoRoot, commit) && isShallow(repoRoot)) {
+      log("this checkout is shallow: fetching its history (git fetch --unshallow)");
+      step("git fetch --unshallow", "git", ["fetch", "--quiet", "--unshallow"], repoRoot);
+    }
     step(
       `git cat-file -e ${commit}^{commit}`,
       "git",
@@ -64,6 +69,21 @@ export function codeAtCommit(repoRoot: string, commit: string, log: (line: strin
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+function hasCommit(repoRoot: string, commit: string): boolean {
+  try {
+    execFileSync("git", ["cat-file", "-e", `${commit}^{commit}`], { cwd: repoRoot, stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isShallow(repoRoot: string): boolean {
+  return (
+    execFileSync("git", ["rev-parse", "--is-shallow-repository"], { cwd: repoRoot, encoding: "utf8" }).trim() === "true"
+  );
 }
 
 function step(what: string, command: string, args: readonly string[], cwd: string, hint?: string): void {

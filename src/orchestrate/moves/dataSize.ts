@@ -3,12 +3,9 @@
  * indexes and TOAST, asked of its server as administrator. Only where credentials exist (the environment, else the
  * tenant stack's config); without them, or when the server cannot be reached, the move is reported without a size.
  */
-import {
-  type DatabaseServerSettings,
-  type ResolvedDatabaseServer,
-  resolveDatabaseServer,
-} from "../../../infra/context/databaseServerConfig";
+import { type ResolvedDatabaseServer, resolveDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { withAdminClient } from "../../../infra/context/adminClient";
+import { adminSettingsOf } from "./adminSettings";
 import type { DataLocation, DataSize } from "../../core/location";
 import type { DatabaseServer } from "../../core/model";
 import type { TenantRun } from "../../report/runReport";
@@ -41,27 +38,14 @@ export async function measureData(
 /** Where the admin credentials of `server` come from, for a tenant's stack; undefined when there are none. */
 export type AdminCredentials = (slug: string, server: DatabaseServer) => Promise<ResolvedDatabaseServer | undefined>;
 
-/** The admin credentials a stack run would get: the environment, else the tenant stack's config; undefined without. */
+/** The admin credentials a stack run would get (adminSettings.ts); undefined without, or when they do not resolve. */
 export function adminCredentials(projectDir: string, env: NodeJS.ProcessEnv = process.env): AdminCredentials {
-  const libpq = {
-    TENANTCTL_DATABASE_SERVERS: env.TENANTCTL_DATABASE_SERVERS,
-    PGUSER: env.PGUSER,
-    PGPASSWORD: env.PGPASSWORD,
-    PGSSLMODE: env.PGSSLMODE,
-  };
   return async (slug, server) => {
-    const attempt = (settings: DatabaseServerSettings) => {
-      try {
-        return resolveDatabaseServer(server, settings);
-      } catch {
-        return undefined;
-      }
-    };
-    const fromEnv = attempt({ config: undefined, env: libpq });
-    if (fromEnv) return fromEnv;
-    const { databaseServersConfigOf } = await import("../engine/stackConfig");
-    const config = await databaseServersConfigOf(projectDir, slug).catch(() => undefined);
-    return config === undefined ? undefined : attempt({ config, env: libpq });
+    try {
+      return resolveDatabaseServer(server, await adminSettingsOf(slug, projectDir, env));
+    } catch {
+      return undefined;
+    }
   };
 }
 

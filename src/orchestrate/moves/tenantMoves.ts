@@ -7,7 +7,6 @@
  * Only `up` moves data: `preview` and `plan` name the move, `drift` compares, and `pulumi up -s <slug>` by hand refuses
  * (infra/moves/moveGuard.ts).
  */
-import { resolve } from "node:path";
 import { dataLocationOf, describeMove } from "../../core/location";
 import type { Fleet } from "../../core/load";
 import type { DatabaseServer, Tenant } from "../../core/model";
@@ -15,17 +14,13 @@ import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { tenantOf } from "../../core/tenantLookup";
 import { SetupError } from "../../core/errors";
 import type { MovedData, TenantRun } from "../../report/runReport";
-import {
-  adminCredentialsEnv,
-  type DatabaseServerSettings,
-  type ResolvedDatabaseServer,
-  resolveDatabaseServer,
-} from "../../../infra/context/databaseServerConfig";
+import { type ResolvedDatabaseServer, resolveDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { pendingMove } from "../../../infra/moves/moveGuard";
 import type { MoveJournal } from "../../../infra/moves/moveJournal";
 import { findTenantData, type TenantDataPlaces } from "../../../infra/moves/tenantDataPlaces";
 import { clientToolsFor } from "../../postgres/clientTools";
 import { engineErrorMessage } from "../run/engineErrors";
+import { adminSettingsOf } from "./adminSettings";
 import { forgetOldLocation } from "./forgetOldLocation";
 import { serverMajor } from "./adminSql";
 import {
@@ -191,7 +186,7 @@ async function moveSetting(
   options: MoveStepOptions,
   note: (line: string) => void,
 ): Promise<MoveSetting> {
-  const settings = await serverSettings(tenant.slug, options.projectDir, options.env ?? process.env);
+  const settings = await adminSettingsOf(tenant.slug, options.projectDir, options.env ?? process.env);
   const resolved = new Map<string, ResolvedDatabaseServer>();
   const tools = new Map<string, ReturnType<typeof clientToolsFor>>();
   return {
@@ -219,17 +214,4 @@ async function moveSetting(
       ? { beforeVerifySql: (options.env ?? process.env)[BEFORE_VERIFY_SQL_ENV]! }
       : {}),
   };
-}
-
-/** The admin credentials as the stack's program gets them: the environment, else the tenant stack's config (read only then). */
-async function serverSettings(
-  slug: string,
-  projectDir: string,
-  runEnv: Readonly<Record<string, string | undefined>>,
-): Promise<DatabaseServerSettings> {
-  const env = adminCredentialsEnv(runEnv);
-  const fromEnv: DatabaseServerSettings = { config: undefined, env };
-  if (env.TENANTCTL_DATABASE_SERVERS || (env.PGUSER && env.PGPASSWORD !== undefined)) return fromEnv;
-  const { databaseServersConfigOf } = await import("../engine/stackConfig");
-  return { config: await databaseServersConfigOf(resolve(projectDir), slug), env };
 }

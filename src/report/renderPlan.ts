@@ -161,16 +161,16 @@ function changeLine(change: InputChange): string {
 }
 
 /** `= settings.branding.primaryColor: "#d73a49" → "#00ff00" (seed-only: ...)`: an edit `up` leaves alone, and why. */
-function notAppliedLine(change: NotAppliedChange): string {
+export function notAppliedLine(change: NotAppliedChange): string {
   return `= ${changeLine(change)} (${NOT_APPLIED_WHY[change.reason]})`;
 }
 
 /** What to do when the edit was meant for the existing tenant too; README, "Seed-only settings", says more. */
-function notAppliedHint(slug: string): string {
+export function notAppliedHint(slug: string): string {
   return `to change it for ${slug} too: update the row in ${slug}'s own tenant_settings table (README: "Seed-only settings")`;
 }
 
-function notAppliedCount(count: number): string {
+export function notAppliedCount(count: number): string {
   return `${plural(count, "edit")} not applied to the existing tenant`;
 }
 

@@ -11,6 +11,7 @@ import { commentMarker, fenced, fitComment, folded } from "./comment";
 import { moveLine, movesCount } from "./moves";
 import { arrowEnds, runLegend } from "./direction";
 import { emitReport, type ReportFormat } from "./emit";
+import { notAppliedCount, notAppliedHint, notAppliedLine } from "./renderPlan";
 import { renderTable } from "./table";
 
 const VERB: Record<RunReport["operation"], string> = {
@@ -24,7 +25,20 @@ function changeText(tenant: TenantRun): string {
   const parts = Object.entries(tenant.changes)
     .filter(([op, count]) => !changesNothing(op) && count > 0)
     .map(([op, count]) => `${count} to ${op}`);
-  return parts.length > 0 ? parts.join(", ") : "no changes";
+  const changes = parts.length > 0 ? parts.join(", ") : "no changes";
+  const edits = tenant.notApplied?.length ?? 0;
+  return edits > 0 ? `${changes}; ${notAppliedCount(edits)}` : changes;
+}
+
+/** The edits `up` leaves alone, as `plan --base` prints them, and what to do if one was meant for this tenant. */
+function notAppliedLines(tenant: TenantRun): string[] {
+  const edits = tenant.notApplied ?? [];
+  return edits.length > 0 ? [...edits.map(notAppliedLine), notAppliedHint(tenant.slug)] : [];
+}
+
+/** Whether a tenant needs a section below the table. */
+function hasDetails(tenant: TenantRun): boolean {
+  return shownResources(tenant).length > 0 || !!tenant.message || !!tenant.move || (tenant.notApplied?.length ?? 0) > 0;
 }
 
 /** `connectionLimit: 5 → 100`, in the direction of the operation's report (direction.ts). */
@@ -43,7 +57,9 @@ function shownResources(tenant: TenantRun): readonly ResourceChange[] {
 
 /** Whether any line of the report has an arrow, and so needs the legend that says which way it reads. */
 function hasArrows(report: RunReport): boolean {
-  return report.tenants.some((t) => shownResources(t).some((r) => (r.properties ?? []).length > 0));
+  return report.tenants.some(
+    (t) => shownResources(t).some((r) => (r.properties ?? []).length > 0) || (t.notApplied?.length ?? 0) > 0,
+  );
 }
 
 export function summaryText(report: RunReport): string {
@@ -60,8 +76,8 @@ export function renderRunTable(report: RunReport): string {
   const out = renderTable(["TENANT", "RESULT", "CHANGES", "TIME"], rows);
   if (hasArrows(report)) out.push("", runLegend(report.operation));
   for (const tenant of report.tenants) {
+    if (!hasDetails(tenant)) continue;
     const details = shownResources(tenant);
-    if (details.length === 0 && !tenant.message && !tenant.move) continue;
     out.push("", `${tenant.slug}:`);
     // The move first: what the database created and the schema deleted below amount to.
     if (tenant.move) out.push(`  ${moveLine(tenant.slug, tenant.move)}`);
@@ -71,6 +87,7 @@ export function renderRunTable(report: RunReport): string {
       );
       for (const line of propertyLines(report.operation, resource)) out.push(`             ${line}`);
     }
+    for (const line of notAppliedLines(tenant)) out.push(`  ${line}`);
     if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
   }
   out.push("", summaryText(report));
@@ -103,14 +120,15 @@ export function renderRunMarkdown(report: RunReport): string {
     (t) => `| \`${t.slug}\` | ${ICON[t.outcome]} ${t.outcome}${t.move ? ", 🚚 moves" : ""} | ${changeText(t)} |`,
   );
   const details = report.tenants.flatMap((t) => {
+    if (!hasDetails(t)) return [];
     const changed = shownResources(t);
-    if (changed.length === 0 && !t.message && !t.move) return [];
     const lines = [
       ...(t.move ? [`**${moveLine(t.slug, t.move)}**`, ""] : []),
       ...changed.flatMap((r) => [
         `- **${r.op}** \`${r.type}\` \`${r.name}\`${r.diffs.length && !r.properties ? `: ${r.diffs.map((d) => `\`${d}\``).join(", ")}` : ""}`,
         ...propertyLines(report.operation, r).map((line) => `  - \`${line}\``),
       ]),
+      ...notAppliedLines(t).map((line) => `- \`${line}\``),
     ];
     if (t.message) lines.push("", fenced(t.message));
     return [folded(`<code>${t.slug}</code>: ${t.move ? "moves, " : ""}${changeText(t)}`, lines.join("\n"))];

@@ -2,6 +2,7 @@
  * One RunReport per command run, whatever the operation: the renderers (table, Markdown, JSON) and the outcome
  * (hence the exit code) are computed from it alone. Plain data: no secret ever enters it (outputs are filtered before).
  */
+import type { NotAppliedChange } from "../core/compare/notApplied";
 import type { Outcome } from "../core/errors";
 import type { DataLocation } from "../core/location";
 import type { TenantMove } from "./moves";
@@ -84,6 +85,11 @@ export interface TenantRun {
    * (DESIGN.md, "Moves"); on `preview`, with the old location's size when the server could be asked.
    */
   readonly move?: TenantMove;
+  /**
+   * Edits of the files that this `preview` or `up` does not apply to the existing tenant (a seed-only setting:
+   * src/core/compare/notApplied.ts), as `plan --base` reports them; not counted in `changes`.
+   */
+  readonly notApplied?: readonly NotAppliedChange[];
   /** Non-secret stack outputs (after `up`). */
   readonly outputs?: Readonly<Record<string, unknown>>;
   /** Why it failed or was skipped, in one paragraph; after a move, what moved. */

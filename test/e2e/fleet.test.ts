@@ -58,6 +58,7 @@ interface ReportJson {
       properties?: { path: string; expected: unknown; actual: unknown }[];
     }>;
     outputs?: Record<string, unknown>;
+    notApplied?: Record<string, unknown>[];
   }>;
 }
 
@@ -490,6 +491,45 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     expect(
       (await globex.query(`SELECT value, seed_only FROM tenant_settings WHERE key = 'branding.primaryColor'`)).rows,
     ).toEqual([{ value: "#ff6600", seed_only: true }]);
+  });
+
+  it("a seed-only value edited in a tenant file: plan --base, preview and up each say it is not applied, and the tenant keeps its own", async () => {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: project.dir, stdio: "pipe" });
+    git("init", "-q");
+    git("add", "tenants");
+    git("-c", "user.name=e2e", "-c", "user.email=e2e@example.com", "commit", "-qm", "base");
+    const original = project.readFile("globex.yaml");
+    project.writeFile(
+      "globex.yaml",
+      original.replace("settings:\n", 'settings:\n  branding: { primaryColor: "#00ff00" }\n'),
+    );
+    const notApplied = [
+      { path: "settings.branding.primaryColor", old: '"#1f6feb"', new: '"#00ff00"', reason: "seed-only" },
+    ];
+    const edits = (tenant: { notApplied?: Record<string, unknown>[] } | undefined) =>
+      (tenant?.notApplied ?? []).map(({ path, old, new: now, reason }) => ({ path, old, new: now, reason }));
+
+    const plan = await runCli(["plan", "globex", "--base", "HEAD", "--format", "json"], project.dir);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(edits(JSON.parse(plan.stdout).tenants[0])).toEqual(notApplied);
+
+    for (const operation of ["preview", "up"]) {
+      const run = await cli(operation, "globex");
+      expect(run.code, run.stderr).toBe(0);
+      expect(outcomes(run.report)).toEqual({ globex: "unchanged" });
+      expect(edits(run.report.tenants[0]), operation).toEqual(notApplied);
+    }
+    const text = await runCli(["preview", "globex"], project.dir);
+    expect(text.stdout).toContain("no changes; 1 edit not applied to the existing tenant");
+    expect(text.stdout).toContain(
+      '= settings.branding.primaryColor: "#1f6feb" → "#00ff00" (seed-only: written when a tenant is created; existing tenants keep their own value)',
+    );
+    // The tenant's own value stands.
+    const globex = await connectAs(await connectionStringOf("globex"));
+    expect((await globex.query(`SELECT value FROM tenant_settings WHERE key = 'branding.primaryColor'`)).rows).toEqual([
+      { value: "#ff6600" },
+    ]);
+    project.writeFile("globex.yaml", original);
   });
 
   it("decommission: the role loses LOGIN, and the schema and its rows stay", async () => {

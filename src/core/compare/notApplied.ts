@@ -4,7 +4,15 @@
  * table's provider, infra/dynamic/settings/semantics.ts, seeds such a key once; after that the row is the tenant's,
  * and a new value in the spec, or its removal, changes nothing). Pure.
  */
-import type { ChangedResource, InputChange, PlannedResource, PlanValue, StackChanges } from "./plannedStack";
+import {
+  type ChangedResource,
+  diffValues,
+  type InputChange,
+  type PlannedResource,
+  type PlanValue,
+  SecretValue,
+  type StackChanges,
+} from "./plannedStack";
 
 export type NotAppliedReason = "seed-only";
 
@@ -30,18 +38,37 @@ function isSeedOnly(key: string, prefixes: readonly string[]): boolean {
   return prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`));
 }
 
+type Inputs = { readonly [key: string]: PlanValue };
+
 /**
  * A settings value the engine leaves alone: the key was seeded (it was in the settings, seed-only, at the base) and
  * is still seed-only now. A key new since the base is seeded (a change); a key that becomes seed-only now is released
  * by the provider (a change of its flag): both stay in the diff.
  */
-function isSeededEdit(change: InputChange, old: PlannedResource, now: PlannedResource): boolean {
+function isSeededEdit(change: InputChange, old: Inputs, now: Inputs): boolean {
   if (!change.path.startsWith(SETTINGS_PREFIX) || !("old" in change)) return false;
-  const before = stringList(old.inputs.seedOnlyKeys);
-  const after = stringList(now.inputs.seedOnlyKeys);
+  const before = stringList(old.seedOnlyKeys);
+  const after = stringList(now.seedOnlyKeys);
   if (!before || !after) return false;
   const key = change.path.slice(SETTINGS_PREFIX.length);
   return isSeedOnly(key, before) && ("new" in change ? isSeedOnly(key, after) : true);
+}
+
+/**
+ * The seed-only edits between a settings table's inputs as last deployed and as the files give them now. The engine
+ * path (src/orchestrate/run: the step's old and new inputs) uses it, so `preview` and `up` say what `plan --base` says.
+ */
+export function seedOnlyEdits(urn: string, old: Inputs, now: Inputs): NotAppliedChange[] {
+  const before = old.settings;
+  const after = now.settings;
+  if (!isPlanRecord(before) || !isPlanRecord(after)) return [];
+  return diffValues(before, after, "settings")
+    .filter((change) => isSeededEdit(change, old, now))
+    .map((change) => ({ ...change, reason: "seed-only", urn }));
+}
+
+function isPlanRecord(value: PlanValue | undefined): value is Inputs {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof SecretValue);
 }
 
 /**
@@ -62,7 +89,7 @@ export function splitNotApplied(
     const now = after.get(resource.urn);
     const kept: InputChange[] = [];
     for (const change of resource.inputs) {
-      if (old && now && isSeededEdit(change, old, now))
+      if (old && now && isSeededEdit(change, old.inputs, now.inputs))
         notApplied.push({ ...change, reason: "seed-only", urn: resource.urn });
       else kept.push(change);
     }

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import type { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { changesNothing, type Operation, type ResourceChange, type TenantRun } from "../../report/runReport";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
+import type { NotAppliedChange } from "../../core/compare/notApplied";
 import { type DataLocation, dataLocationOf, moveBetween, parseDataLocation } from "../../core/location";
 import { UsageError } from "../../core/errors";
 import type { VerdictForStack } from "../../core/verdict";
@@ -17,6 +18,7 @@ import { type AdoptionConsent, NO_CONSENT } from "../../../infra/adopt/adoptionP
 import type { RunProgress } from "../../report/progress";
 import { consentFrom, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
+import { notAppliedSettings } from "./notAppliedSettings";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
@@ -108,16 +110,19 @@ async function runStack(
   if (options.signal?.aborted)
     return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: 0 };
   const resources = new Map<string, ResourceChange>();
+  const notApplied = new Map<string, NotAppliedChange[]>();
   const summary = new RunSummary();
   const onEvent = (event: EngineEvent) => {
     summary.take(event);
     const metadata = event.resourcePreEvent?.metadata;
     if (!metadata || metadata.type === "pulumi:pulumi:Stack" || metadata.type.startsWith("pulumi:providers:")) return;
     options.progress?.step(slug, metadata.op, metadata.type, metadata.urn.split("::").pop() ?? metadata.urn);
+    const seedOnly = notAppliedSettings(operation, metadata);
+    if (seedOnly.length > 0) notApplied.set(metadata.urn, seedOnly);
     const properties =
       changesNothing(metadata.op) || metadata.op === "create" || metadata.op === "import"
         ? []
-        : driftedProperties(metadata);
+        : driftedProperties(metadata).filter((property) => !seedOnly.some((edit) => edit.path === property.path));
     // The engine imports, then updates what differs from the files: one line, `import`, with what the update changes.
     const op = resources.get(metadata.urn)?.op === "import" ? "import" : metadata.op;
     resources.set(metadata.urn, {
@@ -165,6 +170,7 @@ async function runStack(
     const attempt = () =>
       waitingForLocks(slug, options, afterStaleLock, () => {
         resources.clear();
+        notApplied.clear();
         summary.clear();
         return runOperation(stack, operation, onEvent, summary, options.signal);
       });
@@ -201,6 +207,7 @@ async function runStack(
     const outcome = !anyChange ? "unchanged" : operation === "drift" ? "drift" : "changed";
     options.progress?.ended(slug, outcome);
     const move = movedData(slug, summary.deployedLocation(), options);
+    const edits = [...notApplied.values()].flat();
     return {
       slug,
       stack: slug,
@@ -208,6 +215,7 @@ async function runStack(
       changes,
       ...(move ? { move } : {}),
       resources: changed,
+      ...(edits.length > 0 ? { notApplied: edits } : {}),
       ...(outputs ? { outputs: publicOutputs(outputs) } : {}),
       seconds: seconds(),
     };

@@ -1,6 +1,6 @@
 /** Which edits of a settings table `plan --base` reports as not applied: exactly the ones the provider's diff ignores. */
 import { describe, expect, it } from "vitest";
-import { splitNotApplied } from "../../../src/core/compare/notApplied";
+import { seedOnlyEdits, splitNotApplied } from "../../../src/core/compare/notApplied";
 import { diffStack, type PlannedResource } from "../../../src/core/compare/plannedStack";
 
 const URN = "urn:pulumi:acme::tenantctl::tenantctl:index:TenantSettings$pulumi-nodejs:dynamic:TenantSettingsTable::t";
@@ -85,5 +85,25 @@ describe("splitNotApplied", () => {
     const plain = splitNotApplied(diffStack([other("a")], [other("b")]), [other("a")], [other("b")]);
     expect(plain.notApplied).toEqual([]);
     expect(plain.changes.status).toBe("changed");
+  });
+});
+
+describe("seedOnlyEdits: the same rule for a step's last and new inputs", () => {
+  it("names a seed-only value the files changed, and nothing else", () => {
+    const old = table({ "branding.primaryColor": '"#d73a49"', locale: '"en-GB"' }).inputs;
+    const now = table({ "branding.primaryColor": '"#00ff00"', locale: '"de-DE"' }).inputs;
+    expect(seedOnlyEdits(URN, old, now)).toEqual([
+      { path: "settings.branding.primaryColor", old: '"#d73a49"', new: '"#00ff00"', reason: "seed-only", urn: URN },
+    ]);
+  });
+
+  it("does not count a key that is new, or one that stops being seed-only: the provider writes both", () => {
+    const old = table({ locale: '"en-GB"', "branding.primaryColor": '"#d73a49"' }).inputs;
+    expect(
+      seedOnlyEdits(URN, old, table({ locale: '"en-GB"', "branding.logo": '"x.png"' }, ["branding"]).inputs),
+    ).toEqual([{ path: "settings.branding.primaryColor", old: '"#d73a49"', reason: "seed-only", urn: URN }]);
+    expect(seedOnlyEdits(URN, old, table({ locale: '"en-GB"', "branding.primaryColor": '"#0f0"' }, []).inputs)).toEqual(
+      [],
+    );
   });
 });

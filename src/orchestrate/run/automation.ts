@@ -27,6 +27,9 @@ import { projectName } from "../engine/projectFile";
 import { pulumiAutomation } from "../engine/sdkPatches";
 import { projectWorkspace } from "../engine/workspace";
 
+/** The engine's steps of one replacement, reported as one `replace`. */
+const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced"]);
+
 export interface EngineOptions {
   /** Where Pulumi.yaml is. */
   readonly projectDir: string;
@@ -123,15 +126,20 @@ async function runStack(
       changesNothing(metadata.op) || metadata.op === "create" || metadata.op === "import"
         ? []
         : driftedProperties(metadata).filter((property) => !seedOnly.some((edit) => edit.path === property.path));
+    const earlier = resources.get(metadata.urn);
     // The engine imports, then updates what differs from the files: one line, `import`, with what the update changes.
-    const op = resources.get(metadata.urn)?.op === "import" ? "import" : metadata.op;
+    // A replacement comes as three steps of one resource (create-replacement, replace, delete-replaced), and only the
+    // first two carry the properties that force it: one line, `replace`, with those.
+    const replacing = REPLACEMENT_STEPS.has(metadata.op);
+    const op = earlier?.op === "import" ? "import" : replacing ? "replace" : metadata.op;
+    const shown = replacing && properties.length === 0 ? (earlier?.properties ?? []) : properties;
     resources.set(metadata.urn, {
       urn: metadata.urn,
       type: metadata.type,
       name: metadata.urn.split("::").pop() ?? metadata.urn,
       op,
-      diffs: metadata.diffs ?? [],
-      ...(properties.length > 0 ? { properties } : {}),
+      diffs: metadata.diffs?.length ? metadata.diffs : replacing ? (earlier?.diffs ?? []) : [],
+      ...(shown.length > 0 ? { properties: shown } : {}),
     });
   };
   try {

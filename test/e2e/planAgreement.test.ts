@@ -9,7 +9,7 @@
  * are unreachable, so the sandbox turns them off while the offline plan renders them: their resources are left out,
  * and their agreement is the mocks' business (test/infra). A fleet on a second database server is left out too.
  *
- * `TENANTCTL_AGREEMENT_EDITS` sets the number of edits (default 16); `TENANTCTL_AGREEMENT_SEED` replays a run.
+ * `TENANTCTL_AGREEMENT_EDITS` sets the number of edit sets (default 12); `TENANTCTL_AGREEMENT_SEED` replays a run.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -22,7 +22,7 @@ import { runCli } from "../support/runCli";
 import { keptSandbox, printedStopCommand } from "../support/sandbox";
 
 const engine = pulumiEngine();
-const EDITS = Number(process.env.TENANTCTL_AGREEMENT_EDITS ?? 16);
+const EDITS = Number(process.env.TENANTCTL_AGREEMENT_EDITS ?? 12);
 const SEED = Number(process.env.TENANTCTL_AGREEMENT_SEED ?? Date.now() % 100_000);
 const TENANTS = ["acme", "globex", "initech"] as const;
 const TEMPLATE = "_control-plane.yaml";

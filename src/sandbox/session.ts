@@ -32,6 +32,7 @@ import { type RunningAuthHero, startAuthHero } from "./authhero";
 import { envScript, pgpassLines } from "./envScript";
 import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "./databaseServers";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
+import { exampleAppCommands } from "./exampleApp";
 import { describeSandbox, howToLook } from "./report";
 
 export interface SandboxOptions {
@@ -229,6 +230,16 @@ export async function runSandbox(
         { mode: 0o700 },
       );
       out(howToLook(report, clusters, relative(projectDir, sandboxDir) || ".", stop));
+      out(
+        exampleAppCommands({
+          tenants: fleet.tenants,
+          audience: fleet.controlPlane.auth.resourceServers[0]?.identifier,
+          withAuth: authhero !== undefined,
+          repoRoot: repositoryRoot(),
+          projectDir,
+          envScript: join(relative(projectDir, sandboxDir) || ".", "env.sh"),
+        }),
+      );
     } else {
       out(
         `\n${authhero ? "PostgreSQL and AuthHero are" : "PostgreSQL is"} stopped and ${SANDBOX_DIR}/ removed now that the sandbox is done; run \`tenantctl sandbox --keep\` to keep ` +

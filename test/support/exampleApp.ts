@@ -1,13 +1,11 @@
 /**
  * The example app (examples/app) for integration and e2e tests: the registry's relations as the contract names them
- * (for tests that build a registry by hand), and the app started as a user starts it, `node examples/app/start.js`
- * (from dist/: `npm run build` first), on a free port.
+ * (for tests that build a registry by hand), the app started as a user starts it (`node examples/app/start.js`, from
+ * dist/: `npm run build` first), and requests to it with the Host header that picks the tenant.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { request } from "node:http";
 import { createInterface } from "node:readline";
-
-export const REPO_ROOT = join(__dirname, "..", "..");
 
 /** `tenantctl.tenants` and `tenantctl.tenant_domains` with the columns of DESIGN.md "The registry". */
 export const REGISTRY_DDL = `
@@ -29,11 +27,14 @@ export interface RunningExampleApp {
   stop(): Promise<void>;
 }
 
-/** Starts the app with `env` (PORT=0: a free port) and waits for its "listening on" line. */
-export async function startExampleApp(env: Record<string, string>): Promise<RunningExampleApp> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "examples", "app", "start.js")], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
+/**
+ * Starts the app with a shell command line, in `cwd`, as a user types the sandbox's printed lines (e.g.
+ * `. .tenantctl/sandbox/env.sh && exec env TENANTCTL_AUTH_AUDIENCE=… PORT=0 node …/examples/app/start.js`: `exec`, so
+ * that stopping it reaches node; PORT=0 picks a free port), and waits for its "listening on" line.
+ */
+export async function startExampleApp(commandLine: string, cwd: string): Promise<RunningExampleApp> {
+  const child: ChildProcess = spawn("sh", ["-c", commandLine], {
+    cwd,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let errors = "";
@@ -67,7 +68,6 @@ export async function askApp(
   path: string,
   options: { token?: string; method?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const { request } = await import("node:http");
   // fetch() cannot set Host; node:http can, as curl -H 'Host: …' does.
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);

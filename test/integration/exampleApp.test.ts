@@ -4,6 +4,7 @@
  * Management API; tokens through its login and token exchange), over real HTTP. The e2e does the same against what
  * `tenantctl up` deploys.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import { createOrganizationUser, organizationToken } from "../support/organizati
 import { runSql, testPostgres } from "../support/postgres";
 
 // Cluster-wide names of this file only (the e2e may share the cluster).
+const REPO_ROOT = join(__dirname, "..", "..");
 const DB = "example_app_it";
 const RUNTIME = "example_app_it_runtime";
 const AUDIENCE = "https://api.example-app.test";
@@ -170,6 +172,32 @@ describe("tokens from AuthHero", () => {
     expect(await ask("alpha.app.test", "/settings", { token: `${memberToken.slice(0, -4)}AAAA` })).toMatchObject({
       status: 401,
       body: { error: "invalid_token" },
+    });
+  });
+
+  it("examples/app/user-token.sh (the README's one command) prints a token of the organization with the role's permissions", async () => {
+    const pg = testPostgres();
+    const token = execFileSync(join(REPO_ROOT, "examples", "app", "user-token.sh"), ["beta", "it-member"], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        TENANTCTL_AUTHHERO_URL: authhero.url,
+        TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId,
+        TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret,
+        TENANTCTL_AUTH_AUDIENCE: AUDIENCE,
+        TENANTCTL_REGISTRY_URL: `postgres://${pg.user}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/${DB}`,
+      },
+    }).trim();
+    expect(await ask("beta.app.test", "/settings", { token })).toMatchObject({ status: 200, body: { tenant: "beta" } });
+    expect(
+      await ask("beta.app.test", "/users", { method: "POST", token, body: { email: "b@beta.test" } }),
+    ).toMatchObject({
+      status: 403,
+      body: { error: "missing_permission" },
+    });
+    expect(await ask("alpha.app.test", "/settings", { token })).toMatchObject({
+      status: 403,
+      body: { error: "wrong_organization" },
     });
   });
 

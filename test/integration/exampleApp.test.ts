@@ -16,6 +16,7 @@ import { RotatingPool } from "../../examples/app/src/rotatingPool";
 import { RotatingPassword } from "../../examples/app/src/runtimeCredentials";
 import { TenantData } from "../../examples/app/src/tenantData";
 import { TokenVerifier } from "../../examples/app/src/tokens";
+import { countUsers, createUser } from "../../examples/app/src/users";
 import type { RunningAuthHero } from "../../src/sandbox/authhero";
 import { connectionOf, ManagementClient, startTestAuthHero } from "../support/authhero";
 import { askApp, REGISTRY_DDL } from "../support/exampleApp";
@@ -229,6 +230,24 @@ describe("the users limit", () => {
       "SELECT tableowner FROM pg_tables WHERE schemaname = 'example_app_it_alpha' AND tablename = 'app_users'",
     );
     expect(rows).toEqual([{ tableowner: "example_app_it_alpha" }]);
+  });
+});
+
+describe("createUser", () => {
+  it("makes a second writer wait for the first's commit, so the last seat is taken once", async () => {
+    const beta = (await registry.tenantByHostname("beta.app.test"))!;
+    const count = await data.asTenant(beta, countUsers);
+    const limit = count + 1;
+    // The first request holds its transaction open after its insert: the second must count that row.
+    const first = data.asTenant(beta, async (client, schema) => {
+      const outcome = await createUser(client, schema, "first@beta.test", limit);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return outcome;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = data.asTenant(beta, (client, schema) => createUser(client, schema, "second@beta.test", limit));
+    expect(await first).toMatchObject({ created: { email: "first@beta.test" } });
+    expect(await second).toEqual({ limitReached: { limit, count: limit } });
   });
 });
 

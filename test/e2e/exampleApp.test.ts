@@ -122,12 +122,19 @@ describe("examples/app on the sandbox", () => {
     expect(await ask("nobody.app.example.com", "/")).toMatchObject({ status: 404, body: { error: "unknown_host" } });
 
     const port = new URL(app.url).port;
-    const curled = execFileSync("sh", ["-c", printed.curl.replace(":3000/", `:${port}/`)], { encoding: "utf8" });
+    const curled = execFileSync("sh", ["-c", printed.curl.replace(":3000/", `:${port}/`)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(JSON.parse(curled)).toMatchObject({ status: "active" });
   });
 
   it("serves a tenant's settings to its organization's token; refuses another organization's token and a role without the permission", async () => {
-    const acmeMember = await tokenFor("acme", "member");
+    // The README's command, in the sandbox's shell: a new user of acme's organization with the template role `member`.
+    const acmeMember = inSandboxShell(
+      kept.project!.dir,
+      `${join(engine.repoRoot, "examples", "app", "user-token.sh")} acme member`,
+    ).trim();
     const globexAdmin = await tokenFor("globex", "admin");
     const settings = await ask("app.acme-corp.com", "/settings", { token: acmeMember });
     expect(settings).toMatchObject({ status: 200, body: { tenant: "acme", settings: { locale: "en-GB" } } });

@@ -62,6 +62,9 @@ export function envScript(
       "TENANTCTL_AUTHHERO_URL",
       "TENANTCTL_AUTHHERO_CLIENT_ID",
       "TENANTCTL_AUTHHERO_CLIENT_SECRET",
+      // The registry (after the run, with --keep): the reader's URL and where the runtime role's credentials are.
+      "TENANTCTL_REGISTRY_URL",
+      "TENANTCTL_RUNTIME_CREDENTIALS_FILE",
     ]
       .filter((key) => env[key] !== undefined)
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),

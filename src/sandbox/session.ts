@@ -30,6 +30,8 @@ import { renderRunTable } from "../report/renderRun";
 import { runOutcome } from "../report/runReport";
 import { type RunningAuthHero, startAuthHero } from "./authhero";
 import { envScript, pgpassLines } from "./envScript";
+import { RUNTIME_CREDENTIALS_FILE_ENV, writeCredentialsFile } from "../orchestrate/rotate/credentialsFile";
+import { registryCredentialsOf } from "../orchestrate/rotate/registryCredentials";
 import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "./databaseServers";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
 import { exampleAppCommands } from "./exampleApp";
@@ -48,6 +50,9 @@ export interface SandboxOptions {
 /** The auth providers the sandbox can run locally. */
 export const SANDBOX_AUTH_PROVIDERS = ["authhero"] as const;
 export type SandboxAuth = (typeof SANDBOX_AUTH_PROVIDERS)[number];
+
+/** The runtime role's credentials file under the sandbox's directory (TENANTCTL_RUNTIME_CREDENTIALS_FILE). */
+export const RUNTIME_CREDENTIALS_FILE = "runtime-credentials.json";
 
 /** Written when AuthHero is kept running: what `--stop` reports having stopped. Holds no secret. */
 const AUTHHERO_FILE = "authhero.json";
@@ -192,11 +197,13 @@ export async function runSandbox(
         : {}),
       TENANTCTL_DATABASE_SERVERS: databaseServersJson(clusters),
     };
-    writeFileSync(
-      join(sandboxDir, "env.sh"),
-      envScript(env, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)),
-      { mode: 0o600 },
-    );
+    const writeEnvScript = (extra: Record<string, string> = {}) =>
+      writeFileSync(
+        join(sandboxDir, "env.sh"),
+        envScript({ ...env, ...extra }, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)),
+        { mode: 0o600 },
+      );
+    writeEnvScript();
 
     if (authhero)
       err(`sandbox: AuthHero on ${authhero.url} (started in ${(authhero.startupMs / 1000).toFixed(1)} s)\n`);
@@ -222,6 +229,20 @@ export async function runSandbox(
       const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
       const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
       kept = true;
+      // What apps log in with (the registry's reader, the runtime role): from the control plane's secret outputs
+      // into env.sh and the credentials file, both 0600, never onto the terminal.
+      const registry = await registryCredentialsOf(sandboxProject, { ...process.env, ...env }).catch((error: Error) => {
+        err(`tenantctl sandbox: could not read the registry's credentials: ${error.message.split("\n")[0]}\n`);
+        return undefined;
+      });
+      if (registry) {
+        const credentialsFile = join(sandboxDir, RUNTIME_CREDENTIALS_FILE);
+        writeCredentialsFile(credentialsFile, registry.runtime);
+        writeEnvScript({
+          TENANTCTL_REGISTRY_URL: registry.registryUrl,
+          [RUNTIME_CREDENTIALS_FILE_ENV]: credentialsFile,
+        });
+      }
       if (authhero)
         writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
       writeFileSync(

@@ -98,6 +98,14 @@ module.exports = {
       to: { path: ["^src/(orchestrate|commands|cli|sandbox|archive)/", "^infra/"] },
     },
     {
+      name: "example-app-uses-only-the-registry",
+      comment:
+        "examples/app is what a team's own service would be: it knows tenantctl through the registry only, never through its code.",
+      severity: "error",
+      from: { path: "^examples/" },
+      to: { path: "^(src|infra|bench|test)/" },
+    },
+    {
       name: "product-uses-no-dev-dependency",
       comment: "What ships (src/, infra/) may not need a devDependency at run time.",
       severity: "error",

@@ -34,6 +34,7 @@ import { RUNTIME_CREDENTIALS_FILE_ENV, writeCredentialsFile } from "../orchestra
 import { registryCredentialsOf } from "../orchestrate/rotate/registryCredentials";
 import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "./databaseServers";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
+import { exampleAppCommands } from "./exampleApp";
 import { describeSandbox, howToLook } from "./report";
 
 export interface SandboxOptions {
@@ -250,6 +251,18 @@ export async function runSandbox(
         { mode: 0o700 },
       );
       out(howToLook(report, clusters, relative(projectDir, sandboxDir) || ".", stop));
+      // The example app needs the registry's logins: without them (the registry switched off) it has nothing to read.
+      if (registry)
+        out(
+          exampleAppCommands({
+            tenants: fleet.tenants,
+            audience: fleet.controlPlane.auth.resourceServers[0]?.identifier,
+            withAuth: authhero !== undefined,
+            repoRoot: repositoryRoot(),
+            projectDir,
+            envScript: join(relative(projectDir, sandboxDir) || ".", "env.sh"),
+          }),
+        );
     } else {
       out(
         `\n${authhero ? "PostgreSQL and AuthHero are" : "PostgreSQL is"} stopped and ${SANDBOX_DIR}/ removed now that the sandbox is done; run \`tenantctl sandbox --keep\` to keep ` +

@@ -31,18 +31,27 @@ function argument(name) {
 }
 
 /**
- * The server reads tenant columns this adapter's migrations do not create yet (`default_client_id` first among
- * them); SQLite tells us which, so they are added as nullable text the first time they are missing.
+ * The server reads and writes columns this adapter's migrations do not create yet; SQLite names them in its errors,
+ * so they are added as nullable text the first time they are missing. `tenants.default_client_id` is read at start;
+ * the login of a user (`/co/authenticate` then `/authorize`, the example app's tokens) needs the others.
  */
+const MISSING_COLUMNS = {
+  tenants: ["default_client_id"],
+  login_sessions: ["authenticated_at", "auth_strategy_strategy", "auth_strategy_strategy_type"],
+  users: ["registration_completed_at"],
+};
+
 async function addMissingColumns(db, sqlite) {
-  const have = new Set(
-    sqlite
-      .prepare("PRAGMA table_info(tenants)")
-      .all()
-      .map((column) => column.name),
-  );
-  for (const column of ["default_client_id"]) {
-    if (!have.has(column)) sqlite.exec(`ALTER TABLE tenants ADD COLUMN ${column} text`);
+  for (const [table, columns] of Object.entries(MISSING_COLUMNS)) {
+    const have = new Set(
+      sqlite
+        .prepare(`PRAGMA table_info(${table})`)
+        .all()
+        .map((column) => column.name),
+    );
+    for (const column of columns) {
+      if (!have.has(column)) sqlite.exec(`ALTER TABLE ${table} ADD COLUMN ${column} text`);
+    }
   }
   void db;
 }
@@ -68,6 +77,9 @@ function adaptAdapter(adapters) {
     ...adapters,
     keys: wrappedKeys,
     users: wrappedUsers,
+    // Creating a user runs inside a transaction, whose adapters the kysely adapter builds afresh: they need the same
+    // wrapping, or `users.rawCreate` is missing there (POST /api/v2/users answered 500).
+    transaction: (work) => adapters.transaction((inner) => work(adaptAdapter(inner))),
     // Management tokens of the control-plane tenant may act on every tenant's entities.
     multiTenancyConfig: { controlPlaneTenantId: CONTROL_PLANE_TENANT },
   };
@@ -85,6 +97,19 @@ async function managementClient(dataAdapter) {
   );
   if (!client?.client_secret) throw new Error("seed created no machine-to-machine client for the Management API");
   return client;
+}
+
+/**
+ * A user's token for one organization comes from a token exchange (RFC 8693, `organization` required): the user logs
+ * in (`/co/authenticate`, then `/authorize` with the login ticket), and the seeded "Default Application" exchanges that
+ * token for one that carries `org_id` and the permissions of the user's roles in that organization. AuthHero lets a
+ * client do this only when its `organization_usage` allows it; the Management API cannot update a client with this
+ * adapter (it writes columns the adapter lacks), so the flag is set here, once, in SQLite.
+ */
+function allowOrganizationsForDefaultClient(sqlite) {
+  sqlite
+    .prepare("UPDATE clients SET organization_usage = 'allow' WHERE tenant_id = ? AND client_id = 'default'")
+    .run(CONTROL_PLANE_TENANT);
 }
 
 async function main() {
@@ -126,6 +151,7 @@ async function main() {
   process.stdout.on("error", () => undefined);
   process.stderr.on("error", () => undefined);
   const client = await managementClient(dataAdapter);
+  allowOrganizationsForDefaultClient(sqlite);
 
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);

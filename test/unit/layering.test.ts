@@ -25,7 +25,7 @@ function cruise(imports: readonly (readonly [string, string])[]): { status: numb
     join(dir, "tsconfig.test.json"),
     JSON.stringify({
       compilerOptions: { module: "commonjs", moduleResolution: "node", strict: true },
-      include: ["src", "infra"],
+      include: ["src", "infra", "examples"],
     }),
   );
   const write = (file: string, text: string) => {
@@ -41,7 +41,7 @@ function cruise(imports: readonly (readonly [string, string])[]): { status: numb
   // As `npm run deps` runs it: its exit status is what fails the test command.
   const result = spawnSync(
     join(root, "node_modules", ".bin", "depcruise"),
-    ["src", "infra", "--config", join(root, ".dependency-cruiser.cjs")],
+    ["src", "infra", "examples", "--config", join(root, ".dependency-cruiser.cjs")],
     { cwd: dir, encoding: "utf8" },
   );
   const violations = [...result.stdout.matchAll(/^\s*error (\S+: \S+ → \S+)$/gm)].map((match) => match[1]!);
@@ -61,6 +61,7 @@ describe("npm run deps", () => {
       ["src/orchestrate/select/a.ts", "src/orchestrate/run/d.ts"],
       ["src/orchestrate/plan/a.ts", "src/orchestrate/engine/b.ts"],
       ["src/report/a.ts", "src/orchestrate/run/e.ts"],
+      ["examples/app/a.ts", "src/core/k.ts"],
     ]);
     expect(status).not.toBe(0);
     expect(violations).toEqual(
@@ -75,6 +76,7 @@ describe("npm run deps", () => {
         "select-runs-nothing: src/orchestrate/select/a.ts → src/orchestrate/run/d.ts",
         "plan-stays-offline: src/orchestrate/plan/a.ts → src/orchestrate/engine/b.ts",
         "report-only-renders: src/report/a.ts → src/orchestrate/run/e.ts",
+        "example-app-uses-only-the-registry: examples/app/a.ts → src/core/k.ts",
       ].sort(),
     );
   }, 60_000);
@@ -90,6 +92,7 @@ describe("npm run deps", () => {
       ["src/orchestrate/run/d.ts", "src/report/i.ts"],
       ["src/report/i.ts", "src/core/j.ts"],
       ["infra/k.ts", "src/core/j.ts"],
+      ["examples/app/l.ts", "examples/app/m.ts"],
     ]);
     expect(violations).toEqual([]);
     expect(status).toBe(0);

@@ -9,7 +9,7 @@ import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 import { didYouMean, listOf } from "../suggest";
 import { normalizeHostname, tenantIdentifier } from "../naming";
 import { isPlainMap, leafPaths, mergeTrees, type Tree, valueAt, valueAtDotted } from "../trees";
-import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "../model";
+import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant, TlsSpec } from "../model";
 
 interface LayerSource {
   readonly layer: Layer;
@@ -26,7 +26,7 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
     baseDomain: normalizeHostname(spec.platform.baseDomain),
     ingressHostname: normalizeHostname(spec.platform.ingressHostname),
     dns: { provider: spec.dns.provider, zone: normalizeHostname(spec.dns.zone) },
-    tls: { provider: spec.tls.provider },
+    tls: resolveTls(spec.tls, normalizeHostname(spec.platform.ingressHostname)),
     databaseServers: Object.entries(spec.database.servers).map(([name, server]) => ({
       name,
       host: server.host,
@@ -38,6 +38,17 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
     plans: Object.keys(spec.plans),
     locked: spec.locked ?? [],
     seedOnly: spec.seedOnly ?? [],
+  };
+}
+
+function resolveTls(tls: ControlPlaneFile["tls"], ingressHostname: string): TlsSpec {
+  if (tls.provider !== "acme" || tls.acme === undefined) return { provider: tls.provider };
+  return {
+    provider: tls.provider,
+    acme: {
+      directoryUrl: tls.acme.directoryUrl,
+      ingressAddress: tls.acme.ingressAddress ?? `${ingressHostname}:443`,
+    },
   };
 }
 

@@ -62,6 +62,9 @@ export function envScript(
       "TENANTCTL_AUTHHERO_URL",
       "TENANTCTL_AUTHHERO_CLIENT_ID",
       "TENANTCTL_AUTHHERO_CLIENT_SECRET",
+      // With `--tls`: custom domains through the sandbox's Pebble and Caddy.
+      "TENANTCTL_ACME_DIRECTORY_URL",
+      "TENANTCTL_ACME_INGRESS_ADDRESS",
     ]
       .filter((key) => env[key] !== undefined)
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),

@@ -83,9 +83,9 @@ describe("ServedCertificate", () => {
   it("is active when the ingress serves a CA-issued certificate for the hostname, and says whose and until when", async () => {
     const { id, outs } = await servedCertificateProvider.create(inputs(ISSUED));
     expect(id).toBe(ISSUED);
-    expect(outs.status).toBe("active");
-    expect(outs.providerStatus).toMatch(/^certificate issued by Test Issuing CA, valid until \d{4}-/);
-    expect(outs.certificate).toMatchObject({
+    expect(outs!.status).toBe("active");
+    expect(outs!.providerStatus).toMatch(/^certificate issued by Test Issuing CA, valid until \d{4}-/);
+    expect(outs!.certificate).toMatchObject({
       subjectAltName: `DNS:${ISSUED}`,
       issuer: "Test Issuing CA",
       fingerprint256: new X509Certificate(issuedPem).fingerprint256,
@@ -95,18 +95,18 @@ describe("ServedCertificate", () => {
 
   it("is pending, without waiting, when the ingress refuses the hostname, serves a self-signed one, or is not there", async () => {
     const refused = await servedCertificateProvider.create(inputs("unknown.acme-corp.test"));
-    expect(refused.outs.status).toBe("pending");
-    expect(refused.outs.providerStatus).toContain(`has no certificate for unknown.acme-corp.test yet`);
-    expect(refused.outs.certificate).toBeUndefined();
+    expect(refused.outs!.status).toBe("pending");
+    expect(refused.outs!.providerStatus).toContain(`has no certificate for unknown.acme-corp.test yet`);
+    expect(refused.outs!.certificate).toBeUndefined();
 
     const selfSigned = await servedCertificateProvider.create(inputs(SELF_SIGNED));
-    expect(selfSigned.outs.status).toBe("pending");
-    expect(selfSigned.outs.providerStatus).toContain("self-signed");
+    expect(selfSigned.outs!.status).toBe("pending");
+    expect(selfSigned.outs!.providerStatus).toContain("self-signed");
 
     const started = Date.now();
     const nobody = await servedCertificateProvider.create(inputs(ISSUED, "127.0.0.1:1"));
-    expect(nobody.outs.status).toBe("pending");
-    expect(nobody.outs.providerStatus).toContain("ECONNREFUSED");
+    expect(nobody.outs!.status).toBe("pending");
+    expect(nobody.outs!.providerStatus).toContain("ECONNREFUSED");
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

@@ -39,6 +39,10 @@ export async function startSandboxTls(repoRoot: string, dir: string, log: (line:
           `  curl --resolve ${example}:${ingress.httpsPort}:127.0.0.1 --cacert ${relative(projectDir, ingress.issuingRootFile)} https://${example}:${ingress.httpsPort}/`,
         );
       }
+      lines.push(
+        "  The run above looked before the ingress ran, so it reported these domains pending; the next `up` or `drift`",
+        "  looks again and writes their status to the registry (`tenant_domains.tls_status`).",
+      );
       return `${lines.join("\n")}\n`;
     },
     stop: () => ingress.stop(),

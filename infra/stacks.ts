@@ -10,13 +10,15 @@ import type { ControlPlane, Tenant } from "../src/core/model";
 import { type AuthImports, NO_AUTH_IMPORTS } from "./auth/auth0Adoption";
 import { ControlPlaneAuth } from "./components/ControlPlaneAuth";
 import { TenantAuth } from "./components/TenantAuth";
-import { TenantDatabase } from "./components/TenantDatabase";
+import { TenantDatabase, tenantDatabaseLayout } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
 import { type AdoptionPlan, NOTHING_TO_ADOPT, sharedDatabaseResourceName } from "./adopt/adoptionPlan";
 import type { DeploymentContext } from "./context/deploymentContext";
 import { runError } from "./resourceErrors";
 import { componentsFor } from "./status";
+import { ControlPlaneRegistry } from "./registry/ControlPlaneRegistry";
+import { TenantRegistration } from "./registry/TenantRegistration";
 
 export interface TenantStackOutputs {
   readonly slug: string;
@@ -58,6 +60,7 @@ export function tenantStack(
     host: access.host,
     port: access.port,
     imports: adoption.imports,
+    ...(context.rotation?.tenantRoles ? { rotation: context.rotation.token } : {}),
   });
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(
@@ -78,6 +81,22 @@ export function tenantStack(
           imports: authImports,
         })
       : undefined;
+
+  if (features.registry) {
+    new TenantRegistration(tenant.slug, {
+      tenant,
+      registry: context.registry,
+      registryConnection: context.registryConnection(),
+      provider: access.provider,
+      host: access.host,
+      port: access.port,
+      role: database.user,
+      database: database.database,
+      ownDatabase: tenantDatabaseLayout(tenant).ownDatabase,
+      ...(auth ? { organizationId: auth.organizationId } : {}),
+      ...(domains && features.tls && componentsFor(tenant.status).tls ? { customDomains: domains.customDomains } : {}),
+    });
+  }
 
   return {
     slug: tenant.slug,
@@ -105,6 +124,7 @@ export function controlPlaneStack(
   sharedDatabaseImports: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
   const sharedDatabases: Record<string, pulumi.Output<string>> = {};
+  const sharedDatabaseResources: Record<string, postgresql.Database> = {};
   for (const server of controlPlane.databaseServers) {
     const access = context.databaseServer(server);
     const database = new postgresql.Database(
@@ -126,8 +146,24 @@ export function controlPlaneStack(
       { provider: access.provider },
     );
     sharedDatabases[server.name] = database.name;
+    sharedDatabaseResources[server.name] = database;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
+  if (context.features.registry) {
+    const rotation = context.rotation;
+    const registry = new ControlPlaneRegistry("registry", {
+      controlPlane,
+      access: (name) => context.databaseServer(controlPlane.databaseServers.find((server) => server.name === name)!),
+      sharedDatabases: sharedDatabaseResources,
+      ...(rotation?.runtime ? { runtimeRotation: { token: rotation.token, step: rotation.runtime } } : {}),
+    });
+    // The sandbox (env.sh) and `tenantctl rotate` read these; apps get them from wherever the team keeps secrets.
+    Object.assign(outputs, {
+      registry: registry.location,
+      registryUrl: registry.readerUrl,
+      runtimeCredentials: registry.runtimeCredentials,
+    });
+  }
   if (context.features.auth)
     Object.assign(
       outputs,

@@ -128,6 +128,16 @@ export interface Tenant {
   readonly provenance: ReadonlyMap<string, Provenance>;
 }
 
+/** Where the registry lives (DESIGN.md, "The registry"): resolved from the template's `registry` key. */
+export interface RegistrySpec {
+  /** The key under `database.servers` (default: `defaults.database.server`). */
+  readonly server: string;
+  /** @default "tenantctl" */
+  readonly database: string;
+  /** Always `tenantctl`: apps name its tables. */
+  readonly schema: string;
+}
+
 /** What every tenant shares: deployed by the `control-plane` stack. */
 export interface ControlPlane {
   readonly file: string;
@@ -144,4 +154,5 @@ export interface ControlPlane {
   readonly plans: readonly string[];
   readonly locked: readonly string[];
   readonly seedOnly: readonly string[];
+  readonly registry: RegistrySpec;
 }

@@ -8,6 +8,7 @@ import { formatPath, parsePath } from "../diagnostics";
 import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 import { didYouMean, listOf } from "../suggest";
 import { normalizeHostname, tenantIdentifier } from "../naming";
+import { REGISTRY_DEFAULT_DATABASE, REGISTRY_SCHEMA } from "../registry";
 import { isPlainMap, leafPaths, mergeTrees, type Tree, valueAt, valueAtDotted } from "../trees";
 import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant, TlsSpec } from "../model";
 
@@ -38,6 +39,11 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
     plans: Object.keys(spec.plans),
     locked: spec.locked ?? [],
     seedOnly: spec.seedOnly ?? [],
+    registry: {
+      server: spec.registry?.server ?? spec.defaults.database?.server ?? Object.keys(spec.database.servers)[0] ?? "",
+      database: spec.registry?.database ?? REGISTRY_DEFAULT_DATABASE,
+      schema: REGISTRY_SCHEMA,
+    },
   };
 }
 

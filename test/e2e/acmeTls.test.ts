@@ -79,10 +79,15 @@ describe("tls.provider acme: on-demand certificates from an ACME CA, allowed by 
     firstUp = await tenantctl(["up", "acme", "globex"]);
     expect(firstUp.code, firstUp.stderr).toBe(0);
 
-    const { host, port, user, password } = world.postgres;
-    await ingress.startIngress(
-      `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/tenantctl`,
+    // The ask endpoint logs in as the registry's reader, with the URL the control-plane stack gives (a secret output).
+    const automation = await import("@pulumi/pulumi/automation");
+    const stack = await automation.LocalWorkspace.selectStack(
+      { stackName: "control-plane", workDir: project.dir },
+      { envVars: env as Record<string, string> },
     );
+    const registryUrl = String((await stack.outputs())["registryUrl"]?.value);
+    expect(new URL(registryUrl).username).toBe("tenantctl_registry_reader");
+    await ingress.startIngress(registryUrl);
     root = await ingress.writeIssuingRoot();
   }, 600_000);
 

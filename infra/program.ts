@@ -121,6 +121,7 @@ function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSett
     cloudflareZoneId: config.get("cloudflareZoneId"),
     route53ZoneId: config.get("route53ZoneId"),
     acmRegion: config.get("acmRegion"),
+    acme: { directoryUrl: env.TENANTCTL_ACME_DIRECTORY_URL, ingressAddress: env.TENANTCTL_ACME_INGRESS_ADDRESS },
     ...(rotation ? { rotation } : {}),
     organization: pulumi.getOrganization(),
     project: pulumi.getProject(),

@@ -47,6 +47,15 @@ if ! skips e2e; then
     exit "$pulumi_rc"
   fi
   export PATH="$PULUMI_BIN:$PATH"
+
+  # The ACME CA and the ingress of the acme TLS e2e (test/e2e/acmeTls.test.ts): Pebble and Caddy, built from the Go
+  # module proxy into the same cache on first use (see tools/README.md for how long), found there afterwards.
+  for tool in pebble caddy; do
+    tools/ensure-$tool.sh >/dev/null || {
+      echo "test.sh: tools/ensure-$tool.sh failed: the acme TLS e2e needs it (or TENANTCTL_TEST_SKIP=e2e)" >&2
+      exit 1
+    }
+  done
 fi
 
 # Type-check everything, tests included (vitest itself only strips types).

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
-import type { AuthProviderName, ControlPlane, DatabaseServer, RegistrySpec } from "../../src/core/model";
+import type { AuthProviderName, ControlPlane, DatabaseServer, RegistrySpec, TlsSpec } from "../../src/core/model";
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
 import { type Auth, authFor } from "../auth";
 import { type Dns, dnsFor } from "../dns";
@@ -29,6 +29,12 @@ export interface DeploymentSettings {
   readonly route53ZoneId?: string;
   /** `tenantctl:acmRegion`: region for ACM certificates; default the AWS provider's. */
   readonly acmRegion?: string;
+  /**
+   * `TENANTCTL_ACME_DIRECTORY_URL` (and `TENANTCTL_ACME_INGRESS_ADDRESS`): serve custom domains with `tls.provider:
+   * acme` through this CA and ingress whatever the template says (`tenantctl sandbox --tls` deploys a fleet written for
+   * Cloudflare with its local Pebble and Caddy).
+   */
+  readonly acme?: { readonly directoryUrl?: string; readonly ingressAddress?: string };
   /** `tenantctl:authhero` and the TENANTCTL_AUTHHERO_* variables; resolved on first use, when the provider is authhero. */
   readonly authhero?: AuthHeroSettings;
   /**
@@ -94,7 +100,10 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
     dns: dnsFor(controlPlane.dns, {
       zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId,
     }),
-    tls: tlsFor(controlPlane, { cloudflareZoneId: settings.cloudflareZoneId, acmRegion: settings.acmRegion }),
+    tls: tlsFor(
+      { ...controlPlane, tls: tlsOf(controlPlane, settings.acme) },
+      { cloudflareZoneId: settings.cloudflareZoneId, acmRegion: settings.acmRegion },
+    ),
     controlPlaneStack: `${settings.organization}/${settings.project}/${CONTROL_PLANE_STACK}`,
     authProvider,
     authhero: authheroConnection,
@@ -121,6 +130,18 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
       const declared = servers.get(server.name);
       if (declared) return declared.connection;
       return adminConnectionOf(resolveDatabaseServer(server, settings.databaseServers));
+    },
+  };
+}
+
+function tlsOf(controlPlane: ControlPlane, acme: DeploymentSettings["acme"]): TlsSpec {
+  if (!acme?.directoryUrl) return controlPlane.tls;
+  return {
+    provider: "acme",
+    acme: {
+      directoryUrl: acme.directoryUrl,
+      ingressAddress:
+        acme.ingressAddress || controlPlane.tls.acme?.ingressAddress || `${controlPlane.ingressHostname}:443`,
     },
   };
 }

@@ -4,15 +4,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { TenantDomainsSpec } from "../../src/core/model";
 import { AcmTls } from "./acm";
+import { AcmeOnDemandTls } from "./acmeOnDemand";
 import { CloudflareSaasTls } from "./cloudflareSaas";
 
 export { AcmTls, type AcmTlsArgs } from "./acm";
+export { AcmeOnDemandTls, type AcmeOnDemandTlsArgs } from "./acmeOnDemand";
 export { CloudflareSaasTls, type CloudflareSaasTlsArgs } from "./cloudflareSaas";
 export type { CustomDomainRequest, SecuredCustomDomain, TlsProvider } from "./tlsProvider";
 export type { CustomDomain, CustomDomainStatus, CustomerDnsRecord } from "./customerRecords";
 
 /** Every TLS provider tenantctl supports. */
-export type Tls = CloudflareSaasTls | AcmTls;
+export type Tls = CloudflareSaasTls | AcmTls | AcmeOnDemandTls;
 
 export interface TlsForOptions {
   /**
@@ -37,11 +39,14 @@ export function tlsFor(domains: Pick<TenantDomainsSpec, "tls" | "dns">, options:
       });
     case "acm":
       return new AcmTls({ region: options.acmRegion });
+    case "acme":
+      if (!domains.tls.acme) throw new Error("tls.provider acme needs tls.acme.directoryUrl");
+      return new AcmeOnDemandTls(domains.tls.acme);
     default:
       return unsupported(domains.tls.provider);
   }
 }
 
 function unsupported(provider: never): never {
-  throw new Error(`tls.provider "${String(provider)}" is not supported: use cloudflare or acm.`);
+  throw new Error(`tls.provider "${String(provider)}" is not supported: use cloudflare, acm or acme.`);
 }

@@ -205,8 +205,9 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     .addOption(dirOption())
     .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
     .option("--auth <provider>", "also start a local auth server and deploy the fleet's auth into it: authhero")
+    .option("--tls", "also start Pebble (ACME CA) and Caddy, and serve the custom domains with tls.provider acme")
     .option("--stop", "stop the sandbox a `--keep` left running here, and remove .tenantctl/sandbox/")
-    .action(async (options: { dir: string; keep?: boolean; stop?: boolean; auth?: string }) => {
+    .action(async (options: { dir: string; keep?: boolean; stop?: boolean; auth?: string; tls?: boolean }) => {
       const { sandbox } = await import("../commands/sandbox");
       setExit(await whileInterruptible((signal) => sandbox(options, out, err, signal)));
     });

@@ -8,7 +8,21 @@
 export type TenantStatus = "active" | "suspended" | "decommissioned";
 export type DatabaseIsolation = "database" | "schema";
 export type DnsProviderName = "cloudflare" | "route53";
-export type TlsProviderName = "cloudflare" | "acm";
+export type TlsProviderName = "cloudflare" | "acm" | "acme";
+
+/** `tls.provider: acme`: certificates from an ACME CA, obtained by the ingress on demand. */
+export interface AcmeTlsSpec {
+  /** The ACME CA's directory URL, which the ingress gets certificates from. */
+  readonly directoryUrl: string;
+  /** `host:port` where the ingress serves TLS; default `<ingressHostname>:443`. */
+  readonly ingressAddress: string;
+}
+
+export interface TlsSpec {
+  readonly provider: TlsProviderName;
+  /** Present exactly when `provider` is `acme`. */
+  readonly acme?: AcmeTlsSpec;
+}
 export type AuthProviderName = "auth0" | "authhero";
 
 /** Which layer of the inheritance chain set a resolved value. */
@@ -72,7 +86,7 @@ export interface TenantDomainsSpec {
   /** Customer-owned hostnames, lower case, no trailing dot. */
   readonly custom: readonly { readonly hostname: string }[];
   readonly dns: { readonly provider: DnsProviderName; readonly zone: string };
-  readonly tls: { readonly provider: TlsProviderName };
+  readonly tls: TlsSpec;
   /** Where tenant hostnames point (CNAME target). */
   readonly ingressHostname: string;
 }
@@ -130,7 +144,7 @@ export interface ControlPlane {
   readonly baseDomain: string;
   readonly ingressHostname: string;
   readonly dns: { readonly provider: DnsProviderName; readonly zone: string };
-  readonly tls: { readonly provider: TlsProviderName };
+  readonly tls: TlsSpec;
   readonly databaseServers: readonly DatabaseServer[];
   readonly auth: {
     readonly provider: AuthProviderName;

@@ -23,6 +23,7 @@ import { join, relative, resolve } from "node:path";
 import { InterruptedError, type Outcome, UsageError } from "../core/errors";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
 import { loadFleet } from "../core/load";
+import type { Tenant } from "../core/model";
 import { projectFileWithAbsoluteMain } from "../orchestrate/engine/projectFile";
 import { SECRETS_PROVIDER_ENV } from "../orchestrate/engine/secretsProvider";
 import { runFleet } from "../orchestrate/run/runFleet";
@@ -36,6 +37,7 @@ import { databaseServersJson, type SandboxServer, startDatabaseServers, stopData
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
 import { exampleAppCommands } from "./exampleApp";
 import { describeSandbox, howToLook } from "./report";
+import { type SandboxTls, startSandboxTls } from "./sandboxTls";
 
 export interface SandboxOptions {
   readonly dir: string;
@@ -45,6 +47,8 @@ export interface SandboxOptions {
   readonly parallel?: number;
   /** Also start a real AuthHero server and deploy the fleet's auth into it. @default none: auth off */
   readonly auth?: SandboxAuth;
+  /** Also start Pebble and Caddy, and serve the custom domains with `tls.provider: acme` (src/sandbox/sandboxTls.ts). */
+  readonly tls?: boolean;
 }
 
 /** The auth providers the sandbox can run locally. */
@@ -171,12 +175,17 @@ export async function runSandbox(
   // own copy of the project under .tenantctl/sandbox/, so nothing is written into the user's project.
   const sandboxProject = join(sandboxDir, "project");
   let kept = false;
+  let tls: SandboxTls | undefined;
   try {
     throwIfInterrupted(interrupt, "before the sandbox's run started: PostgreSQL stopped");
     if (!authhero) rmSync(sandboxDir, { recursive: true, force: true });
     mkdirSync(stateDir, { recursive: true });
     mkdirSync(sandboxProject, { recursive: true });
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
+    if (options.tls) {
+      err("sandbox: starting Pebble (ACME CA); Caddy follows the run\n");
+      tls = await startSandboxTls(repositoryRoot(), join(sandboxDir, "acme"), (line) => err(`sandbox: ${line}\n`));
+    }
     const pgpass = join(sandboxDir, "pgpass");
     writeFileSync(pgpass, pgpassLines(clusters), { mode: 0o600 });
 
@@ -186,7 +195,8 @@ export async function runSandbox(
       PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE,
       // Throwaway stacks under the sandbox's passphrase, whatever key the shell names for real stacks.
       [SECRETS_PROVIDER_ENV]: "",
-      TENANTCTL_DISABLE: authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE,
+      TENANTCTL_DISABLE: withoutTls(authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE, tls !== undefined),
+      ...tls?.env,
       ...(authhero
         ? {
             TENANTCTL_AUTH_PROVIDER: "authhero",
@@ -221,10 +231,11 @@ export async function runSandbox(
     out(renderRunTable(report));
     out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
+    if (tls) out(await tls.serve(registryUrlOf(env, clusters), activeCustomDomains(fleet.tenants), projectDir));
     const outcome = runOutcome(report);
     // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
     if (options.keep && outcome !== "interrupted") {
-      const stopAuthHero = authhero?.keepRunning();
+      const stopAuthHero = [authhero?.keepRunning(), tls?.keepRunning()].filter(Boolean).join(" && ") || undefined;
       // One command that stops every cluster the sandbox started (one per database server).
       const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
       const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
@@ -276,6 +287,9 @@ export async function runSandbox(
     return "failed";
   } finally {
     if (!kept) {
+      await tls
+        ?.stop()
+        .catch((error: Error) => err(`tenantctl sandbox: stopping Pebble and Caddy failed: ${error.message}\n`));
       await authhero
         ?.stop()
         .catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));
@@ -285,6 +299,29 @@ export async function runSandbox(
       rmSync(sandboxDir, { recursive: true, force: true });
     }
   }
+}
+
+function withoutTls(disable: string, tls: boolean): string {
+  return tls
+    ? disable
+        .split(",")
+        .filter((feature) => feature !== "tls")
+        .join(",")
+    : disable;
+}
+
+/** The hostnames the ingress should serve: custom domains of tenants that are not decommissioned. */
+function activeCustomDomains(tenants: readonly Tenant[]): string[] {
+  return tenants
+    .filter((tenant) => tenant.status !== "decommissioned")
+    .flatMap((tenant) => tenant.domains.custom.map(({ hostname }) => hostname));
+}
+
+/** The registry's reader login the run wrote (the registry's env), else the administrator of the first cluster. */
+function registryUrlOf(env: Record<string, string>, clusters: readonly SandboxServer[]): string {
+  if (env.TENANTCTL_REGISTRY_URL) return env.TENANTCTL_REGISTRY_URL;
+  const { host, port, user, password } = clusters[0]!.postgres;
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/tenantctl`;
 }
 
 /** Where the sandbox's AuthHero is, and how to reach its Management API (the client secret is in env.sh only). */

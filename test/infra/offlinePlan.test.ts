@@ -101,6 +101,28 @@ describe("renderStack", () => {
     ).toEqual(["app.acme-corp.com", "portal.acme-corp.com"]);
   });
 
+  it("renders acme TLS offline: per custom domain, a look at what the ingress serves, and no certificate or key", async () => {
+    const acme = tenant("acme");
+    const tls = {
+      provider: "acme" as const,
+      acme: { directoryUrl: "https://acme-v02.api.letsencrypt.org/directory", ingressAddress: "edge.example.com:443" },
+    };
+    const onAcme: Tenant = { ...acme, domains: { ...acme.domains, tls } };
+    const stack = await renderStack({ ...controlPlane, tls }, { tenant: onAcme });
+    expect(stack.error).toBeUndefined();
+    expect(
+      stack.resources
+        .filter((resource) => resource.type === "pulumi-nodejs:dynamic:AcmeServedCertificate")
+        .map(({ name, inputs }) => ({ name, hostname: inputs.hostname, ingress: inputs.ingressAddress })),
+    ).toEqual([
+      { name: "acme-app.acme-corp.com", hostname: "app.acme-corp.com", ingress: "edge.example.com:443" },
+      { name: "acme-portal.acme-corp.com", hostname: "portal.acme-corp.com", ingress: "edge.example.com:443" },
+    ]);
+    expect(stack.resources.some((resource) => /certificate:Certificate|CustomHostname/.test(resource.type))).toBe(
+      false,
+    );
+  });
+
   it("reports an error the program raises asynchronously as that stack's error, and puts back the rejection listeners", async () => {
     const sentinel = () => undefined;
     process.on("unhandledRejection", sentinel);

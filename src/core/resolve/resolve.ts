@@ -10,7 +10,7 @@ import { didYouMean, listOf } from "../suggest";
 import { normalizeHostname, tenantIdentifier } from "../naming";
 import { REGISTRY_DEFAULT_DATABASE, REGISTRY_SCHEMA } from "../registry";
 import { isPlainMap, leafPaths, mergeTrees, type Tree, valueAt, valueAtDotted } from "../trees";
-import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "../model";
+import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant, TlsSpec } from "../model";
 
 interface LayerSource {
   readonly layer: Layer;
@@ -27,7 +27,7 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
     baseDomain: normalizeHostname(spec.platform.baseDomain),
     ingressHostname: normalizeHostname(spec.platform.ingressHostname),
     dns: { provider: spec.dns.provider, zone: normalizeHostname(spec.dns.zone) },
-    tls: { provider: spec.tls.provider },
+    tls: resolveTls(spec.tls, normalizeHostname(spec.platform.ingressHostname)),
     databaseServers: Object.entries(spec.database.servers).map(([name, server]) => ({
       name,
       host: server.host,
@@ -43,6 +43,17 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
       server: spec.registry?.server ?? spec.defaults.database?.server ?? Object.keys(spec.database.servers)[0] ?? "",
       database: spec.registry?.database ?? REGISTRY_DEFAULT_DATABASE,
       schema: REGISTRY_SCHEMA,
+    },
+  };
+}
+
+function resolveTls(tls: ControlPlaneFile["tls"], ingressHostname: string): TlsSpec {
+  if (tls.provider !== "acme" || tls.acme === undefined) return { provider: tls.provider };
+  return {
+    provider: tls.provider,
+    acme: {
+      directoryUrl: tls.acme.directoryUrl,
+      ingressAddress: tls.acme.ingressAddress ?? `${ingressHostname}:443`,
     },
   };
 }

@@ -125,6 +125,57 @@ const defaultsSchema = z.strictObject({
   settings: settingsTree.optional(),
 });
 
+/**
+ * `acme`: the ingress gets each custom domain's certificate from an ACME CA on its first request, after asking the
+ * registry whether the hostname belongs to a tenant (on-demand TLS); tenantctl reports what the ingress serves.
+ */
+const acmeTls = z
+  .strictObject({
+    directoryUrl: z
+      .url({
+        protocol: /^https?$/,
+        message: "an ACME directory URL (`https://acme-v02.api.letsencrypt.org/directory`)",
+      })
+      .meta({ description: "The ACME CA's directory, which the ingress gets certificates from." }),
+    ingressAddress: z
+      .string()
+      .regex(/^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):[0-9]{1,5}$/i, {
+        message: "host:port where the ingress serves TLS (`edge.example.com:443`)",
+      })
+      .optional()
+      .meta({
+        description:
+          "Where tenantctl looks at the certificate the ingress serves for each custom domain. Default: `<platform.ingressHostname>:443`.",
+      }),
+  })
+  .meta({ description: "Settings of `provider: acme`." });
+
+const tlsSchema = z
+  .strictObject({
+    provider: z.enum(["cloudflare", "acm", "acme"]).meta({
+      description:
+        "cloudflare (Cloudflare for SaaS custom hostnames) | acm (AWS Certificate Manager) | acme (on-demand certificates at the ingress from an ACME CA)",
+    }),
+    acme: acmeTls.optional(),
+  })
+  .superRefine((tls, context) => {
+    if (tls.provider === "acme" && tls.acme === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["provider"],
+        message:
+          "`provider: acme` needs `tls.acme.directoryUrl`: the ACME CA the ingress gets certificates from (`https://acme-v02.api.letsencrypt.org/directory`)",
+      });
+    }
+    if (tls.provider !== "acme" && tls.acme !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["acme"],
+        message: `\`tls.acme\` is read only with \`provider: acme\`, not \`${tls.provider}\`: remove it or set \`provider: acme\``,
+      });
+    }
+  });
+
 export const tenantSchema = z
   .strictObject({
     slug,
@@ -153,7 +204,7 @@ export const controlPlaneSchema = z
   .strictObject({
     platform: z.strictObject({ baseDomain: hostname, ingressHostname: hostname }),
     dns: z.strictObject({ provider: z.enum(["cloudflare", "route53"]), zone: hostname }),
-    tls: z.strictObject({ provider: z.enum(["cloudflare", "acm"]) }),
+    tls: tlsSchema,
     database: z.strictObject({
       servers: z.record(
         z.string().regex(/^[a-z][a-z0-9_-]*$/),

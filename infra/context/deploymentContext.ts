@@ -4,6 +4,7 @@
  * config and environment. Components never read config or build adapters themselves; the offline plan builds the
  * same context from placeholder settings.
  */
+import type { MigrationFile } from "../../src/core/migrations/migrationFiles";
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
 import type { AuthProviderName, ControlPlane, DatabaseServer } from "../../src/core/model";
@@ -56,6 +57,8 @@ export interface DeploymentContext {
   auth(): Auth;
   /** Admin access to `server`: one provider per server and stack, declared on first use. Throws a SetupError. */
   databaseServer(server: DatabaseServer): DatabaseServerAccess;
+  /** The template's migrations (src/core/migrations/) and their folder on this machine; none: no migrations resource. */
+  readonly migrations?: { readonly files: readonly MigrationFile[]; readonly dir: string };
 }
 
 export function createDeploymentContext(controlPlane: ControlPlane, settings: DeploymentSettings): DeploymentContext {
@@ -80,6 +83,9 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
       auth ??= authFor(authProvider, { authheroConnection });
       return auth;
     },
+    ...(controlPlane.migrations?.length && controlPlane.migrationsFolder
+      ? { migrations: { files: controlPlane.migrations, dir: controlPlane.migrationsFolder } }
+      : {}),
     databaseServer(server) {
       let access = servers.get(server.name);
       if (!access) {

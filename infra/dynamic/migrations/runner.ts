@@ -193,8 +193,8 @@ export function migrationRunner() {
     client: Queryable,
     target: MigrationTarget,
     files: readonly MigrationToApply[],
-    options: { readonly to?: number; readonly lockTimeoutMs?: number } = {},
-  ): Promise<{ from: number; to: number; applied: { fileName: string; seconds: number }[] }> {
+    options: { readonly to?: number; readonly lockTimeoutMs?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<{ from: number; to: number; applied: { fileName: string; seconds: number }[]; interrupted?: boolean }> {
     const to = options.to ?? files.reduce((latest, file) => Math.max(latest, file.version), 0);
     const lockTimeout = Math.max(1, Math.round(options.lockTimeoutMs ?? 300_000));
     await client.query(`SET lock_timeout = ${lockTimeout}`);
@@ -255,7 +255,10 @@ export function migrationRunner() {
       const done = new Set(applied.map((row) => row.version));
       const pending = files.filter((file) => file.version <= to && !done.has(file.version));
       const ran: { fileName: string; seconds: number }[] = [];
+      let reached = from;
       for (const file of [...pending].sort((a, b) => a.version - b.version)) {
+        // Ctrl-C: the migration in flight ends (committed or rolled back), the next one does not start.
+        if (options.signal?.aborted) return { from, to: reached, applied: ran, interrupted: true };
         if (file.version < from)
           throw new MigrationFailed(
             `${file.fileName} is not applied on ${target.slug}, but a later version (${from}) is: renumber it after the last migration`,
@@ -263,8 +266,9 @@ export function migrationRunner() {
             1,
           );
         ran.push(await applyOne(client, target, file));
+        reached = file.version;
       }
-      return { from, to: pending.length > 0 ? pending[pending.length - 1]!.version : from, applied: ran };
+      return { from, to: reached, applied: ran };
     } finally {
       await client.query("RESET ROLE").catch(() => undefined);
       await client.query("RESET search_path").catch(() => undefined);

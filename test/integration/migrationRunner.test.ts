@@ -112,6 +112,7 @@ describe("migrateTenant", () => {
     );
     const failure = await runner.migrateTenant(db, initech, [USERS, broken]).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(runner.MigrationFailed);
+    expect((failure as InstanceType<typeof runner.MigrationFailed>).at).toBe(1);
     expect((failure as Error).message).toMatch(/^0002_broken\.sql:4: relation "missing" does not exist .*rolled back/);
     const tables = await db.query(
       "SELECT to_regclass('mig_initech.a') AS a, to_regclass('mig_initech.users') AS users",

@@ -47,6 +47,8 @@ export function migrationRunner() {
   /** A migration that failed on a tenant: the file, the line in it, and the database's own words. */
   class MigrationFailed extends Error {
     override readonly name = "MigrationFailed";
+    /** The version the tenant is at after the failure, when it was read. */
+    at: number | undefined;
     constructor(
       message: string,
       readonly fileName: string | undefined,
@@ -233,42 +235,47 @@ export function migrationRunner() {
       );
       const applied = await appliedMigrations(client, target);
       const from = applied.reduce((latest, row) => Math.max(latest, row.version), 0);
-      const { unknown, edited } = compareApplied(applied, files);
-      if (unknown.length > 0)
-        throw new MigrationFailed(
-          `${target.slug} has applied ${unknown.join(", ")}, which the migrations folder does not hold: restore the file (renamed or deleted?) before migrating it further`,
-          unknown[0],
-          undefined,
-        );
-      if (edited.length > 0)
-        throw new MigrationFailed(
-          `${edited.join(", ")} changed after ${target.slug} applied it (its sha256 differs from the one recorded): restore the file as it was and put the change in a new migration`,
-          edited[0],
-          undefined,
-        );
-      if (from > to)
-        throw new MigrationFailed(
-          `${target.slug} is at version ${from}, above --to ${to}: migrations only go forward`,
-          undefined,
-          undefined,
-        );
-      const done = new Set(applied.map((row) => row.version));
-      const pending = files.filter((file) => file.version <= to && !done.has(file.version));
-      const ran: { fileName: string; seconds: number }[] = [];
       let reached = from;
-      for (const file of [...pending].sort((a, b) => a.version - b.version)) {
-        // Ctrl-C: the migration in flight ends (committed or rolled back), the next one does not start.
-        if (options.signal?.aborted) return { from, to: reached, applied: ran, interrupted: true };
-        if (file.version < from)
+      try {
+        const { unknown, edited } = compareApplied(applied, files);
+        if (unknown.length > 0)
           throw new MigrationFailed(
-            `${file.fileName} is not applied on ${target.slug}, but a later version (${from}) is: renumber it after the last migration`,
-            file.fileName,
-            1,
+            `${target.slug} has applied ${unknown.join(", ")}, which the migrations folder does not hold: restore the file (renamed or deleted?) before migrating it further`,
+            unknown[0],
+            undefined,
           );
-        ran.push(await applyOne(client, target, file));
-        reached = file.version;
+        if (edited.length > 0)
+          throw new MigrationFailed(
+            `${edited.join(", ")} changed after ${target.slug} applied it (its sha256 differs from the one recorded): restore the file as it was and put the change in a new migration`,
+            edited[0],
+            undefined,
+          );
+        if (from > to)
+          throw new MigrationFailed(
+            `${target.slug} is at version ${from}, above --to ${to}: migrations only go forward`,
+            undefined,
+            undefined,
+          );
+        const done = new Set(applied.map((row) => row.version));
+        const pending = files.filter((file) => file.version <= to && !done.has(file.version));
+        const ran: { fileName: string; seconds: number }[] = [];
+        for (const file of [...pending].sort((a, b) => a.version - b.version)) {
+          // Ctrl-C: the migration in flight ends (committed or rolled back), the next one does not start.
+          if (options.signal?.aborted) return { from, to: reached, applied: ran, interrupted: true };
+          if (file.version < from)
+            throw new MigrationFailed(
+              `${file.fileName} is not applied on ${target.slug}, but a later version (${from}) is: renumber it after the last migration`,
+              file.fileName,
+              1,
+            );
+          ran.push(await applyOne(client, target, file));
+          reached = file.version;
+        }
+        return { from, to: reached, applied: ran };
+      } catch (error) {
+        if (error instanceof MigrationFailed) error.at = reached;
+        throw error;
       }
-      return { from, to: reached, applied: ran };
     } finally {
       await client.query("RESET ROLE").catch(() => undefined);
       await client.query("RESET search_path").catch(() => undefined);

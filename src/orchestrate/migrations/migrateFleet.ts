@@ -134,7 +134,11 @@ export async function migrateFleet(
     } catch (error) {
       const cancelled = error instanceof StackLocked && interrupt?.aborted;
       progress.ended(slug, cancelled ? "cancelled" : "failed");
-      return result(cancelled ? "cancelled" : "failed", { message: failureMessage(slug, error) });
+      const at = error instanceof runner.MigrationFailed ? error.at : undefined;
+      return result(cancelled ? "cancelled" : "failed", {
+        ...(at !== undefined ? { from: at, to: at } : {}),
+        message: failureMessage(slug, error),
+      });
     }
   };
 

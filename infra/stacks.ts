@@ -13,6 +13,7 @@ import { TenantAuth } from "./components/TenantAuth";
 import { TenantDatabase, tenantDatabaseLayout } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
+import { TenantMigrations } from "./dynamic/migrations/TenantMigrationsTable";
 import { type AdoptionPlan, NOTHING_TO_ADOPT, sharedDatabaseResourceName } from "./adopt/adoptionPlan";
 import type { DeploymentContext } from "./context/deploymentContext";
 import { runError } from "./resourceErrors";
@@ -68,6 +69,13 @@ export function tenantStack(
     { tenant, connection: access.connection },
     { dependsOn: [database] },
   );
+  // The app's schema: a new tenant comes up at the latest migration, and a later `up` applies what is new.
+  if (context.migrations)
+    new TenantMigrations(
+      `${tenant.slug}-migrations`,
+      { tenant, files: context.migrations.files, dir: context.migrations.dir, connection: access.connection },
+      { dependsOn: [database] },
+    );
   const domains =
     features.dns || features.tls
       ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features })

@@ -4,7 +4,7 @@
  * psql). `application` names the caller in pg_stat_activity, so a server's admin sees which of tenantctl's jobs is
  * connected.
  */
-import type { Client } from "pg";
+import type { Client, ClientConfig } from "pg";
 import { providerValues } from "../dynamic/providerValues";
 import { settingsSemantics } from "../dynamic/settings/semantics";
 import { settingsStore } from "../dynamic/settings/store";
@@ -17,7 +17,12 @@ const { sslOptions } = settingsStore(values, settingsSemantics(values));
 /** A client for `database`, not yet connected. */
 export function adminPgClient(server: ResolvedDatabaseServer, database: string, application: string): Client {
   const pg = loadPg();
-  return new pg.Client({
+  return new pg.Client(adminPgConfig(server, database, application));
+}
+
+/** The settings of such a client, also for a pool of them (`tenantctl migrate`). */
+export function adminPgConfig(server: ResolvedDatabaseServer, database: string, application: string): ClientConfig {
+  return {
     host: server.host,
     port: server.port,
     user: server.username,
@@ -26,7 +31,7 @@ export function adminPgClient(server: ResolvedDatabaseServer, database: string, 
     ssl: sslOptions(server.sslmode),
     application_name: application,
     connectionTimeoutMillis: 15_000,
-  });
+  };
 }
 
 /** The libpq environment of the client tools: the password in the environment, never on a command line. */

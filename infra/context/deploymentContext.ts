@@ -4,6 +4,7 @@
  * config and environment. Components never read config or build adapters themselves; the offline plan builds the
  * same context from placeholder settings.
  */
+import type { MigrationFile } from "../../src/core/migrations/migrationFiles";
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
 import type { AuthProviderName, ControlPlane, DatabaseServer, RegistrySpec, TlsSpec } from "../../src/core/model";
@@ -84,6 +85,8 @@ export interface DeploymentContext {
    * that server in a stack whose tenant lives on another one. Throws a SetupError.
    */
   registryConnection(): pulumi.Output<AdminConnection>;
+  /** The template's migrations (src/core/migrations/) and their folder on this machine; none: no migrations resource. */
+  readonly migrations?: { readonly files: readonly MigrationFile[]; readonly dir: string };
 }
 
 export function createDeploymentContext(controlPlane: ControlPlane, settings: DeploymentSettings): DeploymentContext {
@@ -111,6 +114,9 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
       auth ??= authFor(authProvider, { authheroConnection });
       return auth;
     },
+    ...(controlPlane.migrations?.length && controlPlane.migrationsFolder
+      ? { migrations: { files: controlPlane.migrations, dir: controlPlane.migrationsFolder } }
+      : {}),
     databaseServer(server) {
       let access = servers.get(server.name);
       if (!access) {

@@ -102,7 +102,7 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       drift: "compare every selected stack with the real world; writes no state; exit 3 when drift is found",
       destroy: "bring the named stacks down; databases, schemas and their rows are retained",
     };
-    program
+    const command = program
       .command(operation)
       .description(descriptions[operation])
       .argument("[slugs...]", "tenant slugs (or control-plane)")
@@ -118,17 +118,80 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       .action(
         async (
           slugs: string[],
-          options: StackRunOptions & { all?: boolean; changed?: boolean; base?: string; shard?: Shard },
+          options: StackRunOptions & {
+            all?: boolean;
+            changed?: boolean;
+            base?: string;
+            shard?: Shard;
+            waves?: string;
+            maxFailures?: number;
+            pause?: number;
+          },
         ) => {
           const { runOperation } = await import("../commands/run");
           setExit(
             await runningStacks(options, (runOptions, signal) =>
-              runOperation(operation, slugs, runOptions, out, err, signal),
+              runOperation(
+                operation,
+                slugs,
+                { ...runOptions, ...(options.pause !== undefined ? { pauseMs: options.pause } : {}) },
+                out,
+                err,
+                signal,
+              ),
             ),
           );
         },
       );
+    if (operation === "up") wavesOptions(command);
   }
+
+  wavesOptions(
+    program
+      .command("migrate")
+      .description(
+        "apply the migrations to the selected tenants, as each tenant's role, in waves; exit 1 when one failed or a wave halted",
+      )
+      .argument("[slugs...]", "tenant slugs")
+      .option("--all", "every tenant")
+      .option("--changed", "tenants whose effective spec changed against --base (every tenant when the migrations did)")
+      .option("--base <ref>", "git ref to compare with, e.g. origin/main")
+      .option("--to <version>", "the version to reach (default: the latest migration)", wholeNumber),
+  )
+    .addOption(dirOption())
+    .addOption(new Option("--parallel <n>", "tenants migrated at once").default(4).argParser(positiveInteger))
+    .addOption(shardOption())
+    .addOption(lockTimeoutOption())
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .addOption(outputOption())
+    .action(
+      async (
+        slugs: string[],
+        options: StackRunOptions & {
+          all?: boolean;
+          changed?: boolean;
+          base?: string;
+          shard?: Shard;
+          to?: number;
+          waves?: string;
+          maxFailures: number;
+          pause?: number;
+        },
+      ) => {
+        const { migrate } = await import("../commands/migrate");
+        setExit(
+          await runningStacks(options, (runOptions, signal) =>
+            migrate(
+              slugs,
+              { ...runOptions, ...(options.pause !== undefined ? { pauseMs: options.pause } : {}) },
+              out,
+              err,
+              signal,
+            ),
+          ),
+        );
+      },
+    );
 
   program
     .command("rotate")
@@ -288,6 +351,35 @@ function shard(value: string): Shard {
     return parseShard(value);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message.replace(/^--shard [^:]*: /, ""));
+  }
+}
+
+/** `--waves`, `--max-failures` and `--pause`: `migrate` and `up` roll out the same way (src/orchestrate/waves/). */
+function wavesOptions(command: Command): Command {
+  return command
+    .option(
+      "--waves <spec>",
+      "rollout order: counts (1), cumulative shares (25%) or rollout groups (canary), e.g. 1,5%,25%,100%",
+    )
+    .addOption(
+      new Option("--max-failures <n>", "failures a wave may end with and the next still start")
+        .default(0)
+        .argParser(wholeNumber),
+    )
+    .option("--pause <duration>", "wait between waves (30s, 5m)", pause);
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number");
+  return n;
+}
+
+function pause(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError("expected a duration such as 30s, 5m or 1h");
   }
 }
 

@@ -5,13 +5,20 @@
  */
 import type { Outcome } from "../core/errors";
 import { renderDiagnosticsText } from "../core/formatDiagnostics";
-import { loadFleet } from "../core/load";
+import { type Fleet, loadFleet } from "../core/load";
+import { compareMigrations } from "../core/migrations/compareMigrations";
 import { loadFleetAt } from "../orchestrate/select/fleetAtRef";
 import { planStacks, selectPlanStacks } from "../orchestrate/plan/planStacks";
 import { projectName } from "../orchestrate/engine/projectFile";
 import type { Shard } from "../orchestrate/select/shard";
 import { emitReport } from "../report/emit";
-import { type PlanReport, renderPlanJson, renderPlanMarkdown, renderPlanText } from "../report/renderPlan";
+import {
+  type PlanMigrations,
+  type PlanReport,
+  renderPlanJson,
+  renderPlanMarkdown,
+  renderPlanText,
+} from "../report/renderPlan";
 
 export interface PlanOptions {
   readonly dir: string;
@@ -53,9 +60,27 @@ export async function plan(
     render: (template, target) => renderStack(template, target, { project }),
   });
 
-  const report: PlanReport = { ...(base ? { base: base.ref } : {}), stacks, seconds: (Date.now() - started) / 1000 };
+  const migrations = base ? migrationChanges(fleet, base.fleet) : undefined;
+  const report: PlanReport = {
+    ...(base ? { base: base.ref } : {}),
+    ...(migrations ? { migrations } : {}),
+    stacks,
+    seconds: (Date.now() - started) / 1000,
+  };
   const renderers = { json: renderPlanJson, markdown: renderPlanMarkdown, text: renderPlanText };
   emitReport((format) => renderers[format](report), options.format, options.output ?? [], out);
   const failed = stacks.some((stack) => stack.error !== undefined);
   return fleet.errors.length > 0 || failed ? "failed" : "ok";
+}
+
+/** Which migration files are new, edited or gone since the base, and on how many tenants they will run; none changed: undefined. */
+function migrationChanges(fleet: Fleet, base: Fleet): PlanMigrations | undefined {
+  const changes = compareMigrations(base.controlPlane?.migrations ?? [], fleet.controlPlane?.migrations ?? []);
+  if (changes.added.length + changes.edited.length + changes.removed.length === 0) return undefined;
+  return {
+    added: changes.added.map((file) => file.fileName),
+    edited: changes.edited.map((file) => file.fileName),
+    removed: [...changes.removed],
+    tenants: fleet.tenants.length,
+  };
 }

@@ -2,8 +2,8 @@
  * The loader: a directory of YAML files in, resolved tenants and diagnostics out. It never throws for a
  * user's mistake; everything wrong with the files comes back as a diagnostic with file:line:col.
  */
-import { readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { resolveControlPlane, resolveTenant } from "./resolve/resolve";
 import type { AuthProviderName, ControlPlane, Tenant } from "./model";
 import type { Diagnostic, Finding } from "./diagnostics";
@@ -16,6 +16,7 @@ import { findingsFromIssues } from "./schema/issues";
 import { parseWhatIsValid } from "./schema/parseWhatIsValid";
 import { SLUG_PATTERN } from "./naming";
 import { Locator, parseSpecFile } from "./read/source";
+import { DEFAULT_MIGRATIONS_DIR, type MigrationSource, readMigrations } from "./migrations/migrationFiles";
 
 export interface LoadOptions {
   /** The tenants directory. @default "tenants" */
@@ -69,10 +70,48 @@ export function loadFleet(options: LoadOptions): Fleet {
       `cannot read the tenants directory ${relative(cwd, dir) || dir}: ${(error as Error).message}; pass --dir`,
     );
   }
-  return loadFleetFrom(
+  const fleet = loadFleetFrom(
     { names, read: (name) => readFileSync(join(dir, name)) },
     { dir, cwd, authProvider: options.authProvider },
   );
+  return withMigrations(fleet, { dir, cwd }, migrationsOnDisk);
+}
+
+/**
+ * The template's migrations folder (relative to the directory that holds the tenants directory, like the repository's
+ * `migrations/` beside `tenants/`), read through `source` (the disk, or a git commit): its files go with the control
+ * plane, its mistakes with the fleet's errors, and a fleet with such a mistake deploys nothing, as with any invalid file.
+ */
+export function withMigrations(
+  fleet: Fleet,
+  options: { readonly dir: string; readonly cwd: string },
+  source: (folder: string) => MigrationSource,
+): Fleet {
+  const controlPlane = fleet.controlPlane;
+  if (!controlPlane) return fleet;
+  const folder = resolve(dirname(options.dir), controlPlane.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const { files, diagnostics } = readMigrations(
+    source(folder),
+    (name) => relative(options.cwd, join(folder, name)) || ".",
+    {
+      required: controlPlane.migrationsDir !== undefined,
+      templateFile: fleet.controlPlaneFile,
+    },
+  );
+  const withFiles = { ...controlPlane, migrations: files, migrationsFolder: folder };
+  if (diagnostics.length === 0) return { ...fleet, controlPlane: withFiles };
+  return { ...fleet, controlPlane: withFiles, errors: [...fleet.errors, ...diagnostics].sort(compareDiagnostics) };
+}
+
+/** A migrations folder on the disk; undefined names when there is none. */
+function migrationsOnDisk(folder: string): MigrationSource {
+  let names: string[] | undefined;
+  try {
+    names = statSync(folder).isDirectory() ? readdirSync(folder) : undefined;
+  } catch {
+    names = undefined;
+  }
+  return { names, read: (name) => readFileSync(join(folder, name)) };
 }
 
 /** The loader proper: `files` are those of the directory `options.dir` (absolute, for the names in diagnostics). */
@@ -185,5 +224,6 @@ export function loadFleetFrom(
 /** The errors that keep one stack from being deployed: its own file's, and the template's. */
 export function errorsAffecting(fleet: Fleet, slug: string): Diagnostic[] {
   const own = fleet.fileOf.get(slug);
-  return fleet.errors.filter((d) => d.file === fleet.controlPlaneFile || d.file === own);
+  // A mistake in the migrations folder concerns every tenant: none is deployed with a folder that cannot be applied.
+  return fleet.errors.filter((d) => d.file === fleet.controlPlaneFile || d.file === own || d.rule === "migrationFiles");
 }

@@ -4,6 +4,7 @@
  * Everything here has already been validated and merged (defaults < plans.<plan> < tenant), so
  * consumers never look at raw YAML and never need to re-apply defaults.
  */
+import type { MigrationFile } from "./migrations/migrationFiles";
 
 export type TenantStatus = "active" | "suspended" | "decommissioned";
 export type DatabaseIsolation = "database" | "schema";
@@ -124,6 +125,8 @@ export interface Tenant {
   readonly domains: TenantDomainsSpec;
   readonly auth: TenantAuthSpec;
   readonly settings: TenantSettingsSpec;
+  /** The rollout group its file declares (`rollout: { group: canary }`), which `--waves` can name. */
+  readonly rolloutGroup?: string;
   /** Dotted path of every resolved leaf (e.g. `settings.security.mfa`) to the layer that set it. */
   readonly provenance: ReadonlyMap<string, Provenance>;
 }
@@ -155,4 +158,10 @@ export interface ControlPlane {
   readonly locked: readonly string[];
   readonly seedOnly: readonly string[];
   readonly registry: RegistrySpec;
+  /** `migrations.dir` as the template writes it (unset: `migrations`), relative to the tenants directory's parent. */
+  readonly migrationsDir?: string;
+  /** The migrations read from that folder (src/core/migrations/); set by `loadFleet`, which reads the disk. */
+  readonly migrations?: readonly MigrationFile[];
+  /** The absolute path of that folder on this machine. */
+  readonly migrationsFolder?: string;
 }

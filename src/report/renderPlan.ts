@@ -25,9 +25,18 @@ export interface PlanEntry extends PlannedStack {
   readonly notApplied?: readonly NotAppliedChange[];
 }
 
+/** With `--base`: migration files new, edited or gone since the base, and how many tenants `migrate` runs them on. */
+export interface PlanMigrations {
+  readonly added: readonly string[];
+  readonly edited: readonly string[];
+  readonly removed: readonly string[];
+  readonly tenants: number;
+}
+
 export interface PlanReport {
   /** The git ref compared with (`--base`). */
   readonly base?: string;
+  readonly migrations?: PlanMigrations;
   readonly stacks: readonly PlanEntry[];
   readonly seconds: number;
 }
@@ -88,7 +97,15 @@ export function renderPlanJson(report: PlanReport): string {
     ...(stack.notApplied ? { notApplied: stack.notApplied.map(notAppliedJson) } : {}),
   }));
   // SecretValue's toJSON prints "[secret]": no secret's value ever reaches this string.
-  return `${JSON.stringify({ ...(report.base !== undefined ? { base: report.base } : {}), tenants }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      ...(report.base !== undefined ? { base: report.base } : {}),
+      ...(report.migrations ? { migrations: report.migrations } : {}),
+      tenants,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -287,6 +304,25 @@ export function planSummary(report: PlanReport): string {
   return `Plan against ${report.base}: stacks ${stacks}${problems.length ? `, ${problems.join(", ")}` : ""}; ${moves > 0 ? `${movesCount(moves)}; ` : ""}resources ${add} to add, ${change} to change, ${remove} to remove${notAppliedText}; ${seconds}`;
 }
 
+/** The lines that say which migrations are new since the base, and on how many tenants `migrate` will run them. */
+export function migrationLines(migrations: PlanMigrations | undefined): string[] {
+  if (!migrations) return [];
+  const lines: string[] = [];
+  if (migrations.added.length > 0)
+    lines.push(
+      `Migrations: ${plural(migrations.added.length, "new migration")} (${migrations.added.join(", ")}), to run on ${plural(migrations.tenants, "tenant")} by \`tenantctl migrate\` (a new tenant's up applies them too)`,
+    );
+  if (migrations.edited.length > 0)
+    lines.push(
+      `Migrations edited since the base: ${migrations.edited.join(", ")}: a tenant that applied them shows drift and \`migrate\` refuses it; put the change in a new migration instead`,
+    );
+  if (migrations.removed.length > 0)
+    lines.push(
+      `Migrations removed since the base: ${migrations.removed.join(", ")}: a tenant that applied them shows drift and \`migrate\` refuses it`,
+    );
+  return lines;
+}
+
 /** How many unchanged stacks the text diff names before it only counts them. */
 const UNCHANGED_LISTED = 20;
 
@@ -329,6 +365,7 @@ export function renderPlanMarkdown(report: PlanReport): string {
     title,
     "",
     planSummary(report),
+    ...migrationLines(report.migrations).flatMap((line) => ["", line]),
     ...legend,
     ...(unchanged > 0 ? ["", `${plural(unchanged, "stack")} unchanged.`] : []),
     ...(shown.length > 0 ? ["", "| stack | status | resources |", "|---|---|---|"] : []),
@@ -379,6 +416,7 @@ export function renderPlanText(report: PlanReport): string {
       out.push(`unchanged: ${shown.join(", ")}`, "");
     }
   }
+  for (const line of migrationLines(report.migrations)) out.push(line);
   out.push(planSummary(report));
   return `${out.join("\n")}\n`;
 }

@@ -8,10 +8,15 @@ export function effectiveSpec(tenant: Tenant): string {
   return JSON.stringify(spec);
 }
 
-/** Whether two templates declare the same thing: where they were read from (`file`) does not count. */
+/**
+ * Whether two templates declare the same thing: where they were read from (`file`) does not count, nor do the
+ * migrations, which change no stack's declaration but the tenants' schemas (`tenantctl migrate` rolls them out).
+ */
 export function sameControlPlane(a: ControlPlane | undefined, b: ControlPlane | undefined): boolean {
   const spec = (controlPlane: ControlPlane | undefined) =>
-    controlPlane ? JSON.stringify({ ...controlPlane, file: undefined }) : "null";
+    controlPlane
+      ? JSON.stringify({ ...controlPlane, file: undefined, migrations: undefined, migrationsFolder: undefined })
+      : "null";
   return spec(a) === spec(b);
 }
 

@@ -44,6 +44,7 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
       database: spec.registry?.database ?? REGISTRY_DEFAULT_DATABASE,
       schema: REGISTRY_SCHEMA,
     },
+    ...(spec.migrations?.dir !== undefined ? { migrationsDir: spec.migrations.dir } : {}),
   };
 }
 
@@ -64,9 +65,9 @@ export interface Resolution {
   readonly findings: Finding[];
 }
 
-/** The part of a tenant file that takes part in inheritance (slug, name, domains and auth are the tenant's alone). */
+/** The part of a tenant file that takes part in inheritance (slug, name, domains, auth and rollout are the tenant's alone). */
 function inheritableLayer(spec: TenantFile): Tree {
-  const { slug: _slug, name: _name, domains: _domains, auth: _auth, ...rest } = spec;
+  const { slug: _slug, name: _name, domains: _domains, auth: _auth, rollout: _rollout, ...rest } = spec;
   return rest as Tree;
 }
 
@@ -217,6 +218,7 @@ export function resolveTenant(
       values: (valueAtDotted(merged, "settings") as JsonObject | undefined) ?? {},
       seedOnlyKeys: controlPlane.seedOnly.map((key) => key.replace(/^settings\.?/, "")).filter((key) => key !== ""),
     },
+    ...(spec.rollout ? { rolloutGroup: spec.rollout.group } : {}),
     provenance,
   };
   return { tenant: deepFreeze(tenant), findings };

@@ -194,6 +194,14 @@ export const tenantSchema = z
     database: databaseLayer.optional(),
     auth: z.strictObject({ roles: z.array(roleSchema).optional() }).optional(),
     settings: settingsTree.optional(),
+    rollout: z
+      .strictObject({
+        group: z
+          .string()
+          .regex(/^[a-z][a-z0-9_-]*$/, { message: "a rollout group name such as `canary`" })
+          .meta({ description: "A group `--waves` can name (`--waves canary,25%,100%`)." }),
+      })
+      .optional(),
   })
   .meta({
     title: "tenantctl tenant",
@@ -254,6 +262,14 @@ export const controlPlaneSchema = z
       .array(z.string().min(1))
       .optional()
       .meta({ description: "Dotted keys only this template may set (`settings.security.mfa`)." }),
+    migrations: z
+      .strictObject({
+        dir: z.string().min(1).optional().meta({
+          description:
+            "The folder of ordered SQL migrations (`0001_<name>.sql`), relative to the directory that holds the tenants directory. Default: `migrations`.",
+        }),
+      })
+      .optional(),
     seedOnly: z
       .array(z.string().regex(/^settings(\.|$)/, { message: "seed-only keys are settings: `settings.branding`" }))
       .optional()

@@ -14,6 +14,7 @@ import type { Operation, RunReport, TenantRun } from "../../report/runReport";
 import { checkSelectionFlags, selectStacks, type SelectionOptions } from "../select/selectStacks";
 import type { EngineOptions, StackWork } from "./automation";
 import { stopOrphanedPlugins } from "./orphans";
+import { runStacksInWaves } from "../waves/stackWaves";
 
 export interface FleetRunOptions extends SelectionOptions {
   readonly parallel: number;
@@ -23,6 +24,11 @@ export interface FleetRunOptions extends SelectionOptions {
   readonly liveProgress?: boolean;
   /** `tenantctl adopt`: import what exists under tenantctl's names (see src/commands/adopt.ts). */
   readonly adopt?: boolean;
+  /** `up --waves`: the tenant stacks in waves (src/orchestrate/waves/), the control plane first as ever. */
+  readonly waves?: string;
+  /** Failures a wave may end with and the next still start. @default 0 */
+  readonly maxFailures?: number;
+  readonly pauseMs?: number;
 }
 
 export interface FleetRunPlace {
@@ -96,8 +102,17 @@ export async function runFleet(
   let tenants: TenantRun[];
   try {
     tenants = [];
-    for (const batch of inRunOrder(operation, work))
-      tenants.push(...(await runStacks(operation, batch, engineOptions)));
+    for (const batch of inRunOrder(operation, work)) {
+      const inWaves = options.waves !== undefined && !batch.some((w) => w.slug === CONTROL_PLANE_STACK);
+      tenants.push(
+        ...(inWaves
+          ? await runStacksInWaves(fleet, batch, options, (wave) => runStacks(operation, wave, engineOptions), {
+              ...(interrupt ? { signal: interrupt } : {}),
+              note: (line) => progress.note(line),
+            })
+          : await runStacks(operation, batch, engineOptions)),
+      );
+    }
   } finally {
     progress.close();
   }

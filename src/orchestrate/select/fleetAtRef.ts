@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { basename, relative, resolve } from "node:path";
 import { compareFleets, type FleetChanges, sameControlPlane } from "../../core/compare/fleetChanges";
 import { UsageError } from "../../core/errors";
-import { type Fleet, loadFleetFrom } from "../../core/load";
+import { type Fleet, loadFleetFrom, withMigrations } from "../../core/load";
+import type { MigrationSource } from "../../core/migrations/migrationFiles";
 import { CONTROL_PLANE_FILE } from "../../core/read/fingerprint";
 
 function git(args: string[], cwd: string, input?: string): Buffer {
@@ -18,6 +19,7 @@ function git(args: string[], cwd: string, input?: string): Buffer {
 
 /** The YAML files directly in `dir` at `ref`, by name, with their blob ids. */
 interface TreeAtRef {
+  readonly ref: string;
   readonly top: string;
   readonly blobs: ReadonlyMap<string, string>;
 }
@@ -34,7 +36,7 @@ function treeAt(ref: string, dir: string, cwd: string): TreeAtRef {
     const name = match?.[2]?.split("/").pop();
     if (match && name && /\.ya?ml$/.test(name)) blobs.set(name, match[1]!);
   }
-  return { top, blobs };
+  return { ref, top, blobs };
 }
 
 /** The contents of `ids`, in one `git cat-file --batch`. */
@@ -61,10 +63,26 @@ function fleetAt(tree: TreeAtRef, dir: string, cwd: string, names: readonly stri
     sorted.map((name) => tree.blobs.get(name)!),
   );
   // Diagnostics of the base fleet read as if it were here, so file names match the current ones.
-  return loadFleetFrom(
+  const fleet = loadFleetFrom(
     { names: sorted, read: (name) => contents.get(tree.blobs.get(name)!)! },
     { dir: resolve(cwd, dir), cwd },
   );
+  return withMigrations(fleet, { dir: resolve(cwd, dir), cwd }, (folder) => migrationsAt(tree, folder));
+}
+
+/** The migrations folder at the ref (`plan --base` says which migrations are new); none when it did not exist. */
+function migrationsAt(tree: TreeAtRef, folder: string): MigrationSource {
+  const inRepo = relative(tree.top, folder).split("\\").join("/");
+  const listing = git(["ls-tree", "-z", tree.ref, "--", `${inRepo}/`], tree.top).toString();
+  const blobs = new Map<string, string>();
+  for (const entry of listing.split("\0")) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/.exec(entry);
+    const name = match?.[2]?.split("/").pop();
+    if (match && name) blobs.set(name, match[1]!);
+  }
+  if (blobs.size === 0) return { names: undefined, read: () => new Uint8Array() };
+  const contents = readBlobs(tree.top, [...blobs.values()]);
+  return { names: [...blobs.keys()], read: (name) => contents.get(blobs.get(name)!)! };
 }
 
 /** Loads the fleet as it was at `ref`. */

@@ -3,7 +3,7 @@
  * shape (docs/output.md), the text tree, `--base` against a throwaway git repository, and the exit codes.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -576,6 +576,25 @@ describe("tenantctl plan --base", () => {
       ["initech", "unchanged", [["settings.branding.primaryColor", '"#1f6feb"', '"#000000"']]],
     ]);
   }, 30_000);
+
+  it("says which migrations are new and on how many tenants they run, leaving the stacks unchanged", async () => {
+    const repo = exampleFleet();
+    mkdirSync(join(repo, "migrations"));
+    writeFileSync(join(repo, "migrations", "0001_users.sql"), "CREATE TABLE users (id int);\n");
+    git(repo, "init", "-q");
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "fleet");
+    writeFileSync(join(repo, "migrations", "0002_orders.sql"), "CREATE TABLE orders (id int);\n");
+    const json = await runCli(["plan", "--base", "HEAD", "--format", "json"], repo);
+    expect(json).toMatchObject({ code: 0, stderr: "" });
+    const plan = JSON.parse(json.stdout) as { migrations: unknown; tenants: JsonStack[] };
+    expect(plan.migrations).toEqual({ added: ["0002_orders.sql"], edited: [], removed: [], tenants: 3 });
+    expect(plan.tenants.every((stack) => stack.changes?.status === "unchanged")).toBe(true);
+    const markdown = await runCli(["plan", "--base", "HEAD", "--format", "markdown"], repo);
+    expect(markdown.stdout).toContain(
+      "Migrations: 1 new migration (0002_orders.sql), to run on 3 tenants by `tenantctl migrate`",
+    );
+  }, 60_000);
 
   it("renders only the named stacks, and exits 2 for a ref git does not know", async () => {
     const result = await runCli(["plan", "initech", "acme", "--base", "HEAD", "--format", "json"], cwd);

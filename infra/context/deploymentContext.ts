@@ -6,16 +6,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
-import type { AuthProviderName, ControlPlane, DatabaseServer } from "../../src/core/model";
+import type { AuthProviderName, ControlPlane, DatabaseServer, DnsProviderName, DnsSpec } from "../../src/core/model";
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
 import { type Auth, authFor } from "../auth";
-import { type Dns, dnsFor } from "../dns";
+import { type Dns, dnsFor, type PowerDnsConnection } from "../dns";
 import { type Tls, tlsFor } from "../tls";
 import type { AuthHeroConnection } from "../dynamic/authhero/connection";
 import { type AuthHeroSettings, resolveAuthHero } from "./authheroConfig";
 import { databaseServerAccess, type DatabaseServerAccess } from "./databaseServerAccess";
 import { type DatabaseServerSettings, resolveDatabaseServer } from "./databaseServerConfig";
 import type { Features } from "./features";
+import { type PowerDnsSettings, resolvePowerDns } from "./powerdnsConfig";
 
 /** What a deployment is given besides the tenant files: plain data, read once. */
 export interface DeploymentSettings {
@@ -35,6 +36,13 @@ export interface DeploymentSettings {
    * (`tenantctl sandbox --auth authhero` deploys a fleet written for Auth0 into its local AuthHero).
    */
   readonly authProvider?: string;
+  /** `tenantctl:powerdns` and the TENANTCTL_POWERDNS_* variables; resolved on first use, when the provider is powerdns. */
+  readonly powerdns?: PowerDnsSettings;
+  /**
+   * `TENANTCTL_DNS_PROVIDER` / `tenantctl:dnsProvider`: write records into this provider instead of the template's
+   * (`tenantctl sandbox --dns` writes a fleet written for Cloudflare into its local PowerDNS).
+   */
+  readonly dnsProvider?: string;
   /** Where the stack runs, for the fully qualified name of the control-plane stack. */
   readonly organization: string;
   readonly project: string;
@@ -63,14 +71,21 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
   let authhero: pulumi.Output<AuthHeroConnection> | undefined;
   let auth: Auth | undefined;
   const authProvider = authProviderOf(controlPlane, settings.authProvider);
+  const dns = dnsOf(controlPlane, settings.dnsProvider);
+  let powerdns: pulumi.Output<PowerDnsConnection> | undefined;
+  const powerdnsConnection = () => {
+    powerdns ??= pulumi.secret(resolvePowerDns(settings.powerdns ?? { config: undefined, env: {} }, dns.powerdns));
+    return powerdns;
+  };
   const authheroConnection = () => {
     authhero ??= pulumi.secret(resolveAuthHero(settings.authhero ?? { config: undefined, env: {} }));
     return authhero;
   };
   return {
     features: settings.features,
-    dns: dnsFor(controlPlane.dns, {
-      zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId,
+    dns: dnsFor(dns, {
+      zoneId: dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId,
+      powerdnsConnection,
     }),
     tls: tlsFor(controlPlane, { cloudflareZoneId: settings.cloudflareZoneId, acmRegion: settings.acmRegion }),
     controlPlaneStack: `${settings.organization}/${settings.project}/${CONTROL_PLANE_STACK}`,
@@ -89,6 +104,18 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
       return access;
     },
   };
+}
+
+const DNS_PROVIDERS: readonly DnsProviderName[] = ["cloudflare", "route53", "powerdns"];
+
+function dnsOf(controlPlane: ControlPlane, override: string | undefined): DnsSpec {
+  if (override === undefined || override === "" || override === controlPlane.dns.provider) return controlPlane.dns;
+  if (!(DNS_PROVIDERS as readonly string[]).includes(override)) {
+    throw new SetupError(
+      `unknown DNS provider \`${override}\` in TENANTCTL_DNS_PROVIDER / tenantctl:dnsProvider: use ${DNS_PROVIDERS.join(", ")}`,
+    );
+  }
+  return { ...controlPlane.dns, provider: override as DnsProviderName };
 }
 
 const AUTH_PROVIDERS: readonly AuthProviderName[] = ["auth0", "authhero"];

@@ -76,6 +76,24 @@ const planName = z
   .regex(/^[a-z][a-z0-9_-]*$/)
   .max(AUTH0_METADATA_VALUE_MAX_LENGTH);
 
+export const DNS_PROVIDERS = ["cloudflare", "route53", "powerdns"] as const;
+
+/** A PowerDNS server's HTTP API; the API key is a secret (`tenantctl:powerdns.apiKey`), never in the files. */
+const powerdnsServer = z
+  .strictObject({
+    apiUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+        message: "the base URL of PowerDNS's HTTP API (`http://pdns.internal.example.com:8081`)",
+      }),
+    serverId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, { message: "a PowerDNS server id (`localhost`)" })
+      .optional()
+      .meta({ description: "The `server_id` in the API's paths. Default: localhost." }),
+  })
+  .meta({ description: "For `provider: powerdns`: where its HTTP API is (`/api/v1` is added)." });
+
 export const STATUSES = ["active", "suspended", "decommissioned"] as const;
 export const ISOLATIONS = ["database", "schema"] as const;
 
@@ -152,7 +170,11 @@ export const tenantSchema = z
 export const controlPlaneSchema = z
   .strictObject({
     platform: z.strictObject({ baseDomain: hostname, ingressHostname: hostname }),
-    dns: z.strictObject({ provider: z.enum(["cloudflare", "route53"]), zone: hostname }),
+    dns: z.strictObject({
+      provider: z.enum(DNS_PROVIDERS),
+      zone: hostname,
+      powerdns: powerdnsServer.optional(),
+    }),
     tls: z.strictObject({ provider: z.enum(["cloudflare", "acm"]) }),
     database: z.strictObject({
       servers: z.record(

@@ -40,14 +40,19 @@ function configEntry(config: unknown): Partial<Record<Field, string>> {
     if (!(FIELDS as readonly string[]).includes(field))
       throw new SetupError(`tenantctl:powerdns: unknown field "${field}"; fields are ${FIELDS.join(", ")}.`);
     if (typeof value !== "string")
-      throw new SetupError(`tenantctl:powerdns.${field} must be a string, not ${value === null ? "null" : typeof value}.`);
+      throw new SetupError(
+        `tenantctl:powerdns.${field} must be a string, not ${value === null ? "null" : typeof value}.`,
+      );
     entry[field as Field] = value;
   }
   return entry;
 }
 
 /** Applies the precedence (environment, config, template); throws a SetupError naming what is missing and how to set it. */
-export function resolvePowerDns(settings: PowerDnsSettings, template: PowerDnsServerSpec | undefined): PowerDnsConnection {
+export function resolvePowerDns(
+  settings: PowerDnsSettings,
+  template: PowerDnsServerSpec | undefined,
+): PowerDnsConnection {
   const fromConfig = configEntry(settings.config);
   const value = (field: Field): string | undefined => {
     const fromEnv = settings.env[POWERDNS_ENV[field]];

@@ -92,6 +92,9 @@ export const POWERDNS_RECORD_PROVIDER_SOURCE = composedProviderSource([
  * The provider loaded from that source as the engine loads it: the tests exercise what ships. A function, so that
  * importing the DNS adapters evaluates nothing.
  */
-export function loadPowerDnsRecordProvider(): pulumi.dynamic.ResourceProvider<PowerDnsRecordState, PowerDnsRecordState> {
+export function loadPowerDnsRecordProvider(): pulumi.dynamic.ResourceProvider<
+  PowerDnsRecordState,
+  PowerDnsRecordState
+> {
   return loadProviderSource(POWERDNS_RECORD_PROVIDER_SOURCE);
 }

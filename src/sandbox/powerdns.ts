@@ -199,7 +199,8 @@ async function createZone(apiUrl: string, apiKey: string, zone: string): Promise
     headers: { "x-api-key": apiKey, "content-type": "application/json" },
     body: JSON.stringify({ name, kind: "Native", nameservers: [`ns1.${name}`] }),
   });
-  if (answer.status !== 201) throw new Error(`PowerDNS refused the zone ${name}: ${answer.status} ${await answer.text()}`);
+  if (answer.status !== 201)
+    throw new Error(`PowerDNS refused the zone ${name}: ${answer.status} ${await answer.text()}`);
 }
 
 function freeLoopbackPort(): Promise<number> {

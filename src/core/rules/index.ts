@@ -1,6 +1,7 @@
 import { assignableRolesFitMetadata, authheroLimits, resourceServersDistinct, templateRolesUnique } from "./authRules";
 import type { FileRule, Rule } from "./context";
 import { extensionsListedOnce } from "./databaseRules";
+import { customHostnameIsNotTheIngress, powerdnsApiNamed, tenantHostnameIsNotTheIngress } from "./dnsRules";
 import {
   baseDomainInsideDnsZone,
   customHostnameIsNotTheZone,
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   defaultPlanExists,
   lockedAndSeedOnlyKeysExist,
   baseDomainInsideDnsZone,
+  powerdnsApiNamed,
   templateRolesUnique,
   resourceServersDistinct,
   resourceServerScopesUnique,
@@ -51,6 +53,8 @@ export const RULES: readonly Rule[] = [
   tenantHostnameFitsDns,
   customHostnamesFitCertificates,
   customHostnameIsNotTheZone,
+  tenantHostnameIsNotTheIngress,
+  customHostnameIsNotTheIngress,
   assignableRolesFitMetadata,
   authheroLimits,
   derivedNamesUnique,

@@ -1,5 +1,5 @@
 /**
- * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero]` and `tenantctl sandbox --stop`: the flags checked,
+ * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero] [--dns]` and `tenantctl sandbox --stop`: the flags checked,
  * then the sandbox's session (src/sandbox/session.ts).
  */
 import { type Outcome, UsageError } from "../core/errors";
@@ -10,6 +10,7 @@ export interface SandboxFlags {
   readonly keep?: boolean;
   readonly stop?: boolean;
   readonly auth?: string;
+  readonly dns?: boolean;
 }
 
 export async function sandbox(
@@ -20,6 +21,7 @@ export async function sandbox(
 ): Promise<Outcome> {
   if (flags.stop && flags.keep) throw new UsageError("--stop and --keep do not go together");
   if (flags.stop && flags.auth) throw new UsageError("--stop and --auth do not go together");
+  if (flags.stop && flags.dns) throw new UsageError("--stop and --dns do not go together");
   if (flags.auth !== undefined && !(SANDBOX_AUTH_PROVIDERS as readonly string[]).includes(flags.auth)) {
     throw new UsageError(
       `--auth ${flags.auth}: the sandbox can run ${SANDBOX_AUTH_PROVIDERS.join(", ")} (Auth0 is a cloud service)`,
@@ -31,6 +33,7 @@ export async function sandbox(
       dir: flags.dir,
       ...(flags.keep ? { keep: true } : {}),
       ...(flags.auth ? { auth: flags.auth as SandboxAuth } : {}),
+      ...(flags.dns ? { dns: true } : {}),
     },
     out,
     err,

@@ -62,6 +62,11 @@ export function envScript(
       "TENANTCTL_AUTHHERO_URL",
       "TENANTCTL_AUTHHERO_CLIENT_ID",
       "TENANTCTL_AUTHHERO_CLIENT_SECRET",
+      // With `--dns`: the DNS provider override and the sandbox's PowerDNS API (its key is a secret too).
+      "TENANTCTL_DNS_PROVIDER",
+      "TENANTCTL_POWERDNS_URL",
+      "TENANTCTL_POWERDNS_SERVER_ID",
+      "TENANTCTL_POWERDNS_API_KEY",
     ]
       .filter((key) => env[key] !== undefined)
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),

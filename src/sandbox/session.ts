@@ -33,6 +33,8 @@ import { envScript, pgpassLines } from "./envScript";
 import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "./databaseServers";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
 import { describeSandbox, howToLook } from "./report";
+import { describeSandboxDns, sandboxDnsEnv, startSandboxDns, withDnsEnabled } from "./dns";
+import type { RunningPowerDns } from "./powerdns";
 
 export interface SandboxOptions {
   readonly dir: string;
@@ -42,6 +44,8 @@ export interface SandboxOptions {
   readonly parallel?: number;
   /** Also start a real AuthHero server and deploy the fleet's auth into it. @default none: auth off */
   readonly auth?: SandboxAuth;
+  /** Also start PowerDNS with the template's zone and write the tenants' records into it. @default none: DNS off */
+  readonly dns?: boolean;
 }
 
 /** The auth providers the sandbox can run locally. */
@@ -165,11 +169,13 @@ export async function runSandbox(
   // own copy of the project under .tenantctl/sandbox/, so nothing is written into the user's project.
   const sandboxProject = join(sandboxDir, "project");
   let kept = false;
+  let powerdns: RunningPowerDns | undefined;
   try {
     throwIfInterrupted(interrupt, "before the sandbox's run started: PostgreSQL stopped");
     if (!authhero) rmSync(sandboxDir, { recursive: true, force: true });
     mkdirSync(stateDir, { recursive: true });
     mkdirSync(sandboxProject, { recursive: true });
+    if (options.dns) powerdns = await startSandboxDns(fleet.controlPlane, join(sandboxDir, "powerdns"), err);
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
     const pgpass = join(sandboxDir, "pgpass");
     writeFileSync(pgpass, pgpassLines(clusters), { mode: 0o600 });
@@ -180,7 +186,8 @@ export async function runSandbox(
       PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE,
       // Throwaway stacks under the sandbox's passphrase, whatever key the shell names for real stacks.
       [SECRETS_PROVIDER_ENV]: "",
-      TENANTCTL_DISABLE: authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE,
+      TENANTCTL_DISABLE: withDnsEnabled(authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE, powerdns),
+      ...sandboxDnsEnv(powerdns),
       ...(authhero
         ? {
             TENANTCTL_AUTH_PROVIDER: "authhero",
@@ -213,13 +220,17 @@ export async function runSandbox(
     out(renderRunTable(report));
     out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
+    if (powerdns) out(describeSandboxDns(powerdns, fleet.tenants, options.keep === true));
     const outcome = runOutcome(report);
     // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
     if (options.keep && outcome !== "interrupted") {
       const stopAuthHero = authhero?.keepRunning();
       // One command that stops every cluster the sandbox started (one per database server).
       const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
-      const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
+      const stopPowerDns = powerdns?.keepRunning();
+      const stop = [stopAuthHero, stopPowerDns, ...stopPostgres]
+        .filter((command) => command !== undefined)
+        .join(" && ");
       kept = true;
       if (authhero)
         writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
@@ -242,6 +253,9 @@ export async function runSandbox(
     return "failed";
   } finally {
     if (!kept) {
+      await powerdns
+        ?.stop()
+        .catch((error: Error) => err(`tenantctl sandbox: stopping PowerDNS failed: ${error.message}\n`));
       await authhero
         ?.stop()
         .catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));

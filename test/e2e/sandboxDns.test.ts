@@ -19,7 +19,7 @@ describe("tenantctl sandbox --dns", () => {
   it("writes the tenants' records into a local PowerDNS and prints a dig line that resolves", async () => {
     const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-sandbox-dns-"));
     const { code, stdout, stderr } = await runCli(["sandbox", "--keep", "--dns"], project.dir);
-    const stop = (kept.stop = printedStopCommand(stdout));
+    kept.stop = printedStopCommand(stdout);
     expect(code, stdout + stderr).toBe(0);
     expect(stderr).toMatch(/^sandbox: PowerDNS answers DNS on 127\.0\.0\.1:\d+, its API on http:\/\/127\.0\.0\.1:\d+/m);
     for (const slug of ["acme", "globex", "initech"])

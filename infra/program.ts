@@ -118,6 +118,15 @@ function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSett
       },
     },
     authProvider: env.TENANTCTL_AUTH_PROVIDER ?? config.get("authProvider"),
+    powerdns: {
+      config: config.getObject<unknown>("powerdns"),
+      env: {
+        TENANTCTL_POWERDNS_URL: env.TENANTCTL_POWERDNS_URL,
+        TENANTCTL_POWERDNS_SERVER_ID: env.TENANTCTL_POWERDNS_SERVER_ID,
+        TENANTCTL_POWERDNS_API_KEY: env.TENANTCTL_POWERDNS_API_KEY,
+      },
+    },
+    dnsProvider: env.TENANTCTL_DNS_PROVIDER ?? config.get("dnsProvider"),
     cloudflareZoneId: config.get("cloudflareZoneId"),
     route53ZoneId: config.get("route53ZoneId"),
     acmRegion: config.get("acmRegion"),

@@ -10,12 +10,22 @@ cd "$(dirname "$0")/.."
 
 skips() { [[ ",${TENANTCTL_TEST_SKIP:-}," == *",$1,"* ]]; }
 
-# PostgreSQL server binaries, from Debian's packages: the test setup starts a throwaway cluster with them.
-if ! { skips integration && skips e2e; } && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "test.sh: installing PostgreSQL (Debian package postgresql)" >&2
+# Debian packages, with one `apt-get update` for all of them:
+# - PostgreSQL server binaries: the test setup starts a throwaway cluster with them;
+# - PowerDNS Authoritative with its SQLite backend (sqlite3 creates its database, dig looks): the real DNS server of
+#   the PowerDNS adapter's tests and of `tenantctl sandbox --dns` (about 20 s).
+APT_PACKAGES=()
+if ! { skips integration && skips e2e; }; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || APT_PACKAGES+=(postgresql)
+  { [ -x /usr/sbin/pdns_server ] && [ -f /usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql ] &&
+    command -v sqlite3 >/dev/null && command -v dig >/dev/null; } ||
+    APT_PACKAGES+=(pdns-server pdns-backend-sqlite3 sqlite3 dnsutils)
+fi
+if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
+  echo "test.sh: installing Debian packages: ${APT_PACKAGES[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
 fi
 
 # Node dependencies from the lockfile; `prepare` compiles the CLI and the Pulumi program into dist/.
@@ -56,6 +66,20 @@ if ! skips e2e; then
       exit 1
     }
   done
+fi
+
+# versitygw, the local S3 service of the shared-state e2e (state on S3): built from its Go module into the tools cache
+# (a cold build takes 3-22 min, depending on how busy the machine is; warm, nothing).
+if ! skips e2e; then
+  versitygw_rc=0
+  tools/ensure-versitygw.sh >/dev/null || versitygw_rc=$?
+  if [ "$versitygw_rc" -eq 3 ]; then
+    echo "test.sh: the e2e tests need versitygw (state on S3), and neither \`versitygw\` nor \`go\` is on PATH: install Go >= 1.25," >&2
+    echo "test.sh: or leave the e2e tests out: TENANTCTL_TEST_SKIP=e2e bash scripts/test.sh" >&2
+    exit 1
+  elif [ "$versitygw_rc" -ne 0 ]; then
+    exit "$versitygw_rc"
+  fi
 fi
 
 # Type-check everything, tests included (vitest itself only strips types).

@@ -7,10 +7,18 @@
 import type { MigrationFile } from "../../src/core/migrations/migrationFiles";
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
-import type { AuthProviderName, ControlPlane, DatabaseServer, RegistrySpec, TlsSpec } from "../../src/core/model";
+import type {
+  AuthProviderName,
+  ControlPlane,
+  DatabaseServer,
+  DnsProviderName,
+  DnsSpec,
+  RegistrySpec,
+  TlsSpec,
+} from "../../src/core/model";
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
 import { type Auth, authFor } from "../auth";
-import { type Dns, dnsFor } from "../dns";
+import { type Dns, dnsFor, type PowerDnsConnection } from "../dns";
 import { type Tls, tlsFor } from "../tls";
 import type { AuthHeroConnection } from "../dynamic/authhero/connection";
 import { type AuthHeroSettings, resolveAuthHero } from "./authheroConfig";
@@ -18,6 +26,7 @@ import { adminConnectionOf, databaseServerAccess, type DatabaseServerAccess } fr
 import { type DatabaseServerSettings, resolveDatabaseServer } from "./databaseServerConfig";
 import type { Features } from "./features";
 import type { AdminConnection } from "../dynamic/settings/adminConnection";
+import { type PowerDnsSettings, resolvePowerDns } from "./powerdnsConfig";
 
 /** What a deployment is given besides the tenant files: plain data, read once. */
 export interface DeploymentSettings {
@@ -45,6 +54,13 @@ export interface DeploymentSettings {
   readonly authProvider?: string;
   /** `TENANTCTL_ROTATE`: what this run rotates (`tenantctl rotate`); absent, no password changes. */
   readonly rotation?: Rotation;
+  /** `tenantctl:powerdns` and the TENANTCTL_POWERDNS_* variables; resolved on first use, when the provider is powerdns. */
+  readonly powerdns?: PowerDnsSettings;
+  /**
+   * `TENANTCTL_DNS_PROVIDER` / `tenantctl:dnsProvider`: write records into this provider instead of the template's
+   * (`tenantctl sandbox --dns` writes a fleet written for Cloudflare into its local PowerDNS).
+   */
+  readonly dnsProvider?: string;
   /** Where the stack runs, for the fully qualified name of the control-plane stack. */
   readonly organization: string;
   readonly project: string;
@@ -94,14 +110,21 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
   let authhero: pulumi.Output<AuthHeroConnection> | undefined;
   let auth: Auth | undefined;
   const authProvider = authProviderOf(controlPlane, settings.authProvider);
+  const dns = dnsOf(controlPlane, settings.dnsProvider);
+  let powerdns: pulumi.Output<PowerDnsConnection> | undefined;
+  const powerdnsConnection = () => {
+    powerdns ??= pulumi.secret(resolvePowerDns(settings.powerdns ?? { config: undefined, env: {} }, dns.powerdns));
+    return powerdns;
+  };
   const authheroConnection = () => {
     authhero ??= pulumi.secret(resolveAuthHero(settings.authhero ?? { config: undefined, env: {} }));
     return authhero;
   };
   return {
     features: settings.features,
-    dns: dnsFor(controlPlane.dns, {
-      zoneId: controlPlane.dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId,
+    dns: dnsFor(dns, {
+      zoneId: dns.provider === "cloudflare" ? settings.cloudflareZoneId : settings.route53ZoneId,
+      powerdnsConnection,
     }),
     tls: tlsFor(
       { ...controlPlane, tls: tlsOf(controlPlane, settings.acme) },
@@ -150,6 +173,18 @@ function tlsOf(controlPlane: ControlPlane, acme: DeploymentSettings["acme"]): Tl
         acme.ingressAddress || controlPlane.tls.acme?.ingressAddress || `${controlPlane.ingressHostname}:443`,
     },
   };
+}
+
+const DNS_PROVIDERS: readonly DnsProviderName[] = ["cloudflare", "route53", "powerdns"];
+
+function dnsOf(controlPlane: ControlPlane, override: string | undefined): DnsSpec {
+  if (override === undefined || override === "" || override === controlPlane.dns.provider) return controlPlane.dns;
+  if (!(DNS_PROVIDERS as readonly string[]).includes(override)) {
+    throw new SetupError(
+      `unknown DNS provider \`${override}\` in TENANTCTL_DNS_PROVIDER / tenantctl:dnsProvider: use ${DNS_PROVIDERS.join(", ")}`,
+    );
+  }
+  return { ...controlPlane.dns, provider: override as DnsProviderName };
 }
 
 const AUTH_PROVIDERS: readonly AuthProviderName[] = ["auth0", "authhero"];

@@ -269,6 +269,7 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     .option("--keep", "leave PostgreSQL running afterwards, and print how to look at it and stop it")
     .option("--auth <provider>", "also start a local auth server and deploy the fleet's auth into it: authhero")
     .option("--tls", "also start Pebble (ACME CA) and Caddy, and serve the custom domains with tls.provider acme")
+    .option("--dns", "also start a local PowerDNS with the template's zone and write the tenants' records into it")
     .option("--stop", "stop the sandbox a `--keep` left running here, and remove .tenantctl/sandbox/")
     .action(async (options: { dir: string; keep?: boolean; stop?: boolean; auth?: string; tls?: boolean }) => {
       const { sandbox } = await import("../commands/sandbox");

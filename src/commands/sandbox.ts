@@ -1,5 +1,5 @@
 /**
- * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero]` and `tenantctl sandbox --stop`: the flags checked,
+ * `tenantctl sandbox [--dir tenants] [--keep] [--auth authhero] [--dns]` and `tenantctl sandbox --stop`: the flags checked,
  * then the sandbox's session (src/sandbox/session.ts).
  */
 import { type Outcome, UsageError } from "../core/errors";
@@ -11,6 +11,7 @@ export interface SandboxFlags {
   readonly stop?: boolean;
   readonly auth?: string;
   readonly tls?: boolean;
+  readonly dns?: boolean;
 }
 
 export async function sandbox(
@@ -22,6 +23,7 @@ export async function sandbox(
   if (flags.stop && flags.keep) throw new UsageError("--stop and --keep do not go together");
   if (flags.stop && flags.auth) throw new UsageError("--stop and --auth do not go together");
   if (flags.stop && flags.tls) throw new UsageError("--stop and --tls do not go together");
+  if (flags.stop && flags.dns) throw new UsageError("--stop and --dns do not go together");
   if (flags.auth !== undefined && !(SANDBOX_AUTH_PROVIDERS as readonly string[]).includes(flags.auth)) {
     throw new UsageError(
       `--auth ${flags.auth}: the sandbox can run ${SANDBOX_AUTH_PROVIDERS.join(", ")} (Auth0 is a cloud service)`,
@@ -34,6 +36,7 @@ export async function sandbox(
       ...(flags.keep ? { keep: true } : {}),
       ...(flags.auth ? { auth: flags.auth as SandboxAuth } : {}),
       ...(flags.tls ? { tls: true } : {}),
+      ...(flags.dns ? { dns: true } : {}),
     },
     out,
     err,

@@ -199,7 +199,7 @@ export function loadFleetFrom(
 
   for (const rule of FILE_RULES) findings.push(...rule({ tenants: entries }));
   if (template && controlPlane) {
-    const fleet: FleetContext = { controlPlane, template, tenants: entries };
+    const fleet: FleetContext = { controlPlane, template, tenants: entries, templatePartial: !templateValid };
     for (const rule of RULES) findings.push(...rule(fleet));
   }
 

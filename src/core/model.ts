@@ -8,7 +8,22 @@ import type { MigrationFile } from "./migrations/migrationFiles";
 
 export type TenantStatus = "active" | "suspended" | "decommissioned";
 export type DatabaseIsolation = "database" | "schema";
-export type DnsProviderName = "cloudflare" | "route53";
+export type DnsProviderName = "cloudflare" | "route53" | "powerdns";
+
+/** Where tenant hostnames' records are written. */
+export interface DnsSpec {
+  readonly provider: DnsProviderName;
+  readonly zone: string;
+  /** The PowerDNS server's HTTP API (`dns.powerdns`); its API key is a secret of the deployment, never in the files. */
+  readonly powerdns?: PowerDnsServerSpec;
+}
+
+export interface PowerDnsServerSpec {
+  /** Base URL of the HTTP API, without `/api/v1`: `http://pdns.internal.example.com:8081`. */
+  readonly apiUrl: string;
+  /** The `server_id` in the API's paths. */
+  readonly serverId: string;
+}
 export type TlsProviderName = "cloudflare" | "acm" | "acme";
 
 /** `tls.provider: acme`: certificates from an ACME CA, obtained by the ingress on demand. */
@@ -86,7 +101,7 @@ export interface TenantDomainsSpec {
   readonly hostname: string;
   /** Customer-owned hostnames, lower case, no trailing dot. */
   readonly custom: readonly { readonly hostname: string }[];
-  readonly dns: { readonly provider: DnsProviderName; readonly zone: string };
+  readonly dns: DnsSpec;
   readonly tls: TlsSpec;
   /** Where tenant hostnames point (CNAME target). */
   readonly ingressHostname: string;
@@ -146,7 +161,7 @@ export interface ControlPlane {
   readonly file: string;
   readonly baseDomain: string;
   readonly ingressHostname: string;
-  readonly dns: { readonly provider: DnsProviderName; readonly zone: string };
+  readonly dns: DnsSpec;
   readonly tls: TlsSpec;
   readonly databaseServers: readonly DatabaseServer[];
   readonly auth: {

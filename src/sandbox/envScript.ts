@@ -68,6 +68,11 @@ export function envScript(
       // With `--tls`: custom domains through the sandbox's Pebble and Caddy.
       "TENANTCTL_ACME_DIRECTORY_URL",
       "TENANTCTL_ACME_INGRESS_ADDRESS",
+      // With `--dns`: the DNS provider override and the sandbox's PowerDNS API (its key is a secret too).
+      "TENANTCTL_DNS_PROVIDER",
+      "TENANTCTL_POWERDNS_URL",
+      "TENANTCTL_POWERDNS_SERVER_ID",
+      "TENANTCTL_POWERDNS_API_KEY",
     ]
       .filter((key) => env[key] !== undefined)
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),

@@ -38,6 +38,8 @@ import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
 import { exampleAppCommands } from "./exampleApp";
 import { describeSandbox, howToLook } from "./report";
 import { type SandboxTls, startSandboxTls } from "./sandboxTls";
+import { describeSandboxDns, sandboxDnsEnv, startSandboxDns, withDnsEnabled } from "./dns";
+import type { RunningPowerDns } from "./powerdns";
 
 export interface SandboxOptions {
   readonly dir: string;
@@ -49,6 +51,8 @@ export interface SandboxOptions {
   readonly auth?: SandboxAuth;
   /** Also start Pebble and Caddy, and serve the custom domains with `tls.provider: acme` (src/sandbox/sandboxTls.ts). */
   readonly tls?: boolean;
+  /** Also start PowerDNS with the template's zone and write the tenants' records into it. @default none: DNS off */
+  readonly dns?: boolean;
 }
 
 /** The auth providers the sandbox can run locally. */
@@ -176,11 +180,13 @@ export async function runSandbox(
   const sandboxProject = join(sandboxDir, "project");
   let kept = false;
   let tls: SandboxTls | undefined;
+  let powerdns: RunningPowerDns | undefined;
   try {
     throwIfInterrupted(interrupt, "before the sandbox's run started: PostgreSQL stopped");
     if (!authhero) rmSync(sandboxDir, { recursive: true, force: true });
     mkdirSync(stateDir, { recursive: true });
     mkdirSync(sandboxProject, { recursive: true });
+    if (options.dns) powerdns = await startSandboxDns(fleet.controlPlane, join(sandboxDir, "powerdns"), err);
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
     if (options.tls) {
       err("sandbox: starting Pebble (ACME CA); Caddy follows the run\n");
@@ -195,8 +201,12 @@ export async function runSandbox(
       PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE,
       // Throwaway stacks under the sandbox's passphrase, whatever key the shell names for real stacks.
       [SECRETS_PROVIDER_ENV]: "",
-      TENANTCTL_DISABLE: withoutTls(authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE, tls !== undefined),
+      TENANTCTL_DISABLE: withoutTls(
+        withDnsEnabled(authhero ? SANDBOX_DISABLE_WITH_AUTH : SANDBOX_DISABLE, powerdns),
+        tls !== undefined,
+      ),
       ...tls?.env,
+      ...sandboxDnsEnv(powerdns),
       ...(authhero
         ? {
             TENANTCTL_AUTH_PROVIDER: "authhero",
@@ -232,13 +242,17 @@ export async function runSandbox(
     out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
     if (tls) out(await tls.serve(registryUrlOf(env, clusters), activeCustomDomains(fleet.tenants), projectDir));
+    if (powerdns) out(describeSandboxDns(powerdns, fleet.tenants, options.keep === true));
     const outcome = runOutcome(report);
     // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
     if (options.keep && outcome !== "interrupted") {
       const stopAuthHero = [authhero?.keepRunning(), tls?.keepRunning()].filter(Boolean).join(" && ") || undefined;
       // One command that stops every cluster the sandbox started (one per database server).
       const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
-      const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
+      const stopPowerDns = powerdns?.keepRunning();
+      const stop = [stopAuthHero, stopPowerDns, ...stopPostgres]
+        .filter((command) => command !== undefined)
+        .join(" && ");
       kept = true;
       // What apps log in with (the registry's reader, the runtime role): from the control plane's secret outputs
       // into env.sh and the credentials file, both 0600, never onto the terminal.
@@ -290,6 +304,9 @@ export async function runSandbox(
       await tls
         ?.stop()
         .catch((error: Error) => err(`tenantctl sandbox: stopping Pebble and Caddy failed: ${error.message}\n`));
+      await powerdns
+        ?.stop()
+        .catch((error: Error) => err(`tenantctl sandbox: stopping PowerDNS failed: ${error.message}\n`));
       await authhero
         ?.stop()
         .catch((error: Error) => err(`tenantctl sandbox: stopping AuthHero failed: ${error.message}\n`));

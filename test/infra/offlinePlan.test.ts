@@ -123,6 +123,29 @@ describe("renderStack", () => {
     );
   });
 
+  it("renders PowerDNS records without credentials, the connection a secret", async () => {
+    const acme = tenant("acme");
+    const dns = {
+      provider: "powerdns" as const,
+      zone: "example.com",
+      powerdns: { apiUrl: "http://pdns.internal.example.com:8081", serverId: "localhost" },
+    };
+    const onPowerDns: Tenant = { ...acme, domains: { ...acme.domains, dns } };
+    const stack = await renderStack({ ...controlPlane, dns }, { tenant: onPowerDns });
+    expect(stack.error).toBeUndefined();
+    const record = stack.resources.find((resource) => resource.type === "pulumi-nodejs:dynamic:PowerDnsRecord");
+    expect(record?.inputs).toMatchObject({
+      tenant: "acme",
+      zone: "example.com.",
+      name: "acme.app.example.com.",
+      type: "CNAME",
+      ttl: 300,
+      records: ["edge.example.com."],
+    });
+    expect(record?.inputs.connection).toBeInstanceOf(SecretValue);
+    expect(json(stack)).not.toContain("<offline placeholder>");
+  });
+
   it("reports an error the program raises asynchronously as that stack's error, and puts back the rejection listeners", async () => {
     const sentinel = () => undefined;
     process.on("unhandledRejection", sentinel);

@@ -26,7 +26,18 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
     file,
     baseDomain: normalizeHostname(spec.platform.baseDomain),
     ingressHostname: normalizeHostname(spec.platform.ingressHostname),
-    dns: { provider: spec.dns.provider, zone: normalizeHostname(spec.dns.zone) },
+    dns: {
+      provider: spec.dns.provider,
+      zone: normalizeHostname(spec.dns.zone),
+      ...(spec.dns.powerdns
+        ? {
+            powerdns: {
+              apiUrl: spec.dns.powerdns.apiUrl.replace(/\/+$/, ""),
+              serverId: spec.dns.powerdns.serverId ?? "localhost",
+            },
+          }
+        : {}),
+    },
     tls: resolveTls(spec.tls, normalizeHostname(spec.platform.ingressHostname)),
     databaseServers: Object.entries(spec.database.servers).map(([name, server]) => ({
       name,

@@ -16,6 +16,8 @@ export interface TenantEntry {
 export interface FleetContext {
   readonly controlPlane: ControlPlane;
   readonly template: ControlPlaneFile;
+  /** The template had schema errors (reported already): `template` is without the parts that had them. */
+  readonly templatePartial?: boolean;
   readonly tenants: readonly TenantEntry[];
 }
 

@@ -1,6 +1,7 @@
 import { assignableRolesFitMetadata, authheroLimits, resourceServersDistinct, templateRolesUnique } from "./authRules";
 import type { FileRule, Rule } from "./context";
 import { extensionsListedOnce } from "./databaseRules";
+import { customHostnameIsNotTheIngress, powerdnsApiNamed, tenantHostnameIsNotTheIngress } from "./dnsRules";
 import {
   baseDomainInsideDnsZone,
   customHostnameIsNotTheZone,
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   defaultPlanExists,
   lockedAndSeedOnlyKeysExist,
   baseDomainInsideDnsZone,
+  powerdnsApiNamed,
   templateRolesUnique,
   resourceServersDistinct,
   resourceServerScopesUnique,
@@ -57,6 +59,8 @@ export const RULES: readonly Rule[] = [
   tenantHostnameFitsDns,
   customHostnamesFitCertificates,
   customHostnameIsNotTheZone,
+  tenantHostnameIsNotTheIngress,
+  customHostnameIsNotTheIngress,
   assignableRolesFitMetadata,
   authheroLimits,
   derivedNamesUnique,

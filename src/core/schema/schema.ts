@@ -16,20 +16,42 @@ import {
 import { SLUG_MAX_LENGTH, SLUG_PATTERN } from "../naming";
 
 const FQDN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+const DNS_LABEL_MAX_BYTES = 63;
+const DNS_NAME_MAX_CHARACTERS = 253;
 
 /** A fully qualified domain name; compared case-insensitively and without its trailing dot. */
 export function isHostname(value: string): boolean {
+  return hostnameProblem(value) === undefined;
+}
+
+/**
+ * What a DNS server would refuse in `value` as a hostname, in words that say which label and why; undefined when it is
+ * a fully qualified hostname (RFC 1035 lengths: 63 bytes a label, 253 characters a name; RFC 952/1123 characters).
+ */
+export function hostnameProblem(value: string): string | undefined {
   const name = value.replace(/\.$/, "");
-  if (name.length === 0 || name.length > 253) return false;
+  if (name.length === 0) return "an empty hostname";
   const labels = name.split(".");
+  if (labels.some((label) => label.length === 0)) return "an empty label (two dots, or a leading dot)";
+  const foreign = [...name].find((character) => !/[A-Za-z0-9.-]/.test(character));
+  if (foreign !== undefined) {
+    return foreign.charCodeAt(0) > 0x7f
+      ? `\`${foreign}\` is not ASCII: write an internationalized name in its punycode form (\`xn--…\`)`
+      : `\`${foreign}\` is not allowed: a hostname has letters, digits, inner hyphens and dots only`;
+  }
+  const long = labels.find((label) => label.length > DNS_LABEL_MAX_BYTES);
+  if (long !== undefined)
+    return `the label \`${long.slice(0, 20)}…\` has ${long.length} characters; a DNS label has at most ${DNS_LABEL_MAX_BYTES}`;
+  if (name.length > DNS_NAME_MAX_CHARACTERS)
+    return `${name.length} characters; a DNS name has at most ${DNS_NAME_MAX_CHARACTERS}`;
+  const hyphened = labels.find((label) => !FQDN_LABEL.test(label));
+  if (hyphened !== undefined) return `the label \`${hyphened}\` starts or ends with a hyphen`;
+  if (labels.length < 2) return "a single label: a fully qualified hostname has a dot (`app.example.com`)";
   const topLevel = labels[labels.length - 1]!;
   // A top-level domain has two characters or more and is not all digits (ACM's DomainNameString pattern says the same).
-  return (
-    labels.length >= 2 &&
-    labels.every((label) => FQDN_LABEL.test(label)) &&
-    topLevel.length >= 2 &&
-    !/^\d+$/.test(topLevel)
-  );
+  if (topLevel.length < 2 || /^\d+$/.test(topLevel))
+    return `\`${topLevel}\` is not a top-level domain (two letters or more, not all digits)`;
+  return undefined;
 }
 
 const slug = z
@@ -44,7 +66,10 @@ const slug = z
 
 const hostname = z
   .string()
-  .refine(isHostname, { message: "not a valid fully qualified hostname (`app.example.com`)" })
+  .superRefine((value, context) => {
+    const problem = hostnameProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: `not a valid fully qualified hostname: ${problem}` });
+  })
   .meta({ description: "A fully qualified hostname, compared case-insensitively and without a trailing dot." });
 
 const dnsLabel = z
@@ -75,6 +100,22 @@ const planName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/)
   .max(AUTH0_METADATA_VALUE_MAX_LENGTH);
+
+export const DNS_PROVIDERS = ["cloudflare", "route53", "powerdns"] as const;
+
+/** A PowerDNS server's HTTP API; the API key is a secret (`tenantctl:powerdns.apiKey`), never in the files. */
+const powerdnsServer = z
+  .strictObject({
+    apiUrl: z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+      message: "the base URL of PowerDNS's HTTP API (`http://pdns.internal.example.com:8081`)",
+    }),
+    serverId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, { message: "a PowerDNS server id (`localhost`)" })
+      .optional()
+      .meta({ description: "The `server_id` in the API's paths. Default: localhost." }),
+  })
+  .meta({ description: "For `provider: powerdns`: where its HTTP API is (`/api/v1` is added)." });
 
 export const STATUSES = ["active", "suspended", "decommissioned"] as const;
 export const ISOLATIONS = ["database", "schema"] as const;
@@ -211,7 +252,11 @@ export const tenantSchema = z
 export const controlPlaneSchema = z
   .strictObject({
     platform: z.strictObject({ baseDomain: hostname, ingressHostname: hostname }),
-    dns: z.strictObject({ provider: z.enum(["cloudflare", "route53"]), zone: hostname }),
+    dns: z.strictObject({
+      provider: z.enum(DNS_PROVIDERS),
+      zone: hostname,
+      powerdns: powerdnsServer.optional(),
+    }),
     tls: tlsSchema,
     database: z.strictObject({
       servers: z.record(

@@ -76,6 +76,10 @@ export function placeholderDeploymentSettings(
       },
       env: {},
     },
+    powerdns: {
+      config: { apiKey: "<offline placeholder>" },
+      env: {},
+    },
     organization: options.organization,
     project: options.project,
   };

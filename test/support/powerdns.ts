@@ -1,0 +1,56 @@
+/**
+ * The real PowerDNS server of the DNS tests (src/sandbox/powerdns.ts starts it on free loopback ports), what a person
+ * would do to it by hand (edit an rrset through its API), and a resolver that asks it over real DNS.
+ */
+import { Resolver } from "node:dns/promises";
+import { type RunningPowerDns, startPowerDns } from "../../src/sandbox/powerdns";
+
+export type { RunningPowerDns } from "../../src/sandbox/powerdns";
+
+export function startTestPowerDns(zone: string): Promise<RunningPowerDns> {
+  return startPowerDns({ zone });
+}
+
+/** A resolver that asks only this server, over UDP on its port (as `dig @127.0.0.1 -p PORT` does). */
+export function resolverFor(server: Pick<RunningPowerDns, "dnsPort">): Resolver {
+  const resolver = new Resolver({ timeout: 2_000, tries: 2 });
+  resolver.setServers([`127.0.0.1:${server.dnsPort}`]);
+  return resolver;
+}
+
+/** The CNAME target the server answers for `name`, or undefined when it has none (NXDOMAIN or no CNAME). */
+export async function cnameOf(server: Pick<RunningPowerDns, "dnsPort">, name: string): Promise<string | undefined> {
+  try {
+    const [target] = await resolverFor(server).resolveCname(name);
+    return target;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOTFOUND" || code === "ENODATA") return undefined;
+    throw error;
+  }
+}
+
+/** Sets an rrset through the API, as an operator would by hand (or removes it with `records: []`). */
+export async function editByHand(
+  server: RunningPowerDns,
+  rrset: { name: string; type: string; ttl?: number; records: readonly string[] },
+): Promise<void> {
+  const absolute = (name: string) => (name.endsWith(".") ? name : `${name}.`);
+  const body = {
+    rrsets: [
+      {
+        name: absolute(rrset.name),
+        type: rrset.type,
+        ttl: rrset.ttl ?? 300,
+        changetype: rrset.records.length === 0 ? "DELETE" : "REPLACE",
+        records: rrset.records.map((content) => ({ content, disabled: false })),
+      },
+    ],
+  };
+  const answer = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${absolute(server.zone)}`, {
+    method: "PATCH",
+    headers: { "x-api-key": server.apiKey, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (answer.status !== 204) throw new Error(`PowerDNS refused the hand edit: ${answer.status} ${await answer.text()}`);
+}

@@ -102,7 +102,7 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       drift: "compare every selected stack with the real world; writes no state; exit 3 when drift is found",
       destroy: "bring the named stacks down; databases, schemas and their rows are retained",
     };
-    program
+    const command = program
       .command(operation)
       .description(descriptions[operation])
       .argument("[slugs...]", "tenant slugs (or control-plane)")
@@ -114,20 +114,39 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       .addOption(shardOption())
       .addOption(lockTimeoutOption())
       .addOption(formatOption(["text", "json", "markdown"]))
-      .addOption(outputOption())
-      .action(
-        async (
-          slugs: string[],
-          options: StackRunOptions & { all?: boolean; changed?: boolean; base?: string; shard?: Shard },
-        ) => {
-          const { runOperation } = await import("../commands/run");
-          setExit(
-            await runningStacks(options, (runOptions, signal) =>
-              runOperation(operation, slugs, runOptions, out, err, signal),
-            ),
-          );
+      .addOption(outputOption());
+    // drift --all scans the fleet in bulk first (src/orchestrate/scan/): these choose the engine, and what is listed.
+    if (operation === "drift")
+      command
+        .option("--engine", "ask the engine's refreshing preview for every stack, without the scan first")
+        .addOption(
+          new Option(
+            "--unmanaged <which>",
+            "objects no tenant file owns: under tenantctl's names, or every non-system one",
+          )
+            .choices(["names", "all"])
+            .default("names"),
+        );
+    command.action(
+      async (
+        slugs: string[],
+        options: StackRunOptions & {
+          all?: boolean;
+          changed?: boolean;
+          base?: string;
+          shard?: Shard;
+          engine?: boolean;
+          unmanaged?: "names" | "all";
         },
-      );
+      ) => {
+        const { runOperation } = await import("../commands/run");
+        setExit(
+          await runningStacks(options, (runOptions, signal) =>
+            runOperation(operation, slugs, runOptions, out, err, signal),
+          ),
+        );
+      },
+    );
   }
 
   program

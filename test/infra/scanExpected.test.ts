@@ -23,7 +23,10 @@ beforeAll(() => {
 });
 
 const DEPLOYMENTS: Record<string, ScanDeployment> = {
-  "database only (the sandbox, the tests)": { features: { dns: false, tls: false, auth: false }, authProvider: "auth0" },
+  "database only (the sandbox, the tests)": {
+    features: { dns: false, tls: false, auth: false },
+    authProvider: "auth0",
+  },
   "with AuthHero": { features: { dns: false, tls: false, auth: true }, authProvider: "authhero" },
 };
 
@@ -60,10 +63,9 @@ describe("the scan's expected resources", () => {
               );
             }
           // The same set both ways: nothing rendered that the scan would not read.
-          expect(
-            expected.resources.map((r) => `${r.type}::${r.name}`).sort(),
-            tenant.slug,
-          ).toEqual(state.kind === "deployed" ? state.resources.map((r) => `${r.type}::${r.name}`).sort() : []);
+          expect(expected.resources.map((r) => `${r.type}::${r.name}`).sort(), tenant.slug).toEqual(
+            state.kind === "deployed" ? state.resources.map((r) => `${r.type}::${r.name}`).sort() : [],
+          );
         }
       });
     }

@@ -241,6 +241,9 @@ describe("the scan agrees with the engine", () => {
   beforeAll(async () => {
     world = await startOwnWorld(engine.repoRoot, "drift-agreement");
     for (const [file, text] of Object.entries(EXTRA_TENANTS)) world.project.writeFile(file, text);
+    // The example server is sized for the three example tenants.
+    const template = world.project.readFile("_control-plane.yaml");
+    world.project.writeFile("_control-plane.yaml", template.replace(/maxConnections: \d+/, "maxConnections: 100000"));
     const fleet = loadFleet({ dir: world.project.tenantsDir, cwd: world.project.dir });
     expect(fleet.errors).toEqual([]);
     tenants = [...fleet.tenants];

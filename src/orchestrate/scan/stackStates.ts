@@ -96,8 +96,15 @@ function fromDeployment(exported: unknown): StackState {
       type: r.type,
       name: r.urn.split("::").pop() ?? r.urn,
       ...(r.id ? { id: r.id } : {}),
-      inputs: r.inputs ?? {},
-      outputs: r.outputs ?? {},
+      inputs: withoutProviderSource(r.inputs),
+      outputs: withoutProviderSource(r.outputs),
     })),
   };
+}
+
+/** A dynamic resource's provider source travels in its state (tens of kilobytes each): not kept for a fleet of them. */
+function withoutProviderSource(values: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!values || !("__provider" in values)) return values ?? {};
+  const { __provider: _source, ...rest } = values;
+  return rest;
 }

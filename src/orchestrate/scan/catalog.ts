@@ -147,6 +147,8 @@ export async function readServerCatalog(
       { readonly settingsSchemas: readonly string[]; readonly owners: readonly string[] }
     >;
     readonly connections?: number;
+    /** Also every other database that accepts connections (`--unmanaged all` lists their schemas). */
+    readonly everyDatabase?: boolean;
   },
 ): Promise<ServerCatalog> {
   const { roles, databases } = await withClient(server, "postgres", async (client) => {
@@ -185,18 +187,23 @@ export async function readServerCatalog(
       ),
     };
   });
-  const names = [...wanted.databases.keys()].filter((name) => databases.get(name)?.allowConnections !== false);
+  const asked = new Map(wanted.databases);
+  if (wanted.everyDatabase)
+    for (const [name, database] of databases)
+      if (!asked.has(name) && database.allowConnections && !database.isTemplate)
+        asked.set(name, { settingsSchemas: [], owners: [] });
+  const names = [...asked.keys()].filter((name) => databases.get(name)?.allowConnections !== false);
   const read = await mapBounded(names, wanted.connections ?? 8, async (name) => {
     if (!databases.has(name)) return { ok: false, reason: `database ${name} does not exist` } as const;
     try {
-      return { ok: true, value: await readDatabase(server, name, wanted.databases.get(name)!) } as const;
+      return { ok: true, value: await readDatabase(server, name, asked.get(name)!) } as const;
     } catch (error) {
       return { ok: false, reason: `database ${name} could not be read: ${(error as Error).message}` } as const;
     }
   });
   const contents = new Map<string, Readable<DatabaseContents>>();
   for (const [i, name] of names.entries()) contents.set(name, read[i]!);
-  for (const name of wanted.databases.keys())
+  for (const name of asked.keys())
     if (!contents.has(name)) contents.set(name, { ok: false, reason: `database ${name} does not allow connections` });
   return { roles, databases, contents };
 }

@@ -13,6 +13,7 @@ import type { Fleet } from "../../core/load";
 import type { DatabaseServer, Tenant } from "../../core/model";
 import { type Features, featuresFrom } from "../../../infra/context/features";
 import { resolveAuthHero } from "../../../infra/context/authheroConfig";
+import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { tenantDatabaseLayout } from "../../../infra/components/TenantDatabase";
 import { adminCredentials } from "../moves/dataSize";
 import { projectName } from "../engine/projectFile";
@@ -167,9 +168,7 @@ async function readServer(
   server: DatabaseServer,
   tenants: readonly Tenant[],
   options: ScanOptions,
-  credentials: (
-    server: DatabaseServer,
-  ) => Promise<import("../../../infra/context/databaseServerConfig").ResolvedDatabaseServer | undefined>,
+  credentials: (server: DatabaseServer) => Promise<ResolvedDatabaseServer | undefined>,
 ): Promise<Readable<ServerCatalog> & { admin?: string }> {
   const admin = await credentials(server);
   if (!admin) return { ok: false, reason: `no admin credentials for server ${server.name}` };
@@ -188,18 +187,11 @@ async function readServer(
   }
   try {
     const { readServerCatalog } = await import("./catalog");
-    let catalog = await readServerCatalog(admin, {
+    const catalog = await readServerCatalog(admin, {
       databases,
       ...(options.connections ? { connections: options.connections } : {}),
+      everyDatabase: options.unmanaged === "all",
     });
-    if (options.unmanaged === "all") {
-      // Every database's schemas, for the listing of every non-system object.
-      const more = [...catalog.databases.keys()].filter((name) => !databases.has(name) && !/^template[01]$/.test(name));
-      if (more.length > 0) {
-        for (const name of more) want(name);
-        catalog = await readServerCatalog(admin, { databases });
-      }
-    }
     return { ok: true, value: catalog, admin: admin.username };
   } catch (error) {
     return {

@@ -76,6 +76,37 @@ function shown(value: unknown): string {
   return value === undefined ? "absent" : JSON.stringify(value);
 }
 
+/**
+ * The database server's provider as the stack was deployed with it, against the admin settings this run resolves (as
+ * the program would): another host, port, user, TLS mode or superuser flag is a change the engine shows. The password
+ * is a secret in the state: not compared (README, "Drift at fleet scale").
+ */
+export function providerDifferences(
+  state: StackState,
+  serverName: string,
+  admin: { host: string; port: number; username: string; sslmode: string; superuser: boolean } | undefined,
+): string[] {
+  if (state.kind !== "deployed" || !admin) return [];
+  const provider = state.resources.find(
+    (r) => r.type === "pulumi:providers:postgresql" && r.name === `db-${serverName}`,
+  );
+  if (!provider) return [`the stack has no provider for server ${serverName}`];
+  const wanted: Record<string, string> = {
+    host: admin.host,
+    port: String(admin.port),
+    username: admin.username,
+    sslmode: admin.sslmode,
+    superuser: String(admin.superuser),
+    database: "postgres",
+  };
+  return Object.entries(wanted)
+    .filter(([key, value]) => String(provider.inputs[key]) !== value)
+    .map(
+      ([key, value]) =>
+        `provider db-${serverName}: ${key} is ${shown(provider.inputs[key])} in the state, ${JSON.stringify(value)} now`,
+    );
+}
+
 /** What a finding says about one property: the report's `properties` come from the engine, this says why it was asked. */
 export interface RealWorld {
   readonly catalog: Readable<ServerCatalog>;

@@ -19,7 +19,7 @@ import { adminCredentials } from "../moves/dataSize";
 import { projectName } from "../engine/projectFile";
 import type { AuthListing } from "./authListing";
 import type { Readable, ServerCatalog } from "./catalog";
-import { pendingChanges, realWorldDifferences } from "./compare";
+import { pendingChanges, providerDifferences, realWorldDifferences } from "./compare";
 import { type ExpectedResource, expectedResources, type ScanDeployment, TYPES } from "./expected";
 import { readStackStates, type StackState } from "./stackStates";
 import { type Ownership, type UnmanagedObject, unmanagedOnServer, unmanagedOrganizations } from "./unmanaged";
@@ -72,13 +72,13 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   const servers = new Map<string, DatabaseServer>(controlPlane.databaseServers.map((s) => [s.name, s]));
   const credentials = adminCredentials(projectDir, { ...process.env, ...env } as NodeJS.ProcessEnv);
   const catalogs = new Map<string, Readable<ServerCatalog> & { admin?: string }>();
+  const admins = new Map<string, ResolvedDatabaseServer>();
   await Promise.all(
     [...servers.values()].map(async (server) => {
       const on = tenants.filter((t) => t.database.server.name === server.name);
-      catalogs.set(
-        server.name,
-        await readServer(server, on, options, (s) => credentials(on[0]?.slug ?? "control-plane", s)),
-      );
+      const admin = await credentials(on[0]?.slug ?? "control-plane", server);
+      if (admin) admins.set(server.name, admin);
+      catalogs.set(server.name, await readServer(server, on, options, admin));
     }),
   );
 
@@ -99,6 +99,8 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
     if (state.kind === "missing") findings.push("no state: the stack was never deployed");
     else {
       findings.push(...pendingChanges(resources, state).map((f) => `pending: ${f}`));
+      const serverName = tenant.database.server.name;
+      findings.push(...providerDifferences(state, serverName, admins.get(serverName)).map((f) => `pending: ${f}`));
       const catalog = catalogs.get(tenant.database.server.name) ?? {
         ok: false as const,
         reason: `server ${tenant.database.server.name} is not in the template`,
@@ -168,9 +170,8 @@ async function readServer(
   server: DatabaseServer,
   tenants: readonly Tenant[],
   options: ScanOptions,
-  credentials: (server: DatabaseServer) => Promise<ResolvedDatabaseServer | undefined>,
+  admin: ResolvedDatabaseServer | undefined,
 ): Promise<Readable<ServerCatalog> & { admin?: string }> {
-  const admin = await credentials(server);
   if (!admin) return { ok: false, reason: `no admin credentials for server ${server.name}` };
   const databases = new Map<string, { settingsSchemas: string[]; owners: string[] }>();
   const want = (database: string) => {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadFleet } from "../../../../src/core/load";
 import type { Tenant } from "../../../../src/core/model";
 import type { CatalogRole, DatabaseContents, ServerCatalog } from "../../../../src/orchestrate/scan/catalog";
-import { realWorldDifferences } from "../../../../src/orchestrate/scan/compare";
+import { providerDifferences, realWorldDifferences } from "../../../../src/orchestrate/scan/compare";
 import { expectedResources } from "../../../../src/orchestrate/scan/expected";
 import type { StackState } from "../../../../src/orchestrate/scan/stackStates";
 import { unmanagedOnServer } from "../../../../src/orchestrate/scan/unmanaged";
@@ -164,6 +164,35 @@ describe("the scan's comparison with the real world", () => {
         catalog: { ok: false, reason: "connection refused" },
       }),
     ).toEqual(["the database server could not be read: connection refused"]);
+  });
+});
+
+describe("the deployment's own settings", () => {
+  it("tell a stack deployed with another admin host, port or TLS mode from one deployed as this run would", () => {
+    const deployed: StackState = {
+      kind: "deployed",
+      pending: 0,
+      resources: [
+        {
+          type: "pulumi:providers:postgresql",
+          name: "db-primary",
+          inputs: {
+            host: "127.0.0.1",
+            port: "5432",
+            username: "admin",
+            sslmode: "disable",
+            superuser: "true",
+            database: "postgres",
+          },
+          outputs: {},
+        },
+      ],
+    };
+    const admin = { host: "127.0.0.1", port: 5432, username: "admin", sslmode: "disable", superuser: true };
+    expect(providerDifferences(deployed, "primary", admin)).toEqual([]);
+    expect(providerDifferences(deployed, "primary", { ...admin, port: 6543 })).toEqual([
+      'provider db-primary: port is "5432" in the state, "6543" now',
+    ]);
   });
 });
 

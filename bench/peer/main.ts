@@ -1,11 +1,15 @@
 /**
- * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --keep]`: tenantctl next to its peer, OpenTofu
+ * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --scale-only --keep]`: tenantctl next to its peer, OpenTofu
  * with one root module per tenant and the same PostgreSQL provider (issue 12), side by side in one run against one
  * throwaway PostgreSQL (the sandbox's):
  *   - one tenant's drift: `tofu plan -refresh-only -detailed-exitcode` vs `tenantctl drift <slug>`;
  *   - one new tenant: `tofu apply` vs `tenantctl up <new slug>`;
- *   - the fleet: `tenantctl drift --all --parallel 2` over N tenants vs N tofu plans two at a time, and both one at a
- *     time (`--parallel 1`), with what the server and the whole machine spent during each (machineCpu.ts);
+ *   - the fleet: `tenantctl drift --all --engine --parallel 2` (a refreshing preview of every stack) over N tenants vs
+ *     N tofu plans two at a time, and both one at a time (`--parallel 1`), with what the server and the whole machine
+ *     spent during each (machineCpu.ts);
+ *   - drift at fleet scale (fleetScan.ts): `tenantctl drift --all` (the scan first) over N clean tenants, and with 1%
+ *     drifted, vs N tofu plans two at a time; below 1,000 tenants the figures for 1,000 are extrapolated, and say so.
+ *     `--scale-only` runs only this (and sets up only the passphrase fleet): `-- --tenants 1000 --scale-only`;
  *   - a per-process breakdown of one tenant's drift and up, and of tofu's;
  *   - all of tenantctl's measures twice: with the default passphrase secrets provider, whose key the CLI derives at
  *     every start (PBKDF2, 1,000,000 rounds), and with a KMS key (TENANTCTL_SECRETS_PROVIDER=awskms://…: one call per
@@ -29,6 +33,7 @@ import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
 import { breakdown, type Cost, measure as measureCommand, type MeasureOptions } from "./measure";
 import type { KmsProcessInfo } from "./kmsProcess";
 import { processCpuSeconds } from "./machineCpu";
+import { measureFleetScan } from "./fleetScan";
 import { writeTofuModule } from "./tofuModule";
 
 const root = join(__dirname, "..", "..", "..");
@@ -42,6 +47,8 @@ interface Flags {
   readonly rounds: number;
   readonly fleetRounds: number;
   readonly keep: boolean;
+  /** Only "drift at fleet scale" (fleetScan.ts): the passphrase fleet, the scan against tofu's plans. */
+  readonly scaleOnly: boolean;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -56,6 +63,7 @@ function parseFlags(argv: readonly string[]): Flags {
     rounds: Math.max(1, value("rounds", 3)),
     fleetRounds: value("fleet-rounds", 1),
     keep: argv.includes("--keep"),
+    scaleOnly: argv.includes("--scale-only"),
   };
 }
 
@@ -298,22 +306,24 @@ async function main(): Promise<void> {
         newSlug: numbered("m"),
         env: { ...withoutPassphrase, ...kms.info.env, TENANTCTL_SECRETS_PROVIDER: kms.info.secretsProvider },
       },
-    ].map((v) => {
-      const project = join(work, `project-${v.name}`);
-      const state = join(work, `state-${v.name}`);
-      mkdirSync(state);
-      makeProject(
-        project,
-        Array.from({ length: flags.tenants }, (_, i) => v.slug(i)),
-        `tenants_${v.name}`,
-      );
-      return {
-        ...v,
-        project,
-        tenants: join(project, "tenants"),
-        env: { ...v.env, PULUMI_BACKEND_URL: `file://${state}` },
-      };
-    });
+    ]
+      .filter((v) => !flags.scaleOnly || v.name === "passphrase")
+      .map((v) => {
+        const project = join(work, `project-${v.name}`);
+        const state = join(work, `state-${v.name}`);
+        mkdirSync(state);
+        makeProject(
+          project,
+          Array.from({ length: flags.tenants }, (_, i) => v.slug(i)),
+          `tenants_${v.name}`,
+        );
+        return {
+          ...v,
+          project,
+          tenants: join(project, "tenants"),
+          env: { ...v.env, PULUMI_BACKEND_URL: `file://${state}` },
+        };
+      });
     const tenantctl = (...args: string[]) => [process.execPath, join(root, "bin", "tenantctl.js"), ...args];
 
     // The peer: one module per tenant, its own state beside it.
@@ -373,18 +383,41 @@ async function main(): Promise<void> {
     const fleetRuns: { label: string; costs: readonly Cost[] }[] = [];
     const speedups: { label: string; value: number }[] = [];
     const plan = [tofu, "plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"];
+    const list = join(work, "modules.txt");
+    writeFileSync(list, `${fleetModules.join("\n")}\n`);
+    // Two at a time, as tenantctl --parallel 2: xargs keeps two tofu processes running.
+    const tofuFleet = [
+      "bash",
+      "-c",
+      `xargs -P 2 -I{} ${plan
+        .map((a) => JSON.stringify(a))
+        .join(" ")
+        .replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`,
+    ];
+    // Drift at fleet scale (issue 24): the scan against tofu's plans, clean and with 1% drifted.
+    const scale = () =>
+      measureFleetScan({
+        tenants: flags.tenants,
+        rounds: Math.max(1, flags.fleetRounds),
+        slug: variants[0]!.slug,
+        tenantctl,
+        tofuFleet,
+        tofuEnv: () => passwordEnv(tofuEnv),
+        modules,
+        project: variants[0]!.project,
+        env: variants[0]!.env,
+        server: { ...server, password: postgres!.password },
+        connectionLimit: CONNECTION_LIMIT,
+        measure,
+        log,
+        note,
+        out,
+      });
+    if (flags.scaleOnly) {
+      if (flags.tenants > 0) await scale();
+      return;
+    }
     if (flags.fleetRounds > 0 && flags.tenants > 0) {
-      const list = join(work, "modules.txt");
-      writeFileSync(list, `${fleetModules.join("\n")}\n`);
-      // Two at a time, as tenantctl --parallel 2: xargs keeps two tofu processes running.
-      const tofuFleet = [
-        "bash",
-        "-c",
-        `xargs -P 2 -I{} ${plan
-          .map((a) => JSON.stringify(a))
-          .join(" ")
-          .replace(JSON.stringify(tofu), `${JSON.stringify(tofu)} -chdir={}`)} <${JSON.stringify(list)}`,
-      ];
       // And one at a time: how much faster two at a time is for the peer, on the same cores beside the same server.
       const tofuFleetSerial = ["bash", "-c", tofuFleet[2]!.replace("xargs -P 2", "xargs -P 1")];
       const fleet = {
@@ -403,7 +436,7 @@ async function main(): Promise<void> {
         variants.forEach((v, i) => {
           note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 2${v.suffix}`);
           fleet.p2[i]!.push(
-            measure(tenantctl("drift", "--all", "--parallel", "2", "--format", "json"), {
+            measure(tenantctl("drift", "--all", "--engine", "--parallel", "2", "--format", "json"), {
               cwd: v.project,
               env: v.env,
               log: log(`fleet-drift-p2-${v.name}`),
@@ -411,7 +444,7 @@ async function main(): Promise<void> {
           );
           note(`fleet round ${r + 1}/${flags.fleetRounds}: tenantctl drift --all --parallel 1${v.suffix}`);
           fleet.p1[i]!.push(
-            measure(tenantctl("drift", "--all", "--parallel", "1", "--format", "json"), {
+            measure(tenantctl("drift", "--all", "--engine", "--parallel", "1", "--format", "json"), {
               cwd: v.project,
               env: v.env,
               log: log(`fleet-drift-p1-${v.name}`),
@@ -439,8 +472,8 @@ async function main(): Promise<void> {
           tenantctl: fleet.p1[i]!,
         });
         fleetRuns.push(
-          { label: `tenantctl drift --all --parallel 2${v.suffix}`, costs: fleet.p2[i]! },
-          { label: `tenantctl drift --all --parallel 1${v.suffix}`, costs: fleet.p1[i]! },
+          { label: `tenantctl drift --all --engine --parallel 2${v.suffix}`, costs: fleet.p2[i]! },
+          { label: `tenantctl drift --all --engine --parallel 1${v.suffix}`, costs: fleet.p1[i]! },
         );
         speedups.push({
           label: `tenantctl${v.suffix}`,
@@ -577,6 +610,7 @@ async function main(): Promise<void> {
       printMachine(fleetRuns, cpus().length);
     }
     for (const [title, cost] of breakdowns) printBreakdown(title, cost);
+    if (flags.fleetRounds > 0 && flags.tenants > 0) await scale();
     // Every sampled process (pid, parent, command line, CPU, peak), for a closer look.
     writeFileSync(
       join(logs, "breakdowns.json"),

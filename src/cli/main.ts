@@ -114,35 +114,49 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
       .addOption(shardOption())
       .addOption(lockTimeoutOption())
       .addOption(formatOption(["text", "json", "markdown"]))
-      .addOption(outputOption())
-      .action(
-        async (
-          slugs: string[],
-          options: StackRunOptions & {
-            all?: boolean;
-            changed?: boolean;
-            base?: string;
-            shard?: Shard;
-            waves?: string;
-            maxFailures?: number;
-            pause?: number;
-          },
-        ) => {
-          const { runOperation } = await import("../commands/run");
-          setExit(
-            await runningStacks(options, (runOptions, signal) =>
-              runOperation(
-                operation,
-                slugs,
-                { ...runOptions, ...(options.pause !== undefined ? { pauseMs: options.pause } : {}) },
-                out,
-                err,
-                signal,
-              ),
-            ),
-          );
+      .addOption(outputOption());
+    // drift --all scans the fleet in bulk first (src/orchestrate/scan/): these choose the engine, and what is listed.
+    if (operation === "drift")
+      command
+        .option("--engine", "ask the engine's refreshing preview for every stack, without the scan first")
+        .addOption(
+          new Option(
+            "--unmanaged <which>",
+            "objects no tenant file owns: under tenantctl's names, or every non-system one",
+          )
+            .choices(["names", "all"])
+            .default("names"),
+        );
+    command.action(
+      async (
+        slugs: string[],
+        options: StackRunOptions & {
+          all?: boolean;
+          changed?: boolean;
+          base?: string;
+          shard?: Shard;
+          engine?: boolean;
+          unmanaged?: "names" | "all";
+          waves?: string;
+          maxFailures?: number;
+          pause?: number;
         },
-      );
+      ) => {
+        const { runOperation } = await import("../commands/run");
+        setExit(
+          await runningStacks(options, (runOptions, signal) =>
+            runOperation(
+              operation,
+              slugs,
+              { ...runOptions, ...(options.pause !== undefined ? { pauseMs: options.pause } : {}) },
+              out,
+              err,
+              signal,
+            ),
+          ),
+        );
+      },
+    );
     if (operation === "up") wavesOptions(command);
   }
 

@@ -13,6 +13,7 @@ import { arrowEnds, runLegend } from "./direction";
 import { emitReport, type ReportFormat } from "./emit";
 import { notAppliedCount, notAppliedHint, notAppliedLine } from "./renderPlan";
 import { renderTable } from "./table";
+import { scanLine, unmanagedCount, unmanagedMarkdown, unmanagedText } from "./unmanaged";
 
 const VERB: Record<RunReport["operation"], string> = {
   preview: "Preview",
@@ -68,7 +69,7 @@ export function summaryText(report: RunReport): string {
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${n} ${outcome}`);
   const moves = report.tenants.filter((tenant) => tenant.move !== undefined).length;
-  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}${moves > 0 ? `; ${movesCount(moves)}` : ""}`;
+  return `${VERB[report.operation]} of ${report.tenants.length} tenant stack${report.tenants.length === 1 ? "" : "s"} in ${report.seconds.toFixed(1)} s: ${parts.join(", ") || "nothing to do"}${moves > 0 ? `; ${movesCount(moves)}` : ""}${unmanagedCount(report)}`;
 }
 
 export function renderRunTable(report: RunReport): string {
@@ -90,7 +91,9 @@ export function renderRunTable(report: RunReport): string {
     for (const line of notAppliedLines(tenant)) out.push(`  ${line}`);
     if (tenant.message) out.push(...tenant.message.split("\n").map((l) => `  ${l}`));
   }
-  out.push("", summaryText(report));
+  out.push(...unmanagedText(report));
+  const scan = scanLine(report);
+  out.push("", ...(scan ? [scan] : []), summaryText(report));
   return `${out.join("\n")}\n`;
 }
 
@@ -111,6 +114,7 @@ export function renderRunMarkdown(report: RunReport): string {
     `### tenantctl ${report.operation}`,
     "",
     summaryText(report),
+    ...(scanLine(report) ? ["", `_${scanLine(report)}_`] : []),
     ...legend,
     "",
     "| tenant | result | changes |",
@@ -133,7 +137,8 @@ export function renderRunMarkdown(report: RunReport): string {
     if (t.message) lines.push("", fenced(t.message));
     return [folded(`<code>${t.slug}</code>: ${t.move ? "moves, " : ""}${changeText(t)}`, lines.join("\n"))];
   });
-  return fitComment({ head, rows, details });
+  // What no tenant file owns comes first among the details (the nightly issue is this Markdown).
+  return fitComment({ head, rows, details: [...unmanagedMarkdown(report), ...details] });
 }
 
 export function renderRunJson(report: RunReport): string {

@@ -99,6 +99,8 @@ export interface TenantRun {
   /** `tenantctl rotate`: the role whose password this run renewed (never the password). */
   readonly rotated?: string;
   readonly seconds: number;
+  /** `drift --all`: why the scan sent this stack to the engine (src/orchestrate/scan/). */
+  readonly scan?: readonly string[];
 }
 
 export interface RunReport {
@@ -107,6 +109,32 @@ export interface RunReport {
   readonly seconds: number;
   /** Ctrl-C or SIGTERM stopped the run: no new stack started, the running ones were cancelled. */
   readonly interrupted?: boolean;
+  /** `drift --all`: objects under tenantctl's names (or, `--unmanaged all`, any) that no tenant file owns. */
+  readonly unmanaged?: readonly UnmanagedObject[];
+  /** `drift --all`: what the scan (src/orchestrate/scan/) did before the engine. */
+  readonly scan?: ScanSummary;
+}
+
+/** An object no tenant file owns, and what to do about it: `tenantctl adopt <slug>`, or the statement that drops it. */
+export interface UnmanagedObject {
+  readonly kind: "role" | "database" | "schema" | "organization";
+  /** A schema is named `<database>.<schema>`. */
+  readonly name: string;
+  /** The template's server name; for an organization, the auth provider. */
+  readonly server: string;
+  readonly remedy: string;
+}
+
+export interface ScanSummary {
+  /** Tenant stacks the scan compared. */
+  readonly scanned: number;
+  /** Of those, how many it found as the files say (reported `unchanged` without the engine). */
+  readonly clean: number;
+  /** How many went to the engine (a difference, a pending change, something the scan cannot read). */
+  readonly toEngine: number;
+  readonly seconds: number;
+  /** What could not be listed for the unmanaged objects (a server, the auth provider): the list may be incomplete. */
+  readonly notListed?: readonly string[];
 }
 
 export function summarize(report: RunReport): Record<TenantOutcome, number> {
@@ -130,6 +158,6 @@ export function runOutcome(report: RunReport): Outcome {
   if (report.interrupted) return "interrupted";
   const counts = summarize(report);
   if (counts.failed > 0) return "failed";
-  if (report.operation === "drift" && counts.drift > 0) return "drift";
+  if (report.operation === "drift" && (counts.drift > 0 || (report.unmanaged?.length ?? 0) > 0)) return "drift";
   return "ok";
 }

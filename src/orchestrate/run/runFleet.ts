@@ -5,12 +5,12 @@
  */
 import { resolve } from "node:path";
 import { renderDiagnosticsText } from "../../core/formatDiagnostics";
-import { loadFleet } from "../../core/load";
+import { type Fleet, loadFleet } from "../../core/load";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { stackVerdict } from "../../core/verdict";
 import { moveStep } from "../moves/tenantMoves";
 import { lineProgress, liveProgress } from "../../report/progress";
-import type { Operation, RunReport, TenantRun } from "../../report/runReport";
+import type { Operation, RunReport, ScanSummary, TenantRun, UnmanagedObject } from "../../report/runReport";
 import { checkSelectionFlags, selectStacks, type SelectionOptions } from "../select/selectStacks";
 import type { EngineOptions, StackWork } from "./automation";
 import { stopOrphanedPlugins } from "./orphans";
@@ -29,6 +29,10 @@ export interface FleetRunOptions extends SelectionOptions {
   /** Failures a wave may end with and the next still start. @default 0 */
   readonly maxFailures?: number;
   readonly pauseMs?: number;
+  /** `drift --engine`: every stack through the engine, without the scan first (src/orchestrate/scan/). */
+  readonly engine?: boolean;
+  /** `drift --unmanaged all`: list every non-system object no tenant file owns, not only those under tenantctl's names. */
+  readonly unmanaged?: "names" | "all";
 }
 
 export interface FleetRunPlace {
@@ -70,7 +74,7 @@ export async function runFleet(
   }
   const selection = selectStacks(operation, slugs, options, fleet, existing);
   const started = Date.now();
-  const work: StackWork[] = selection.slugs.map((slug) => ({
+  let work: StackWork[] = selection.slugs.map((slug) => ({
     slug,
     ...(selection.skipped.has(slug) ? { skip: selection.skipped.get(slug)! } : {}),
     ...(selection.refused.has(slug) ? { refuse: selection.refused.get(slug)! } : {}),
@@ -100,7 +104,15 @@ export async function runFleet(
     progress,
   };
   let tenants: TenantRun[];
+  let scanned: ScannedFleet | undefined;
   try {
+    // `drift --all` scans the fleet in bulk first: only what the scan flags or cannot read goes to the engine.
+    if (operation === "drift" && options.all && !options.engine && fleet.controlPlane) {
+      scanned = await scanFirst(fleet, work, options, { projectDir, env: { ...process.env, ...env } }, (line) =>
+        progress.note(line),
+      );
+      if (scanned) work = work.filter((w) => !scanned!.clean.has(w.slug));
+    }
     tenants = [];
     for (const batch of inRunOrder(operation, work)) {
       const inWaves = options.waves !== undefined && !batch.some((w) => w.slug === CONTROL_PLANE_STACK);
@@ -116,6 +128,7 @@ export async function runFleet(
   } finally {
     progress.close();
   }
+  if (scanned) tenants = withScan(selection.slugs, tenants, scanned);
   // A preview says how much each move has to copy, where the server's admin credentials are at hand.
   if (operation === "preview" && tenants.some((tenant) => tenant.move)) {
     const { adminCredentials, withDataSizes } = await import("../moves/dataSize");
@@ -132,7 +145,70 @@ export async function runFleet(
     tenants,
     seconds: (Date.now() - started) / 1000,
     ...(interrupt?.aborted ? { interrupted: true } : {}),
+    ...(scanned ? { unmanaged: scanned.unmanaged, scan: scanned.summary } : {}),
   };
+}
+
+interface ScannedFleet {
+  readonly clean: ReadonlySet<string>;
+  readonly flagged: ReadonlyMap<string, readonly string[]>;
+  readonly unmanaged: readonly UnmanagedObject[];
+  readonly summary: ScanSummary;
+}
+
+/**
+ * The scan of the tenant stacks that would run (not the control plane: one stack of shared objects, it always goes to
+ * the engine). A scan that fails as a whole sends every stack to the engine, with a notice: it never fails the run.
+ */
+async function scanFirst(
+  fleet: Fleet,
+  work: readonly StackWork[],
+  options: FleetRunOptions,
+  place: { projectDir: string; env: Readonly<Record<string, string | undefined>> },
+  note: (line: string) => void,
+): Promise<ScannedFleet | undefined> {
+  const slugs = work
+    .filter(
+      (w) => !w.skip && !w.refuse && w.slug !== CONTROL_PLANE_STACK && fleet.tenants.some((t) => t.slug === w.slug),
+    )
+    .map((w) => w.slug);
+  try {
+    const { scanFleet } = await import("../scan/scanFleet");
+    const result = await scanFleet(fleet, slugs, { ...place, unmanaged: options.unmanaged ?? "names" });
+    note(
+      `scan: ${slugs.length} tenant stacks in ${result.seconds.toFixed(1)} s: ${result.clean.length} as the files say, ${result.flagged.size} to the engine`,
+    );
+    for (const line of result.notListed) note(`scan: not listed for unmanaged objects: ${line}`);
+    return {
+      clean: new Set(result.clean),
+      flagged: result.flagged,
+      // Every shard sees the same servers: the first one lists what no tenant file owns, once for the fleet.
+      unmanaged: options.shard && options.shard.index !== 1 ? [] : result.unmanaged,
+      summary: {
+        scanned: slugs.length,
+        clean: result.clean.length,
+        toEngine: result.flagged.size,
+        seconds: result.seconds,
+        ...(result.notListed.length > 0 ? { notListed: result.notListed } : {}),
+      },
+    };
+  } catch (error) {
+    note(`scan: failed (${(error as Error).message.split("\n")[0]}): every stack goes to the engine`);
+    return undefined;
+  }
+}
+
+/** The engine's runs and the scan's clean stacks, in the selection's order; flagged stacks say why they were sent. */
+function withScan(order: readonly string[], ran: readonly TenantRun[], scanned: ScannedFleet): TenantRun[] {
+  const bySlug = new Map(ran.map((run) => [run.slug, run]));
+  return order.flatMap((slug): TenantRun[] => {
+    if (scanned.clean.has(slug))
+      return [{ slug, stack: slug, outcome: "unchanged", changes: {}, resources: [], seconds: 0 }];
+    const run = bySlug.get(slug);
+    if (!run) return [];
+    const findings = scanned.flagged.get(slug);
+    return [findings ? { ...run, scan: findings } : run];
+  });
 }
 
 /**

@@ -57,7 +57,7 @@ export const OFFLINE_STATE: Readonly<
  */
 export function placeholderDeploymentSettings(
   controlPlane: ControlPlane,
-  options: { project: string; organization: string; features?: Features },
+  options: { project: string; organization: string; features?: Features; authProvider?: string },
 ): DeploymentSettings {
   const databaseServers = Object.fromEntries(
     controlPlane.databaseServers.map((server) => [
@@ -82,5 +82,6 @@ export function placeholderDeploymentSettings(
     },
     organization: options.organization,
     project: options.project,
+    ...(options.authProvider ? { authProvider: options.authProvider } : {}),
   };
 }

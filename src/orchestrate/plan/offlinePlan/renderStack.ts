@@ -30,6 +30,8 @@ export interface OfflinePlanOptions {
   readonly organization?: string;
   /** @default ALL_FEATURES: a reviewer sees the whole stack */
   readonly features?: Features;
+  /** As TENANTCTL_AUTH_PROVIDER overrides the template's (the drift scan's expectations are pinned to both). */
+  readonly authProvider?: "auth0" | "authhero";
 }
 
 /** A stack to render: a tenant's, or the shared `control-plane` stack. */
@@ -81,7 +83,12 @@ async function renderNow(
         try {
           const context = createDeploymentContext(
             controlPlane,
-            placeholderDeploymentSettings(controlPlane, { project, organization, features: options.features }),
+            placeholderDeploymentSettings(controlPlane, {
+              project,
+              organization,
+              features: options.features,
+              authProvider: options.authProvider,
+            }),
           );
           if ("tenant" in target) tenantStack(target.tenant, context);
           else controlPlaneStack(controlPlane, context);

@@ -1,0 +1,148 @@
+/**
+ * What the tenant files say a tenant stack holds, as plain data the scan compares with the stack's state and with the
+ * real world: each resource by its type and logical name (the last part of its URN) with the inputs the components
+ * give it. Built from the same pure helpers the components use (tenantDatabaseLayout, desiredSettings, componentsFor,
+ * organizationMetadata, permissionsFor), and pinned to the offline render of infra/stacks.ts by
+ * test/infra/scanExpected.test.ts: a resource added to a component and not taught to the scan fails that test, so the
+ * scan never calls a stack clean while its program would create something.
+ */
+import type { Tenant } from "../../core/model";
+import { tenantRoleName } from "../../core/naming";
+import { organizationMetadata, permissionsFor } from "../../../infra/auth/roles";
+import { tenantDatabaseLayout } from "../../../infra/components/TenantDatabase";
+import type { Features } from "../../../infra/context/features";
+import { desiredSettings } from "../../../infra/dynamic/settings/TenantSettingsTable";
+import { componentsFor } from "../../../infra/status";
+
+export const TYPES = {
+  role: "postgresql:index/role:Role",
+  database: "postgresql:index/database:Database",
+  schema: "postgresql:index/schema:Schema",
+  grant: "postgresql:index/grant:Grant",
+  defaultPrivileges: "postgresql:index/defaultPrivileges:DefaultPrivileges",
+  extension: "postgresql:index/extension:Extension",
+  password: "pulumi-nodejs:dynamic:GeneratedPassword",
+  settings: "pulumi-nodejs:dynamic:TenantSettingsTable",
+  authheroRole: "pulumi-nodejs:dynamic:AuthHeroRole",
+  authheroOrganization: "pulumi-nodejs:dynamic:AuthHeroOrganization",
+} as const;
+
+/** An input whose value the scan cannot know from the files (a secret, an id another resource gets): not compared. */
+export const NOT_FROM_FILES = Symbol("not from the files");
+
+export interface ExpectedResource {
+  readonly type: string;
+  /** The logical name: the last part of the URN. */
+  readonly name: string;
+  /** The inputs the component gives it; NOT_FROM_FILES where the value is a secret or known only once deployed. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface ScanDeployment {
+  readonly features: Features;
+  /** The deployment's auth provider (TENANTCTL_AUTH_PROVIDER, else the template's). */
+  readonly authProvider: "auth0" | "authhero";
+}
+
+/**
+ * The resources of a tenant stack that the scan knows how to read, or undefined when the stack declares something it
+ * cannot read (DNS and TLS records, Auth0 entities): such a stack goes to the engine.
+ */
+export function expectedResources(
+  tenant: Tenant,
+  deployment: ScanDeployment,
+): { resources: ExpectedResource[]; unreadable: string[] } {
+  const slug = tenant.slug;
+  const layout = tenantDatabaseLayout(tenant);
+  const components = componentsFor(tenant.status);
+  const db = tenant.database;
+  const resources: ExpectedResource[] = [];
+  const unreadable: string[] = [];
+  const add = (type: string, name: string, inputs: Record<string, unknown>) => resources.push({ type, name, inputs });
+
+  add(TYPES.password, `${slug}-password`, {});
+  add(TYPES.role, `${slug}-role`, {
+    name: db.roleName,
+    login: layout.login,
+    password: NOT_FROM_FILES,
+    connectionLimit: db.connectionLimit,
+    ...(layout.searchPath ? { searchPaths: [...layout.searchPath] } : {}),
+  });
+  if (layout.ownDatabase) {
+    add(TYPES.database, `${slug}-database`, { name: layout.database, owner: db.roleName });
+    add(TYPES.grant, `${slug}-revoke-public-database`, {
+      database: layout.database,
+      role: "public",
+      objectType: "database",
+      privileges: [],
+    });
+  } else {
+    add(TYPES.schema, `${slug}-schema`, { name: layout.schema, database: layout.database, owner: db.roleName });
+    add(TYPES.grant, `${slug}-revoke-public-schema`, {
+      database: layout.database,
+      schema: layout.schema,
+      role: "public",
+      objectType: "schema",
+      privileges: [],
+    });
+    add(TYPES.grant, `${slug}-connect-shared-database`, {
+      database: layout.database,
+      role: db.roleName,
+      objectType: "database",
+      privileges: ["CONNECT"],
+    });
+  }
+  for (const objectType of ["function", "type"]) {
+    add(TYPES.defaultPrivileges, `${slug}-default-privileges-${objectType}`, {
+      database: layout.database,
+      owner: db.roleName,
+      role: "public",
+      objectType,
+      privileges: [],
+    });
+  }
+  for (const extension of db.extensions)
+    add(TYPES.extension, `${slug}-extension-${extension}`, { name: extension, database: layout.database });
+  add(TYPES.settings, `${slug}-settings-table`, { connection: NOT_FROM_FILES, ...desiredSettings(tenant) });
+
+  const { features } = deployment;
+  if (features.dns || features.tls) unreadable.push("DNS and TLS records (the scan does not list them)");
+  if (features.auth && components.auth) {
+    if (deployment.authProvider !== "authhero") unreadable.push("Auth0 organizations and roles");
+    else {
+      for (const role of tenant.auth.roles) {
+        add(TYPES.authheroRole, `${slug}-role-${role.name}`, {
+          connection: NOT_FROM_FILES,
+          tenant: slug,
+          name: tenantRoleName(slug, role.name),
+          description: role.description,
+          permissions: sortedPermissions(
+            permissionsFor(role, tenant.auth.resourceServers).map((p) => ({
+              name: p.name,
+              resourceServerIdentifier: p.resourceServerIdentifier,
+            })),
+          ),
+        });
+      }
+      add(TYPES.authheroOrganization, `${slug}-organization`, {
+        connection: NOT_FROM_FILES,
+        tenant: slug,
+        name: tenant.auth.organizationName,
+        displayName: tenant.name,
+        metadata: { ...organizationMetadata(tenant), roles: NOT_FROM_FILES },
+      });
+    }
+  }
+  return { resources, unreadable };
+}
+
+/** AuthHero role permissions in the order the provider keeps them: by resource server, then name. */
+export function sortedPermissions<T extends { name: string; resourceServerIdentifier: string }>(
+  permissions: readonly T[],
+): T[] {
+  return [...permissions].sort((a, b) =>
+    a.resourceServerIdentifier === b.resourceServerIdentifier
+      ? a.name.localeCompare(b.name)
+      : a.resourceServerIdentifier.localeCompare(b.resourceServerIdentifier),
+  );
+}

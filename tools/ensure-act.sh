@@ -23,7 +23,7 @@ main() {
         printf '%s\n' "$dest/bin"
         return 0
     fi
-    command -v go >/dev/null 2>&1 || die 3 "'go' not found on PATH: Go >= 1.24 is needed to build act $VERSION"
+    command -v go >/dev/null 2>&1 || die 3 "'go' not found on PATH: Go >= 1.25 is needed to build act $VERSION"
 
     lock_cache_entry "$dest"
     if [[ -x "$dest/bin/act" ]]; then

@@ -8,7 +8,7 @@
  * whole group, and so is one still running when its test ends.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
@@ -128,6 +128,8 @@ export function runWorkflow(
       killGroup();
     }, timeoutMs);
     onTestFinished(killGroup);
+    // The run's copy of the repository, act's cache and the artifacts: read by the test, gone after it.
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
     child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
     child.on("close", (code) => {
@@ -138,11 +140,16 @@ export function runWorkflow(
   });
 }
 
-/** The lines one job printed (act prefixes each with `[<workflow>/<job>]`). */
+/**
+ * The lines one job printed. act prefixes each with `[<workflow>/<job>]`, the job's name padded with spaces to the
+ * longest name of the run so far, and names the jobs of a matrix `<job>-1`, `<job>-2`, … (just `<job>` when act's
+ * `--matrix` leaves one).
+ */
 export function jobLog(log: string, job: string): string {
+  const prefix = new RegExp(`/${job.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} *\\] `);
   return log
     .split("\n")
-    .filter((line) => line.includes(`/${job}] `) || line.includes(`/${job}]\t`))
+    .filter((line) => prefix.test(line))
     .join("\n");
 }
 

@@ -58,6 +58,18 @@ if ! skips e2e; then
   fi
   export PATH="$PULUMI_BIN:$PATH"
 
+  # nektos/act, which runs .github/workflows/ in the e2e (test/e2e/workflows.test.ts): built from its Go module into
+  # the same cache (tools/ensure-act.sh, about 2 min the first time on an idle machine, then instant). It needs `go`.
+  act_rc=0
+  tools/ensure-act.sh >/dev/null || act_rc=$?
+  if [ "$act_rc" -eq 3 ]; then
+    echo "test.sh: the e2e tests run the workflows under act, built from its Go module, and \`go\` is not on PATH." >&2
+    echo "test.sh: install Go >= 1.25 (https://go.dev/dl/), or leave the e2e tests out: TENANTCTL_TEST_SKIP=e2e bash scripts/test.sh" >&2
+    exit 1
+  elif [ "$act_rc" -ne 0 ]; then
+    exit "$act_rc"
+  fi
+
   # The ACME CA and the ingress of the acme TLS e2e (test/e2e/acmeTls.test.ts): Pebble and Caddy, built from the Go
   # module proxy into the same cache on first use (see tools/README.md for how long), found there afterwards.
   for tool in pebble caddy; do

@@ -24,10 +24,10 @@ beforeAll(() => {
 
 const DEPLOYMENTS: Record<string, ScanDeployment> = {
   "database only (the sandbox, the tests)": {
-    features: { dns: false, tls: false, auth: false },
+    features: { dns: false, tls: false, auth: false, registry: false },
     authProvider: "auth0",
   },
-  "with AuthHero": { features: { dns: false, tls: false, auth: true }, authProvider: "authhero" },
+  "with AuthHero": { features: { dns: false, tls: false, auth: true, registry: false }, authProvider: "authhero" },
 };
 
 /** The render as a deployed state would hold it: plain JSON inputs, without the tree's inner nodes and providers. */
@@ -96,7 +96,7 @@ describe("the scan's expected resources", () => {
   it("send a stack with DNS, TLS or Auth0 to the engine: the scan does not list them", () => {
     const acme = tenants.find((t) => t.slug === "acme")!;
     expect(
-      expectedResources(acme, { features: { dns: true, tls: true, auth: true }, authProvider: "auth0" }).unreadable,
+      expectedResources(acme, { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" }).unreadable,
     ).toEqual(["DNS and TLS records (the scan does not list them)", "Auth0 organizations and roles"]);
   });
 });

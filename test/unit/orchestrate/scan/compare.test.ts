@@ -19,7 +19,7 @@ beforeAll(() => {
   tenants = new Map(fleet.tenants.map((t) => [t.slug, t]));
 });
 
-const DB_ONLY = { features: { dns: false, tls: false, auth: false }, authProvider: "auth0" } as const;
+const DB_ONLY = { features: { dns: false, tls: false, auth: false, registry: false }, authProvider: "auth0" } as const;
 const NO_STATE: StackState = { kind: "deployed", resources: [], pending: 0 };
 
 const role = (overrides: Partial<CatalogRole> = {}): CatalogRole => ({

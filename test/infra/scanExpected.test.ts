@@ -96,7 +96,8 @@ describe("the scan's expected resources", () => {
   it("send a stack with DNS, TLS or Auth0 to the engine: the scan does not list them", () => {
     const acme = tenants.find((t) => t.slug === "acme")!;
     expect(
-      expectedResources(acme, { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" }).unreadable,
+      expectedResources(acme, { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" })
+        .unreadable,
     ).toEqual(["DNS and TLS records (the scan does not list them)", "Auth0 organizations and roles"]);
   });
 });

@@ -140,9 +140,9 @@ async function lookupCost(postgres: RunningPostgres, readerUrl: string): Promise
     postgres,
     "tenantctl",
     `INSERT INTO tenantctl.tenant_domains (hostname, slug, kind, is_primary, tls_status, customer_records)
-     SELECT 'bench-' || i || '.app.example.com', 'bench-' || i, 'platform', true, 'none', '[]' FROM generate_series(1, ${TENANTS}) i
+     SELECT 'bench-' || i || '.app.example.com', 'bench-' || i, 'platform', true, 'none', '[]'::jsonb FROM generate_series(1, ${TENANTS}) i
      UNION ALL
-     SELECT 'app.bench-' || i || '.example.org', 'bench-' || i, 'custom', false, 'active', '[]' FROM generate_series(1, ${TENANTS}) i`,
+     SELECT 'app.bench-' || i || '.example.org', 'bench-' || i, 'custom', false, 'active', '[]'::jsonb FROM generate_series(1, ${TENANTS}) i`,
   );
   await sql(postgres, "tenantctl", "ANALYZE tenantctl.tenants; ANALYZE tenantctl.tenant_domains");
   const client = new Client({ connectionString: readerUrl });

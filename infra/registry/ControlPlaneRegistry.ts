@@ -140,7 +140,8 @@ export class ControlPlaneRegistry extends pulumi.ComponentResource {
         `${name}-runtime-${serverName}`,
         // NOINHERIT (PostgreSQL 15: the role attribute): membership in a tenant's role gives nothing until SET ROLE.
         { name: RUNTIME_ROLE, login: true, inherit: false, password: pulumi.secret(runtimePassword.value) },
-        { parent, provider: access.provider },
+        // Its memberships are the tenant stacks' (each active tenant's GrantRole), not this stack's to read as drift.
+        { parent, provider: access.provider, ignoreChanges: ["roles"] },
       );
       const shared = args.sharedDatabases[serverName];
       if (shared) {

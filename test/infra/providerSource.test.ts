@@ -3,6 +3,8 @@
  * host loads that text with `require-from-string` and calls `handler()`: it must work there, alone, with nothing
  * from our modules in scope.
  */
+import { REGISTRY_ROWS_PROVIDER_SOURCE } from "../../infra/registry/registryRows";
+import { REGISTRY_SCHEMA_PROVIDER_SOURCE } from "../../infra/registry/registrySchema";
 import { createRequire } from "node:module";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
@@ -45,7 +47,16 @@ describe("prebuilt dynamic provider sources", () => {
       "create",
       "diff",
       "read",
+      "update",
     ]);
+    for (const source of [REGISTRY_SCHEMA_PROVIDER_SOURCE, REGISTRY_ROWS_PROVIDER_SOURCE])
+      expect(Object.keys(requireFromString(source).handler()).sort()).toEqual([
+        "create",
+        "delete",
+        "diff",
+        "read",
+        "update",
+      ]);
     expect(Object.keys(requireFromString(TENANT_SETTINGS_PROVIDER_SOURCE).handler()).sort()).toEqual([
       "create",
       "delete",
@@ -60,7 +71,8 @@ describe("prebuilt dynamic provider sources", () => {
     const created = (await provider.create!({})) as { id: string; outs: { value: string } };
     expect(created.outs.value).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(await provider.diff!("id", { value: "old" }, {})).toEqual({ changes: false });
-    expect(required).toEqual(["crypto"]);
+    // The password and the resource's id.
+    expect(required).toEqual(["crypto", "crypto"]);
   });
 
   it("refer to nothing outside themselves: the settings provider diffs in an empty context", async () => {

@@ -28,6 +28,14 @@ if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
 fi
 
+# curl and jq: examples/app/user-token.sh (the README's token command) is run by the integration and e2e tests.
+if ! { skips integration && skips e2e; } && ! { command -v curl && command -v jq; } >/dev/null 2>&1; then
+  echo "test.sh: installing curl and jq (Debian packages)" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq curl jq >/dev/null
+fi
+
 # Node dependencies from the lockfile; `prepare` compiles the CLI and the Pulumi program into dist/.
 npm ci --no-audit --no-fund
 

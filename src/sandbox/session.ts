@@ -61,6 +61,9 @@ export const SANDBOX_DIR = join(".tenantctl", "sandbox");
 /** Not a secret: it encrypts the state of a throwaway local sandbox, and is written into env.sh for the user. */
 export const SANDBOX_PASSPHRASE = "tenantctl-sandbox";
 
+/** With `--tls`: Pebble's, Caddy's and the ask endpoint's configuration and logs. */
+const SANDBOX_TLS_DIR = "acme";
+
 /** What `--stop` runs: the kept server's stop command. */
 const STOP_SCRIPT = "stop.sh";
 
@@ -74,6 +77,7 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     return "ok";
   }
   const withAuthHero = existsSync(join(sandboxDir, AUTHHERO_FILE));
+  const withTls = existsSync(join(sandboxDir, SANDBOX_TLS_DIR));
   const what = withAuthHero ? "PostgreSQL and AuthHero" : "PostgreSQL";
   const stopped = spawnSync("sh", [script], { encoding: "utf8" });
   if (stopped.status !== 0) {
@@ -83,7 +87,7 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     return "failed";
   }
   rmSync(sandboxDir, { recursive: true, force: true });
-  out(`stopped the sandbox's ${what} and removed ${SANDBOX_DIR}/\n`);
+  out(`stopped the sandbox's ${what}${withTls ? ", Pebble and Caddy" : ""} and removed ${SANDBOX_DIR}/\n`);
   return "ok";
 }
 
@@ -178,7 +182,9 @@ export async function runSandbox(
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
     if (options.tls) {
       err("sandbox: starting Pebble (ACME CA); Caddy follows the run\n");
-      tls = await startSandboxTls(repositoryRoot(), join(sandboxDir, "acme"), (line) => err(`sandbox: ${line}\n`));
+      tls = await startSandboxTls(repositoryRoot(), join(sandboxDir, SANDBOX_TLS_DIR), (line) =>
+        err(`sandbox: ${line}\n`),
+      );
     }
     const pgpass = join(sandboxDir, "pgpass");
     writeFileSync(pgpass, pgpassLines(clusters), { mode: 0o600 });

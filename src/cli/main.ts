@@ -131,6 +131,35 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
   }
 
   program
+    .command("rotate")
+    .description(
+      "new passwords for tenant roles (and with --all or --runtime the runtime role), with no window in which an app following the documented pattern fails to connect",
+    )
+    .argument("[slugs...]", "tenants whose role gets a new password")
+    .option("--all", "every tenant's role, and the runtime role")
+    .option("--runtime", "the runtime role (tenantctl_runtime), on every database server")
+    .option(
+      "--credentials-file <file>",
+      "the runtime role's credentials file apps read (default: $TENANTCTL_RUNTIME_CREDENTIALS_FILE)",
+    )
+    .addOption(dirOption())
+    .addOption(parallelOption())
+    .addOption(lockTimeoutOption())
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .addOption(outputOption())
+    .action(
+      async (
+        slugs: string[],
+        options: StackRunOptions & { all?: boolean; runtime?: boolean; credentialsFile?: string },
+      ) => {
+        const { rotateCommand } = await import("../commands/rotate");
+        setExit(
+          await runningStacks(options, (runOptions, signal) => rotateCommand(slugs, runOptions, out, err, signal)),
+        );
+      },
+    );
+
+  program
     .command("adopt")
     .description(
       "bring existing databases, schemas and roles of these tenants under their stacks (import); what differs is refused, never overwritten",

@@ -90,6 +90,8 @@ export interface TenantRun {
   readonly message?: string;
   /** `up` moved the tenant's data (src/orchestrate/moves/tenantMoves.ts): from, to, rows, bytes, seconds without writes, the old copy. */
   readonly moved?: MovedData;
+  /** `tenantctl rotate`: the role whose password this run renewed (never the password). */
+  readonly rotated?: string;
   readonly seconds: number;
 }
 

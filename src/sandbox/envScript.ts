@@ -65,6 +65,9 @@ export function envScript(
       // With `--tls`: custom domains through the sandbox's Pebble and Caddy.
       "TENANTCTL_ACME_DIRECTORY_URL",
       "TENANTCTL_ACME_INGRESS_ADDRESS",
+      // The registry (after the run, with --keep): the reader's URL and where the runtime role's credentials are.
+      "TENANTCTL_REGISTRY_URL",
+      "TENANTCTL_RUNTIME_CREDENTIALS_FILE",
     ]
       .filter((key) => env[key] !== undefined)
       .map((key) => `export ${key}=${shellQuote(env[key]!)}`),

@@ -31,6 +31,8 @@ import { renderRunTable } from "../report/renderRun";
 import { runOutcome } from "../report/runReport";
 import { type RunningAuthHero, startAuthHero } from "./authhero";
 import { envScript, pgpassLines } from "./envScript";
+import { RUNTIME_CREDENTIALS_FILE_ENV, writeCredentialsFile } from "../orchestrate/rotate/credentialsFile";
+import { registryCredentialsOf } from "../orchestrate/rotate/registryCredentials";
 import { databaseServersJson, type SandboxServer, startDatabaseServers, stopDatabaseServers } from "./databaseServers";
 import { engineEnv, findOrBuildEngine, repositoryRoot } from "./pulumiEngine";
 import { describeSandbox, howToLook } from "./report";
@@ -51,6 +53,9 @@ export interface SandboxOptions {
 /** The auth providers the sandbox can run locally. */
 export const SANDBOX_AUTH_PROVIDERS = ["authhero"] as const;
 export type SandboxAuth = (typeof SANDBOX_AUTH_PROVIDERS)[number];
+
+/** The runtime role's credentials file under the sandbox's directory (TENANTCTL_RUNTIME_CREDENTIALS_FILE). */
+export const RUNTIME_CREDENTIALS_FILE = "runtime-credentials.json";
 
 /** Written when AuthHero is kept running: what `--stop` reports having stopped. Holds no secret. */
 const AUTHHERO_FILE = "authhero.json";
@@ -207,11 +212,13 @@ export async function runSandbox(
         : {}),
       TENANTCTL_DATABASE_SERVERS: databaseServersJson(clusters),
     };
-    writeFileSync(
-      join(sandboxDir, "env.sh"),
-      envScript(env, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)),
-      { mode: 0o600 },
-    );
+    const writeEnvScript = (extra: Record<string, string> = {}) =>
+      writeFileSync(
+        join(sandboxDir, "env.sh"),
+        envScript({ ...env, ...extra }, pgpass, clusters, sandboxProject, resolve(projectDir, options.dir)),
+        { mode: 0o600 },
+      );
+    writeEnvScript();
 
     if (authhero)
       err(`sandbox: AuthHero on ${authhero.url} (started in ${(authhero.startupMs / 1000).toFixed(1)} s)\n`);
@@ -229,7 +236,17 @@ export async function runSandbox(
     out(renderRunTable(report));
     out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
-    if (tls) out(await tls.serve(registryUrlOf(env, clusters), activeCustomDomains(fleet.tenants), projectDir));
+    if (tls) {
+      // The ask endpoint logs in as the registry's reader (the control plane's secret output), as a real one would.
+      const reader = await registryCredentialsOf(sandboxProject, { ...process.env, ...env }).catch(() => undefined);
+      out(
+        await tls.serve(
+          reader?.registryUrl ?? adminRegistryUrl(clusters),
+          activeCustomDomains(fleet.tenants),
+          projectDir,
+        ),
+      );
+    }
     const outcome = runOutcome(report);
     // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
     if (options.keep && outcome !== "interrupted") {
@@ -238,6 +255,20 @@ export async function runSandbox(
       const stopPostgres = clusters.map(({ postgres }) => postgres.keepRunning());
       const stop = [stopAuthHero, ...stopPostgres].filter((command) => command !== undefined).join(" && ");
       kept = true;
+      // What apps log in with (the registry's reader, the runtime role): from the control plane's secret outputs
+      // into env.sh and the credentials file, both 0600, never onto the terminal.
+      const registry = await registryCredentialsOf(sandboxProject, { ...process.env, ...env }).catch((error: Error) => {
+        err(`tenantctl sandbox: could not read the registry's credentials: ${error.message.split("\n")[0]}\n`);
+        return undefined;
+      });
+      if (registry) {
+        const credentialsFile = join(sandboxDir, RUNTIME_CREDENTIALS_FILE);
+        writeCredentialsFile(credentialsFile, registry.runtime);
+        writeEnvScript({
+          TENANTCTL_REGISTRY_URL: registry.registryUrl,
+          [RUNTIME_CREDENTIALS_FILE_ENV]: credentialsFile,
+        });
+      }
       if (authhero)
         writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
       writeFileSync(
@@ -289,9 +320,8 @@ function activeCustomDomains(tenants: readonly Tenant[]): string[] {
     .flatMap((tenant) => tenant.domains.custom.map(({ hostname }) => hostname));
 }
 
-/** The registry's reader login the run wrote (the registry's env), else the administrator of the first cluster. */
-function registryUrlOf(env: Record<string, string>, clusters: readonly SandboxServer[]): string {
-  if (env.TENANTCTL_REGISTRY_URL) return env.TENANTCTL_REGISTRY_URL;
+/** When the control plane's outputs cannot be read: the registry database as the administrator of the first cluster. */
+function adminRegistryUrl(clusters: readonly SandboxServer[]): string {
   const { host, port, user, password } = clusters[0]!.postgres;
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/tenantctl`;
 }

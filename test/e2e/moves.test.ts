@@ -41,6 +41,8 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     as?: Login,
   ) => sqlOn<T>(postgres, database, text, as);
   const tenantLogin = (slug: string) => tenantLoginOf(project, env, slug);
+  const registryRow = () =>
+    sql("tenantctl", "SELECT plan, database, schema FROM tenantctl.tenants WHERE slug = 'initech'");
 
   /** What the tenant sees of its own data, through its own login: per table an ordered hash, the setting it changed. */
   async function tenantView(database: string, login: Login): Promise<Record<string, unknown>> {
@@ -204,6 +206,8 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
     const moved = movedOf(up, "initech");
     expect(moved?.to).toEqual({ server: "primary", database: "tenant_initech", schema: "public" });
     expect(await tenantView("tenant_initech", login)).toEqual(before);
+    // The registry follows in the same run: apps find the data at its new place.
+    expect(await registryRow()).toEqual([{ plan: "enterprise", database: "tenant_initech", schema: "public" }]);
   }, 600_000);
 
   it("schema → database: same rows, sequences continue, the setting its own, drift clean, the old schema kept out of reach", async () => {
@@ -247,6 +251,7 @@ describe("moves: a plan change moves the tenant's data, verified", () => {
       to: { database: "tenants", schema: "tenant_initech" },
     });
     expect(moved?.drop).toMatch(/^DROP DATABASE "tenant_initech_moved_\d{14}";/);
+    expect(await registryRow()).toEqual([{ plan: "trial", database: "tenants", schema: "tenant_initech" }]);
     expect(await tenantView("tenants", login)).toEqual(before);
     expect(await sql("tenants", "SELECT next_invoice()::int AS n", login)).toEqual([{ n: 1006 }]);
     const [old] = await sql<{ datname: string }>(

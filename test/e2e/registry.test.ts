@@ -4,8 +4,12 @@
  * reader reads the registry and nothing else, tenants' roles cannot read it, and the runtime role reaches a tenant's
  * data only through `SET ROLE`, never another tenant's. Then, one `up` at a time: a suspension reaches the row and
  * takes the runtime role's membership away; a hand edit of a row is drift that `up` restores; a destroyed stack's rows
- * go. Its own PostgreSQL and state.
+ * go; `tenantctl rotate` renews the runtime role's and a tenant's passwords while an app following the documented
+ * pattern keeps connecting. Its own PostgreSQL and state.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { type Login, type OwnWorld, sqlOn, startOwnWorld, tenantLoginOf } from "../support/ownWorld";
@@ -256,5 +260,79 @@ describe("the registry: rows kept by each tenant stack, and the roles apps use",
     expect(await session("tenants", runtime, ["SET ROLE tenant_initech"])).toEqual([
       expect.stringMatching(/permission denied to set role "tenant_initech"/),
     ]);
+  });
+
+  it("rotate gives the runtime role and a tenant's role new passwords, and an app following the pattern never fails to connect", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tenantctl-e2e-registry-credentials-")), "runtime.json");
+    writeFileSync(file, JSON.stringify({ user: runtime.user, passwords: [runtime.password] }), { mode: 0o600 });
+    const oldAcme = await tenantLoginOf(project, env, "acme");
+    // The documented app pattern: each new connection tries the file's passwords in order; when all fail, it reads
+    // the file again and tries once more.
+    const read = () => JSON.parse(readFileSync(file, "utf8")) as { user: string; passwords: string[] };
+    let cached = read();
+    async function connectLikeTheApp(): Promise<Client> {
+      for (const again of [false, true]) {
+        if (again) cached = read();
+        for (const password of cached.passwords) {
+          const client = new Client({
+            host: postgres.host,
+            port: postgres.port,
+            database: "tenants",
+            user: cached.user,
+            password,
+          });
+          try {
+            await client.connect();
+            return client;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "28P01") throw error;
+          }
+        }
+      }
+      throw new Error(`no password of ${file} logs in`);
+    }
+    let running = true;
+    const outcomes = { connected: 0, failed: [] as string[] };
+    const app = (async () => {
+      while (running) {
+        try {
+          const client = await connectLikeTheApp();
+          await client.query("SELECT 1");
+          await client.end();
+          outcomes.connected++;
+        } catch (error) {
+          outcomes.failed.push((error as Error).message);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+
+    const rotated = await tenantctlProcess(engine.repoRoot, ["rotate", "acme", "--runtime"], {
+      cwd: project.dir,
+      env: { ...env, TENANTCTL_RUNTIME_CREDENTIALS_FILE: file },
+    });
+    running = false;
+    await app;
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stderr).toContain("rotate: new passwords for tenantctl_runtime (control-plane), tenant_acme (acme)");
+    expect(outcomes.failed).toEqual([]);
+    expect(outcomes.connected).toBeGreaterThan(10);
+    expect(rotated.report.tenants.map((t) => [t.slug, t.outcome, (t as { rotated?: string }).rotated])).toEqual([
+      ["control-plane", "changed", "tenantctl_runtime"],
+      ["acme", "changed", "tenant_acme"],
+    ]);
+
+    // Afterwards: the file holds the new password only, the old ones no longer log in, the new ones do.
+    const after = read();
+    expect(after.passwords).toHaveLength(1);
+    expect(after.passwords[0]).not.toBe(runtime.password);
+    expect(rotated.stderr + JSON.stringify(rotated.report)).not.toContain(after.passwords[0]);
+    expect(await attempt("tenants", "SELECT 1", runtime)).toMatch(/password authentication failed/);
+    expect(await attempt("tenants", "SELECT 1", { user: runtime.user, password: after.passwords[0]! })).toBe("ok");
+    expect(await attempt("tenant_acme", "SELECT 1", oldAcme)).toMatch(/password authentication failed/);
+    const newAcme = await tenantLoginOf(project, env, "acme");
+    expect(newAcme.password).not.toBe(oldAcme.password);
+    expect(await attempt("tenant_acme", "SELECT 1", newAcme)).toBe("ok");
+    runtime = { user: runtime.user, password: after.passwords[0]! };
   });
 });

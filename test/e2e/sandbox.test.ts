@@ -39,7 +39,7 @@ describe("tenantctl sandbox", () => {
     expect(stop).toBeDefined();
 
     // The RunReport table: the control plane and every example tenant deployed.
-    expect(stdout).toMatch(/^control-plane +changed +5 to create/m);
+    expect(stdout).toMatch(/^control-plane +changed +15 to create/m);
     for (const slug of ["acme", "globex", "initech"])
       expect(stdout).toMatch(new RegExp(`^${slug} +changed +\\d+ to create`, "m"));
     expect(stdout).toMatch(/^Update of 4 tenant stacks in [\d.]+ s: 4 changed$/m);
@@ -101,6 +101,45 @@ describe("tenantctl sandbox", () => {
     expect(env.PGUSER).toBe("tenantctl_admin");
     // The admin password is in env.sh and pgpass only, both readable by this user alone.
     for (const file of ["env.sh", "pgpass"]) expect(statSync(join(sandboxDir, file)).mode & 0o777).toBe(0o600);
+    // The registry, as an app reaches it: env.sh names the reader's URL and the runtime role's 0600 credentials
+    // file, both from the control plane's secret outputs and neither printed; each logs in and reads what it may.
+    const credentialsFile = join(sandboxDir, "runtime-credentials.json");
+    expect(env.TENANTCTL_RUNTIME_CREDENTIALS_FILE).toBe(credentialsFile);
+    expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+    const runtime = JSON.parse(readFileSync(credentialsFile, "utf8")) as { user: string; passwords: string[] };
+    expect(runtime).toEqual({ user: "tenantctl_runtime", passwords: [expect.stringMatching(/^[\w-]{32}$/)] });
+    const registryUrl = new URL(env.TENANTCTL_REGISTRY_URL ?? "");
+    expect(registryUrl.username).toBe("tenantctl_registry_reader");
+    expect(registryUrl.pathname).toBe("/tenantctl");
+    for (const secret of [runtime.passwords[0]!, decodeURIComponent(registryUrl.password)])
+      expect(stdout + stderr).not.toContain(secret);
+    const registry = new Client({ connectionString: env.TENANTCTL_REGISTRY_URL });
+    await registry.connect();
+    try {
+      expect((await registry.query("SELECT slug FROM tenantctl.tenants ORDER BY slug")).rows).toEqual([
+        { slug: "acme" },
+        { slug: "globex" },
+        { slug: "initech" },
+      ]);
+    } finally {
+      await registry.end();
+    }
+    const app = new Client({
+      host: registryUrl.hostname,
+      port: Number(registryUrl.port),
+      database: "tenant_acme",
+      user: runtime.user,
+      password: runtime.passwords[0],
+    });
+    await app.connect();
+    try {
+      await app.query("SET ROLE tenant_acme");
+      expect((await app.query("SELECT value FROM tenant_settings WHERE key = 'locale'")).rows).toEqual([
+        { value: "en-GB" },
+      ]);
+    } finally {
+      await app.end();
+    }
     expect(JSON.parse(env.TENANTCTL_DATABASE_SERVERS ?? "{}")).toMatchObject({
       primary: { host: "127.0.0.1", port: Number(port), username: "tenantctl_admin" },
     });

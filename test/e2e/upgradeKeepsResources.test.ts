@@ -21,6 +21,9 @@ const BEFORE_REGROUP = "0c6eb62acd02cd3774c6579ddcc7364d7302a1ef";
 
 /** Engine operations that keep a resource as it is, or change it in place. Anything else loses or adds one. */
 const KEEPING = new Set(["same", "read", "refresh", "update"]);
+/** What the code of now has that the fleet of then did not: the registry (issue 22), created by the first `up`. */
+const addedSince = (resource: { op: string; urn: string }) =>
+  resource.op === "create" && /tenantctl:index:(ControlPlaneRegistry|TenantRegistration)/.test(resource.urn);
 
 const engine = pulumiEngine();
 
@@ -96,11 +99,13 @@ describe(`upgrade from ${BEFORE_REGROUP.slice(0, 12)}`, () => {
       expect(tenant.outcome, `${tenant.slug}: ${tenant.message ?? ""}`).not.toBe("failed");
       // Each operation that is not keeping, with the URN it touched: the failure says which resource lost its alias.
       const lost = tenant.resources
-        .filter((resource) => !KEEPING.has(resource.op))
+        .filter((resource) => !KEEPING.has(resource.op) && !addedSince(resource))
         .map((resource) => `${resource.op} ${resource.urn}`);
       expect(lost, `${tenant.slug} changed its resources: ${JSON.stringify(tenant.changes)}`).toEqual([]);
       expect(
-        Object.keys(tenant.changes).filter((op) => !KEEPING.has(op)),
+        Object.keys(tenant.changes).filter(
+          (op) => !KEEPING.has(op) && !(op === "create" && tenant.resources.every((r) => r.op !== op || addedSince(r))),
+        ),
         tenant.slug,
       ).toEqual([]);
       expect(tenant.changes["same"] ?? 0, tenant.slug).toBeGreaterThan(0);

@@ -195,7 +195,8 @@ export async function startAcmeIngress(tools: AcmeTools, dir: string, repoRoot: 
     stop,
     keepRunning() {
       for (const { child } of started) child.unref();
-      return started.map(({ child }) => `kill ${child.pid} 2>/dev/null`).join("; ") || "true";
+      // Never fails, so that the stop command's next steps (PostgreSQL's) run even when one is already gone.
+      return `kill ${started.map(({ child }) => child.pid).join(" ")} 2>/dev/null || true`;
     },
   };
   return ingress;

@@ -71,6 +71,9 @@ export const SANDBOX_DIR = join(".tenantctl", "sandbox");
 /** Not a secret: it encrypts the state of a throwaway local sandbox, and is written into env.sh for the user. */
 export const SANDBOX_PASSPHRASE = "tenantctl-sandbox";
 
+/** With `--tls`: Pebble's, Caddy's and the ask endpoint's configuration and logs. */
+const SANDBOX_TLS_DIR = "acme";
+
 /** What `--stop` runs: the kept server's stop command. */
 const STOP_SCRIPT = "stop.sh";
 
@@ -84,6 +87,7 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     return "ok";
   }
   const withAuthHero = existsSync(join(sandboxDir, AUTHHERO_FILE));
+  const withTls = existsSync(join(sandboxDir, SANDBOX_TLS_DIR));
   const what = withAuthHero ? "PostgreSQL and AuthHero" : "PostgreSQL";
   const stopped = spawnSync("sh", [script], { encoding: "utf8" });
   if (stopped.status !== 0) {
@@ -93,7 +97,7 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     return "failed";
   }
   rmSync(sandboxDir, { recursive: true, force: true });
-  out(`stopped the sandbox's ${what} and removed ${SANDBOX_DIR}/\n`);
+  out(`stopped the sandbox's ${what}${withTls ? ", Pebble and Caddy" : ""} and removed ${SANDBOX_DIR}/\n`);
   return "ok";
 }
 
@@ -190,7 +194,9 @@ export async function runSandbox(
     writeFileSync(join(sandboxProject, "Pulumi.yaml"), projectFileWithAbsoluteMain(projectDir));
     if (options.tls) {
       err("sandbox: starting Pebble (ACME CA); Caddy follows the run\n");
-      tls = await startSandboxTls(repositoryRoot(), join(sandboxDir, "acme"), (line) => err(`sandbox: ${line}\n`));
+      tls = await startSandboxTls(repositoryRoot(), join(sandboxDir, SANDBOX_TLS_DIR), (line) =>
+        err(`sandbox: ${line}\n`),
+      );
     }
     const pgpass = join(sandboxDir, "pgpass");
     writeFileSync(pgpass, pgpassLines(clusters), { mode: 0o600 });
@@ -241,7 +247,17 @@ export async function runSandbox(
     out(renderRunTable(report));
     out(describeSandbox(report, clusters, fleet.controlPlane.databaseServers));
     if (authhero) out(describeAuthHero(authhero, options.keep === true));
-    if (tls) out(await tls.serve(registryUrlOf(env, clusters), activeCustomDomains(fleet.tenants), projectDir));
+    if (tls) {
+      // The ask endpoint logs in as the registry's reader (the control plane's secret output), as a real one would.
+      const reader = await registryCredentialsOf(sandboxProject, { ...process.env, ...env }).catch(() => undefined);
+      out(
+        await tls.serve(
+          reader?.registryUrl ?? adminRegistryUrl(clusters),
+          activeCustomDomains(fleet.tenants),
+          projectDir,
+        ),
+      );
+    }
     if (powerdns) out(describeSandboxDns(powerdns, fleet.tenants, options.keep === true));
     const outcome = runOutcome(report);
     // Ctrl-C means stop: an interrupted run's servers go, even with --keep.
@@ -334,9 +350,8 @@ function activeCustomDomains(tenants: readonly Tenant[]): string[] {
     .flatMap((tenant) => tenant.domains.custom.map(({ hostname }) => hostname));
 }
 
-/** The registry's reader login the run wrote (the registry's env), else the administrator of the first cluster. */
-function registryUrlOf(env: Record<string, string>, clusters: readonly SandboxServer[]): string {
-  if (env.TENANTCTL_REGISTRY_URL) return env.TENANTCTL_REGISTRY_URL;
+/** When the control plane's outputs cannot be read: the registry database as the administrator of the first cluster. */
+function adminRegistryUrl(clusters: readonly SandboxServer[]): string {
   const { host, port, user, password } = clusters[0]!.postgres;
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/tenantctl`;
 }

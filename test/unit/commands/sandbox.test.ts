@@ -28,3 +28,11 @@ describe("sandbox --auth", () => {
     expect(existsSync(join(cwd, ".tenantctl"))).toBe(false);
   });
 });
+
+describe("sandbox --tls", () => {
+  it("does not go with --stop (which stops whatever the kept sandbox started), as a usage error", async () => {
+    const result = await runCli(["sandbox", "--stop", "--tls"], writeFleet({}));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--stop and --tls do not go together");
+  });
+});

@@ -55,6 +55,9 @@ export type SandboxAuth = (typeof SANDBOX_AUTH_PROVIDERS)[number];
 /** Written when AuthHero is kept running: what `--stop` reports having stopped. Holds no secret. */
 const AUTHHERO_FILE = "authhero.json";
 
+/** Written when PowerDNS is kept running (`--dns`): what `--stop` reports having stopped. Holds no secret. */
+const POWERDNS_FILE = "powerdns.json";
+
 /** Where the sandbox keeps its state, relative to the project directory. */
 export const SANDBOX_DIR = join(".tenantctl", "sandbox");
 
@@ -74,7 +77,9 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     return "ok";
   }
   const withAuthHero = existsSync(join(sandboxDir, AUTHHERO_FILE));
-  const what = withAuthHero ? "PostgreSQL and AuthHero" : "PostgreSQL";
+  const withPowerDns = existsSync(join(sandboxDir, POWERDNS_FILE));
+  const servers = ["PostgreSQL", ...(withAuthHero ? ["AuthHero"] : []), ...(withPowerDns ? ["PowerDNS"] : [])];
+  const what = `${servers.slice(0, -1).join(", ")}${servers.length > 1 ? " and " : ""}${servers[servers.length - 1]}`;
   const stopped = spawnSync("sh", [script], { encoding: "utf8" });
   if (stopped.status !== 0) {
     err(
@@ -232,6 +237,11 @@ export async function runSandbox(
         .filter((command) => command !== undefined)
         .join(" && ");
       kept = true;
+      if (powerdns)
+        writeFileSync(
+          join(sandboxDir, POWERDNS_FILE),
+          `${JSON.stringify({ apiUrl: powerdns.apiUrl, dnsPort: powerdns.dnsPort, pid: powerdns.pid })}\n`,
+        );
       if (authhero)
         writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
       writeFileSync(

@@ -65,6 +65,9 @@ export const RUNTIME_CREDENTIALS_FILE = "runtime-credentials.json";
 /** Written when AuthHero is kept running: what `--stop` reports having stopped. Holds no secret. */
 const AUTHHERO_FILE = "authhero.json";
 
+/** Written when PowerDNS is kept running (`--dns`): what `--stop` reports having stopped. Holds no secret. */
+const POWERDNS_FILE = "powerdns.json";
+
 /** Where the sandbox keeps its state, relative to the project directory. */
 export const SANDBOX_DIR = join(".tenantctl", "sandbox");
 
@@ -88,7 +91,14 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
   }
   const withAuthHero = existsSync(join(sandboxDir, AUTHHERO_FILE));
   const withTls = existsSync(join(sandboxDir, SANDBOX_TLS_DIR));
-  const what = withAuthHero ? "PostgreSQL and AuthHero" : "PostgreSQL";
+  const withPowerDns = existsSync(join(sandboxDir, POWERDNS_FILE));
+  const servers = [
+    "PostgreSQL",
+    ...(withAuthHero ? ["AuthHero"] : []),
+    ...(withPowerDns ? ["PowerDNS"] : []),
+    ...(withTls ? ["Pebble", "Caddy"] : []),
+  ];
+  const what = `${servers.slice(0, -1).join(", ")}${servers.length > 1 ? " and " : ""}${servers[servers.length - 1]}`;
   const stopped = spawnSync("sh", [script], { encoding: "utf8" });
   if (stopped.status !== 0) {
     err(
@@ -97,7 +107,7 @@ export function stopSandbox(out: (text: string) => void, err: (text: string) => 
     return "failed";
   }
   rmSync(sandboxDir, { recursive: true, force: true });
-  out(`stopped the sandbox's ${what}${withTls ? ", Pebble and Caddy" : ""} and removed ${SANDBOX_DIR}/\n`);
+  out(`stopped the sandbox's ${what} and removed ${SANDBOX_DIR}/\n`);
   return "ok";
 }
 
@@ -284,6 +294,11 @@ export async function runSandbox(
           [RUNTIME_CREDENTIALS_FILE_ENV]: credentialsFile,
         });
       }
+      if (powerdns)
+        writeFileSync(
+          join(sandboxDir, POWERDNS_FILE),
+          `${JSON.stringify({ apiUrl: powerdns.apiUrl, dnsPort: powerdns.dnsPort, pid: powerdns.pid })}\n`,
+        );
       if (authhero)
         writeFileSync(join(sandboxDir, AUTHHERO_FILE), `${JSON.stringify({ url: authhero.url, pid: authhero.pid })}\n`);
       writeFileSync(

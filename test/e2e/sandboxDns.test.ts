@@ -52,6 +52,7 @@ describe("tenantctl sandbox --dns", () => {
 
     const stopped = await runCli(["sandbox", "--stop"], project.dir);
     expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain("stopped the sandbox's PostgreSQL and PowerDNS");
     kept.stop = undefined;
     const after = spawnSync("sh", ["-c", `${dig![1]} +time=1 +tries=1`], { encoding: "utf8" });
     expect(after.stdout).not.toContain("edge.example.com");

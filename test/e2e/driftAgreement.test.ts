@@ -1,9 +1,9 @@
 /**
- * The scan agrees with the engine, measured: on a deployed small fleet (real PostgreSQL, real engine), random hand
- * changes across what the stacks manage — role attributes, connection limit, login, expiry, search path and other role
- * settings, memberships, owners, grants (with and without grant option), default privileges, extensions, settings
- * values and rows (managed and seed-only, and keys tenantctl never wrote) — several at a time, on several tenants at
- * once. Each round applies them, asks the scan (in this process) which stacks it would send to the engine and the engine
+ * The scan agrees with the engine, measured: on a deployed small fleet (real PostgreSQL, real engine, real AuthHero),
+ * random hand changes across what the stacks manage — role attributes, connection limit, login, expiry, search path and
+ * other role settings, memberships, owners, grants (with and without grant option), default privileges, extensions,
+ * settings values and rows (managed and seed-only, and keys tenantctl never wrote), the organization's display name and
+ * metadata, the tenant roles' descriptions and permissions — several at a time, on several tenants at once. Each round applies them, asks the scan (in this process) which stacks it would send to the engine and the engine
  * (`drift --all --engine`) which stacks drifted, and reverts them. Every tenant in a round is one trial: the scan's
  * flagged set must contain every stack the engine calls drifted or cannot preview (misses, must be 0); the rest are
  * false alarms, counted. The figures are printed.
@@ -22,6 +22,9 @@ import { scanFleet } from "../../src/orchestrate/scan/scanFleet";
 import { type OwnWorld, sqlOn, startOwnWorld } from "../support/ownWorld";
 import { pulumiEngine } from "../support/pulumi";
 import { tenantctlProcess } from "../support/tenantctlProcess";
+import { connectionOf, ManagementClient, startTestAuthHero } from "../support/authhero";
+import type { RunningAuthHero } from "../../src/sandbox/authhero";
+import { tenantRoleName } from "../../src/core/naming";
 
 const engine = pulumiEngine();
 const TRIALS = Number(process.env["TENANTCTL_AGREEMENT_TRIALS"] ?? 96);
@@ -29,13 +32,16 @@ const SEED = Number(process.env["TENANTCTL_AGREEMENT_SEED"] ?? Date.now() % 1_00
 const ENGINE_FOR_ALL = process.env["TENANTCTL_AGREEMENT_ENGINE"] === "all";
 const ONLY = process.env["TENANTCTL_AGREEMENT_CHANGES"]?.split(",").map((id) => id.trim());
 
-/** A hand change: statements that make it and statements that undo it, each `[database, sql]`. */
+/** One step of a hand change: `[database, sql]`, or a call to AuthHero's Management API. */
+type Step = readonly [string, string] | (() => Promise<unknown>);
+
+/** A hand change: the steps that make it and those that undo it. */
 interface Change {
   readonly id: string;
   /** Whether the engine's diff is expected to notice it (for the figures only: the assertion asks the engine). */
   readonly drift: boolean;
-  readonly apply: readonly [string, string][];
-  readonly revert: readonly [string, string][];
+  readonly apply: readonly Step[];
+  readonly revert: readonly Step[];
 }
 
 interface Place {
@@ -52,8 +58,78 @@ interface Place {
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** The tenant's organization and own roles at AuthHero, by name, and the client that changes them by hand. */
+interface AuthPlace {
+  readonly client: ManagementClient;
+  readonly organizationName: string;
+  readonly displayName: string;
+  /** `<slug>:<role>` of the tenant's own roles. */
+  readonly roles: readonly string[];
+}
+
+/** Hand changes at AuthHero: the organization's name and metadata, the tenant roles' descriptions and permissions. */
+function authChangesFor(a: AuthPlace): Change[] {
+  const organization = async () => (await a.client.organizations()).find((o) => o.name === a.organizationName)!;
+  const patchOrganization =
+    (make: (o: Awaited<ReturnType<typeof organization>>) => Record<string, unknown>) => async () => {
+      const o = await organization();
+      await a.client.json("PATCH", `/organizations/${o.id}`, {
+        name: o.name,
+        display_name: o.display_name,
+        metadata: o.metadata,
+        ...make(o),
+      });
+    };
+  let savedPlan = "";
+  const changes: Change[] = [
+    {
+      id: "organization display name",
+      drift: true,
+      apply: [patchOrganization(() => ({ display_name: "Renamed by hand" }))],
+      revert: [patchOrganization(() => ({ display_name: a.displayName }))],
+    },
+    {
+      id: "organization metadata",
+      drift: true,
+      apply: [
+        patchOrganization((o) => {
+          savedPlan = String(o.metadata["plan"]);
+          return { metadata: { ...o.metadata, plan: "platinum" } };
+        }),
+      ],
+      revert: [patchOrganization((o) => ({ metadata: { ...o.metadata, plan: savedPlan } }))],
+    },
+  ];
+  const role = async (name: string) => (await a.client.roles()).find((r) => r.name === name)!;
+  for (const name of a.roles) {
+    let description = "";
+    const permissions = [{ permission_name: "manage:users", resource_server_identifier: "https://api.example.com" }];
+    changes.push(
+      {
+        id: `role ${name} description`,
+        drift: true,
+        apply: [
+          async () => {
+            const r = await role(name);
+            description = r.description ?? "";
+            await a.client.json("PATCH", `/roles/${r.id}`, { name: r.name, description: "Changed by hand" });
+          },
+        ],
+        revert: [async () => a.client.json("PATCH", `/roles/${(await role(name)).id}`, { name, description })],
+      },
+      {
+        id: `role ${name} permission added`,
+        drift: true,
+        apply: [async () => a.client.call("POST", `/roles/${(await role(name)).id}/permissions`, { permissions })],
+        revert: [async () => a.client.call("DELETE", `/roles/${(await role(name)).id}/permissions`, { permissions })],
+      },
+    );
+  }
+  return changes;
+}
+
 /** The changes that can be made to one tenant, by id. */
-function changesFor(p: Place): Change[] {
+function changesFor(p: Place, auth?: AuthPlace): Change[] {
   const R = q(p.role);
   const table = `${q(p.schema)}.tenant_settings`;
   const onRole = (id: string, make: string, undo: string, drift = true): Change => ({
@@ -218,19 +294,22 @@ function changesFor(p: Place): Change[] {
       ),
     );
   }
+  if (auth) changes.push(...authChangesFor(auth));
   return changes;
 }
 
 /** Extra tenants beside the three examples: both isolations, a suspended one, extensions of their own. */
 const EXTRA_TENANTS: Record<string, string> = {
   "db-one.yaml": "slug: db-one\nname: DB One\nplan: enterprise\n",
-  "db-two.yaml": "slug: db-two\nname: DB Two\nplan: enterprise\ndatabase:\n  extensions: [pgcrypto, pg_trgm]\n",
+  "db-two.yaml":
+    "slug: db-two\nname: DB Two\nplan: enterprise\ndatabase:\n  extensions: [pgcrypto, pg_trgm]\nauth:\n  roles:\n    - { name: support, description: Support desk, permissions: [read:data] }\n",
   "db-held.yaml": "slug: db-held\nname: DB Held\nplan: enterprise\nstatus: suspended\n",
   "sc-one.yaml": "slug: sc-one\nname: SC One\nplan: basic\n",
   "sc-two.yaml": "slug: sc-two\nname: SC Two\nplan: trial\n",
   "sc-three.yaml": "slug: sc-three\nname: SC Three\nplan: basic\nsettings:\n  locale: fr-FR\n",
   "sc-held.yaml": "slug: sc-held\nname: SC Held\nplan: basic\nstatus: suspended\n",
-  "sc-four.yaml": "slug: sc-four\nname: SC Four\nplan: basic\ndatabase:\n  extensions: [pgcrypto, pg_trgm]\n",
+  "sc-four.yaml":
+    "slug: sc-four\nname: SC Four\nplan: basic\ndatabase:\n  extensions: [pgcrypto, pg_trgm]\nauth:\n  roles:\n    - { name: billing, description: Billing, permissions: [read:data, write:data] }\n",
   "db-three.yaml": "slug: db-three\nname: DB Three\nplan: enterprise\nsettings:\n  features: { sso: false }\n",
 };
 
@@ -238,12 +317,25 @@ describe("the scan agrees with the engine", () => {
   let world: OwnWorld | undefined;
   let tenants: Tenant[] = [];
   let places: Place[] = [];
+  let auths: (AuthPlace | undefined)[] = [];
+  let authhero: RunningAuthHero | undefined;
   const tenantctl = (args: string[]) =>
     tenantctlProcess(engine.repoRoot, args, { cwd: world!.project.dir, env: world!.env, timeoutMs: 600_000 });
   const sql = (database: string, text: string) => sqlOn(world!.postgres, database, text);
+  const run = async (step: Step) => (typeof step === "function" ? step() : sql(step[0], step[1]));
 
   beforeAll(async () => {
     world = await startOwnWorld(engine.repoRoot, "drift-agreement");
+    // Auth on, at a real AuthHero: the organizations and the tenants' own roles are in the trials too.
+    authhero = await startTestAuthHero();
+    Object.assign(world.env, {
+      TENANTCTL_DISABLE: "dns,tls",
+      TENANTCTL_AUTH_PROVIDER: "authhero",
+      TENANTCTL_AUTHHERO_URL: authhero.url,
+      TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId,
+      TENANTCTL_AUTHHERO_CLIENT_SECRET: authhero.clientSecret,
+    });
+    const client = new ManagementClient(connectionOf(authhero));
     for (const [file, text] of Object.entries(EXTRA_TENANTS)) world.project.writeFile(file, text);
     // The example server is sized for the three example tenants.
     const template = world.project.readFile("_control-plane.yaml");
@@ -262,12 +354,23 @@ describe("the scan agrees with the engine", () => {
       extensions: t.database.isolation === "database" ? t.database.extensions : [],
       admin: world!.postgres.user,
     }));
+    auths = tenants.map((t) =>
+      t.status === "decommissioned"
+        ? undefined
+        : {
+            client,
+            organizationName: t.auth.organizationName,
+            displayName: t.name,
+            roles: t.auth.roles.map((r) => tenantRoleName(t.slug, r.name)),
+          },
+    );
     const up = await tenantctl(["up", "--all", "--parallel", "2"]);
     expect(up.code, up.stderr).toBe(0);
   }, 900_000);
 
   afterAll(async () => {
     await world?.close();
+    await authhero?.stop();
   });
 
   const scanned = async (): Promise<Map<string, readonly string[]>> => {
@@ -296,7 +399,7 @@ describe("the scan agrees with the engine", () => {
       // Per tenant: none, or one to four distinct changes of those it can have.
       const plan = fc.tuple(
         ...places.map((place) => {
-          const ids = changesFor(place)
+          const ids = changesFor(place, auths[places.indexOf(place)])
             .map((c) => c.id)
             .filter((id) => !ONLY || ONLY.includes(id));
           if (ids.length === 0) return fc.constant<string[]>([]);
@@ -312,10 +415,10 @@ describe("the scan agrees with the engine", () => {
           for (const [i, ids] of chosen.entries()) {
             const place = places[i]!;
             const original = tenants[i]!;
-            const known = new Map(changesFor(place).map((c) => [c.id, c]));
+            const known = new Map(changesFor(place, auths[i]).map((c) => [c.id, c]));
             for (const id of ids) {
               const change = withOriginals(known.get(id)!, original);
-              for (const [database, text] of change.apply) await sql(database, text);
+              for (const step of change.apply) await run(step);
               applied.push(change);
             }
           }
@@ -342,8 +445,7 @@ describe("the scan agrees with the engine", () => {
             }
             if (scanSays && !engineSays && ENGINE_FOR_ALL) figures.falseAlarms++;
           }
-          for (const change of [...applied].reverse())
-            for (const [database, text] of change.revert) await sql(database, text);
+          for (const change of [...applied].reverse()) for (const step of change.revert) await run(step);
           // A revert that left something behind would make the next round's figures about this one: the stacks go back.
           const left = await scanned();
           if (left.size > 0) {
@@ -379,5 +481,8 @@ function withOriginals(change: Change, tenant: Tenant): Change {
     text
       .replace("__LOCALE__", String(settings.locale ?? ""))
       .replace("__COLOR__", String(settings.branding?.primaryColor ?? ""));
-  return { ...change, revert: change.revert.map(([database, text]) => [database, fill(text)] as [string, string]) };
+  return {
+    ...change,
+    revert: change.revert.map((step) => (typeof step === "function" ? step : ([step[0], fill(step[1])] as const))),
+  };
 }

@@ -30,6 +30,7 @@ import { auth0Adoption } from "./auth/auth0Adoption";
 import { adminCredentialsEnv } from "./context/databaseServerConfig";
 import { createDeploymentContext, type DeploymentSettings } from "./context/deploymentContext";
 import { featuresFrom } from "./context/features";
+import { ROTATE_ENV, rotationFrom } from "./context/rotation";
 import { moveRefusalFor } from "./moves/moveGuard";
 import { runError } from "./resourceErrors";
 import { controlPlaneStack, tenantStack } from "./stacks";
@@ -101,6 +102,7 @@ async function declare(
 
 /** Stack config and environment, read once. */
 function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSettings {
+  const rotation = rotationFrom(env[ROTATE_ENV]);
   return {
     features: featuresFrom(env.TENANTCTL_DISABLE, config.getObject<string[]>("disable")),
     databaseServers: {
@@ -119,6 +121,7 @@ function readDeploymentSettings(config: pulumi.Config, env: Env): DeploymentSett
     cloudflareZoneId: config.get("cloudflareZoneId"),
     route53ZoneId: config.get("route53ZoneId"),
     acmRegion: config.get("acmRegion"),
+    ...(rotation ? { rotation } : {}),
     organization: pulumi.getOrganization(),
     project: pulumi.getProject(),
   };

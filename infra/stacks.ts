@@ -10,7 +10,7 @@ import type { ControlPlane, Tenant } from "../src/core/model";
 import { type AuthImports, NO_AUTH_IMPORTS } from "./auth/auth0Adoption";
 import { ControlPlaneAuth } from "./components/ControlPlaneAuth";
 import { TenantAuth } from "./components/TenantAuth";
-import { TenantDatabase } from "./components/TenantDatabase";
+import { TenantDatabase, tenantDatabaseLayout } from "./components/TenantDatabase";
 import { TenantDomains } from "./components/TenantDomains";
 import { TenantSettings } from "./components/TenantSettings";
 import { TenantMigrations } from "./dynamic/migrations/TenantMigrationsTable";
@@ -18,6 +18,8 @@ import { type AdoptionPlan, NOTHING_TO_ADOPT, sharedDatabaseResourceName } from 
 import type { DeploymentContext } from "./context/deploymentContext";
 import { runError } from "./resourceErrors";
 import { componentsFor } from "./status";
+import { ControlPlaneRegistry } from "./registry/ControlPlaneRegistry";
+import { TenantRegistration } from "./registry/TenantRegistration";
 
 export interface TenantStackOutputs {
   readonly slug: string;
@@ -59,6 +61,7 @@ export function tenantStack(
     host: access.host,
     port: access.port,
     imports: adoption.imports,
+    ...(context.rotation?.tenantRoles ? { rotation: context.rotation.token } : {}),
   });
   // The role and the database or schema must exist before the settings table is written into them.
   const settings = new TenantSettings(
@@ -66,13 +69,6 @@ export function tenantStack(
     { tenant, connection: access.connection },
     { dependsOn: [database] },
   );
-  // The app's schema: a new tenant comes up at the latest migration, and a later `up` applies what is new.
-  if (context.migrations)
-    new TenantMigrations(
-      `${tenant.slug}-migrations`,
-      { tenant, files: context.migrations.files, dir: context.migrations.dir, connection: access.connection },
-      { dependsOn: [database] },
-    );
   const domains =
     features.dns || features.tls
       ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features })
@@ -86,6 +82,46 @@ export function tenantStack(
           imports: authImports,
         })
       : undefined;
+
+  const registration = features.registry
+    ? new TenantRegistration(tenant.slug, {
+        tenant,
+        registry: context.registry,
+        registryConnection: context.registryConnection(),
+        provider: access.provider,
+        host: access.host,
+        port: access.port,
+        role: database.user,
+        database: database.database,
+        ownDatabase: tenantDatabaseLayout(tenant).ownDatabase,
+        ...(auth ? { organizationId: auth.organizationId } : {}),
+        ...(domains && features.tls && componentsFor(tenant.status).tls
+          ? { customDomains: domains.customDomains }
+          : {}),
+      })
+    : undefined;
+  // The app's schema: a new tenant comes up at the latest migration, and a later `up` applies what is new; then the
+  // registry's migration_version, once the tenant's row is there.
+  if (context.migrations)
+    new TenantMigrations(
+      `${tenant.slug}-migrations`,
+      {
+        tenant,
+        files: context.migrations.files,
+        dir: context.migrations.dir,
+        connection: access.connection,
+        ...(registration
+          ? {
+              registry: {
+                connection: context.registryConnection(),
+                database: context.registry.database,
+                schema: context.registry.schema,
+              },
+            }
+          : {}),
+      },
+      { dependsOn: registration ? [database, registration] : [database] },
+    );
 
   return {
     slug: tenant.slug,
@@ -113,6 +149,7 @@ export function controlPlaneStack(
   sharedDatabaseImports: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
   const sharedDatabases: Record<string, pulumi.Output<string>> = {};
+  const sharedDatabaseResources: Record<string, postgresql.Database> = {};
   for (const server of controlPlane.databaseServers) {
     const access = context.databaseServer(server);
     const database = new postgresql.Database(
@@ -134,8 +171,24 @@ export function controlPlaneStack(
       { provider: access.provider },
     );
     sharedDatabases[server.name] = database.name;
+    sharedDatabaseResources[server.name] = database;
   }
   const outputs: Record<string, unknown> = { sharedDatabases };
+  if (context.features.registry) {
+    const rotation = context.rotation;
+    const registry = new ControlPlaneRegistry("registry", {
+      controlPlane,
+      access: (name) => context.databaseServer(controlPlane.databaseServers.find((server) => server.name === name)!),
+      sharedDatabases: sharedDatabaseResources,
+      ...(rotation?.runtime ? { runtimeRotation: { token: rotation.token, step: rotation.runtime } } : {}),
+    });
+    // The sandbox (env.sh) and `tenantctl rotate` read these; apps get them from wherever the team keeps secrets.
+    Object.assign(outputs, {
+      registry: registry.location,
+      registryUrl: registry.readerUrl,
+      runtimeCredentials: registry.runtimeCredentials,
+    });
+  }
   if (context.features.auth)
     Object.assign(
       outputs,

@@ -4,7 +4,8 @@
  *
  * - `active`: everything.
  * - `suspended`: DNS, TLS and the auth organization stay (the app serves a "suspended" page at the tenant's own
- *   hostnames and blocks logins); the database login role is disabled so nothing can use the data meanwhile.
+ *   hostnames and blocks logins); the database login role is disabled so nothing can use the data meanwhile, and the
+ *   runtime role (`tenantctl_runtime`) loses its membership in it, so a pooled app cannot `SET ROLE` to it either.
  * - `decommissioned`: DNS records and TLS custom hostnames/certificates are not declared, so an `up` removes them and
  *   the customer's hostnames stop resolving to us; the auth organization and its roles stay for audit; data is
  *   retained (databases and schemas are never dropped by a status change).
@@ -20,12 +21,14 @@ export interface StatusComponents {
   readonly auth: boolean;
   /** Whether the tenant's database role may log in. */
   readonly databaseLogin: boolean;
+  /** Whether the runtime role is a member of the tenant's role (and may connect to its database): the app's way in. */
+  readonly runtimeAccess: boolean;
 }
 
 const COMPONENTS_BY_STATUS: Readonly<Record<TenantStatus, StatusComponents>> = {
-  active: { dns: true, tls: true, auth: true, databaseLogin: true },
-  suspended: { dns: true, tls: true, auth: true, databaseLogin: false },
-  decommissioned: { dns: false, tls: false, auth: true, databaseLogin: false },
+  active: { dns: true, tls: true, auth: true, databaseLogin: true, runtimeAccess: true },
+  suspended: { dns: true, tls: true, auth: true, databaseLogin: false, runtimeAccess: false },
+  decommissioned: { dns: false, tls: false, auth: true, databaseLogin: false, runtimeAccess: false },
 };
 
 export function componentsFor(status: TenantStatus): StatusComponents {

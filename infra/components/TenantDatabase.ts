@@ -30,6 +30,11 @@ export interface TenantDatabaseArgs {
    * @default nothing is imported
    */
   readonly imports?: DatabaseImports;
+  /**
+   * A rotation token (`tenantctl rotate`): the role gets a new password, once per token.
+   * @default the password stays
+   */
+  readonly rotation?: string;
 }
 
 /** What `isolation` decides, as plain data: exported so the choice is tested without mocks. */
@@ -152,7 +157,9 @@ export class TenantDatabase extends pulumi.ComponentResource {
     });
 
     function createPassword(): GeneratedPassword {
-      return new GeneratedPassword(`${name}-password`, {}, { parent });
+      return new GeneratedPassword(`${name}-password`, args.rotation !== undefined ? { commit: args.rotation } : {}, {
+        parent,
+      });
     }
 
     function createRole(): postgresql.Role {

@@ -30,12 +30,16 @@ export function databaseServerAccess(server: DatabaseServer, resolved: ResolvedD
     database: "postgres",
     connectTimeout: 15,
   });
-  const connection = pulumi.secret({
+  return { server, host: resolved.host, port: resolved.port, provider, connection: adminConnectionOf(resolved) };
+}
+
+/** The settings writer's (and the registry rows') admin connection to a server: a secret as a whole. */
+export function adminConnectionOf(resolved: ResolvedDatabaseServer): pulumi.Output<AdminConnection> {
+  return pulumi.secret({
     host: resolved.host,
     port: resolved.port,
     user: resolved.username,
     password: resolved.password,
     sslmode: resolved.sslmode,
   });
-  return { server, host: resolved.host, port: resolved.port, provider, connection };
 }

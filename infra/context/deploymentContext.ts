@@ -7,16 +7,17 @@
 import type { MigrationFile } from "../../src/core/migrations/migrationFiles";
 import * as pulumi from "@pulumi/pulumi";
 import { SetupError } from "../../src/core/errors";
-import type { AuthProviderName, ControlPlane, DatabaseServer } from "../../src/core/model";
+import type { AuthProviderName, ControlPlane, DatabaseServer, RegistrySpec } from "../../src/core/model";
 import { CONTROL_PLANE_STACK } from "../../src/core/naming";
 import { type Auth, authFor } from "../auth";
 import { type Dns, dnsFor } from "../dns";
 import { type Tls, tlsFor } from "../tls";
 import type { AuthHeroConnection } from "../dynamic/authhero/connection";
 import { type AuthHeroSettings, resolveAuthHero } from "./authheroConfig";
-import { databaseServerAccess, type DatabaseServerAccess } from "./databaseServerAccess";
+import { adminConnectionOf, databaseServerAccess, type DatabaseServerAccess } from "./databaseServerAccess";
 import { type DatabaseServerSettings, resolveDatabaseServer } from "./databaseServerConfig";
 import type { Features } from "./features";
+import type { AdminConnection } from "../dynamic/settings/adminConnection";
 
 /** What a deployment is given besides the tenant files: plain data, read once. */
 export interface DeploymentSettings {
@@ -36,13 +37,29 @@ export interface DeploymentSettings {
    * (`tenantctl sandbox --auth authhero` deploys a fleet written for Auth0 into its local AuthHero).
    */
   readonly authProvider?: string;
+  /** `TENANTCTL_ROTATE`: what this run rotates (`tenantctl rotate`); absent, no password changes. */
+  readonly rotation?: Rotation;
   /** Where the stack runs, for the fully qualified name of the control-plane stack. */
   readonly organization: string;
   readonly project: string;
 }
 
+/**
+ * A rotation run (`tenantctl rotate`, src/orchestrate/rotate/): a token naming it, whether tenant stacks renew their
+ * role's password, and which step of the runtime role's two-step rotation the control-plane stack takes.
+ */
+export interface Rotation {
+  readonly token: string;
+  readonly tenantRoles: boolean;
+  readonly runtime?: "stage" | "commit";
+}
+
 export interface DeploymentContext {
   readonly features: Features;
+  /** Where the registry lives (the template's `registry`). */
+  readonly registry: RegistrySpec;
+  /** What this run rotates, if it is a rotation. */
+  readonly rotation?: Rotation;
   /** Where tenant hostnames' records go: the template's `dns.provider`. */
   readonly dns: Dns;
   /** How custom hostnames get certificates: the template's `tls.provider`. */
@@ -59,6 +76,11 @@ export interface DeploymentContext {
   databaseServer(server: DatabaseServer): DatabaseServerAccess;
   /** The template's migrations (src/core/migrations/) and their folder on this machine; none: no migrations resource. */
   readonly migrations?: { readonly files: readonly MigrationFile[]; readonly dir: string };
+  /**
+   * The admin connection to the registry's server (a secret), for the tenant's rows: without declaring a provider for
+   * that server in a stack whose tenant lives on another one. Throws a SetupError.
+   */
+  registryConnection(): pulumi.Output<AdminConnection>;
 }
 
 export function createDeploymentContext(controlPlane: ControlPlane, settings: DeploymentSettings): DeploymentContext {
@@ -93,6 +115,18 @@ export function createDeploymentContext(controlPlane: ControlPlane, settings: De
         servers.set(server.name, access);
       }
       return access;
+    },
+    registry: controlPlane.registry,
+    ...(settings.rotation ? { rotation: settings.rotation } : {}),
+    registryConnection() {
+      const server = controlPlane.databaseServers.find((candidate) => candidate.name === controlPlane.registry.server);
+      if (!server)
+        throw new SetupError(
+          `the registry's database server \`${controlPlane.registry.server}\` is not in the template`,
+        );
+      const declared = servers.get(server.name);
+      if (declared) return declared.connection;
+      return adminConnectionOf(resolveDatabaseServer(server, settings.databaseServers));
     },
   };
 }

@@ -9,12 +9,14 @@ export interface Features {
   readonly dns: boolean;
   readonly tls: boolean;
   readonly auth: boolean;
+  /** The registry (DESIGN.md, "The registry"): its tables and roles in the control plane, each tenant's rows and grants. */
+  readonly registry: boolean;
 }
 
-export const FEATURE_NAMES = ["dns", "tls", "auth"] as const;
+export const FEATURE_NAMES = ["dns", "tls", "auth", "registry"] as const;
 
 /** Everything on: production, and what a reviewer of `tenantctl plan` sees. */
-export const ALL_FEATURES: Features = { dns: true, tls: true, auth: true };
+export const ALL_FEATURES: Features = { dns: true, tls: true, auth: true, registry: true };
 
 /** The features left on once `values` are switched off. Throws a SetupError on a name that is not a feature. */
 export function parseDisabled(values: readonly string[]): Features {
@@ -26,7 +28,12 @@ export function parseDisabled(values: readonly string[]): Features {
       );
     }
   }
-  return { dns: !disabled.has("dns"), tls: !disabled.has("tls"), auth: !disabled.has("auth") };
+  return {
+    dns: !disabled.has("dns"),
+    tls: !disabled.has("tls"),
+    auth: !disabled.has("auth"),
+    registry: !disabled.has("registry"),
+  };
 }
 
 /** The environment wins over the stack config, as for every other setting. */

@@ -117,6 +117,16 @@ export interface Tenant {
   readonly provenance: ReadonlyMap<string, Provenance>;
 }
 
+/** Where the registry lives (DESIGN.md, "The registry"): resolved from the template's `registry` key. */
+export interface RegistrySpec {
+  /** The key under `database.servers` (default: `defaults.database.server`). */
+  readonly server: string;
+  /** @default "tenantctl" */
+  readonly database: string;
+  /** Always `tenantctl`: apps name its tables. */
+  readonly schema: string;
+}
+
 /** What every tenant shares: deployed by the `control-plane` stack. */
 export interface ControlPlane {
   readonly file: string;
@@ -139,4 +149,5 @@ export interface ControlPlane {
   readonly migrations?: readonly MigrationFile[];
   /** The absolute path of that folder on this machine. */
   readonly migrationsFolder?: string;
+  readonly registry: RegistrySpec;
 }

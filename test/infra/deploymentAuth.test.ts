@@ -88,7 +88,7 @@ describe("the deployment's auth provider", () => {
     const context = createDeploymentContext(
       aControlPlane(),
       settings({
-        features: { dns: false, tls: false, auth: true },
+        features: { dns: false, tls: false, auth: true, registry: false },
         authProvider: "authhero",
         authhero: {
           config: undefined,

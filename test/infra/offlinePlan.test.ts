@@ -27,7 +27,8 @@ describe("renderStack", () => {
       renderStack(controlPlane, { tenant: tenant("acme") }),
       renderStack(controlPlane, { tenant: tenant("initech") }),
     ]);
-    expect([acme!.resources.length, initech!.resources.length]).toEqual([22, 18]); // each with its migrations (migrations/ of the repository)
+    // Each with its migrations (migrations/ of the repository) and its registry rows.
+    expect([acme!.resources.length, initech!.resources.length]).toEqual([26, 21]);
     expect(acme!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:acme::tenantctl::"))).toBe(true);
     expect(initech!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:initech::tenantctl::"))).toBe(
       true,
@@ -69,7 +70,7 @@ describe("renderStack", () => {
     const stack = await renderStack(
       controlPlane,
       { tenant: tenant("acme") },
-      { features: { dns: false, tls: false, auth: false } },
+      { features: { dns: false, tls: false, auth: false, registry: false } },
     );
     expect(
       stack.resources
@@ -134,9 +135,9 @@ describe("renderStack", () => {
     expect(failed.error).toContain('Template role "x:y" contains ":"');
     const stack = await renderStack(controlPlane, { controlPlane: true });
     expect(stack).toMatchObject({ slug: "control-plane", stack: "control-plane" });
-    expect(stack.resources).toHaveLength(11);
+    expect(stack.resources).toHaveLength(21);
     const grants = stack.resources
-      .filter((r) => r.type === "postgresql:index/grant:Grant")
+      .filter((r) => r.type === "postgresql:index/grant:Grant" && r.name.startsWith("shared-"))
       .map((r) => ({ name: r.name, inputs: r.inputs }));
     expect(grants).toEqual([
       {
@@ -148,6 +149,97 @@ describe("renderStack", () => {
         inputs: { database: "tenants", role: "public", objectType: "database", privileges: [] },
       },
     ]);
+  });
+});
+
+describe("renderStack: the registry", () => {
+  it("the control plane declares the registry's database, tables and the two roles, with only the grants they need", async () => {
+    const stack = await renderStack(controlPlane, { controlPlane: true });
+    const registry = stack.resources
+      .filter((r) => r.parent?.endsWith("ControlPlaneRegistry::registry"))
+      .map((r) => ({ type: r.type.split(":").pop(), name: r.name, inputs: JSON.parse(JSON.stringify(r.inputs)) }));
+    expect(registry).toEqual([
+      { type: "Database", name: "registry-database", inputs: { name: "tenantctl" } },
+      {
+        type: "Role",
+        name: "registry-reader",
+        inputs: { login: true, name: "tenantctl_registry_reader", password: "[secret]" },
+      },
+      {
+        type: "Grant",
+        name: "registry-reader-connect",
+        inputs: {
+          database: "tenantctl",
+          objectType: "database",
+          privileges: ["CONNECT"],
+          role: "tenantctl_registry_reader",
+        },
+      },
+      { type: "GeneratedPassword", name: "registry-reader-password", inputs: {} },
+      {
+        type: "Grant",
+        name: "registry-revoke-public",
+        inputs: { database: "tenantctl", objectType: "database", privileges: [], role: "public" },
+      },
+      { type: "GeneratedPassword", name: "registry-runtime-password", inputs: {} },
+      {
+        type: "Role",
+        name: "registry-runtime-primary",
+        inputs: { inherit: false, login: true, name: "tenantctl_runtime", password: "[secret]" },
+      },
+      {
+        type: "Grant",
+        name: "registry-runtime-primary-connect-shared",
+        inputs: { database: "tenants", objectType: "database", privileges: ["CONNECT"], role: "tenantctl_runtime" },
+      },
+      {
+        type: "RegistrySchema",
+        name: "registry-schema",
+        inputs: {
+          connection: "[secret]",
+          database: "tenantctl",
+          reader: "tenantctl_registry_reader",
+          schema: "tenantctl",
+        },
+      },
+    ]);
+  });
+
+  it("a tenant stack writes its rows and grants the runtime role its role while active, not once suspended", async () => {
+    const registration = (stack: PlannedStack) =>
+      stack.resources
+        .filter((r) => r.parent?.endsWith("TenantRegistration::acme"))
+        .map((r) => ({ name: r.name, inputs: JSON.parse(JSON.stringify(r.inputs)) }));
+    const active = registration(await renderStack(controlPlane, { tenant: tenant("acme") }));
+    expect(active.map((r) => r.name)).toEqual(["acme-rows", "acme-runtime-connect", "acme-runtime-member"]);
+    expect(active[0]!.inputs).toMatchObject({
+      database: "tenantctl",
+      schema: "tenantctl",
+      slug: "acme",
+      row: {
+        name: "Acme Corporation",
+        plan: "enterprise",
+        status: "active",
+        limits: { users: 10000, dbConnections: 100 },
+        server: "primary",
+        host: "db.internal.example.com",
+        port: 5432,
+        database: "tenant_acme",
+        schema: "public",
+        role: "tenant_acme",
+        organization_id: "<id of acme-organization>",
+      },
+      domains: {
+        "acme.app.example.com": { kind: "platform", is_primary: true, tls_status: "none", customer_records: [] },
+        "app.acme-corp.com": { kind: "custom", is_primary: false, tls_status: "pending" },
+      },
+    });
+    expect(active[2]!.inputs).toEqual({ role: "tenantctl_runtime", grantRole: "tenant_acme" });
+    const suspended = registration(
+      await renderStack(controlPlane, { tenant: { ...tenant("acme"), status: "suspended" } }),
+    );
+    expect(suspended.map((r) => r.name)).toEqual(["acme-rows"]);
+    expect(suspended[0]!.inputs.row.status).toBe("suspended");
   });
 });
 

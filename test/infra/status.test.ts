@@ -4,9 +4,9 @@ import type { TenantStatus } from "../../src/core/model";
 
 describe("componentsFor", () => {
   it.each([
-    ["active", { dns: true, tls: true, auth: true, databaseLogin: true }],
-    ["suspended", { dns: true, tls: true, auth: true, databaseLogin: false }],
-    ["decommissioned", { dns: false, tls: false, auth: true, databaseLogin: false }],
+    ["active", { dns: true, tls: true, auth: true, databaseLogin: true, runtimeAccess: true }],
+    ["suspended", { dns: true, tls: true, auth: true, databaseLogin: false, runtimeAccess: false }],
+    ["decommissioned", { dns: false, tls: false, auth: true, databaseLogin: false, runtimeAccess: false }],
   ] as const)("%s", (status, expected) => {
     expect(componentsFor(status)).toEqual(expected);
   });

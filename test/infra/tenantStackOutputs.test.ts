@@ -11,7 +11,7 @@ import { buildTenant } from "../support/tenantFixtures";
 
 const context = () =>
   createDeploymentContext(aControlPlane(), {
-    features: { dns: false, tls: false, auth: false },
+    features: { dns: false, tls: false, auth: false, registry: false },
     databaseServers: { config: { primary: { username: "admin", password: "x" } }, env: {} },
     organization: "organization",
     project: "project",

@@ -60,6 +60,7 @@ export function aControlPlane(overrides: { readonly auth?: Partial<ControlPlane[
     plans: ["trial", "basic", "enterprise"],
     locked: ["settings.security.mfa"],
     seedOnly: ["settings.branding"],
+    registry: { server: PRIMARY_SERVER.name, database: "tenantctl", schema: "tenantctl" },
   };
 }
 

@@ -8,6 +8,7 @@ import { formatPath, parsePath } from "../diagnostics";
 import type { ControlPlaneFile, TenantFile } from "../schema/schema";
 import { didYouMean, listOf } from "../suggest";
 import { normalizeHostname, tenantIdentifier } from "../naming";
+import { REGISTRY_DEFAULT_DATABASE, REGISTRY_SCHEMA } from "../registry";
 import { isPlainMap, leafPaths, mergeTrees, type Tree, valueAt, valueAtDotted } from "../trees";
 import type { ControlPlane, DatabaseServer, JsonObject, Layer, Provenance, Tenant } from "../model";
 
@@ -39,6 +40,11 @@ export function resolveControlPlane(file: string, spec: ControlPlaneFile): Contr
     locked: spec.locked ?? [],
     seedOnly: spec.seedOnly ?? [],
     ...(spec.migrations?.dir !== undefined ? { migrationsDir: spec.migrations.dir } : {}),
+    registry: {
+      server: spec.registry?.server ?? spec.defaults.database?.server ?? Object.keys(spec.database.servers)[0] ?? "",
+      database: spec.registry?.database ?? REGISTRY_DEFAULT_DATABASE,
+      schema: REGISTRY_SCHEMA,
+    },
   };
 }
 

@@ -14,7 +14,12 @@ import {
   noDuplicateHostnames,
   noDuplicateSubdomains,
 } from "./fleetRules";
-import { defaultPlanExists, lockedAndSeedOnlyKeysExist, resourceServerScopesUnique } from "./templateRules";
+import {
+  defaultPlanExists,
+  lockedAndSeedOnlyKeysExist,
+  registryPlacement,
+  resourceServerScopesUnique,
+} from "./templateRules";
 import { settingKeysStorable, settingValuesStorable } from "./settingsRules";
 import {
   customHostnamesListedOnce,
@@ -38,6 +43,7 @@ export const RULES: readonly Rule[] = [
   templateRolesUnique,
   resourceServersDistinct,
   resourceServerScopesUnique,
+  registryPlacement,
   settingKeysStorable,
   settingValuesStorable,
   extensionsListedOnce,

@@ -85,3 +85,43 @@ export const resourceServerScopesUnique: Rule = ({ controlPlane }) => {
   });
   return findings;
 };
+
+/**
+ * The registry lives on one of the template's servers, in a database of its own: a shared tenants database or a
+ * tenant's would mix the registry with tenant data and hand its privileges around.
+ */
+export const registryPlacement: Rule = ({ template, controlPlane }) => {
+  const { registry } = controlPlane;
+  const names = controlPlane.databaseServers.map((server) => server.name);
+  const findings: Finding[] = [];
+  const server = controlPlane.databaseServers.find((candidate) => candidate.name === registry.server);
+  if (!server) {
+    findings.push({
+      file: controlPlane.file,
+      path: template.registry?.server !== undefined ? ["registry", "server"] : ["registry"],
+      rule: "registryPlacement",
+      message: `the registry's database server \`${registry.server}\` is not defined under \`database.servers\``,
+      fix: didYouMean(registry.server, names) ?? `set \`registry.server\` to one of ${listOf(names)}`,
+    });
+  }
+  const path = template.registry?.database !== undefined ? ["registry", "database"] : ["registry"];
+  if (server && registry.database === server.sharedDatabase) {
+    findings.push({
+      file: controlPlane.file,
+      path,
+      rule: "registryPlacement",
+      message: `the registry's database \`${registry.database}\` is server \`${server.name}\`'s shared tenants database`,
+      fix: "give the registry a database of its own (`registry.database`, default `tenantctl`)",
+    });
+  }
+  if (registry.database.startsWith("tenant_") || ["postgres", "template0", "template1"].includes(registry.database)) {
+    findings.push({
+      file: controlPlane.file,
+      path,
+      rule: "registryPlacement",
+      message: `the registry's database \`${registry.database}\` is a name tenants or PostgreSQL itself use`,
+      fix: "choose another name for `registry.database` (default `tenantctl`)",
+    });
+  }
+  return findings;
+};

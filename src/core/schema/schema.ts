@@ -192,6 +192,21 @@ export const controlPlaneSchema = z
     }),
     plans: z.record(planName, planSchema),
     defaults: defaultsSchema,
+    registry: z
+      .strictObject({
+        server: z
+          .string()
+          .optional()
+          .meta({ description: "A key of `database.servers`. Default: `defaults.database.server`." }),
+        database: identifier
+          .optional()
+          .meta({ description: "The registry's database (schema `tenantctl` in it). Default: `tenantctl`." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Where the registry lives: tables `tenantctl.tenants` and `tenantctl.tenant_domains`, owned by the control-plane stack and written by each tenant stack.",
+      }),
     locked: z
       .array(z.string().min(1))
       .optional()

@@ -30,11 +30,21 @@ function shown(value: unknown): unknown {
 /** A value at a dotted path of the engine's detailed diff (`searchPaths[0]`, `settings.a.b` where `a.b` is one key). */
 function at(state: State, path: string): unknown {
   if (path in state) return state[path];
-  const dot = path.search(/[.[]/);
-  if (dot < 0) return undefined;
-  const head = path.slice(0, dot);
-  const rest = path[dot] === "." ? path.slice(dot + 1) : path.slice(dot);
-  const inner = state[head];
+  // A key may itself hold dots (a hostname): the first separator after which the rest resolves is the one.
+  for (let dot = path.search(/[.[]/); dot >= 0; dot = nextSeparator(path, dot)) {
+    const head = path.slice(0, dot);
+    if (!(head in state)) continue;
+    return inside(state[head], path[dot] === "." ? path.slice(dot + 1) : path.slice(dot));
+  }
+  return undefined;
+}
+
+function nextSeparator(path: string, after: number): number {
+  const next = path.slice(after + 1).search(/[.[]/);
+  return next < 0 ? -1 : after + 1 + next;
+}
+
+function inside(inner: unknown, rest: string): unknown {
   if (Array.isArray(inner)) {
     const index = /^\[(\d+)\]\.?(.*)$/.exec(rest);
     if (!index) return undefined;

@@ -181,6 +181,7 @@ describe("tenantctl plan (example fleet)", () => {
       ["tenantctl:index:TenantAuth", "acme"],
       ["tenantctl:index:TenantDatabase", "acme"],
       ["tenantctl:index:TenantDomains", "acme"],
+      ["tenantctl:index:TenantRegistration", "acme"],
       ["tenantctl:index:TenantSettings", "acme-settings"],
     ]);
     expect(one(acme.resources, "pulumi:pulumi:StackReference", "acme-control-plane")).toMatchObject({
@@ -249,7 +250,7 @@ describe("tenantctl plan (example fleet)", () => {
   });
 
   it("prints a tree per stack: components, their resources indented below, inputs one per line", () => {
-    const acme = text.slice(text.indexOf("acme (stack acme): 21 resources\n"));
+    const acme = text.slice(text.indexOf("acme (stack acme): 25 resources\n"));
     expect(acme).toContain(
       [
         "  tenantctl:index:TenantDatabase acme",
@@ -269,7 +270,7 @@ describe("tenantctl plan (example fleet)", () => {
     );
     expect(acme).toContain('        settings.locale: "en-GB"\n');
     expect(acme).toContain("    pulumi:pulumi:StackReference acme-control-plane (read)\n");
-    expect(text).toMatch(/\nPlan: 4 stacks, 67 resources; rendered offline in \d+\.\d s\n$/);
+    expect(text).toMatch(/\nPlan: 4 stacks, 87 resources; rendered offline in \d+\.\d s\n$/);
   });
 });
 
@@ -338,6 +339,16 @@ describe("tenantctl plan --base", () => {
         urn: urn("initech", `tenantctl:index:TenantDatabase$${ROLE}`, "initech-role"),
         inputs: [{ path: "connectionLimit", old: 5, new: 10 }],
       },
+      {
+        type: "pulumi-nodejs:dynamic:RegistryRows",
+        name: "initech-rows",
+        urn: urn("initech", "tenantctl:index:TenantRegistration$pulumi-nodejs:dynamic:RegistryRows", "initech-rows"),
+        inputs: [
+          { path: "row.limits.dbConnections", old: 5, new: 10 },
+          { path: "row.limits.users", old: 5, new: 100 },
+          { path: "row.plan", old: "trial", new: "basic" },
+        ],
+      },
     ]);
 
     const globex = stackOf(result.stdout, "globex").changes!;
@@ -366,7 +377,7 @@ describe("tenantctl plan --base", () => {
     const acme = stackOf(result.stdout, "acme");
     expect(acme.resources).toEqual([]);
     expect(acme.changes).toMatchObject({ added: [], changed: [] });
-    expect(acme.changes!.removed).toHaveLength(21);
+    expect(acme.changes!.removed).toHaveLength(25);
     expect(acme.changes!.removed.map((resource) => resource.name)).toContain("acme-database");
 
     expect(stackOf(result.stdout, "control-plane").changes).toEqual({
@@ -384,13 +395,18 @@ describe("tenantctl plan --base", () => {
     // Each change under its unchanged parent (unmarked), the marker in a gutter on the left.
     expect(out).toContain(
       [
-        "~ initech (stack initech): 0 to add, 2 to change, 0 to remove",
+        "~ initech (stack initech): 0 to add, 3 to change, 0 to remove",
         "    tenantctl:index:TenantAuth initech",
         "  ~   auth0:index/organization:Organization initech-organization",
         "          metadata.plan: trial → basic",
         "    tenantctl:index:TenantDatabase initech",
         "  ~   postgresql:index/role:Role initech-role",
         "          connectionLimit: 5 → 10",
+        "    tenantctl:index:TenantRegistration initech",
+        "  ~   pulumi-nodejs:dynamic:RegistryRows initech-rows",
+        "          row.limits.dbConnections: 5 → 10",
+        "          row.limits.users: 5 → 100",
+        "          row.plan: trial → basic",
         "",
       ].join("\n"),
     );
@@ -403,17 +419,17 @@ describe("tenantctl plan --base", () => {
         "",
       ].join("\n"),
     );
-    expect(out).toContain("+ hooli (stack hooli): new since HEAD, 17 to add, 0 to change, 0 to remove\n");
+    expect(out).toContain("+ hooli (stack hooli): new since HEAD, 20 to add, 0 to change, 0 to remove\n");
     expect(out).toContain("  + tenantctl:index:TenantDatabase hooli\n");
     expect(out).toContain(
       "  +   postgresql:index/schema:Schema hooli-schema\n          database: tenants\n          name: tenant_hooli\n          owner: tenant_hooli\n",
     );
     expect(out).toContain(
-      "- acme (stack acme): tenant file removed since HEAD; `up` leaves its stack as it is\n  `tenantctl destroy acme` would remove its 21 resources (databases and schemas are retained)\n",
+      "- acme (stack acme): tenant file removed since HEAD; `up` leaves its stack as it is\n  `tenantctl destroy acme` would remove its 25 resources (databases and schemas are retained)\n",
     );
     expect(out).toContain("\nunchanged: control-plane\n");
     expect(out).toMatch(
-      /\nPlan against HEAD: stacks 1 added, 2 changed, 1 removed, 1 unchanged; resources 17 to add, 3 to change, 0 to remove; rendered offline in \d+\.\d s\n$/,
+      /\nPlan against HEAD: stacks 1 added, 2 changed, 1 removed, 1 unchanged; resources 20 to add, 4 to change, 0 to remove; rendered offline in \d+\.\d s\n$/,
     );
   });
 
@@ -424,6 +440,14 @@ describe("tenantctl plan --base", () => {
     const changed = stackOf(result.stdout, "globex").changes!.changed;
     expect(changed.map((resource) => [resource.name, resource.inputs])).toEqual([
       ["db-primary", [{ path: "port", old: "5432", new: "6432" }]],
+      // The registry's row says where apps reach the tenant's data: the new port.
+      [
+        "globex-rows",
+        [
+          { path: "connection", old: "[secret]", new: "[secret]" },
+          { path: "row.port", old: 5432, new: 6432 },
+        ],
+      ],
       ["globex-settings-table", [{ path: "connection", old: "[secret]", new: "[secret]" }]],
     ]);
     const text = await runCli(["plan", "globex", "--base", "HEAD"], moved);
@@ -466,11 +490,11 @@ describe("tenantctl plan --base", () => {
           "",
         ].join("\n"),
       );
-      expect(result.stdout).toContain("+ hooli (stack hooli): new since HEAD, 17 to add, 0 to change, 0 to remove\n");
+      expect(result.stdout).toContain("+ hooli (stack hooli): new since HEAD, 20 to add, 0 to change, 0 to remove\n");
       expect(result.stdout).toContain('          settings.branding.primaryColor: "#00ff00"\n');
       expect(result.stdout).toContain("\nunchanged: control-plane, initech\n");
       expect(result.stdout).toMatch(
-        /\nPlan against HEAD: stacks 1 added, 1 changed, 0 removed, 3 unchanged; resources 17 to add, 1 to change, 0 to remove; 1 edit not applied to existing tenants; rendered offline in \d+\.\d s\n$/,
+        /\nPlan against HEAD: stacks 1 added, 1 changed, 0 removed, 3 unchanged; resources 20 to add, 1 to change, 0 to remove; 1 edit not applied to existing tenants; rendered offline in \d+\.\d s\n$/,
       );
     }, 30_000);
 
@@ -630,7 +654,7 @@ describe("tenantctl plan exit codes", () => {
       resources: [],
       skipped: "invalid tenant file: fix it first (`tenantctl validate`)",
     });
-    expect(stackOf(result.stdout, "acme").resources).toHaveLength(21);
+    expect(stackOf(result.stdout, "acme").resources).toHaveLength(25);
   });
 
   it("renders an authhero fleet: the organization and the tenant's roles as AuthHero entities, the credentials secret", async () => {
@@ -751,7 +775,7 @@ describe("plan diff and renderers (pure)", () => {
       expect(json.tenants.map((stack) => stack.slug)).toEqual(["control-plane", "acme", "globex", "initech"]);
       const markdown = readFileSync(join(cwd, "out", "plan.md"), "utf8");
       expect(markdown.startsWith("<!-- tenantctl:plan -->\n### tenantctl plan\n")).toBe(true);
-      expect(markdown).toContain("<details><summary><code>acme</code>: 21 resources</summary>");
+      expect(markdown).toContain("<details><summary><code>acme</code>: 25 resources</summary>");
     });
   });
 });

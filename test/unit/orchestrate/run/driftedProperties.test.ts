@@ -16,6 +16,22 @@ const state = (inputs: Record<string, unknown>, outputs: Record<string, unknown>
 });
 
 describe("driftedProperties", () => {
+  it("names a leaf under a key that holds dots (a registry row's hostname), with both values", () => {
+    const rows = (isPrimary: boolean, plan: string) => ({
+      row: { plan },
+      domains: { "acme.app.example.com": { is_primary: true }, "app.acme-corp.com": { is_primary: isPrimary } },
+    });
+    const changes = driftedProperties({
+      type: "pulumi-nodejs:dynamic:RegistryRows",
+      old: state(rows(true, "basic")),
+      new: state(rows(false, "enterprise")),
+    });
+    expect(changes).toEqual([
+      { path: "domains.app.acme-corp.com.is_primary", expected: false, actual: true },
+      { path: "row.plan", expected: "enterprise", actual: "basic" },
+    ]);
+  });
+
   it("takes the paths of a provider's detailed diff: what the files say, then what the real world holds", () => {
     const changes = driftedProperties({
       type: "postgresql:index/role:Role",

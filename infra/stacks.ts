@@ -69,13 +69,6 @@ export function tenantStack(
     { tenant, connection: access.connection },
     { dependsOn: [database] },
   );
-  // The app's schema: a new tenant comes up at the latest migration, and a later `up` applies what is new.
-  if (context.migrations)
-    new TenantMigrations(
-      `${tenant.slug}-migrations`,
-      { tenant, files: context.migrations.files, dir: context.migrations.dir, connection: access.connection },
-      { dependsOn: [database] },
-    );
   const domains =
     features.dns || features.tls
       ? new TenantDomains(tenant.slug, { tenant, dns: context.dns, tls: context.tls, features })
@@ -90,21 +83,45 @@ export function tenantStack(
         })
       : undefined;
 
-  if (features.registry) {
-    new TenantRegistration(tenant.slug, {
-      tenant,
-      registry: context.registry,
-      registryConnection: context.registryConnection(),
-      provider: access.provider,
-      host: access.host,
-      port: access.port,
-      role: database.user,
-      database: database.database,
-      ownDatabase: tenantDatabaseLayout(tenant).ownDatabase,
-      ...(auth ? { organizationId: auth.organizationId } : {}),
-      ...(domains && features.tls && componentsFor(tenant.status).tls ? { customDomains: domains.customDomains } : {}),
-    });
-  }
+  const registration = features.registry
+    ? new TenantRegistration(tenant.slug, {
+        tenant,
+        registry: context.registry,
+        registryConnection: context.registryConnection(),
+        provider: access.provider,
+        host: access.host,
+        port: access.port,
+        role: database.user,
+        database: database.database,
+        ownDatabase: tenantDatabaseLayout(tenant).ownDatabase,
+        ...(auth ? { organizationId: auth.organizationId } : {}),
+        ...(domains && features.tls && componentsFor(tenant.status).tls
+          ? { customDomains: domains.customDomains }
+          : {}),
+      })
+    : undefined;
+  // The app's schema: a new tenant comes up at the latest migration, and a later `up` applies what is new; then the
+  // registry's migration_version, once the tenant's row is there.
+  if (context.migrations)
+    new TenantMigrations(
+      `${tenant.slug}-migrations`,
+      {
+        tenant,
+        files: context.migrations.files,
+        dir: context.migrations.dir,
+        connection: access.connection,
+        ...(registration
+          ? {
+              registry: {
+                connection: context.registryConnection(),
+                database: context.registry.database,
+                schema: context.registry.schema,
+              },
+            }
+          : {}),
+      },
+      { dependsOn: registration ? [database, registration] : [database] },
+    );
 
   return {
     slug: tenant.slug,

@@ -27,7 +27,8 @@ describe("renderStack", () => {
       renderStack(controlPlane, { tenant: tenant("acme") }),
       renderStack(controlPlane, { tenant: tenant("initech") }),
     ]);
-    expect([acme!.resources.length, initech!.resources.length]).toEqual([26, 21]); // each with its migrations (migrations/ of the repository)
+    // Each with its migrations (migrations/ of the repository) and its registry rows.
+    expect([acme!.resources.length, initech!.resources.length]).toEqual([26, 21]);
     expect(acme!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:acme::tenantctl::"))).toBe(true);
     expect(initech!.resources.every((resource) => resource.urn.startsWith("urn:pulumi:initech::tenantctl::"))).toBe(
       true,

@@ -23,6 +23,12 @@ export interface TenantMigrationsArgs {
   /** The migrations folder on this machine, absolute. */
   readonly dir: string;
   readonly connection: pulumi.Input<AdminConnection>;
+  /** Where the registry is, and the admin connection to its server: `migration_version` is written there. */
+  readonly registry?: {
+    readonly connection: pulumi.Input<AdminConnection>;
+    readonly database: string;
+    readonly schema: string;
+  };
 }
 
 export class TenantMigrations extends PrebuiltDynamicResource {
@@ -43,8 +49,10 @@ export class TenantMigrations extends PrebuiltDynamicResource {
         role: tenant.database.roleName,
         dir: args.dir,
         migrations: declaredMigrations(args.files),
+        // Absent (no registry feature): the tenant's own tenantctl_migrations is the record.
+        registry: args.registry ? { ...args.registry, connection: pulumi.secret(args.registry.connection) } : undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection"] },
+      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "registry"] },
     );
   }
 }

@@ -36,6 +36,8 @@ export interface TenantMigrationsState {
   readonly dir: string;
   /** In inputs, the files; in outputs after `read`, what the tenant applied. */
   readonly migrations: readonly DeclaredMigration[];
+  /** Where `migration_version` is written (the registry), when the stack has one. */
+  readonly registry?: { readonly connection: AdminConnection; readonly database: string; readonly schema: string };
 }
 
 export function migrationsProvider(
@@ -43,10 +45,10 @@ export function migrationsProvider(
   _semantics: unknown,
   { sslOptions }: SettingsStore,
   runner: MigrationRunner,
-  { REGISTRY_DATABASE, writeMigrationVersion }: RegistryVersion,
+  { writeMigrationVersion }: RegistryVersion,
 ) {
   async function connected<T>(
-    state: TenantMigrationsState,
+    state: Pick<TenantMigrationsState, "connection">,
     database: string,
     work: (client: import("pg").Client) => Promise<T>,
   ): Promise<T> {
@@ -98,11 +100,16 @@ export function migrationsProvider(
       if (error instanceof runner.MigrationFailed) throw new Error(`migrations of ${state.slug}: ${error.message}`);
       throw error;
     }
-    try {
-      await connected(state, REGISTRY_DATABASE, (client) => writeMigrationVersion(client, state.slug, version));
-    } catch (error) {
-      // No registry database yet: the tenant's own table holds the record.
-      if ((error as { code?: string }).code !== "3D000") throw error;
+    const registry = state.registry;
+    if (registry) {
+      try {
+        await connected(registry, registry.database, (client) =>
+          writeMigrationVersion(client, registry.schema, state.slug, version),
+        );
+      } catch (error) {
+        // No registry database yet: the tenant's own table holds the record.
+        if ((error as { code?: string }).code !== "3D000") throw error;
+      }
     }
     return state;
   }
@@ -146,7 +153,8 @@ export function migrationsProvider(
         olds.database !== news.database ||
         olds.schema !== news.schema ||
         olds.role !== news.role ||
-        JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
+        JSON.stringify(olds.connection) !== JSON.stringify(news.connection) ||
+        JSON.stringify(olds.registry ?? null) !== JSON.stringify(news.registry ?? null);
       return { changes };
     },
 

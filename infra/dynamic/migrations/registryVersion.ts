@@ -9,23 +9,23 @@
 import type { Client, PoolClient } from "pg";
 
 export function registryVersion() {
-  /** Where the registry is, unless the template says otherwise. */
-  const REGISTRY_DATABASE = "tenantctl";
   /** No such database, schema or table: the registry is not there (yet). */
   const NOT_THERE = new Set(["3D000", "3F000", "42P01"]);
 
   async function writeMigrationVersion(
     client: Client | PoolClient,
+    schema: string,
     slug: string,
     version: number,
   ): Promise<"written" | "no registry" | "no row"> {
+    const table = `"${schema.replace(/"/g, '""')}".tenants`;
     try {
       const result = await client.query(
-        "UPDATE tenantctl.tenants SET migration_version = $2 WHERE slug = $1 AND migration_version IS DISTINCT FROM $2",
+        `UPDATE ${table} SET migration_version = $2 WHERE slug = $1 AND migration_version IS DISTINCT FROM $2`,
         [slug, version],
       );
       if (result.rowCount) return "written";
-      const row = await client.query("SELECT 1 FROM tenantctl.tenants WHERE slug = $1", [slug]);
+      const row = await client.query(`SELECT 1 FROM ${table} WHERE slug = $1`, [slug]);
       return row.rowCount ? "written" : "no row";
     } catch (error) {
       if (NOT_THERE.has((error as { code?: string }).code ?? "")) return "no registry";
@@ -33,7 +33,7 @@ export function registryVersion() {
     }
   }
 
-  return { REGISTRY_DATABASE, NOT_THERE, writeMigrationVersion };
+  return { NOT_THERE, writeMigrationVersion };
 }
 
 export type RegistryVersion = ReturnType<typeof registryVersion>;

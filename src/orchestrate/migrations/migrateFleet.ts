@@ -14,7 +14,7 @@ import { sameMigrations } from "../../core/migrations/compareMigrations";
 import { renderDiagnosticsText } from "../../core/formatDiagnostics";
 import { type Fleet, loadFleet } from "../../core/load";
 import { latestVersion } from "../../core/migrations/migrationFiles";
-import type { Tenant } from "../../core/model";
+import type { DatabaseServer, RegistrySpec, Tenant } from "../../core/model";
 import { CONTROL_PLANE_STACK } from "../../core/naming";
 import { tenantOf } from "../../core/tenantLookup";
 import { UsageError } from "../../core/errors";
@@ -35,7 +35,7 @@ import { parseWaves, planWaves, runWaves, type Wave } from "../waves/waves";
 import { holdingStackLock, StackLocked } from "./stackLock";
 
 const runner = migrationRunner();
-const { REGISTRY_DATABASE, writeMigrationVersion } = registryVersion();
+const { writeMigrationVersion } = registryVersion();
 
 export interface MigrateOptions extends SelectionOptions {
   /** The version to reach. @default the latest file */
@@ -79,6 +79,12 @@ export async function migrateFleet(
   const progress = options.liveProgress ? liveProgress(process.stderr, selected.length) : lineProgress(err);
   const pools = new Pools(options.parallel);
   const admin = adminAccess(projectDir, env);
+  const registry = fleet.controlPlane?.registry;
+  // The registry's server, with the admin credentials the tenant's own stack would use.
+  const registryServer = async (tenant: Tenant) => {
+    const spec = fleet.controlPlane?.databaseServers.find((server) => server.name === registry?.server);
+    return spec ? admin(tenant.slug, spec) : undefined;
+  };
   const migrateOne = async (slug: string, wave: Wave): Promise<TenantMigration> => {
     const begun = Date.now();
     const result = (outcome: TenantMigration["outcome"], rest: Partial<TenantMigration> = {}): TenantMigration => ({
@@ -104,7 +110,7 @@ export async function migrateFleet(
           note: (line) => progress.note(line),
         },
         async () => {
-          const server = await admin(tenant);
+          const server = await admin(tenant.slug, tenant.database.server);
           const client = await pools.connect(server, tenant.database.databaseName);
           try {
             await refuseWhileMoving(client, tenant);
@@ -113,7 +119,7 @@ export async function migrateFleet(
               ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
               ...(interrupt ? { signal: interrupt } : {}),
             });
-            await recordVersion(pools, server, slug, migrated.to);
+            await recordVersion(pools, await registryServer(tenant), registry, slug, migrated.to);
             return migrated;
           } finally {
             client.release();
@@ -208,17 +214,24 @@ async function refuseWhileMoving(client: PoolClient, tenant: Tenant): Promise<vo
     );
 }
 
-async function recordVersion(pools: Pools, server: ResolvedServer, slug: string, version: number): Promise<void> {
+async function recordVersion(
+  pools: Pools,
+  server: ResolvedServer | undefined,
+  registry: RegistrySpec | undefined,
+  slug: string,
+  version: number,
+): Promise<void> {
+  if (!server || !registry) return;
   let client: PoolClient;
   try {
-    client = await pools.connect(server, REGISTRY_DATABASE);
+    client = await pools.connect(server, registry.database);
   } catch (error) {
     // No registry database (yet): the tenant's own tenantctl_migrations is the record.
     if ((error as { code?: string }).code === "3D000") return;
     throw error;
   }
   try {
-    await writeMigrationVersion(client, slug, version);
+    await writeMigrationVersion(client, registry.schema, slug, version);
   } finally {
     client.release();
   }
@@ -237,18 +250,14 @@ type ResolvedServer = ReturnType<typeof resolveDatabaseServer>;
  * environment once for the whole run, or from each stack's config when the environment has none.
  */
 function adminAccess(projectDir: string, env: Readonly<Record<string, string | undefined>>) {
-  let fromEnv: Promise<DatabaseServerSettings> | undefined;
-  return async (tenant: Tenant): Promise<ResolvedServer> => {
-    fromEnv ??= adminSettingsOf(tenant.slug, projectDir, env);
-    let settings = await fromEnv;
-    if (settings.config === undefined && !hasEnvCredentials(settings))
-      settings = await adminSettingsOf(tenant.slug, projectDir, env);
-    return resolveDatabaseServer(tenant.database.server, settings);
+  // As moves/adminSettings.ts decides: credentials in the environment serve every stack alike.
+  const inEnv = Boolean(env["TENANTCTL_DATABASE_SERVERS"] || (env["PGUSER"] && env["PGPASSWORD"] !== undefined));
+  let shared: Promise<DatabaseServerSettings> | undefined;
+  return async (slug: string, server: DatabaseServer): Promise<ResolvedServer> => {
+    if (!inEnv) return resolveDatabaseServer(server, await adminSettingsOf(slug, projectDir, env));
+    shared ??= adminSettingsOf(slug, projectDir, env);
+    return resolveDatabaseServer(server, await shared);
   };
-}
-
-function hasEnvCredentials(settings: DatabaseServerSettings): boolean {
-  return Boolean(settings.env.TENANTCTL_DATABASE_SERVERS || settings.env.PGUSER);
 }
 
 /** One admin pool per server and database, `parallel` connections at most each: schema tenants share theirs. */

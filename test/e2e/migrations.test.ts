@@ -60,6 +60,18 @@ describe("migrations", () => {
       )
     ).map((row) => `${row.version} ${row.name}`);
 
+  /** Each tenant's version as the registry shows it: what `migrate` and the stacks' migrations write there. */
+  const registryVersions = async () =>
+    Object.fromEntries(
+      (
+        await sqlOn<{ slug: string; migration_version: number | null }>(
+          postgres,
+          "tenantctl",
+          "SELECT slug, migration_version FROM tenantctl.tenants ORDER BY slug",
+        )
+      ).map((row) => [row.slug, Number(row.migration_version)]),
+    );
+
   beforeAll(async () => {
     world = await startOwnWorld(engine.repoRoot, "migrations");
     ({ postgres, project, env } = world);
@@ -76,6 +88,7 @@ describe("migrations", () => {
     const up = await tenantctl(["up", "--all"]);
     expect(up.code, up.stderr).toBe(0);
     for (const slug of ["acme", "globex", "initech"]) expect(await applied(slug)).toEqual(["1 users"]);
+    expect(await registryVersions()).toEqual({ acme: 1, globex: 1, initech: 1 });
     const owners = await sqlOn<{ owner: string }>(
       postgres,
       "tenants",
@@ -117,12 +130,14 @@ describe("migrations", () => {
     ]);
     expect(halted.stderr).toContain("wave 1 (canary) ended with 1 failed of 1 (--max-failures 0)");
     for (const slug of ["acme", "globex", "initech"]) expect(await applied(slug)).toEqual(["1 users"]);
+    expect(await registryVersions()).toEqual({ acme: 1, globex: 1, initech: 1 });
 
     await sqlOn(postgres, "tenants", "DROP TABLE tenant_initech.orders");
     const rerun = await tenantctl(["migrate", "--all", "--waves", "canary,100%"]);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(outcomesOf(rerun)).toEqual({ initech: "changed", acme: "changed", globex: "changed" });
     for (const slug of ["acme", "globex", "initech"]) expect(await applied(slug)).toEqual(["1 users", "2 orders"]);
+    expect(await registryVersions()).toEqual({ acme: 2, globex: 2, initech: 2 });
     const again = await tenantctl(["migrate", "--all"]);
     expect(outcomesOf(again)).toEqual({ acme: "unchanged", globex: "unchanged", initech: "unchanged" });
   });

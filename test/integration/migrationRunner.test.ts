@@ -11,7 +11,10 @@ import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantMigrationsProvider as provider } from "../../infra/dynamic/migrations/provider";
 import { migrationRunner, type MigrationToApply } from "../../infra/dynamic/migrations/runner";
+import type { MigrationFile } from "../../src/core/migrations/migrationFiles";
+import { migrationDriftIn } from "../../src/orchestrate/migrations/migrationDrift";
 import { connect, testPostgres } from "../support/postgres";
+import { buildTenant } from "../support/tenantFixtures";
 
 const DATABASE = "integration_migrations";
 const runner = migrationRunner();
@@ -203,5 +206,28 @@ describe("the stack's migrations resource", () => {
     const diff = await provider.diff!(created.id, drifted.props!, inputs);
     expect(diff.changes).toBe(true);
     expect((await provider.diff!(created.id, read.props!, inputs)).changes).toBe(false);
+  });
+});
+
+describe("migration drift of a whole database (for drift --all's scan)", () => {
+  it("names per tenant what is not applied, applied without a file, or edited since", async () => {
+    const a = await tenant("drift_a");
+    const b = await tenant("drift_b");
+    const c = await tenant("drift_c");
+    await runner.migrateTenant(db, a, [USERS]);
+    await runner.migrateTenant(db, b, [USERS]);
+    await db.query("UPDATE mig_drift_b.tenantctl_migrations SET sha256 = 'edited'");
+    const tenants = [a, b, c].map((t) => {
+      const built = buildTenant(t.slug);
+      return { ...built, database: { ...built.database, schemaName: t.schema } };
+    });
+    const files = [USERS, INVOICES].map((m) => ({ ...m, file: `migrations/${m.fileName}` }) as MigrationFile);
+    const drift = await migrationDriftIn(db, tenants, files);
+    expect(Object.fromEntries(drift)).toEqual({
+      drift_a: { missing: ["0002_invoices.sql"], unknown: [], edited: [] },
+      drift_b: { missing: ["0002_invoices.sql"], unknown: [], edited: ["0001_users.sql"] },
+      drift_c: { missing: ["0001_users.sql", "0002_invoices.sql"], unknown: [], edited: [] },
+    });
+    expect([...(await migrationDriftIn(db, tenants, files.slice(0, 1))).keys()]).toEqual(["drift_b", "drift_c"]);
   });
 });

@@ -58,15 +58,20 @@ describe("drift --all: the scan first", () => {
   it("sends the tenants changed by hand to the engine, which gives the properties, as --engine does", async () => {
     await sql("postgres", "ALTER ROLE tenant_acme CONNECTION LIMIT 7");
     await sql("tenants", "UPDATE tenant_initech.tenant_settings SET value = '\"de-DE\"' WHERE key = 'locale'");
+    // The registry's row of a tenant, edited by hand (its migration_version, which only migrations write, too).
+    await sql(
+      "tenantctl",
+      "UPDATE tenantctl.tenants SET plan = 'enterprise', migration_version = 42 WHERE slug = 'globex'",
+    );
     const drift = await tenantctl(["drift", "--all"]);
     expect(drift.code, drift.stderr).toBe(3);
     expect(outcomesOf(drift)).toEqual({
       "control-plane": "unchanged",
       acme: "drift",
-      globex: "unchanged",
+      globex: "drift",
       initech: "drift",
     });
-    expect(report(drift).scan).toMatchObject({ scanned: 3, clean: 1, toEngine: 2 });
+    expect(report(drift).scan).toMatchObject({ scanned: 3, clean: 0, toEngine: 3 });
     const tenant = (slug: string) => report(drift).tenants.find((t) => t.slug === slug)!;
     expect(tenant("acme").scan).toEqual(["acme-role: connectionLimit is 7, expected 100"]);
     expect(tenant("acme").resources.flatMap((r) => r.properties ?? [])).toEqual([
@@ -75,13 +80,17 @@ describe("drift --all: the scan first", () => {
     expect(tenant("initech").resources.flatMap((r) => r.properties ?? [])).toEqual([
       { path: "settings.locale", expected: "en-US", actual: "de-DE" },
     ]);
+    expect(tenant("globex").scan).toEqual(['globex-rows: row.plan is "enterprise", the files say "basic"']);
+    expect(tenant("globex").resources.flatMap((r) => r.properties ?? [])).toEqual([
+      { path: "row.plan", expected: "basic", actual: "enterprise" },
+    ]);
 
     const byEngine = await tenantctl(["drift", "--all", "--engine"]);
     expect(byEngine.code, byEngine.stderr).toBe(3);
     expect(outcomesOf(byEngine)).toEqual(outcomesOf(drift));
     expect(report(byEngine).scan).toBeUndefined();
 
-    const restored = await tenantctl(["up", "acme", "initech"]);
+    const restored = await tenantctl(["up", "acme", "globex", "initech"]);
     expect(restored.code, restored.stderr).toBe(0);
   });
 

@@ -367,7 +367,7 @@ describe("tenantctl plan --base", () => {
     expect(hooli.changes!.added.map((resource) => resource.urn)).toEqual(
       hooli.resources.map((resource) => resource.urn),
     );
-    expect(hooli.resources).toHaveLength(17);
+    expect(hooli.resources).toHaveLength(20);
     expect(one(hooli.resources, SCHEMA, "hooli-schema").inputs).toEqual({
       name: "tenant_hooli",
       database: "tenants",

@@ -28,6 +28,11 @@ const DEPLOYMENTS: Record<string, ScanDeployment> = {
     authProvider: "auth0",
   },
   "with AuthHero": { features: { dns: false, tls: false, auth: true, registry: false }, authProvider: "authhero" },
+  "with the registry": { features: { dns: false, tls: false, auth: false, registry: true }, authProvider: "auth0" },
+  "with the registry and AuthHero": {
+    features: { dns: false, tls: false, auth: true, registry: true },
+    authProvider: "authhero",
+  },
 };
 
 /** The render as a deployed state would hold it: plain JSON inputs, without the tree's inner nodes and providers. */
@@ -49,7 +54,7 @@ describe("the scan's expected resources", () => {
       it(`are the rendered ones, ${name}, ${status}`, async () => {
         for (const tenant of tenants) {
           const variant = { ...tenant, status };
-          const expected = expectedResources(variant, deployment);
+          const expected = expectedResources(variant, deployment, controlPlane);
           expect(expected.unreadable).toEqual([]);
           const state = await renderedState(variant, deployment);
           expect(pendingChanges(expected.resources, state), tenant.slug).toEqual([]);
@@ -72,9 +77,9 @@ describe("the scan's expected resources", () => {
   }
 
   it("notice a render that differs: an input, a resource more, a resource less", async () => {
-    const deployment = DEPLOYMENTS["with AuthHero"]!;
+    const deployment = DEPLOYMENTS["with the registry and AuthHero"]!;
     const acme = tenants.find((t) => t.slug === "acme")!;
-    const expected = expectedResources(acme, deployment).resources;
+    const expected = expectedResources(acme, deployment, controlPlane).resources;
     const state = await renderedState(acme, deployment);
     if (state.kind !== "deployed") throw new Error("unreachable");
     const changed = state.resources.map((r) =>
@@ -91,13 +96,34 @@ describe("the scan's expected resources", () => {
     expect(pendingChanges(expected, { ...state, resources: fewer })).toEqual([
       "acme-extension-pg_trgm: not in the stack's state (the next up creates it)",
     ]);
+    const noGrant = state.resources.filter((r) => r.name !== "acme-runtime-member");
+    expect(pendingChanges(expected, { ...state, resources: noGrant })).toEqual([
+      "acme-runtime-member: not in the stack's state (the next up creates it)",
+    ]);
+    // The registry's row and the migrations, as the state holds them: a column, a file's checksum.
+    const edited = state.resources.map((r) => {
+      if (r.name === "acme-rows")
+        return { ...r, inputs: { ...r.inputs, row: { ...(r.inputs["row"] as object), plan: "basic" } } };
+      if (r.name === "acme-migrations") {
+        const [first, ...rest] = r.inputs["migrations"] as { sha256: string }[];
+        return { ...r, inputs: { ...r.inputs, migrations: [{ ...first, sha256: "0".repeat(64) }, ...rest] } };
+      }
+      return r;
+    });
+    const found = pendingChanges(expected, { ...state, resources: edited });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^acme-migrations: migrations in the state is .*"sha256":"0{64}"/);
+    expect(found[1]).toMatch(/^acme-rows: row in the state is .*"plan":"basic"/);
   });
 
   it("send a stack with DNS, TLS or Auth0 to the engine: the scan does not list them", () => {
     const acme = tenants.find((t) => t.slug === "acme")!;
     expect(
-      expectedResources(acme, { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" })
-        .unreadable,
+      expectedResources(
+        acme,
+        { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" },
+        controlPlane,
+      ).unreadable,
     ).toEqual(["DNS and TLS records (the scan does not list them)", "Auth0 organizations and roles"]);
   });
 });

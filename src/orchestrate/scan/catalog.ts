@@ -5,6 +5,9 @@
  * settings tables). Privileges are read as PostgreSQL applies them: a NULL ACL is the built-in default (acldefault).
  */
 import type { Client, QueryResult } from "pg";
+import type { MigrationFile } from "../../core/migrations/migrationFiles";
+import type { Tenant } from "../../core/model";
+import { type MigrationDrift, migrationDriftIn } from "../migrations/migrationDrift";
 import { adminPgClient } from "../../../infra/context/adminConnection";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { mapBounded } from "../run/pool";
@@ -31,6 +34,8 @@ export interface CatalogRole {
   readonly settings: Readonly<Record<string, string>>;
   /** Roles this role is a member of. */
   readonly memberOf: readonly string[];
+  /** Those of them it holds WITH ADMIN OPTION (may grant them on). */
+  readonly memberWithAdmin: readonly string[];
 }
 
 export interface CatalogDatabase {
@@ -48,6 +53,11 @@ export interface DatabaseContents {
   readonly extensions: ReadonlyMap<string, { readonly schema: string; readonly version: string }>;
   /** The rows of each schema's `tenant_settings` table that was asked for; absent: no such table. */
   readonly settings: ReadonlyMap<string, ReadonlyMap<string, { readonly value: unknown; readonly seedOnly: boolean }>>;
+  /**
+   * The tenants of the database whose applied migrations differ from the files, by slug (absent: as the files say);
+   * the whole field is absent when no migrations were asked for.
+   */
+  readonly migrationDrift?: ReadonlyMap<string, MigrationDrift>;
 }
 
 export type Readable<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -70,7 +80,9 @@ const ROLES = `
          CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity' THEN NULL ELSE r.rolvaliduntil::text END AS validuntil,
          coalesce((SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = 0), '{}'::text[]) AS config,
          coalesce((SELECT array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                    WHERE m.member = r.oid), '{}'::text[]) AS member_of
+                    WHERE m.member = r.oid), '{}'::text[]) AS member_of,
+         coalesce((SELECT array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                    WHERE m.member = r.oid AND m.admin_option), '{}'::text[]) AS member_admin
     FROM pg_roles r`;
 
 const DATABASES = `
@@ -101,6 +113,14 @@ const SETTINGS_TABLES = `
    WHERE c.relname = 'tenant_settings' AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])`;
 
 type Row = Record<string, unknown>;
+
+/** What to read in one database: the settings tables of these schemas, the default privileges of these owners. */
+export interface DatabaseWanted {
+  readonly settingsSchemas: readonly string[];
+  readonly owners: readonly string[];
+  /** The tenants whose applied migrations are compared with the template's files. */
+  readonly migrations?: { readonly tenants: readonly Tenant[]; readonly files: readonly MigrationFile[] };
+}
 
 function privilegesOf(acl: unknown): Privilege[] {
   return ((acl as [string, string, boolean][] | null) ?? []).map(([grantee, privilege, grantable]) => ({
@@ -142,10 +162,7 @@ async function withClient<T>(
 export async function readServerCatalog(
   server: ResolvedDatabaseServer,
   wanted: {
-    readonly databases: ReadonlyMap<
-      string,
-      { readonly settingsSchemas: readonly string[]; readonly owners: readonly string[] }
-    >;
+    readonly databases: ReadonlyMap<string, DatabaseWanted>;
     readonly connections?: number;
     /** Also every other database that accepts connections (`--unmanaged all` lists their schemas). */
     readonly everyDatabase?: boolean;
@@ -170,6 +187,7 @@ export async function readServerCatalog(
             validUntil: (r["validuntil"] as string | null) ?? null,
             settings: settingsOf(r["config"] as string[]),
             memberOf: r["member_of"] as string[],
+            memberWithAdmin: r["member_admin"] as string[],
           } satisfies CatalogRole,
         ]),
       ),
@@ -211,7 +229,7 @@ export async function readServerCatalog(
 async function readDatabase(
   server: ResolvedDatabaseServer,
   database: string,
-  wanted: { readonly settingsSchemas: readonly string[]; readonly owners: readonly string[] },
+  wanted: DatabaseWanted,
 ): Promise<DatabaseContents> {
   return withClient(server, database, async (client) => {
     // One round trip for the four (a connection per database is the scan's main cost on a fleet of databases): the
@@ -245,7 +263,12 @@ async function readDatabase(
         });
       }
     }
+    // One query for every tenant of the database (migrationDriftIn), as for the settings tables.
+    const migrationDrift = wanted.migrations
+      ? await migrationDriftIn(client, wanted.migrations.tenants, wanted.migrations.files)
+      : undefined;
     return {
+      ...(migrationDrift ? { migrationDrift } : {}),
       schemas: new Map(
         schemas.rows.map((s) => [String(s["name"]), { owner: String(s["owner"]), privileges: privilegesOf(s["acl"]) }]),
       ),

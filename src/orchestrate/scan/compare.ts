@@ -11,10 +11,15 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { SECRET_TEXT } from "../../core/compare/plannedStack";
+import { providerValues } from "../../../infra/dynamic/providerValues";
 import type { AuthListing } from "./authListing";
 import type { CatalogRole, DatabaseContents, Privilege, Readable, ServerCatalog } from "./catalog";
 import { type ExpectedResource, NOT_FROM_FILES, sortedPermissions, TYPES } from "./expected";
+import type { RegistryListing } from "./registryListing";
 import type { DeployedResource, StackState } from "./stackStates";
+
+/** The JSON text the registry's provider compares rows by (infra/dynamic/providerValues.ts). */
+const { canonicalJson: providerJson } = providerValues();
 
 /** Resources every stack has that are not the tenant's objects: the stack itself, components, providers, references. */
 function bookkeeping(type: string): boolean {
@@ -111,6 +116,10 @@ export function providerDifferences(
 export interface RealWorld {
   readonly catalog: Readable<ServerCatalog>;
   readonly auth?: Readable<AuthListing>;
+  /** The registry's rows (registryListing.ts); absent: not read. */
+  readonly registry?: Readable<RegistryListing>;
+  /** Where this deployment reaches the tenant's server (the admin settings this run resolves): the row's host and port. */
+  readonly address?: { readonly host: string; readonly port: number };
 }
 
 /** Differences between the files and the real world, for the resources the scan knows. */
@@ -228,6 +237,31 @@ export function realWorldDifferences(
         for (const text of settingsDifferences(inside.settings.get(i("schema")), resource.inputs)) note(text);
         break;
       }
+      case TYPES.grantRole: {
+        const member = catalog.roles.get(i("role"));
+        if (!member) note(`role ${i("role")} does not exist`);
+        else if (!member.memberOf.includes(i("grantRole"))) note(`${i("role")} is not a member of ${i("grantRole")}`);
+        else if (member.memberWithAdmin.includes(i("grantRole")))
+          note(`${i("role")} may grant ${i("grantRole")} on (admin option)`);
+        break;
+      }
+      case TYPES.migrations: {
+        const inside = contents(i("database"));
+        if (typeof inside === "string") note(inside);
+        else if (!inside.migrationDrift) note("the applied migrations were not read");
+        else {
+          const drift = inside.migrationDrift.get(i("slug"));
+          if (drift)
+            for (const [what, files] of Object.entries(drift) as [string, string[]][])
+              if (files.length > 0) note(`migrations ${what}: ${files.join(", ")}`);
+        }
+        break;
+      }
+      case TYPES.registryRows: {
+        const organization = deployed.get(`${TYPES.authheroOrganization}::${i("slug")}-organization`);
+        for (const text of registryDifferences(resource, world, organization?.id)) note(text);
+        break;
+      }
       case TYPES.authheroRole:
       case TYPES.authheroOrganization: {
         const state = deployed.get(`${resource.type}::${resource.name}`);
@@ -239,6 +273,51 @@ export function realWorldDifferences(
     }
   }
   return findings;
+}
+
+/**
+ * The tenant's registry rows against the files, as the RegistryRows provider's refresh and diff see them: the row's
+ * columns (without `migration_version`) and its domains by hostname, compared as the provider's canonical JSON.
+ */
+function registryDifferences(
+  resource: ExpectedResource,
+  world: RealWorld,
+  organizationId: string | undefined,
+): string[] {
+  if (!world.registry) return ["the registry was not read"];
+  if (!world.registry.ok) return [`the registry could not be read: ${world.registry.reason}`];
+  if (!world.address) return ["where this deployment reaches the server is not known"];
+  const slug = String(resource.inputs["slug"]);
+  const files = resource.inputs["row"] as Record<string, unknown>;
+  const out: string[] = [];
+  const wanted: Record<string, unknown> = { ...files, host: world.address.host, port: world.address.port };
+  if (files["organization_id"] === NOT_FROM_FILES) {
+    if (organizationId) wanted["organization_id"] = organizationId;
+    else out.push("the organization's id is not in the stack's state");
+  }
+  const row = world.registry.value.tenants.get(slug);
+  if (!row) out.push(`no row for ${slug} in the registry's tenants table`);
+  else
+    for (const [column, value] of Object.entries(wanted)) {
+      if (value === NOT_FROM_FILES) continue;
+      if (providerJson(row[column]) !== providerJson(value))
+        out.push(`row.${column} is ${providerJson(row[column])}, the files say ${providerJson(value)}`);
+    }
+  const domains = resource.inputs["domains"];
+  if (domains === NOT_FROM_FILES) out.push("the custom domains' TLS status is not read by the scan");
+  else {
+    const held = world.registry.value.domains.get(slug) ?? {};
+    const expected = domains as Record<string, unknown>;
+    for (const hostname of new Set([...Object.keys(expected), ...Object.keys(held)])) {
+      if (!(hostname in held)) out.push(`domain ${hostname} is not in the registry`);
+      else if (!(hostname in expected)) out.push(`domain ${hostname} is in the registry, not in the files`);
+      else if (providerJson(held[hostname]) !== providerJson(expected[hostname]))
+        out.push(
+          `domain ${hostname} is ${providerJson(held[hostname])}, the files say ${providerJson(expected[hostname])}`,
+        );
+    }
+  }
+  return out;
 }
 
 /** The provider's defaults for what the program leaves unset; `false`/`0`/`""` attributes must stay so. */

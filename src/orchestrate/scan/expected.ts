@@ -2,15 +2,18 @@
  * What the tenant files say a tenant stack holds, as plain data the scan compares with the stack's state and with the
  * real world: each resource by its type and logical name (the last part of its URN) with the inputs the components
  * give it. Built from the same pure helpers the components use (tenantDatabaseLayout, desiredSettings, componentsFor,
- * organizationMetadata, permissionsFor), and pinned to the offline render of infra/stacks.ts by
+ * organizationMetadata, permissionsFor, tenantRowOf, domainRowsOf, declaredMigrations), and pinned to the offline
+ * render of infra/stacks.ts by
  * test/infra/scanExpected.test.ts: a resource added to a component and not taught to the scan fails that test, so the
  * scan never calls a stack clean while its program would create something.
  */
-import type { Tenant } from "../../core/model";
+import type { ControlPlane, Tenant } from "../../core/model";
 import { tenantRoleName } from "../../core/naming";
+import { domainRowsOf, RUNTIME_ROLE, tenantRowOf } from "../../core/registry";
 import { organizationMetadata, permissionsFor } from "../../../infra/auth/roles";
 import { tenantDatabaseLayout } from "../../../infra/components/TenantDatabase";
 import type { Features } from "../../../infra/context/features";
+import { declaredMigrations } from "../../../infra/dynamic/migrations/TenantMigrationsTable";
 import { desiredSettings } from "../../../infra/dynamic/settings/TenantSettingsTable";
 import { componentsFor } from "../../../infra/status";
 
@@ -25,7 +28,13 @@ export const TYPES = {
   settings: "pulumi-nodejs:dynamic:TenantSettingsTable",
   authheroRole: "pulumi-nodejs:dynamic:AuthHeroRole",
   authheroOrganization: "pulumi-nodejs:dynamic:AuthHeroOrganization",
+  grantRole: "postgresql:index/grantRole:GrantRole",
+  registryRows: "pulumi-nodejs:dynamic:RegistryRows",
+  migrations: "pulumi-nodejs:dynamic:TenantMigrations",
 } as const;
+
+/** What the template says beyond the tenant: where the registry is, and the migrations every tenant is brought to. */
+export type ScanTemplate = Pick<ControlPlane, "registry" | "migrations" | "migrationsFolder">;
 
 /** An input whose value the scan cannot know from the files (a secret, an id another resource gets): not compared. */
 export const NOT_FROM_FILES = Symbol("not from the files");
@@ -51,6 +60,7 @@ export interface ScanDeployment {
 export function expectedResources(
   tenant: Tenant,
   deployment: ScanDeployment,
+  template: ScanTemplate,
 ): { resources: ExpectedResource[]; unreadable: string[] } {
   const slug = tenant.slug;
   const layout = tenantDatabaseLayout(tenant);
@@ -104,8 +114,57 @@ export function expectedResources(
   for (const extension of db.extensions)
     add(TYPES.extension, `${slug}-extension-${extension}`, { name: extension, database: layout.database });
   add(TYPES.settings, `${slug}-settings-table`, { connection: NOT_FROM_FILES, ...desiredSettings(tenant) });
+  // As infra/stacks.ts: a template with migrations gives every tenant stack its migrations resource.
+  if (template.migrations?.length && template.migrationsFolder)
+    add(TYPES.migrations, `${slug}-migrations`, {
+      connection: NOT_FROM_FILES,
+      slug,
+      database: db.databaseName,
+      schema: db.schemaName,
+      role: db.roleName,
+      // This machine's checkout: the provider neither compares nor stores anything else from it.
+      dir: NOT_FROM_FILES,
+      migrations: declaredMigrations(template.migrations),
+    });
 
   const { features } = deployment;
+  if (features.registry) {
+    const { slug: _slug, ...row } = tenantRowOf(tenant, { host: "", port: 0 }, null);
+    const tlsDeployed = features.tls && components.tls;
+    add(TYPES.registryRows, `${slug}-rows`, {
+      connection: NOT_FROM_FILES,
+      database: template.registry.database,
+      schema: template.registry.schema,
+      slug,
+      row: {
+        ...row,
+        // Where this deployment reaches the server, and the organization's id: compared with the real row by
+        // compare.ts (the admin settings this run resolves, the organization's id in the state).
+        host: NOT_FROM_FILES,
+        port: NOT_FROM_FILES,
+        organization_id: features.auth && components.auth ? NOT_FROM_FILES : null,
+      },
+      // With TLS deployed the custom domains' status comes from the TLS provider (and such a stack is unreadable).
+      domains: tlsDeployed
+        ? NOT_FROM_FILES
+        : Object.fromEntries(
+            domainRowsOf(tenant, { deployed: false, domains: [] }).map(({ hostname, slug: _owner, ...values }) => [
+              hostname,
+              values,
+            ]),
+          ),
+    });
+    if (components.runtimeAccess) {
+      add(TYPES.grantRole, `${slug}-runtime-member`, { role: RUNTIME_ROLE, grantRole: db.roleName });
+      if (layout.ownDatabase)
+        add(TYPES.grant, `${slug}-runtime-connect`, {
+          database: layout.database,
+          role: RUNTIME_ROLE,
+          objectType: "database",
+          privileges: ["CONNECT"],
+        });
+    }
+  }
   if (features.dns || features.tls) unreadable.push("DNS and TLS records (the scan does not list them)");
   if (features.auth && components.auth) {
     if (deployment.authProvider !== "authhero") unreadable.push("Auth0 organizations and roles");

@@ -1,7 +1,8 @@
 /**
  * `drift --all`'s first pass: the whole fleet compared with the real world in bulk (DESIGN.md, "Drift at fleet scale").
- * Per database server, the catalog queries of catalog.ts; the auth provider's listings (authListing.ts); each stack's
- * last state (stackStates.ts); all compared with what the files say (expected.ts, compare.ts). A tenant stack with no
+ * Per database server, the catalog queries of catalog.ts (with each database's applied migrations); the registry's
+ * rows once (registryListing.ts); the auth provider's listings (authListing.ts); each stack's last state
+ * (stackStates.ts); all compared with what the files say (expected.ts, compare.ts). A tenant stack with no
  * finding is clean: the report says `unchanged` without asking the engine. Every other one (a difference, a pending
  * change, something the scan cannot read) goes through the engine's refreshing preview, which gives the report's
  * properties. Also lists what no tenant file owns (unmanaged.ts).
@@ -10,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { Fleet } from "../../core/load";
+import type { MigrationFile } from "../../core/migrations/migrationFiles";
 import type { DatabaseServer, Tenant } from "../../core/model";
 import { type Features, featuresFrom } from "../../../infra/context/features";
 import { resolveAuthHero } from "../../../infra/context/authheroConfig";
@@ -20,6 +22,7 @@ import { projectName } from "../engine/projectFile";
 import type { AuthListing } from "./authListing";
 import type { Readable, ServerCatalog } from "./catalog";
 import { pendingChanges, providerDifferences, realWorldDifferences } from "./compare";
+import type { RegistryListing } from "./registryListing";
 import { type ExpectedResource, expectedResources, type ScanDeployment, TYPES } from "./expected";
 import { readStackStates, type StackState } from "./stackStates";
 import { type Ownership, type UnmanagedObject, unmanagedOnServer, unmanagedOrganizations } from "./unmanaged";
@@ -64,7 +67,7 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   for (const tenant of tenants) {
     expected.set(
       tenant.slug,
-      expectedResources(tenant, deploymentOf(tenant.slug, controlPlane.auth.provider, options)),
+      expectedResources(tenant, deploymentOf(tenant.slug, controlPlane.auth.provider, options), controlPlane),
     );
   }
 
@@ -73,14 +76,22 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   const credentials = adminCredentials(projectDir, { ...process.env, ...env } as NodeJS.ProcessEnv);
   const catalogs = new Map<string, Readable<ServerCatalog> & { admin?: string }>();
   const admins = new Map<string, ResolvedDatabaseServer>();
+  const wantsMigrations = [...expected.values()].some((e) => e.resources.some((r) => r.type === TYPES.migrations));
+  const migrationFiles = wantsMigrations ? (controlPlane.migrations ?? []) : undefined;
   await Promise.all(
     [...servers.values()].map(async (server) => {
       const on = tenants.filter((t) => t.database.server.name === server.name);
       const admin = await credentials(on[0]?.slug ?? "control-plane", server);
       if (admin) admins.set(server.name, admin);
-      catalogs.set(server.name, await readServer(server, on, options, admin));
+      catalogs.set(server.name, await readServer(server, on, options, admin, migrationFiles));
     }),
   );
+
+  const registryRowsOf = [...expected.entries()]
+    .filter(([, e]) => e.resources.some((r) => r.type === TYPES.registryRows))
+    .map(([slug]) => slug);
+  let registry: Readable<RegistryListing> | undefined;
+  if (registryRowsOf.length > 0) registry = await listRegistry(controlPlane.registry, registryRowsOf, servers, admins);
 
   const wantsAuth = [...expected.values()].some((e) =>
     e.resources.some((r) => r.type === TYPES.authheroOrganization || r.type === TYPES.authheroRole),
@@ -105,7 +116,15 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
         ok: false as const,
         reason: `server ${tenant.database.server.name} is not in the template`,
       };
-      findings.push(...realWorldDifferences(resources, state, { catalog, ...(auth ? { auth } : {}) }));
+      const admin = admins.get(serverName);
+      findings.push(
+        ...realWorldDifferences(resources, state, {
+          catalog,
+          ...(auth ? { auth } : {}),
+          ...(registry ? { registry } : {}),
+          ...(admin ? { address: { host: admin.host, port: admin.port } } : {}),
+        }),
+      );
     }
     if (findings.length === 0) clean.push(tenant.slug);
     else flagged.set(tenant.slug, findings);
@@ -171,11 +190,19 @@ async function readServer(
   tenants: readonly Tenant[],
   options: ScanOptions,
   admin: ResolvedDatabaseServer | undefined,
+  migrationFiles: readonly MigrationFile[] | undefined,
 ): Promise<Readable<ServerCatalog> & { admin?: string }> {
   if (!admin) return { ok: false, reason: `no admin credentials for server ${server.name}` };
-  const databases = new Map<string, { settingsSchemas: string[]; owners: string[] }>();
+  const databases = new Map<
+    string,
+    { settingsSchemas: string[]; owners: string[]; migrations?: { tenants: Tenant[]; files: readonly MigrationFile[] } }
+  >();
   const want = (database: string) => {
-    const entry = databases.get(database) ?? { settingsSchemas: [], owners: [] };
+    const entry = databases.get(database) ?? {
+      settingsSchemas: [],
+      owners: [],
+      ...(migrationFiles ? { migrations: { tenants: [], files: migrationFiles } } : {}),
+    };
     databases.set(database, entry);
     return entry;
   };
@@ -185,6 +212,7 @@ async function readServer(
     const entry = want(layout.database);
     entry.settingsSchemas.push(layout.schema);
     entry.owners.push(tenant.database.roleName);
+    entry.migrations?.tenants.push(tenant);
   }
   try {
     const { readServerCatalog } = await import("./catalog");
@@ -198,6 +226,27 @@ async function readServer(
     return {
       ok: false,
       reason: `${server.name} (${admin.host}:${admin.port}) could not be read: ${(error as Error).message}`,
+    };
+  }
+}
+
+/** The registry's rows of `slugs`, once, on the registry's server (the template's `registry`). */
+async function listRegistry(
+  spec: { readonly server: string; readonly database: string; readonly schema: string },
+  slugs: readonly string[],
+  servers: ReadonlyMap<string, DatabaseServer>,
+  admins: ReadonlyMap<string, ResolvedDatabaseServer>,
+): Promise<Readable<RegistryListing>> {
+  const admin = admins.get(spec.server);
+  if (!servers.has(spec.server) || !admin)
+    return { ok: false, reason: `no admin credentials for the registry's server ${spec.server}` };
+  try {
+    const { readRegistry } = await import("./registryListing");
+    return { ok: true, value: await readRegistry(admin, spec, slugs) };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `${spec.schema}.tenants in database ${spec.database} (server ${spec.server}): ${(error as Error).message}`,
     };
   }
 }

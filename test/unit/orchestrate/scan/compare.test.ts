@@ -5,18 +5,21 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadFleet } from "../../../../src/core/load";
-import type { Tenant } from "../../../../src/core/model";
+import type { ControlPlane, Tenant } from "../../../../src/core/model";
 import type { CatalogRole, DatabaseContents, ServerCatalog } from "../../../../src/orchestrate/scan/catalog";
 import { providerDifferences, realWorldDifferences } from "../../../../src/orchestrate/scan/compare";
 import { expectedResources } from "../../../../src/orchestrate/scan/expected";
+import type { RegistryListing } from "../../../../src/orchestrate/scan/registryListing";
 import type { StackState } from "../../../../src/orchestrate/scan/stackStates";
 import { unmanagedOnServer } from "../../../../src/orchestrate/scan/unmanaged";
 import { runOutcome } from "../../../../src/report/runReport";
 
 let tenants: Map<string, Tenant>;
+let template: ControlPlane;
 beforeAll(() => {
   const fleet = loadFleet({ dir: "tenants", cwd: join(__dirname, "..", "..", "..", "..") });
   tenants = new Map(fleet.tenants.map((t) => [t.slug, t]));
+  template = fleet.controlPlane!;
 });
 
 const DB_ONLY = { features: { dns: false, tls: false, auth: false, registry: false }, authProvider: "auth0" } as const;
@@ -34,6 +37,7 @@ const role = (overrides: Partial<CatalogRole> = {}): CatalogRole => ({
   validUntil: null,
   settings: { search_path: "tenant_globex, public" },
   memberOf: [],
+  memberWithAdmin: [],
   ...overrides,
 });
 
@@ -60,6 +64,7 @@ function globexWorld(): {
     ]),
     extensions: new Map([["pgcrypto", { schema: "public", version: "1.3" }]]),
     settings: new Map([["tenant_globex", settings]]),
+    migrationDrift: new Map(),
   };
   const catalog: ServerCatalog = {
     roles: new Map([["tenant_globex", role()]]),
@@ -84,7 +89,7 @@ type Rows = Map<string, { value: unknown; seedOnly: boolean }>;
 const rowsOf = (contents: DatabaseContents) => contents.settings.get("tenant_globex") as Rows;
 
 const differences = (catalog: ServerCatalog) =>
-  realWorldDifferences(expectedResources(tenants.get("globex")!, DB_ONLY).resources, NO_STATE, {
+  realWorldDifferences(expectedResources(tenants.get("globex")!, DB_ONLY, template).resources, NO_STATE, {
     catalog: { ok: true, value: catalog },
   });
 
@@ -160,10 +165,158 @@ describe("the scan's comparison with the real world", () => {
     };
     expect(differences(unread).length).toBeGreaterThan(0);
     expect(
-      realWorldDifferences(expectedResources(tenants.get("globex")!, DB_ONLY).resources, NO_STATE, {
+      realWorldDifferences(expectedResources(tenants.get("globex")!, DB_ONLY, template).resources, NO_STATE, {
         catalog: { ok: false, reason: "connection refused" },
       }),
     ).toEqual(["the database server could not be read: connection refused"]);
+  });
+});
+
+describe("the scan's comparison of what the registry and the migrations add", () => {
+  const WITH_REGISTRY = {
+    features: { dns: false, tls: false, auth: false, registry: true },
+    authProvider: "auth0",
+  } as const;
+  const ADDRESS = { host: "db.internal.example.com", port: 5432 };
+
+  /** globex's rows as its stack writes them, with the column only migrations write. */
+  function registry(): {
+    tenants: Map<string, Record<string, unknown>>;
+    domains: Map<string, Record<string, Record<string, unknown>>>;
+  } {
+    return {
+      tenants: new Map([
+        [
+          "globex",
+          {
+            name: "Globex Labs",
+            plan: "basic",
+            status: "active",
+            limits: { users: 100, dbConnections: 10 },
+            server: "primary",
+            host: "db.internal.example.com",
+            port: 5432,
+            database: "tenants",
+            schema: "tenant_globex",
+            role: "tenant_globex",
+            organization_id: null,
+            migration_version: 7,
+          },
+        ],
+      ]),
+      domains: new Map([
+        [
+          "globex",
+          {
+            "globex.app.example.com": { kind: "platform", is_primary: true, tls_status: "none", customer_records: [] },
+            "tenants.globex.io": { kind: "custom", is_primary: false, tls_status: "none", customer_records: [] },
+          },
+        ],
+      ]),
+    };
+  }
+
+  /** globex's catalog with the runtime role a member of its role. */
+  function world() {
+    const { catalog, contents } = globexWorld();
+    (catalog.roles as Map<string, CatalogRole>).set(
+      "tenantctl_runtime",
+      role({ inherit: false, settings: {}, memberOf: ["tenant_globex"] }),
+    );
+    return { catalog, contents };
+  }
+
+  const compare = (
+    catalog: ServerCatalog,
+    rows: RegistryListing | undefined,
+    slug = "globex",
+    address: { host: string; port: number } | null = ADDRESS,
+  ) =>
+    realWorldDifferences(expectedResources(tenants.get(slug)!, WITH_REGISTRY, template).resources, NO_STATE, {
+      catalog: { ok: true, value: catalog },
+      ...(rows ? { registry: { ok: true as const, value: rows } } : {}),
+      ...(address ? { address } : {}),
+    });
+
+  it("finds nothing where the rows, the runtime role's membership and the migrations are as the files say", () => {
+    const names = expectedResources(tenants.get("globex")!, WITH_REGISTRY, template).resources.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(["globex-rows", "globex-runtime-member", "globex-migrations"]));
+    expect(compare(world().catalog, registry())).toEqual([]);
+  });
+
+  it("flags a hand edit of a row or a domain, but not migration_version, which only migrations write", () => {
+    const rows = registry();
+    rows.tenants.get("globex")!["migration_version"] = 0;
+    expect(compare(world().catalog, rows)).toEqual([]);
+    rows.tenants.get("globex")!["plan"] = "enterprise";
+    rows.tenants.get("globex")!["limits"] = { dbConnections: 10, users: 1 };
+    rows.domains.get("globex")!["tenants.globex.io"]!["is_primary"] = true;
+    rows.domains.get("globex")!["extra.example.com"] = {
+      kind: "custom",
+      is_primary: false,
+      tls_status: "none",
+      customer_records: [],
+    };
+    expect(compare(world().catalog, rows)).toEqual([
+      'globex-rows: row.plan is "enterprise", the files say "basic"',
+      'globex-rows: row.limits is {"dbConnections":10,"users":1}, the files say {"dbConnections":10,"users":100}',
+      'globex-rows: domain tenants.globex.io is {"customer_records":[],"is_primary":true,"kind":"custom","tls_status":"none"}, the files say {"customer_records":[],"is_primary":false,"kind":"custom","tls_status":"none"}',
+      "globex-rows: domain extra.example.com is in the registry, not in the files",
+    ]);
+  });
+
+  it("flags a row that is gone, another address, and a registry it could not read", () => {
+    const rows = registry();
+    rows.tenants.delete("globex");
+    rows.domains.delete("globex");
+    expect(compare(world().catalog, rows)).toEqual([
+      "globex-rows: no row for globex in the registry's tenants table",
+      "globex-rows: domain globex.app.example.com is not in the registry",
+      "globex-rows: domain tenants.globex.io is not in the registry",
+    ]);
+    expect(compare(world().catalog, registry(), "globex", { host: "10.0.0.9", port: 5432 })).toEqual([
+      'globex-rows: row.host is "db.internal.example.com", the files say "10.0.0.9"',
+    ]);
+    expect(compare(world().catalog, undefined)).toEqual(["globex-rows: the registry was not read"]);
+    expect(compare(world().catalog, registry(), "globex", null)).toEqual([
+      "globex-rows: where this deployment reaches the server is not known",
+    ]);
+  });
+
+  it("flags the runtime role's membership revoked or held with the admin option, and its CONNECT revoked", () => {
+    const { catalog } = world();
+    const roles = catalog.roles as Map<string, CatalogRole>;
+    roles.set("tenantctl_runtime", role({ inherit: false, memberOf: [] }));
+    expect(compare(catalog, registry())).toEqual([
+      "globex-runtime-member: tenantctl_runtime is not a member of tenant_globex",
+    ]);
+    roles.set("tenantctl_runtime", role({ memberOf: ["tenant_globex"], memberWithAdmin: ["tenant_globex"] }));
+    expect(compare(catalog, registry())).toEqual([
+      "globex-runtime-member: tenantctl_runtime may grant tenant_globex on (admin option)",
+    ]);
+    roles.delete("tenantctl_runtime");
+    expect(compare(catalog, registry())).toEqual(["globex-runtime-member: role tenantctl_runtime does not exist"]);
+    // A tenant with its own database: the runtime role's CONNECT on it is a grant like the others.
+    const acme = expectedResources(tenants.get("acme")!, WITH_REGISTRY, template).resources;
+    expect(acme.find((r) => r.name === "acme-runtime-connect")?.inputs).toEqual({
+      database: "tenant_acme",
+      role: "tenantctl_runtime",
+      objectType: "database",
+      privileges: ["CONNECT"],
+    });
+  });
+
+  it("flags a tenant whose applied migrations differ from the files, and one whose were not read", () => {
+    const { catalog, contents } = world();
+    (contents as { migrationDrift?: Map<string, unknown> }).migrationDrift = new Map([
+      ["globex", { missing: [], unknown: ["0009_hand.sql"], edited: ["0001_users.sql"] }],
+    ]);
+    expect(compare(catalog, registry())).toEqual([
+      "globex-migrations: migrations unknown: 0009_hand.sql",
+      "globex-migrations: migrations edited: 0001_users.sql",
+    ]);
+    delete (contents as { migrationDrift?: unknown }).migrationDrift;
+    expect(compare(catalog, registry())).toEqual(["globex-migrations: the applied migrations were not read"]);
   });
 });
 

@@ -125,6 +125,8 @@ export function expectedResources(
       // This machine's checkout: the provider neither compares nor stores anything else from it.
       dir: NOT_FROM_FILES,
       migrations: declaredMigrations(template.migrations),
+      // Where `migration_version` is written, with the registry's admin connection: a secret the scan does not read.
+      ...(deployment.features.registry ? { registry: NOT_FROM_FILES } : {}),
     });
 
   const { features } = deployment;

@@ -541,7 +541,12 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
     const up = await cli("up", "globex");
     expect(up.code, up.stderr).toBe(0);
     expect(outcomes(up.report)).toEqual({ globex: "changed" });
-    expect(up.report.tenants[0]!.resources.map((r) => `${r.op} ${r.name}`)).toEqual(["update globex-role"]);
+    // The role loses LOGIN; the registry row says decommissioned, and the runtime role loses its membership.
+    expect(up.report.tenants[0]!.resources.map((r) => `${r.op} ${r.name}`).sort()).toEqual([
+      "delete globex-runtime-member",
+      "update globex-role",
+      "update globex-rows",
+    ]);
 
     expect((await admin.query(`SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_globex'`)).rows).toEqual([
       { rolcanlogin: false },

@@ -17,6 +17,9 @@ export type CreateUserOutcome =
  * time it is needed. Until migrations (`tenantctl migrate`) own the app's schema, this is how it gets there.
  */
 async function ensureUsersTable(client: PoolClient, schema: string): Promise<void> {
+  // Two first requests at once would both try to create it, and one fails ("already exists": IF NOT EXISTS does not
+  // guard against a concurrent CREATE). One at a time per schema, until the request's transaction ends.
+  await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${schema}.app_users`]);
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${schema}.app_users (
        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

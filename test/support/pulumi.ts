@@ -3,7 +3,7 @@
  * for the e2e: a Pulumi.yaml running this repository's compiled program, and a copy of the example fleet
  * that a test may edit.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -64,9 +64,6 @@ export function tempProject(repoRoot: string, prefix = "tenantctl-e2e-"): TempPr
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const tenantsDir = join(dir, "tenants");
   cpSync(join(repoRoot, "tenants"), tenantsDir, { recursive: true });
-  // A project's migrations sit beside its tenants (the template's `migrations.dir`), as in the repository.
-  if (existsSync(join(repoRoot, "migrations")))
-    cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
   const projectFile = readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8");
   const main = join(repoRoot, "dist", "infra", "program.js");
   if (!/^main: .*$/m.test(projectFile))

@@ -9,7 +9,8 @@
  * are unreachable, so the sandbox turns them off while the offline plan renders them: their resources are left out,
  * and their agreement is the mocks' business (test/infra). A fleet on a second database server is left out too.
  *
- * `TENANTCTL_AGREEMENT_EDITS` sets the number of edit sets (default 12); `TENANTCTL_AGREEMENT_SEED` replays a run.
+ * `TENANTCTL_AGREEMENT_EDITS` sets the number of edit sets (default 12); `TENANTCTL_AGREEMENT_SEED` draws another run
+ * (default 5: the test command draws the same edits every time, so it fails only for a change of behaviour).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,7 +24,7 @@ import { keptSandbox, printedStopCommand } from "../support/sandbox";
 
 const engine = pulumiEngine();
 const EDITS = Number(process.env.TENANTCTL_AGREEMENT_EDITS ?? 12);
-const SEED = Number(process.env.TENANTCTL_AGREEMENT_SEED ?? Date.now() % 100_000);
+const SEED = Number(process.env.TENANTCTL_AGREEMENT_SEED ?? 5);
 const TENANTS = ["acme", "globex", "initech"] as const;
 const TEMPLATE = "_control-plane.yaml";
 /** Resource types this world does not deploy (see the header). */

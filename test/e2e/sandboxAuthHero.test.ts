@@ -41,7 +41,7 @@ describe("tenantctl sandbox --auth authhero", () => {
     expect(stderr).toMatch(/^sandbox: AuthHero on http:\/\/127\.0\.0\.1:\d+ \(started in [\d.]+ s\)$/m);
 
     // The control plane holds the resource server and the template roles; each tenant its organization (and own roles).
-    expect(stdout).toMatch(/^control-plane +changed +9 to create/m);
+    expect(stdout).toMatch(/^control-plane +changed +19 to create/m);
     expect(stdout).toMatch(/create +pulumi-nodejs:dynamic:AuthHeroResourceServer control-plane-api\.example\.com/);
     expect(stdout).toMatch(/create +pulumi-nodejs:dynamic:AuthHeroRole control-plane-role-admin/);
     expect(stdout).toMatch(/create +pulumi-nodejs:dynamic:AuthHeroRole acme-role-auditor/);

@@ -7,6 +7,7 @@
  * interleaved runs, and the ratio of each fleet to the smallest. Goal (issue 8): 5,000 within 1.25× of 10.
  */
 import { spawnSync } from "node:child_process";
+import { type Cost, tenantctlCost } from "./tenantctlCost";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,31 +24,6 @@ const root = join(__dirname, "..", "..");
 const work = mkdtempSync(join(tmpdir(), "tenantctl-bench-preview-"));
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-interface Cost {
-  readonly wall: number;
-  readonly cpu: number;
-}
-
-/** Runs tenantctl under bash, whose `times` adds up the CPU of every process below it that was waited for. */
-function cost(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Cost {
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, "bin", "tenantctl.js"))} ${args.map((a) => JSON.stringify(a)).join(" ")} >/dev/null 2>&1; status=$?; times; exit $status`;
-  const started = process.hrtime.bigint();
-  const result = spawnSync("bash", ["-c", command], { cwd, env, encoding: "utf8" });
-  const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`tenantctl ${args.join(" ")} exited ${result.status} in ${cwd}`);
-  // `times` prints the shell's own user/sys, then its children's: "0m1.234s 0m0.210s".
-  const children = result.stdout
-    .trim()
-    .split("\n")
-    .pop()!
-    .split(/\s+/)
-    .map((t) => {
-      const [, m, s] = /(\d+)m([\d.]+)s/.exec(t) ?? [];
-      return Number(m) * 60 + Number(s);
-    });
-  return { wall, cpu: children.reduce((a, b) => a + b, 0) };
-}
 
 function git(cwd: string, ...args: string[]): void {
   const result = spawnSync("git", args, { cwd, encoding: "utf8" });
@@ -102,8 +78,8 @@ async function main(): Promise<void> {
         const backend = { ...env, PULUMI_BACKEND_URL: `file://${mkdtempSync(join(work, "state-"))}` };
         results
           .get(size)!
-          .preview.push(cost(["preview", "--changed", "--base", "HEAD", "--format", "json"], dir, backend));
-        results.get(size)!.plan.push(cost(["plan", "--base", "HEAD", "--format", "json"], dir, env));
+          .preview.push(tenantctlCost(["preview", "--changed", "--base", "HEAD", "--format", "json"], dir, backend));
+        results.get(size)!.plan.push(tenantctlCost(["plan", "--base", "HEAD", "--format", "json"], dir, env));
       }
     }
     out(`one added tenant, median of ${rounds} interleaved runs; CPU of the whole process tree`);

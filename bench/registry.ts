@@ -10,6 +10,7 @@
  *     a prepared statement, and the plan PostgreSQL chose.
  */
 import { spawnSync } from "node:child_process";
+import { type Cost, tenantctlCost } from "./tenantctlCost";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,30 +31,6 @@ const percentile = (sorted: readonly number[], p: number) =>
 /** The app's lookup (examples/app uses the same). */
 export const BY_HOST =
   "select t.* from tenantctl.tenant_domains d join tenantctl.tenants t using (slug) where d.hostname = $1";
-
-interface Cost {
-  readonly wall: number;
-  readonly cpu: number;
-}
-
-/** Runs tenantctl under bash, whose `times` adds up the CPU of every process below it that was waited for. */
-function cost(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Cost {
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, "bin", "tenantctl.js"))} ${args.map((a) => JSON.stringify(a)).join(" ")} >/dev/null 2>&1; status=$?; times; exit $status`;
-  const started = process.hrtime.bigint();
-  const result = spawnSync("bash", ["-c", command], { cwd, env, encoding: "utf8" });
-  const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`tenantctl ${args.join(" ")} exited ${result.status} in ${cwd}`);
-  const children = result.stdout
-    .trim()
-    .split("\n")
-    .pop()!
-    .split(/\s+/)
-    .map((t) => {
-      const [, m, s] = /(\d+)m([\d.]+)s/.exec(t) ?? [];
-      return Number(m) * 60 + Number(s);
-    });
-  return { wall, cpu: children.reduce((a, b) => a + b, 0) };
-}
 
 function project(): string {
   const dir = join(work, "project");
@@ -96,8 +73,8 @@ async function upCost(postgres: RunningPostgres, dir: string, env: NodeJS.Proces
   for (let round = 0; round < rounds; round++) {
     for (const [name, variantEnv] of Object.entries(variants)) {
       const backend = { ...variantEnv, PULUMI_BACKEND_URL: `file://${mkdtempSync(join(work, "state-"))}` };
-      results.get(name)!.create.push(cost(["up", "acme", "--format", "json"], dir, backend));
-      results.get(name)!.unchanged.push(cost(["up", "acme", "--format", "json"], dir, backend));
+      results.get(name)!.create.push(tenantctlCost(["up", "acme", "--format", "json"], dir, backend));
+      results.get(name)!.unchanged.push(tenantctlCost(["up", "acme", "--format", "json"], dir, backend));
       await dropAcme(postgres);
     }
   }
@@ -211,7 +188,7 @@ async function main(): Promise<void> {
     };
     // The registry and the roles exist once, as in a real fleet: the control plane is not part of a tenant's up.
     const controlPlaneEnv = { ...env, PULUMI_BACKEND_URL: `file://${mkdtempSync(join(work, "state-"))}` };
-    cost(["up", "control-plane", "--format", "json"], dir, controlPlaneEnv);
+    tenantctlCost(["up", "control-plane", "--format", "json"], dir, controlPlaneEnv);
     await upCost(postgres, dir, env);
     await lookupCost(postgres, await registryUrlOf(dir, controlPlaneEnv));
   } finally {

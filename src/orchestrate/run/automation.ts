@@ -86,6 +86,10 @@ export async function runStacks(
   if (!existsSync(join(options.projectDir, "Pulumi.yaml"))) {
     throw new UsageError(`no Pulumi.yaml in ${options.projectDir}: run tenantctl from the project root`);
   }
+  // Nothing to run (every stack refused for its files, or skipped): no engine is started, so an invalid file is
+  // reported as such even where the Pulumi CLI is missing.
+  const settled = work.map(settledWithoutEngine);
+  if (settled.every((run) => run !== undefined)) return settled;
   const session = await startEngineSession(options.projectDir, options.env);
   try {
     const { aroundStack } = options;
@@ -99,6 +103,13 @@ export async function runStacks(
   }
 }
 
+/** The run of a stack refused for its files or skipped: decided before the engine, which never sees it. */
+function settledWithoutEngine({ slug, skip, refuse }: StackWork): TenantRun | undefined {
+  if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
+  if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
+  return undefined;
+}
+
 async function runStack(
   session: EngineSession,
   operation: Operation,
@@ -108,8 +119,8 @@ async function runStack(
   const { automation } = session;
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
-  if (refuse) return { slug, stack: slug, outcome: "failed", changes: {}, resources: [], message: refuse, seconds: 0 };
-  if (skip) return { slug, stack: slug, outcome: "skipped", changes: {}, resources: [], message: skip, seconds: 0 };
+  const settled = settledWithoutEngine({ slug, skip, refuse });
+  if (settled) return settled;
   if (options.signal?.aborted)
     return { slug, stack: slug, outcome: "cancelled", changes: {}, resources: [], message: NOT_STARTED, seconds: 0 };
   const resources = new Map<string, ResourceChange>();

@@ -366,7 +366,10 @@ async function main(): Promise<void> {
     // plugin cache) and lock file, which is what init would have written for them.
     run(tofu, ["init", "-input=false", "-no-color"], fleetModules[0]!, tofuEnv);
     for (const dir of fleetModules.slice(1)) {
-      cpSync(join(fleetModules[0]!, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+      cpSync(join(fleetModules[0]!, ".terraform"), join(dir, ".terraform"), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
       cpSync(join(fleetModules[0]!, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
     }
     // Each module gets its own password, as each tenant stack generates its own; two modules at a time.

@@ -7,7 +7,7 @@
  * is slow), so they run in order and share stacks.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, type DatabaseError } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,10 +123,9 @@ describe.sequential("tenantctl with the real Pulumi engine and PostgreSQL", () =
   }
 
   beforeAll(async () => {
-    project = tempProject(engine.repoRoot);
-    // The repository's migrations beside the tenants, as in a real project: `pulumi preview` by hand below runs the
-    // repository's compiled program, which reads the repository's migrations.
-    cpSync(join(engine.repoRoot, "migrations"), join(project.dir, "migrations"), { recursive: true });
+    // With the repository's migrations: `pulumi preview` by hand below runs the repository's compiled program, which
+    // reads the repository's migrations.
+    project = tempProject(engine.repoRoot, undefined, { withMigrations: true });
     const env = { TENANTCTL_DISABLE: "dns,tls,auth", TENANTCTL_DATABASE_SERVERS: databaseServersEnv(testPostgres()) };
     for (const [key, value] of Object.entries(env)) {
       savedEnv[key] = process.env[key];

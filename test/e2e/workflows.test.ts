@@ -106,7 +106,8 @@ describe("the workflows under act, against the sandbox and a stand-in GitHub API
     apiUrl = await github.start();
 
     // The sandbox: PostgreSQL and a state backend holding the example fleet, deployed.
-    const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-act-sandbox-"));
+    // With the repository's migrations: the workflows run in a copy of the repository, which has them.
+    const project = (kept.project = tempProject(engine.repoRoot, "tenantctl-act-sandbox-", { withMigrations: true }));
     const started = await runCli(["sandbox", "--keep"], project.dir);
     kept.stop = printedStopCommand(started.stdout);
     expect(started.code, started.stdout + started.stderr).toBe(0);
@@ -239,7 +240,7 @@ describe("the workflows under act, against the sandbox and a stand-in GitHub API
   );
 
   it(
-    "merge: the control plane first when the template changed, then up --changed in four shards against the sandbox",
+    "merge: the control plane first when the template changed, then the canaries, then up --changed in four shards against the sandbox",
     async () => {
       git("checkout", "-q", "main");
       git("merge", "-q", "--no-ff", "-m", "Merge pull request #1: add tenant hooli", "add-hooli");
@@ -278,7 +279,19 @@ describe("the workflows under act, against the sandbox and a stand-in GitHub API
       const firstShardLine = merged.log.search(/\/tenants-\d *\] /);
       expect(merged.log.lastIndexOf("merge/control-plane]")).toBeLessThan(firstShardLine);
 
-      // Four shards, each with its own report; together they deployed what changed (hooli), in hooli's shard only.
+      // The template changed, so the canary job ran first, on the canary group (none of it changed) and one tenant
+      // more: hooli, the one change. Not the control plane again.
+      expect(stepOutcomes(merged.log, "canary")).toMatchObject({
+        "Pulumi CLI": "Success",
+        "up the canaries of the template change": "Success",
+      });
+      const canary = JSON.parse(readFileSync(join(merged.artifacts, "tenantctl-canary", "canary.json"), "utf8")) as {
+        tenants: { slug: string; outcome: string }[];
+      };
+      expect(canary.tenants.map((tenant) => [tenant.slug, tenant.outcome])).toEqual([["hooli", "changed"]]);
+
+      // Four shards, each with its own report; together they ran what changed (hooli, which the canary job deployed
+      // already), in hooli's shard only.
       const reports = Array.from({ length: SHARDS }, (_, i) => {
         const file = join(merged.artifacts, `tenantctl-up-${i + 1}`, "up.json");
         return JSON.parse(readFileSync(file, "utf8")) as { tenants: { slug: string; outcome: string }[] };
@@ -291,7 +304,7 @@ describe("the workflows under act, against the sandbox and a stand-in GitHub API
         expect(slugs).toEqual(inShard("hooli", { index: shard, count: SHARDS }) ? ["hooli"] : []);
       }
       expect(reports.flatMap((report) => report.tenants)).toEqual([
-        expect.objectContaining({ slug: "hooli", outcome: "changed" }),
+        expect.objectContaining({ slug: "hooli", outcome: "unchanged" }),
       ]);
       expect(stackHistoryLength("acme")).toBe(acmeUpdates);
 

@@ -60,10 +60,17 @@ export interface TempProject {
  * program by absolute path (the engine accepts an absolute `main`; the program runs in its directory and finds
  * @pulumi/pulumi, pg and the dynamic-provider host through the repository's node_modules, so no symlinks).
  */
-export function tempProject(repoRoot: string, prefix = "tenantctl-e2e-"): TempProject {
+export function tempProject(
+  repoRoot: string,
+  prefix = "tenantctl-e2e-",
+  { withMigrations = false }: { readonly withMigrations?: boolean } = {},
+): TempProject {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const tenantsDir = join(dir, "tenants");
   cpSync(join(repoRoot, "tenants"), tenantsDir, { recursive: true });
+  // `withMigrations`: the repository's migrations beside the tenants, as in a real project. Without them the
+  // template's default folder is absent, which means no migrations: what most e2e tests want to keep their stacks small.
+  if (withMigrations) cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
   const projectFile = readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8");
   const main = join(repoRoot, "dist", "infra", "program.js");
   if (!/^main: .*$/m.test(projectFile))

@@ -19,6 +19,7 @@ import type { RunProgress } from "../../report/progress";
 import { consentFrom, readStateNames } from "./adoptionConsent";
 import { driftedProperties } from "./driftedProperties";
 import { notAppliedSettings } from "./notAppliedSettings";
+import { fileBackendStacks } from "./fileBackendStacks";
 import { engineErrorMessage } from "./engineErrors";
 import { DEFAULT_LOCK_TIMEOUT_MS, describeHolder, fileBackendDir, isStale, removeLock, stackLocks } from "./locks";
 import { mapBounded } from "./pool";
@@ -485,6 +486,8 @@ export async function listStacks(
   projectDir: string,
   envOverrides: Readonly<Record<string, string>> = {},
 ): Promise<string[]> {
+  const fromFiles = fileBackendStacks(runEnv({ env: envOverrides }), projectName(projectDir));
+  if (fromFiles) return fromFiles;
   const workspace = await projectWorkspace(
     await pulumiAutomation(),
     projectDir,

@@ -106,14 +106,22 @@ export async function runFleet(
   let tenants: TenantRun[];
   let scanned: ScannedFleet | undefined;
   try {
-    // `drift --all` scans the fleet in bulk first: only what the scan flags or cannot read goes to the engine.
-    if (operation === "drift" && options.all && !options.engine && fleet.controlPlane) {
-      scanned = await scanFirst(fleet, work, options, { projectDir, env: { ...process.env, ...env } }, (line) =>
-        progress.note(line),
-      );
-      if (scanned) work = work.filter((w) => !scanned!.clean.has(w.slug));
-    }
     tenants = [];
+    // `drift --all` scans the fleet in bulk first: only what the scan flags or cannot read goes to the engine. The
+    // control plane, which the scan does not read, goes to the engine meanwhile.
+    if (operation === "drift" && options.all && !options.engine && fleet.controlPlane) {
+      const [scan, controlPlane] = await Promise.all([
+        scanFirst(fleet, work, options, { projectDir, env: { ...process.env, ...env } }, (line) => progress.note(line)),
+        runStacks(
+          operation,
+          work.filter((w) => w.slug === CONTROL_PLANE_STACK),
+          engineOptions,
+        ),
+      ]);
+      scanned = scan;
+      tenants.push(...controlPlane);
+      work = work.filter((w) => w.slug !== CONTROL_PLANE_STACK && !scanned?.clean.has(w.slug));
+    }
     for (const batch of inRunOrder(operation, work)) {
       const inWaves = options.waves !== undefined && !batch.some((w) => w.slug === CONTROL_PLANE_STACK);
       tenants.push(

@@ -232,6 +232,7 @@ async function main(): Promise<void> {
   mkdirSync(logs);
   let postgres: RunningPostgres | undefined;
   let kms: KmsProcess | undefined;
+  let finished = false;
   let step = 0;
   const log = (name: string) => join(logs, `${String(step++).padStart(3, "0")}-${name}.log`);
   try {
@@ -631,9 +632,16 @@ async function main(): Promise<void> {
       ),
     );
     if (flags.keep) note(`kept ${work} (logs in ${logs})`);
+    finished = true;
   } finally {
     kms?.stop();
     await postgres?.stop();
+    // A run that failed (an hour into a 1,000-tenant setup, say) keeps every command's whole log for a look at why.
+    if (!finished && !flags.keep) {
+      const kept = mkdtempSync(join(tmpdir(), "tenantctl-bench-peer-logs-"));
+      cpSync(logs, kept, { recursive: true });
+      note(`failed: the logs of its commands are in ${kept}`);
+    }
     if (!flags.keep) rmSync(work, { recursive: true, force: true });
   }
 }

@@ -426,6 +426,7 @@ async function main(): Promise<void> {
       });
     if (flags.scaleOnly) {
       if (flags.tenants > 0) await scale();
+      finished = true;
       return;
     }
     if (flags.fleetRounds > 0 && flags.tenants > 0) {

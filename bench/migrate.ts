@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Client } from "pg";
 import { migrateFleet } from "../src/orchestrate/migrations/migrateFleet";
 import { findPostgresBinDir, startPostgres } from "../src/sandbox/postgres";
+import { databaseServersJson } from "../src/sandbox/databaseServers";
 
 const MIGRATIONS: Record<string, string> = {
   "0001_users.sql":
@@ -103,15 +104,7 @@ async function main(): Promise<void> {
       projectDir: work,
       env: {
         PULUMI_BACKEND_URL: `file://${state}`,
-        TENANTCTL_DATABASE_SERVERS: JSON.stringify({
-          primary: {
-            host: postgres.host,
-            port: postgres.port,
-            username: postgres.user,
-            password: postgres.password,
-            sslmode: "disable",
-          },
-        }),
+        TENANTCTL_DATABASE_SERVERS: databaseServersJson([{ name: "primary", postgres }]),
       },
     });
     const ourSeconds = (performance.now() - ourStarted) / 1000;

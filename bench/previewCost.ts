@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningPostgres, startPostgres } from "../src/sandbox/postgres";
+import { databaseServersJson } from "../src/sandbox/databaseServers";
 import { engineEnv, findOrBuildEngine } from "../src/sandbox/pulumiEngine";
 import { generateFleet } from "./generateFleet";
 
@@ -59,15 +60,7 @@ async function main(): Promise<void> {
       ...engineEnv(engine.binDir),
       PULUMI_CONFIG_PASSPHRASE: "bench",
       TENANTCTL_DISABLE: "dns,tls,auth",
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify({
-        primary: {
-          host: postgres.host,
-          port: postgres.port,
-          username: postgres.user,
-          password: postgres.password,
-          sslmode: "disable",
-        },
-      }),
+      TENANTCTL_DATABASE_SERVERS: databaseServersJson([{ name: "primary", postgres }]),
     };
     const projects = sizes.map((size) => ({ size, dir: projectOf(size) }));
     const results = new Map<number, { preview: Cost[]; plan: Cost[] }>(

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { type RunningPostgres, startPostgres } from "../src/sandbox/postgres";
+import { databaseServersJson } from "../src/sandbox/databaseServers";
 import { engineEnv, findOrBuildEngine } from "../src/sandbox/pulumiEngine";
 
 const rounds = Math.max(1, Number(process.argv[2]) || 3);
@@ -176,15 +177,7 @@ async function main(): Promise<void> {
       ...engineEnv(engine.binDir),
       PULUMI_CONFIG_PASSPHRASE: "bench",
       TENANTCTL_DISABLE: "dns,tls,auth",
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify({
-        primary: {
-          host: postgres.host,
-          port: postgres.port,
-          username: postgres.user,
-          password: postgres.password,
-          sslmode: "disable",
-        },
-      }),
+      TENANTCTL_DATABASE_SERVERS: databaseServersJson([{ name: "primary", postgres }]),
     };
     // The registry and the roles exist once, as in a real fleet: the control plane is not part of a tenant's up.
     const controlPlaneEnv = { ...env, PULUMI_BACKEND_URL: `file://${mkdtempSync(join(work, "state-"))}` };

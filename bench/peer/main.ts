@@ -29,6 +29,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningPostgres, startPostgres } from "../../src/sandbox/postgres";
+import { databaseServersJson } from "../../src/sandbox/databaseServers";
 import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
 import { breakdown, type Cost, measure as measureCommand, type MeasureOptions } from "./measure";
 import type { KmsProcessInfo } from "./kmsProcess";
@@ -276,15 +277,7 @@ async function main(): Promise<void> {
       ...engineEnv(engine.binDir),
       PULUMI_HOME: join(work, "pulumi-home"),
       TENANTCTL_DISABLE: "dns,tls,auth",
-      TENANTCTL_DATABASE_SERVERS: JSON.stringify({
-        primary: {
-          host: postgres.host,
-          port: postgres.port,
-          username: postgres.user,
-          password: postgres.password,
-          sslmode: "disable",
-        },
-      }),
+      TENANTCTL_DATABASE_SERVERS: databaseServersJson([{ name: "primary", postgres }]),
     };
     kms = await startKmsProcess(work);
     const {

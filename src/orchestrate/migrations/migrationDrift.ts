@@ -12,6 +12,9 @@ import { migrationRunner } from "../../../infra/dynamic/migrations/runner";
 
 const { compareApplied, TABLE } = migrationRunner();
 
+/** Where each tenant records what it applied, in its own schema. */
+export const MIGRATIONS_TABLE = TABLE;
+
 export interface MigrationDrift {
   readonly missing: readonly string[];
   readonly unknown: readonly string[];
@@ -47,6 +50,15 @@ export async function migrationDriftIn(
             withTable,
           )
         ).rows;
+  return migrationDriftOf(tenants, files, rows);
+}
+
+/** The same comparison on rows already read (`schema`, `version`, `name`, `sha256` of every tenant's table). */
+export function migrationDriftOf(
+  tenants: readonly Tenant[],
+  files: readonly MigrationFile[],
+  rows: readonly { schema: string; version: number; name: string; sha256: string }[],
+): Map<string, MigrationDrift> {
   const drift = new Map<string, MigrationDrift>();
   for (const tenant of tenants) {
     const applied = rows

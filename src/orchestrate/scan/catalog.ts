@@ -1,16 +1,22 @@
 /**
  * What one database server holds, read in bulk as its administrator: a few catalog queries for the whole server (roles
- * with their attributes, settings and memberships; databases with owners and privileges), then one round trip per
- * database the fleet uses (schemas with owners and privileges, default privileges, extensions, and the tenants'
- * settings tables). Privileges are read as PostgreSQL applies them: a NULL ACL is the built-in default (acldefault).
+ * with their attributes, settings and memberships; databases with owners and privileges), then two round trips per
+ * database the fleet uses: its catalog (schemas with owners and privileges, default privileges, extensions, which
+ * settings and migrations tables exist), then the rows of those tables. Privileges are read as PostgreSQL applies
+ * them: a NULL ACL is the built-in default (acldefault), and ACLs come as text, parsed by aclText.ts.
+ *
+ * A tenant database's read is mostly the server starting a backend for it (bench:peer measured about two thirds of
+ * its server CPU in connecting alone), so the rest is kept to plain catalog columns: each function a query calls
+ * costs a fresh backend a catalog cache load.
  */
 import type { Client, QueryResult } from "pg";
 import type { MigrationFile } from "../../core/migrations/migrationFiles";
 import type { Tenant } from "../../core/model";
-import { type MigrationDrift, migrationDriftIn } from "../migrations/migrationDrift";
+import { MIGRATIONS_TABLE, type MigrationDrift, migrationDriftOf } from "../migrations/migrationDrift";
 import { adminPgClient } from "../../../infra/context/adminConnection";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { mapBounded } from "../run/pool";
+import { builtInDefaultPrivileges, privilegesOfAcl } from "./aclText";
 
 /** One privilege as aclexplode gives it: `grantee` is `public` for PUBLIC. */
 export interface Privilege {
@@ -69,10 +75,6 @@ export interface ServerCatalog {
   readonly contents: ReadonlyMap<string, Readable<DatabaseContents>>;
 }
 
-const ACL_JSON = (acl: string) => `coalesce((SELECT json_agg(json_build_array(
-    CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable))
-  FROM aclexplode(${acl}) a), '[]'::json)`;
-
 const ROLES = `
   SELECT r.rolname AS name, r.rolcanlogin AS login, r.rolconnlimit AS connlimit, r.rolsuper AS superuser,
          r.rolcreatedb AS createdb, r.rolcreaterole AS createrole, r.rolinherit AS inherit,
@@ -88,29 +90,29 @@ const ROLES = `
 const DATABASES = `
   SELECT d.datname AS name, pg_get_userbyid(d.datdba) AS owner, d.datallowconn AS allowconn,
          d.datconnlimit AS connlimit, d.datistemplate AS istemplate,
-         ${ACL_JSON("coalesce(d.datacl, acldefault('d', d.datdba))")} AS acl
+         coalesce(d.datacl, acldefault('d', d.datdba))::text[] AS acl
     FROM pg_database d`;
 
 const SCHEMAS = `
-  SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,
-         ${ACL_JSON("coalesce(n.nspacl, acldefault('n', n.nspowner))")} AS acl
+  SELECT n.oid, n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,
+         coalesce(n.nspacl, acldefault('n', n.nspowner))::text[] AS acl
     FROM pg_namespace n`;
 
-/** Database-wide defaults (no schema) for functions and types: a role without a row has the built-in defaults. */
+/**
+ * Database-wide defaults (no schema) for functions and types, as set: an owner without a row has the built-in defaults
+ * (builtInDefaultPrivileges).
+ */
 const DEFAULT_PRIVILEGES = `
-  SELECT r.rolname AS owner, t.objtype,
-         ${ACL_JSON("coalesce(d.defaclacl, acldefault(t.objtype, r.oid))")} AS acl
-    FROM pg_roles r CROSS JOIN (VALUES ('f'::"char"), ('T'::"char")) AS t (objtype)
-    LEFT JOIN pg_default_acl d ON d.defaclrole = r.oid AND d.defaclnamespace = 0 AND d.defaclobjtype = t.objtype
-   WHERE r.rolname = ANY($1::text[])`;
+  SELECT pg_get_userbyid(d.defaclrole) AS owner, d.defaclobjtype AS objtype, d.defaclacl::text[] AS acl
+    FROM pg_default_acl d WHERE d.defaclnamespace = 0 AND d.defaclobjtype IN ('f', 'T')`;
 
-const EXTENSIONS = `
-  SELECT e.extname AS name, n.nspname AS schema, e.extversion AS version
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace`;
+const EXTENSIONS =
+  "SELECT e.extname AS name, e.extnamespace AS schema_oid, e.extversion AS version FROM pg_extension e";
 
-const SETTINGS_TABLES = `
-  SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.relname = 'tenant_settings' AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])`;
+/** The settings and migrations tables of a database, in every schema (few: the scan picks the wanted ones). */
+const TABLES = `
+  SELECT c.relname AS table, c.relnamespace AS schema_oid FROM pg_class c
+   WHERE c.relname IN ('tenant_settings', '${MIGRATIONS_TABLE}') AND c.relkind IN ('r', 'p')`;
 
 type Row = Record<string, unknown>;
 
@@ -120,14 +122,6 @@ export interface DatabaseWanted {
   readonly owners: readonly string[];
   /** The tenants whose applied migrations are compared with the template's files. */
   readonly migrations?: { readonly tenants: readonly Tenant[]; readonly files: readonly MigrationFile[] };
-}
-
-function privilegesOf(acl: unknown): Privilege[] {
-  return ((acl as [string, string, boolean][] | null) ?? []).map(([grantee, privilege, grantable]) => ({
-    grantee,
-    privilege,
-    grantable,
-  }));
 }
 
 /** `{search_path=a, b,statement_timeout=0}` → `{search_path: "a, b", statement_timeout: "0"}`. */
@@ -199,7 +193,7 @@ export async function readServerCatalog(
             allowConnections: d["allowconn"] === true,
             connectionLimit: Number(d["connlimit"]),
             isTemplate: d["istemplate"] === true,
-            privileges: privilegesOf(d["acl"]),
+            privileges: privilegesOfAcl(d["acl"] as string[] | null),
           } satisfies CatalogDatabase,
         ]),
       ),
@@ -214,7 +208,7 @@ export async function readServerCatalog(
   const read = await mapBounded(names, wanted.connections ?? 8, async (name) => {
     if (!databases.has(name)) return { ok: false, reason: `database ${name} does not exist` } as const;
     try {
-      return { ok: true, value: await readDatabase(server, name, asked.get(name)!) } as const;
+      return { ok: true, value: await readDatabase(server, name, asked.get(name)!, roles) } as const;
     } catch (error) {
       return { ok: false, reason: `database ${name} could not be read: ${(error as Error).message}` } as const;
     }
@@ -230,53 +224,105 @@ async function readDatabase(
   server: ResolvedDatabaseServer,
   database: string,
   wanted: DatabaseWanted,
+  roles: ReadonlyMap<string, CatalogRole>,
 ): Promise<DatabaseContents> {
   return withClient(server, database, async (client) => {
-    // One round trip for the four (a connection per database is the scan's main cost on a fleet of databases): the
-    // arrays are written as escaped literals, since a query of several statements takes no parameters.
-    const textArray = (values: readonly string[]) =>
-      `ARRAY[${values.map((value) => client.escapeLiteral(value)).join(", ")}]::text[]`;
-    const [schemas, defaults, extensions, tables] = (await client.query<Row>(
-      [
-        SCHEMAS,
-        DEFAULT_PRIVILEGES.replace("$1::text[]", textArray(wanted.owners)),
-        EXTENSIONS,
-        SETTINGS_TABLES.replace("$1::text[]", textArray(wanted.settingsSchemas)),
-      ].join(";\n"),
+    const [schemaRows, defaultRows, extensionRows, tableRows] = (await client.query<Row>(
+      [SCHEMAS, DEFAULT_PRIVILEGES, EXTENSIONS, TABLES].join(";\n"),
     )) as unknown as [QueryResult<Row>, QueryResult<Row>, QueryResult<Row>, QueryResult<Row>];
-    const withTable = tables.rows.map((row) => String(row["schema"]));
-    const settings = new Map<string, Map<string, { value: unknown; seedOnly: boolean }>>(
-      withTable.map((schema) => [schema, new Map()]),
-    );
-    if (withTable.length > 0) {
-      // One statement for every settings table of the database: the tenants of a shared database in one round trip.
-      const union = withTable
-        .map(
-          (schema, i) =>
-            `SELECT ${i}::int AS i, key, value::text AS value, seed_only FROM ${client.escapeIdentifier(schema)}.tenant_settings`,
+    const schemaName = new Map(schemaRows.rows.map((s) => [String(s["oid"]), String(s["name"])]));
+    const tablesIn = (table: string, among: readonly string[]) => {
+      const wantedSchemas = new Set(among);
+      return tableRows.rows
+        .filter((t) => t["table"] === table)
+        .map((t) => schemaName.get(String(t["schema_oid"])) ?? "")
+        .filter((schema) => wantedSchemas.has(schema));
+    };
+    const withSettings = tablesIn("tenant_settings", wanted.settingsSchemas);
+    const withMigrations = wanted.migrations
+      ? tablesIn(
+          MIGRATIONS_TABLE,
+          wanted.migrations.tenants.map((t) => t.database.schemaName),
         )
-        .join(" UNION ALL ");
-      for (const row of (await client.query<Row>(union)).rows) {
-        settings.get(withTable[Number(row["i"])]!)!.set(String(row["key"]), {
-          value: JSON.parse(String(row["value"])) as unknown,
-          seedOnly: row["seed_only"] === true,
-        });
+      : [];
+
+    // One more round trip for the rows of those tables, every tenant of the database at once.
+    const statements: string[] = [];
+    if (withSettings.length > 0)
+      statements.push(
+        withSettings
+          .map(
+            (schema, i) =>
+              `SELECT ${i}::int AS i, key, value::text AS value, seed_only FROM ${client.escapeIdentifier(schema)}.tenant_settings`,
+          )
+          .join(" UNION ALL "),
+      );
+    if (withMigrations.length > 0)
+      statements.push(
+        withMigrations
+          .map(
+            (schema) =>
+              `SELECT ${client.escapeLiteral(schema)}::text AS schema, version, name, sha256 FROM ${client.escapeIdentifier(schema)}.${MIGRATIONS_TABLE}`,
+          )
+          .join(" UNION ALL "),
+      );
+    const results: QueryResult<Row>[] =
+      statements.length === 0
+        ? []
+        : statements.length === 1
+          ? [await client.query<Row>(statements[0]!)]
+          : ((await client.query<Row>(statements.join(";\n"))) as unknown as QueryResult<Row>[]);
+    const settingsRows = withSettings.length > 0 ? results[0]!.rows : [];
+    const migrationRows = withMigrations.length > 0 ? results[results.length - 1]!.rows : [];
+
+    const settings = new Map<string, Map<string, { value: unknown; seedOnly: boolean }>>(
+      withSettings.map((schema) => [schema, new Map()]),
+    );
+    for (const row of settingsRows)
+      settings.get(withSettings[Number(row["i"])]!)!.set(String(row["key"]), {
+        value: JSON.parse(String(row["value"])) as unknown,
+        seedOnly: row["seed_only"] === true,
+      });
+    // A tenant whose schema or table does not exist applied nothing: migrationDriftOf calls every file missing.
+    const migrationDrift = wanted.migrations
+      ? migrationDriftOf(
+          wanted.migrations.tenants,
+          wanted.migrations.files,
+          migrationRows.map((row) => ({
+            schema: String(row["schema"]),
+            version: Number(row["version"]),
+            name: String(row["name"]),
+            sha256: String(row["sha256"]),
+          })),
+        )
+      : undefined;
+
+    const defaultPrivileges = new Map<string, readonly Privilege[]>();
+    const set = new Map(defaultRows.rows.map((d) => [`${String(d["owner"])}/${String(d["objtype"])}`, d["acl"]]));
+    for (const owner of wanted.owners) {
+      if (!roles.has(owner)) continue; // no such role: nothing to read (compare.ts reports it)
+      for (const objtype of ["f", "T"]) {
+        const key = `${owner}/${objtype}`;
+        defaultPrivileges.set(
+          key,
+          set.has(key) ? privilegesOfAcl(set.get(key) as string[] | null) : builtInDefaultPrivileges(objtype, owner),
+        );
       }
     }
-    // One query for every tenant of the database (migrationDriftIn), as for the settings tables.
-    const migrationDrift = wanted.migrations
-      ? await migrationDriftIn(client, wanted.migrations.tenants, wanted.migrations.files)
-      : undefined;
     return {
       ...(migrationDrift ? { migrationDrift } : {}),
       schemas: new Map(
-        schemas.rows.map((s) => [String(s["name"]), { owner: String(s["owner"]), privileges: privilegesOf(s["acl"]) }]),
+        schemaRows.rows.map((s) => [
+          String(s["name"]),
+          { owner: String(s["owner"]), privileges: privilegesOfAcl(s["acl"] as string[] | null) },
+        ]),
       ),
-      defaultPrivileges: new Map(
-        defaults.rows.map((d) => [`${String(d["owner"])}/${String(d["objtype"])}`, privilegesOf(d["acl"])]),
-      ),
+      defaultPrivileges,
       extensions: new Map(
-        extensions.rows.map((e) => [String(e["name"]), { schema: String(e["schema"]), version: String(e["version"]) }]),
+        extensionRows.rows.map((e) => [
+          String(e["name"]),
+          { schema: schemaName.get(String(e["schema_oid"])) ?? "", version: String(e["version"]) },
+        ]),
       ),
       settings,
     };

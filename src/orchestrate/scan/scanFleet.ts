@@ -54,15 +54,6 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   const tenants = slugs.map((slug) => fleet.tenants.find((t) => t.slug === slug)!);
   const { env, projectDir } = options;
   const project = projectName(projectDir);
-  const states = await readStackStates(slugs, {
-    project,
-    env,
-    exportStack: async (slug) => {
-      const { exportStackOf } = await import("./exportStack");
-      return exportStackOf(projectDir, slug, env);
-    },
-  });
-
   const expected = new Map<string, { resources: ExpectedResource[]; unreadable: string[] }>();
   for (const tenant of tenants) {
     expected.set(
@@ -74,32 +65,44 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   // Every server any tenant (of the whole fleet, for ownership) or the template names.
   const servers = new Map<string, DatabaseServer>(controlPlane.databaseServers.map((s) => [s.name, s]));
   const credentials = adminCredentials(projectDir, { ...process.env, ...env } as NodeJS.ProcessEnv);
-  const catalogs = new Map<string, Readable<ServerCatalog> & { admin?: string }>();
   const admins = new Map<string, ResolvedDatabaseServer>();
-  const wantsMigrations = [...expected.values()].some((e) => e.resources.some((r) => r.type === TYPES.migrations));
-  const migrationFiles = wantsMigrations ? (controlPlane.migrations ?? []) : undefined;
   await Promise.all(
     [...servers.values()].map(async (server) => {
-      const on = tenants.filter((t) => t.database.server.name === server.name);
-      const admin = await credentials(on[0]?.slug ?? "control-plane", server);
+      const first = tenants.find((t) => t.database.server.name === server.name);
+      const admin = await credentials(first?.slug ?? "control-plane", server);
       if (admin) admins.set(server.name, admin);
-      catalogs.set(server.name, await readServer(server, on, options, admin, migrationFiles));
     }),
   );
-
+  const wantsMigrations = [...expected.values()].some((e) => e.resources.some((r) => r.type === TYPES.migrations));
+  const migrationFiles = wantsMigrations ? (controlPlane.migrations ?? []) : undefined;
   const registryRowsOf = [...expected.entries()]
     .filter(([, e]) => e.resources.some((r) => r.type === TYPES.registryRows))
     .map(([slug]) => slug);
-  let registry: Readable<RegistryListing> | undefined;
-  if (registryRowsOf.length > 0) registry = await listRegistry(controlPlane.registry, registryRowsOf, servers, admins);
-
   const wantsAuth = [...expected.values()].some((e) =>
     e.resources.some((r) => r.type === TYPES.authheroOrganization || r.type === TYPES.authheroRole),
   );
-  let auth: Readable<AuthListing> | undefined;
-  if (wantsAuth || controlPlane.auth.provider === "authhero" || env["TENANTCTL_AUTH_PROVIDER"] === "authhero") {
-    auth = await listAuth(env);
-  }
+
+  // The readings are independent: the stacks' states (this process's CPU), the servers' catalogs (mostly the
+  // servers' own work, starting a backend per tenant database), the registry and the auth provider, all at once.
+  const catalogs = new Map<string, Readable<ServerCatalog> & { admin?: string }>();
+  const [states, registry, auth] = await Promise.all([
+    readStackStates(slugs, {
+      project,
+      env,
+      exportStack: async (slug) => {
+        const { exportStackOf } = await import("./exportStack");
+        return exportStackOf(projectDir, slug, env);
+      },
+    }),
+    registryRowsOf.length > 0 ? listRegistry(controlPlane.registry, registryRowsOf, servers, admins) : undefined,
+    wantsAuth || controlPlane.auth.provider === "authhero" || env["TENANTCTL_AUTH_PROVIDER"] === "authhero"
+      ? listAuth(env)
+      : undefined,
+    ...[...servers.values()].map(async (server) => {
+      const on = tenants.filter((t) => t.database.server.name === server.name);
+      catalogs.set(server.name, await readServer(server, on, options, admins.get(server.name), migrationFiles));
+    }),
+  ]);
 
   const flagged = new Map<string, string[]>();
   const clean: string[] = [];

@@ -4,7 +4,7 @@
  * per stack, no CLI start); any other backend answers `pulumi stack export` per stack, still far cheaper than a
  * refreshing preview. A stack whose state cannot be read goes to the engine.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { fileBackendDir } from "../run/locks";
@@ -49,7 +49,8 @@ export async function readStackStates(
   const backend = fileBackendDir(place.env);
   const states = new Map<string, StackState>();
   if (backend) {
-    for (const slug of slugs) states.set(slug, fromFileBackend(backend, place.project, slug));
+    const read = await mapBounded(slugs, 4, (slug) => fromFileBackend(backend, place.project, slug));
+    for (const [i, slug] of slugs.entries()) states.set(slug, read[i]!);
     return states;
   }
   const read = await mapBounded(slugs, 4, async (slug) => {
@@ -65,18 +66,28 @@ export async function readStackStates(
   return states;
 }
 
-function fromFileBackend(backend: string, project: string, slug: string): StackState {
+async function fromFileBackend(backend: string, project: string, slug: string): Promise<StackState> {
   const stacks = join(backend, ".pulumi", "stacks");
   for (const base of [join(stacks, project, slug), join(stacks, slug)]) {
     try {
-      if (existsSync(`${base}.json`)) return fromCheckpoint(JSON.parse(readFileSync(`${base}.json`, "utf8")));
-      if (existsSync(`${base}.json.gz`))
-        return fromCheckpoint(JSON.parse(gunzipSync(readFileSync(`${base}.json.gz`)).toString("utf8")));
+      const text = await readIfThere(`${base}.json`);
+      if (text !== undefined) return fromCheckpoint(JSON.parse(text.toString("utf8")));
+      const zipped = await readIfThere(`${base}.json.gz`);
+      if (zipped !== undefined) return fromCheckpoint(JSON.parse(gunzipSync(zipped).toString("utf8")));
     } catch (error) {
       return { kind: "unreadable", reason: `its state file could not be read: ${(error as Error).message}` };
     }
   }
   return { kind: "missing" };
+}
+
+async function readIfThere(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
 }
 
 /** A file backend's checkpoint holds the deployment under `checkpoint.latest`. */

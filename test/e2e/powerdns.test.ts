@@ -76,6 +76,43 @@ describe("PowerDNS records", () => {
     expect(clean.code, clean.stderr).toBe(0);
   });
 
+  it("drift --all reads the zone in one request: clean stacks skip the engine, a changed or deleted record does not", async () => {
+    const all = await tenantctl(["up", "--all"]);
+    expect(all.code, all.stderr).toBe(0);
+    type Scanned = {
+      scan?: { scanned: number; clean: number; toEngine: number };
+      tenants: { slug: string; outcome: string; scan?: string[] }[];
+    };
+    const clean = await tenantctl(["drift", "--all"]);
+    expect(clean.code, clean.stderr).toBe(0);
+    const cleanScan = (clean.report as unknown as Scanned).scan!;
+    expect(cleanScan.scanned).toBeGreaterThanOrEqual(3);
+    expect(cleanScan).toMatchObject({ clean: cleanScan.scanned, toEngine: 0 });
+
+    await editByHand(powerdns!, {
+      name: "globex.app.example.com",
+      type: "CNAME",
+      ttl: 60,
+      records: ["edge.example.com."],
+    });
+    await editByHand(powerdns!, { name: "acme.app.example.com", type: "CNAME", records: [] });
+    const drift = await tenantctl(["drift", "--all"]);
+    expect(drift.code, drift.stderr).toBe(3);
+    const report = drift.report as unknown as Scanned;
+    expect(report.scan).toMatchObject({ toEngine: 2 });
+    const tenant = (slug: string) => report.tenants.find((t) => t.slug === slug)!;
+    expect(tenant("acme").scan).toEqual(["acme-hostname: CNAME acme.app.example.com. is not in zone example.com."]);
+    expect(tenant("globex").scan).toEqual(["globex-hostname: CNAME globex.app.example.com.: ttl is 60"]);
+    // The engine, asked for those two, agrees.
+    expect([tenant("acme").outcome, tenant("globex").outcome]).toEqual(["drift", "drift"]);
+
+    const up = await tenantctl(["up", "acme", "globex"]);
+    expect(up.code, up.stderr).toBe(0);
+    const again = await tenantctl(["drift", "--all"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((again.report as unknown as Scanned).scan).toMatchObject({ toEngine: 0 });
+  });
+
   it("removes a decommissioned tenant's record", async () => {
     project.writeFile("globex.yaml", `${project.readFile("globex.yaml")}status: decommissioned\n`);
     const up = await tenantctl(["up", "globex"]);

@@ -36,8 +36,12 @@ const DEPLOYMENTS: Record<string, ScanDeployment> = {
 };
 
 /** The render as a deployed state would hold it: plain JSON inputs, without the tree's inner nodes and providers. */
-async function renderedState(tenant: Tenant, deployment: ScanDeployment): Promise<StackState> {
-  const stack = await renderStack(controlPlane, { tenant }, deployment);
+async function renderedState(
+  tenant: Tenant,
+  deployment: ScanDeployment,
+  template: ControlPlane = controlPlane,
+): Promise<StackState> {
+  const stack = await renderStack(template, { tenant }, deployment);
   expect(stack.error).toBeUndefined();
   return {
     kind: "deployed",
@@ -116,14 +120,60 @@ describe("the scan's expected resources", () => {
     expect(found[1]).toMatch(/^acme-rows: row in the state is .*"plan":"basic"/);
   });
 
-  it("send a stack with DNS, TLS or Auth0 to the engine: the scan does not list them", () => {
+  /** The template with its zone at PowerDNS (the scan lists those). */
+  const withPowerDns = (): ControlPlane => ({
+    ...controlPlane,
+    dns: {
+      ...controlPlane.dns,
+      provider: "powerdns",
+      powerdns: { apiUrl: "http://127.0.0.1:8081", serverId: "localhost" },
+    },
+  });
+
+  for (const tls of [false, true])
+    for (const status of ["active", "suspended", "decommissioned"] as TenantStatus[])
+      it(`are the rendered ones with DNS at PowerDNS${tls ? " and TLS (tenants without custom domains)" : ""}, ${status}`, async () => {
+        const deployment: ScanDeployment = {
+          features: { dns: true, tls, auth: true, registry: true },
+          authProvider: "authhero",
+        };
+        const chosen = tenants.filter((t) => !tls || t.domains.custom.length === 0);
+        expect(chosen.length).toBeGreaterThan(0);
+        for (const tenant of chosen) {
+          const variant = { ...tenant, status };
+          const template = withPowerDns();
+          const expected = expectedResources(variant, deployment, template);
+          expect(expected.unreadable).toEqual([]);
+          expect(expected.resources.some((r) => r.name === `${tenant.slug}-hostname`)).toBe(
+            status !== "decommissioned",
+          );
+          const state = await renderedState(variant, deployment, template);
+          expect(pendingChanges(expected.resources, state), tenant.slug).toEqual([]);
+          expect(expected.resources.map((r) => `${r.type}::${r.name}`).sort(), tenant.slug).toEqual(
+            state.kind === "deployed" ? state.resources.map((r) => `${r.type}::${r.name}`).sort() : [],
+          );
+        }
+      });
+
+  it("send a stack with DNS elsewhere than PowerDNS, certificates or Auth0 to the engine: the scan does not list them", () => {
     const acme = tenants.find((t) => t.slug === "acme")!;
+    expect(acme.domains.custom.length).toBeGreaterThan(0);
+    const all = { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" } as const;
+    expect(expectedResources(acme, all, controlPlane).unreadable).toEqual([
+      `DNS records at ${acme.domains.dns.provider} (the scan lists PowerDNS zones)`,
+      "TLS for custom domains (the scan does not read certificates)",
+      "Auth0 organizations and roles",
+    ]);
     expect(
-      expectedResources(
-        acme,
-        { features: { dns: true, tls: true, auth: true, registry: true }, authProvider: "auth0" },
-        controlPlane,
-      ).unreadable,
-    ).toEqual(["DNS and TLS records (the scan does not list them)", "Auth0 organizations and roles"]);
+      expectedResources(acme, { ...all, authProvider: "authhero", powerdnsInStackConfig: true }, withPowerDns())
+        .unreadable,
+    ).toEqual([
+      "DNS records with the stack's own tenantctl:powerdns config",
+      "TLS for custom domains (the scan does not read certificates)",
+    ]);
+    // TENANTCTL_DNS_PROVIDER=powerdns over a Cloudflare template: the records are in the PowerDNS zone, read.
+    expect(
+      expectedResources(acme, { ...all, authProvider: "authhero", dnsProvider: "powerdns" }, controlPlane).unreadable,
+    ).toEqual(["TLS for custom domains (the scan does not read certificates)"]);
   });
 });

@@ -15,6 +15,7 @@ import { providerValues } from "../../../infra/dynamic/providerValues";
 import type { AuthListing } from "./authListing";
 import type { CatalogRole, DatabaseContents, Privilege, Readable, ServerCatalog } from "./catalog";
 import { type ExpectedResource, NOT_FROM_FILES, sortedPermissions, TYPES } from "./expected";
+import { rrsetKey, type ZoneListing } from "./dnsListing";
 import type { RegistryListing } from "./registryListing";
 import type { DeployedResource, StackState } from "./stackStates";
 
@@ -120,6 +121,8 @@ export interface RealWorld {
   readonly registry?: Readable<RegistryListing>;
   /** Where this deployment reaches the tenant's server (the admin settings this run resolves): the row's host and port. */
   readonly address?: { readonly host: string; readonly port: number };
+  /** The PowerDNS zones the fleet writes into, by absolute zone name (dnsListing.ts); absent: not read. */
+  readonly dns?: ReadonlyMap<string, Readable<ZoneListing>>;
 }
 
 /** Differences between the files and the real world, for the resources the scan knows. */
@@ -266,6 +269,23 @@ export function realWorldDifferences(
       case TYPES.authheroOrganization: {
         const state = deployed.get(`${resource.type}::${resource.name}`);
         for (const text of authDifferences(resource, state, world.auth)) note(text);
+        break;
+      }
+      case TYPES.powerdnsRecord: {
+        // As the record provider's refresh: gone (every record disabled counts) or another TTL or contents.
+        const zone = world.dns?.get(i("zone"));
+        if (!zone) note(`zone ${i("zone")} was not read`);
+        else if (!zone.ok) note(`zone ${i("zone")} could not be read: ${zone.reason}`);
+        else {
+          const held = zone.value.get(rrsetKey(i("name"), i("type")));
+          const records = [...list("records")].sort();
+          if (!held) note(`${i("type")} ${i("name")} is not in zone ${i("zone")}`);
+          else {
+            if (held.ttl !== resource.inputs["ttl"]) note(`${i("type")} ${i("name")}: ttl is ${held.ttl}`);
+            if (!isDeepStrictEqual([...held.records], records))
+              note(`${i("type")} ${i("name")}: records are ${JSON.stringify(held.records)}`);
+          }
+        }
         break;
       }
       default:

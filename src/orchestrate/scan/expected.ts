@@ -16,6 +16,11 @@ import type { Features } from "../../../infra/context/features";
 import { declaredMigrations } from "../../../infra/dynamic/migrations/TenantMigrationsTable";
 import { desiredSettings } from "../../../infra/dynamic/settings/TenantSettingsTable";
 import { componentsFor } from "../../../infra/status";
+import { DEFAULT_DNS_TTL_SECONDS } from "../../../infra/dns/dnsProvider";
+import { presentation } from "../../../infra/dns/powerdns";
+
+/** As PowerDnsRecord writes names: absolute, lower case. */
+const absoluteName = (name: string) => (name.endsWith(".") ? name : `${name}.`).toLowerCase();
 
 export const TYPES = {
   role: "postgresql:index/role:Role",
@@ -31,10 +36,11 @@ export const TYPES = {
   grantRole: "postgresql:index/grantRole:GrantRole",
   registryRows: "pulumi-nodejs:dynamic:RegistryRows",
   migrations: "pulumi-nodejs:dynamic:TenantMigrations",
+  powerdnsRecord: "pulumi-nodejs:dynamic:PowerDnsRecord",
 } as const;
 
 /** What the template says beyond the tenant: where the registry is, and the migrations every tenant is brought to. */
-export type ScanTemplate = Pick<ControlPlane, "registry" | "migrations" | "migrationsFolder">;
+export type ScanTemplate = Pick<ControlPlane, "registry" | "migrations" | "migrationsFolder" | "dns">;
 
 /** An input whose value the scan cannot know from the files (a secret, an id another resource gets): not compared. */
 export const NOT_FROM_FILES = Symbol("not from the files");
@@ -51,6 +57,13 @@ export interface ScanDeployment {
   readonly features: Features;
   /** The deployment's auth provider (TENANTCTL_AUTH_PROVIDER, else the template's). */
   readonly authProvider: "auth0" | "authhero";
+  /**
+   * The stack's own config sets `tenantctl:powerdns` (another server or key than the environment's): the scan does
+   * not read its records.
+   */
+  readonly powerdnsInStackConfig?: boolean;
+  /** TENANTCTL_DNS_PROVIDER or the stack's `tenantctl:dnsProvider`: overrides the template's `dns.provider`. */
+  readonly dnsProvider?: string;
 }
 
 /**
@@ -132,7 +145,8 @@ export function expectedResources(
   const { features } = deployment;
   if (features.registry) {
     const { slug: _slug, ...row } = tenantRowOf(tenant, { host: "", port: 0 }, null);
-    const tlsDeployed = features.tls && components.tls;
+    // Without custom domains, the rows are the same with TLS or without (the platform hostname's status is `none`).
+    const tlsDeployed = features.tls && components.tls && tenant.domains.custom.length > 0;
     add(TYPES.registryRows, `${slug}-rows`, {
       connection: NOT_FROM_FILES,
       database: template.registry.database,
@@ -167,7 +181,27 @@ export function expectedResources(
         });
     }
   }
-  if (features.dns || features.tls) unreadable.push("DNS and TLS records (the scan does not list them)");
+  // As TenantDomains: the hostname's record where the template's DNS is, certificates for the custom domains.
+  if (features.dns && components.dns) {
+    // The deployment context's DNS: the template's, its provider overridden as program.ts does.
+    const { hostname, ingressHostname } = tenant.domains;
+    const provider = deployment.dnsProvider || template.dns.provider;
+    if (provider !== "powerdns") unreadable.push(`DNS records at ${provider} (the scan lists PowerDNS zones)`);
+    else if (deployment.powerdnsInStackConfig)
+      unreadable.push("DNS records with the stack's own tenantctl:powerdns config");
+    else
+      add(TYPES.powerdnsRecord, `${slug}-hostname`, {
+        connection: NOT_FROM_FILES,
+        tenant: slug,
+        zone: absoluteName(template.dns.zone),
+        name: absoluteName(hostname),
+        type: "CNAME",
+        ttl: DEFAULT_DNS_TTL_SECONDS,
+        records: [presentation("CNAME", ingressHostname)],
+      });
+  }
+  if (features.tls && components.tls && tenant.domains.custom.length > 0)
+    unreadable.push("TLS for custom domains (the scan does not read certificates)");
   if (features.auth && components.auth) {
     if (deployment.authProvider !== "authhero") unreadable.push("Auth0 organizations and roles");
     else {

@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import type { Fleet } from "../../core/load";
 import type { MigrationFile } from "../../core/migrations/migrationFiles";
 import type { DatabaseServer, Tenant } from "../../core/model";
+
 import { type Features, featuresFrom } from "../../../infra/context/features";
 import { resolveAuthHero } from "../../../infra/context/authheroConfig";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
@@ -20,6 +21,7 @@ import { tenantDatabaseLayout } from "../../../infra/components/TenantDatabase";
 import { adminCredentials } from "../moves/dataSize";
 import { projectName } from "../engine/projectFile";
 import type { AuthListing } from "./authListing";
+import type { ZoneListing } from "./dnsListing";
 import type { Readable, ServerCatalog } from "./catalog";
 import { pendingChanges, providerDifferences, realWorldDifferences } from "./compare";
 import type { RegistryListing } from "./registryListing";
@@ -78,6 +80,12 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   const registryRowsOf = [...expected.entries()]
     .filter(([, e]) => e.resources.some((r) => r.type === TYPES.registryRows))
     .map(([slug]) => slug);
+  // The PowerDNS zones the tenants' hostname records are in, each with the server the template names for it.
+  const zones = new Set<string>();
+  for (const tenant of tenants)
+    for (const r of expected.get(tenant.slug)!.resources)
+      if (r.type === TYPES.powerdnsRecord) zones.add(String(r.inputs["zone"]));
+  const dns = new Map<string, Readable<ZoneListing>>();
   const wantsAuth = [...expected.values()].some((e) =>
     e.resources.some((r) => r.type === TYPES.authheroOrganization || r.type === TYPES.authheroRole),
   );
@@ -102,6 +110,10 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
       const on = tenants.filter((t) => t.database.server.name === server.name);
       catalogs.set(server.name, await readServer(server, on, options, admins.get(server.name), migrationFiles));
     }),
+    ...[...zones].map(async (zone) => {
+      const { listPowerDnsZone } = await import("./dnsListing");
+      dns.set(zone, await listPowerDnsZone(zone, controlPlane.dns.powerdns, { ...process.env, ...env }));
+    }),
   ]);
 
   const flagged = new Map<string, string[]>();
@@ -125,6 +137,7 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
           catalog,
           ...(auth ? { auth } : {}),
           ...(registry ? { registry } : {}),
+          ...(zones.size > 0 ? { dns } : {}),
           ...(admin ? { address: { host: admin.host, port: admin.port } } : {}),
         }),
       );
@@ -171,8 +184,15 @@ function deploymentOf(slug: string, templateProvider: string, options: ScanOptio
     Array.isArray(disabled) ? disabled.map(String) : undefined,
   );
   const provider = options.env["TENANTCTL_AUTH_PROVIDER"] ?? config["tenantctl:authProvider"] ?? templateProvider;
-  return { features, authProvider: provider === "authhero" ? "authhero" : "auth0" };
+  return {
+    features,
+    authProvider: provider === "authhero" ? "authhero" : "auth0",
+    powerdnsInStackConfig: config["tenantctl:powerdns"] !== undefined,
+    dnsProvider: options.env["TENANTCTL_DNS_PROVIDER"] ?? stringOr(config["tenantctl:dnsProvider"]),
+  };
 }
+
+const stringOr = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 function stackConfigFile(projectDir: string, slug: string): Record<string, unknown> {
   for (const name of [`Pulumi.${slug}.yaml`, `Pulumi.${slug}.yml`]) {

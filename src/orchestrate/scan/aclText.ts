@@ -1,8 +1,8 @@
 /**
  * PostgreSQL's access privileges as the scan reads them: an `aclitem[]` cast to `text[]` and parsed here, rather than
  * exploded on the server. In a backend that has just started (the scan opens one per tenant database), every catalog
- * function a query calls costs a cache load; `aclexplode` with `json_agg` and `pg_get_userbyid` per item cost about a
- * third of a tenant database's read on top of its connection (bench:peer's figures, issue 24).
+ * function a query calls costs cache loads: `aclexplode` with `json_agg` and `pg_get_userbyid` per item, in each
+ * tenant database, are work the server need not do (`npm run bench:scan-floor` prints what the read costs).
  *
  * An item reads `grantee=privileges/grantor` (aclitemout): the grantee is empty for PUBLIC, a name with anything but
  * letters, digits and `_` is double-quoted with `""` for a quote, and a privilege letter followed by `*` is held WITH

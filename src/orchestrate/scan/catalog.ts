@@ -5,9 +5,9 @@
  * settings and migrations tables exist), then the rows of those tables. Privileges are read as PostgreSQL applies
  * them: a NULL ACL is the built-in default (acldefault), and ACLs come as text, parsed by aclText.ts.
  *
- * A tenant database's read is mostly the server starting a backend for it (bench:peer measured about two thirds of
- * its server CPU in connecting alone), so the rest is kept to plain catalog columns: each function a query calls
- * costs a fresh backend a catalog cache load.
+ * A tenant database's read is mostly the server starting a backend for it (`npm run bench:scan-floor` prints the read
+ * next to a bare connection), so the rest is kept to plain catalog columns: each function a query calls costs a fresh
+ * backend catalog cache loads.
  */
 import type { Client, QueryResult } from "pg";
 import type { MigrationFile } from "../../core/migrations/migrationFiles";

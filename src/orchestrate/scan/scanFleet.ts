@@ -1,7 +1,8 @@
 /**
  * `drift --all`'s first pass: the whole fleet compared with the real world in bulk (DESIGN.md, "Drift at fleet scale").
  * Per database server, the catalog queries of catalog.ts (with each database's applied migrations); the registry's
- * rows once (registryListing.ts); the auth provider's listings (authListing.ts); each stack's last state
+ * rows once (registryListing.ts); the auth provider's listings (authListing.ts); the PowerDNS zones of the tenants'
+ * hostname records (dnsListing.ts); each stack's last state
  * (stackStates.ts); all compared with what the files say (expected.ts, compare.ts). A tenant stack with no
  * finding is clean: the report says `unchanged` without asking the engine. Every other one (a difference, a pending
  * change, something the scan cannot read) goes through the engine's refreshing preview, which gives the report's
@@ -13,7 +14,6 @@ import { parse } from "yaml";
 import type { Fleet } from "../../core/load";
 import type { MigrationFile } from "../../core/migrations/migrationFiles";
 import type { DatabaseServer, Tenant } from "../../core/model";
-
 import { type Features, featuresFrom } from "../../../infra/context/features";
 import { resolveAuthHero } from "../../../infra/context/authheroConfig";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
@@ -80,7 +80,7 @@ export async function scanFleet(fleet: Fleet, slugs: readonly string[], options:
   const registryRowsOf = [...expected.entries()]
     .filter(([, e]) => e.resources.some((r) => r.type === TYPES.registryRows))
     .map(([slug]) => slug);
-  // The PowerDNS zones the tenants' hostname records are in, each with the server the template names for it.
+  // The PowerDNS zones the tenants' hostname records are in (the template's `dns.powerdns` server).
   const zones = new Set<string>();
   for (const tenant of tenants)
     for (const r of expected.get(tenant.slug)!.resources)

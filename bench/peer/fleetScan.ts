@@ -14,6 +14,8 @@ import type { Cost, MeasureOptions } from "./measure";
 
 export interface FleetScanPlace {
   readonly tenants: number;
+  /** How many tofu plans `tofuFleet` runs: `tenants`, or fewer with `--tofu-sample` (tofu's time is then scaled). */
+  readonly tofuPlans: number;
   readonly rounds: number;
   readonly slug: (i: number) => string;
   /** tenantctl's command line with these arguments. */
@@ -59,7 +61,9 @@ export async function measureFleetScan(place: FleetScanPlace): Promise<void> {
     place.slug(Math.floor((i * n) / Math.max(1, Math.ceil(n / 100)))),
   );
   for (let r = 0; r < place.rounds; r++) {
-    note(`drift at fleet scale, round ${r + 1}/${place.rounds}: ${n} tofu plans -refresh-only, 2 at a time`);
+    note(
+      `drift at fleet scale, round ${r + 1}/${place.rounds}: ${place.tofuPlans} tofu plans -refresh-only, 2 at a time`,
+    );
     tofu.push(measure(place.tofuFleet, { cwd: place.modules, env: place.tofuEnv(), log: log("scale-tofu") }));
     note(`drift at fleet scale, round ${r + 1}/${place.rounds}: tenantctl drift --all (scan) of ${n} clean tenants`);
     const cleanLog = log("scale-drift-clean");
@@ -88,7 +92,9 @@ export async function measureFleetScan(place: FleetScanPlace): Promise<void> {
       await sql(place, `ALTER ROLE "tenant_${slug.replace(/-/g, "_")}" CONNECTION LIMIT ${place.connectionLimit}`);
   }
   const m = (costs: readonly Cost[], pick: (c: Cost) => number) => median(costs.map(pick));
-  const tofuWall = m(tofu, (c) => c.wall);
+  // Tofu's N plans: measured, or (--tofu-sample) K measured and scaled to N, each plan being a module of its own.
+  const tofuScale = n / place.tofuPlans;
+  const tofuWall = m(tofu, (c) => c.wall) * tofuScale;
   const row = (label: string, runs: readonly { cost: Cost; scan: number }[]) => {
     const wall = m(
       runs.map((x) => x.cost),
@@ -107,13 +113,16 @@ export async function measureFleetScan(place: FleetScanPlace): Promise<void> {
     row(`tenantctl drift --all, ${changed.length} of ${n} drifted (1%)`, drifted),
   ];
   place.out(
-    `\ndrift at fleet scale: ${n} tenants, medians of ${place.rounds} round(s); tofu = ${n} plans -refresh-only, 2 at a time`,
+    `\ndrift at fleet scale: ${n} tenants, medians of ${place.rounds} round(s); tofu = ${n} plans -refresh-only, 2 at a time` +
+      (tofuScale === 1
+        ? ""
+        : ` (SCALED: ${place.tofuPlans} plans measured, ${m(tofu, (c) => c.wall).toFixed(2)} s wall, ×${tofuScale.toFixed(2)})`),
   );
   place.out(
     `${"measure".padEnd(48)}${"wall".padStart(9)}${"CPU".padStart(9)}${"peak".padStart(10)}${"scan".padStart(8)}${"÷ tofu wall".padStart(13)}`,
   );
   place.out(
-    `${`tofu: ${n} refresh-only plans`.padEnd(48)}${`${tofuWall.toFixed(2)} s`.padStart(9)}${`${m(tofu, (c) => c.cpu).toFixed(2)} s`.padStart(9)}${`${Math.max(...tofu.map((c) => c.peakMiB)).toFixed(0)} MiB`.padStart(10)}${"".padStart(8)}${"".padStart(13)}`,
+    `${`tofu: ${n} refresh-only plans${tofuScale === 1 ? "" : " (scaled)"}`.padEnd(48)}${`${tofuWall.toFixed(2)} s`.padStart(9)}${`${(m(tofu, (c) => c.cpu) * tofuScale).toFixed(2)} s`.padStart(9)}${`${Math.max(...tofu.map((c) => c.peakMiB)).toFixed(0)} MiB`.padStart(10)}${"".padStart(8)}${"".padStart(13)}`,
   );
   for (const r of rows)
     place.out(

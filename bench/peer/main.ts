@@ -1,5 +1,5 @@
 /**
- * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --scale-only --keep]`: tenantctl next to its peer, OpenTofu
+ * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --scale-only [--tofu-sample K] --keep]`: tenantctl next to its peer, OpenTofu
  * with one root module per tenant and the same PostgreSQL provider (issue 12), side by side in one run against one
  * throwaway PostgreSQL (the sandbox's):
  *   - one tenant's drift: `tofu plan -refresh-only -detailed-exitcode` vs `tenantctl drift <slug>`;
@@ -9,7 +9,10 @@
  *     spent during each (machineCpu.ts);
  *   - drift at fleet scale (fleetScan.ts): `tenantctl drift --all` (the scan first) over N clean tenants, and with 1%
  *     drifted, vs N tofu plans two at a time; below 1,000 tenants the figures for 1,000 are extrapolated, and say so.
- *     `--scale-only` runs only this (and sets up only the passphrase fleet): `-- --tenants 1000 --scale-only`;
+ *     `--scale-only` runs only this (and sets up only the passphrase fleet): `-- --tenants 1000 --scale-only`.
+ *     `--tofu-sample K` applies and plans only K of the N tofu modules and scales tofu's time to N, said so in the
+ *     table: each module is a root module with its own state, so N plans cost N times one, and the full peer side
+ *     takes this machine over an hour and a half at 1,000 (the applies, then the plans);
  *   - a per-process breakdown of one tenant's drift and up, and of tofu's;
  *   - all of tenantctl's measures twice: with the default passphrase secrets provider, whose key the CLI derives at
  *     every start (PBKDF2, 1,000,000 rounds), and with a KMS key (TENANTCTL_SECRETS_PROVIDER=awskms://…: one call per
@@ -50,6 +53,8 @@ interface Flags {
   readonly keep: boolean;
   /** Only "drift at fleet scale" (fleetScan.ts): the passphrase fleet, the scan against tofu's plans. */
   readonly scaleOnly: boolean;
+  /** With scaleOnly: apply and plan this many tofu modules (0: all N), tofu's time scaled to N. */
+  readonly tofuSample: number;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -65,6 +70,7 @@ function parseFlags(argv: readonly string[]): Flags {
     fleetRounds: value("fleet-rounds", 1),
     keep: argv.includes("--keep"),
     scaleOnly: argv.includes("--scale-only"),
+    tofuSample: value("tofu-sample", 0),
   };
 }
 
@@ -343,10 +349,12 @@ async function main(): Promise<void> {
       ...env,
       TF_VAR_tenant_password: randomBytes(24).toString("base64url"),
     });
-    const fleetModules = Array.from({ length: flags.tenants }, (_, i) => moduleOf(slugOf(i)));
+    if (flags.tofuSample > 0 && !flags.scaleOnly) throw new Error("--tofu-sample goes with --scale-only");
+    const tofuModules = flags.tofuSample > 0 ? Math.min(flags.tofuSample, flags.tenants) : flags.tenants;
+    const fleetModules = Array.from({ length: tofuModules }, (_, i) => moduleOf(slugOf(i)));
 
     note(
-      `setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${flags.tenants} modules`,
+      `setup: tenantctl up --all of ${flags.tenants} tenants (+ control-plane), tofu init + apply of ${tofuModules} modules`,
     );
     const setupUp = variants.map((v) =>
       measure(tenantctl("up", "--all", "--parallel", "2", "--format", "json"), {
@@ -402,6 +410,7 @@ async function main(): Promise<void> {
     const scale = () =>
       measureFleetScan({
         tenants: flags.tenants,
+        tofuPlans: tofuModules,
         rounds: Math.max(1, flags.fleetRounds),
         slug: variants[0]!.slug,
         tenantctl,

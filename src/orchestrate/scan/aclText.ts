@@ -8,7 +8,12 @@
  * letters, digits and `_` is double-quoted with `""` for a quote, and a privilege letter followed by `*` is held WITH
  * GRANT OPTION. The privilege names are those `aclexplode` gives.
  */
-import type { Privilege } from "./catalog";
+/** One privilege as aclexplode gives it: `grantee` is `public` for PUBLIC. */
+export interface Privilege {
+  readonly grantee: string;
+  readonly privilege: string;
+  readonly grantable: boolean;
+}
 
 const PRIVILEGE_NAMES: Readonly<Record<string, string>> = {
   a: "INSERT",

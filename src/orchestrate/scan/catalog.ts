@@ -16,14 +16,9 @@ import { MIGRATIONS_TABLE, type MigrationDrift, migrationDriftOf } from "../migr
 import { adminPgClient } from "../../../infra/context/adminConnection";
 import type { ResolvedDatabaseServer } from "../../../infra/context/databaseServerConfig";
 import { mapBounded } from "../run/pool";
-import { builtInDefaultPrivileges, privilegesOfAcl } from "./aclText";
+import { builtInDefaultPrivileges, type Privilege, privilegesOfAcl } from "./aclText";
 
-/** One privilege as aclexplode gives it: `grantee` is `public` for PUBLIC. */
-export interface Privilege {
-  readonly grantee: string;
-  readonly privilege: string;
-  readonly grantable: boolean;
-}
+export type { Privilege } from "./aclText";
 
 export interface CatalogRole {
   readonly login: boolean;

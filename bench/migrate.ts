@@ -29,14 +29,7 @@ async function main(): Promise<void> {
   try {
     const slugs = Array.from({ length: count }, (_, i) => `b${String(i).padStart(5, "0")}`);
     const fleetDir = writeFleet(work, slugs);
-    const connect = (database: string) =>
-      new Client({
-        host: postgres.host,
-        port: postgres.port,
-        user: postgres.user,
-        password: postgres.password,
-        database,
-      });
+    const connect = (database: string) => new Client({ connectionString: postgres.connectionString(database) });
     const admin = connect("postgres");
     await admin.connect();
     await admin.query("CREATE DATABASE tenants");

@@ -59,14 +59,7 @@ async function main(): Promise<void> {
   const postgres = await startPostgres({ maxConnections: 600 });
   try {
     const serverPid = Number(readFileSync(join(postgres.rootDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
-    const connect = (database: string) =>
-      new Client({
-        host: postgres.host,
-        port: postgres.port,
-        user: postgres.user,
-        password: postgres.password,
-        database,
-      });
+    const connect = (database: string) => new Client({ connectionString: postgres.connectionString(database) });
     const slugs = Array.from({ length: TENANTS }, (_, i) => `f${String(i).padStart(4, "0")}`);
 
     note(`setup: ${TENANTS} tenant databases (plain SQL)`);

@@ -18,9 +18,10 @@ export interface ListedRrset {
 /** A zone's rrsets by `<absolute name>/<type>`, the name in lower case. */
 export type ZoneListing = ReadonlyMap<string, ListedRrset>;
 
-const absolute = (name: string) => (name.endsWith(".") ? name : `${name}.`).toLowerCase();
+/** As PowerDnsRecord writes names: absolute, lower case. */
+export const absoluteName = (name: string) => (name.endsWith(".") ? name : `${name}.`).toLowerCase();
 
-export const rrsetKey = (name: string, type: string) => `${absolute(name)}/${type}`;
+export const rrsetKey = (name: string, type: string) => `${absoluteName(name)}/${type}`;
 
 /** The zone `zone` at the PowerDNS server `server` names; not readable (with why) rather than thrown. */
 export async function listPowerDnsZone(
@@ -34,7 +35,7 @@ export async function listPowerDnsZone(
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  const url = `${connection.apiUrl}/api/v1/servers/${encodeURIComponent(connection.serverId)}/zones/${encodeURIComponent(absolute(zone))}`;
+  const url = `${connection.apiUrl}/api/v1/servers/${encodeURIComponent(connection.serverId)}/zones/${encodeURIComponent(absoluteName(zone))}`;
   try {
     const response = await fetch(url, {
       headers: { "x-api-key": connection.apiKey, accept: "application/json" },
@@ -43,7 +44,7 @@ export async function listPowerDnsZone(
     if (response.status !== 200)
       return {
         ok: false,
-        reason: `PowerDNS ${connection.apiUrl} answered ${response.status} for zone ${absolute(zone)}`,
+        reason: `PowerDNS ${connection.apiUrl} answered ${response.status} for zone ${absoluteName(zone)}`,
       };
     const body = (await response.json()) as {
       rrsets?: { name: string; type: string; ttl: number; records: { content: string; disabled?: boolean }[] }[];

@@ -18,9 +18,7 @@ import { desiredSettings } from "../../../infra/dynamic/settings/TenantSettingsT
 import { componentsFor } from "../../../infra/status";
 import { DEFAULT_DNS_TTL_SECONDS } from "../../../infra/dns/dnsProvider";
 import { presentation } from "../../../infra/dns/powerdns";
-
-/** As PowerDnsRecord writes names: absolute, lower case. */
-const absoluteName = (name: string) => (name.endsWith(".") ? name : `${name}.`).toLowerCase();
+import { absoluteName } from "./dnsListing";
 
 export const TYPES = {
   role: "postgresql:index/role:Role",

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --scale-only [--tofu-sample K] --keep]`: tenantctl next to its peer, OpenTofu
+ * `npm run bench:peer [-- --tenants 100 --rounds 3 --fleet-rounds 1 --scale-only [--tofu-sample K] --isolation database|schema
+ * --keep]`: tenantctl next to its peer, OpenTofu
  * with one root module per tenant and the same PostgreSQL provider (issue 12), side by side in one run against one
  * throwaway PostgreSQL (the sandbox's):
  *   - one tenant's drift: `tofu plan -refresh-only -detailed-exitcode` vs `tenantctl drift <slug>`;
@@ -14,6 +15,8 @@
  *     table: each module is a root module with its own state, so N plans cost N times one, and the full peer side
  *     takes this machine over an hour and a half at 1,000 (the applies, then the plans);
  *   - a per-process breakdown of one tenant's drift and up, and of tofu's;
+ *   - `--isolation schema` gives every tenant a schema in a shared database instead of a database of its own (tofu's
+ *     modules too, in a shared database of theirs): the scan then reads one database per server, not one per tenant;
  *   - all of tenantctl's measures twice: with the default passphrase secrets provider, whose key the CLI derives at
  *     every start (PBKDF2, 1,000,000 rounds), and with a KMS key (TENANTCTL_SECRETS_PROVIDER=awskms://…: one call per
  *     CLI start, to AWS KMS's API served over HTTPS on 127.0.0.1 by kmsProcess.ts, as AWS cannot be reached here).
@@ -31,6 +34,7 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "pg";
 import { type RunningPostgres, startPostgres } from "../../src/sandbox/postgres";
 import { databaseServersJson } from "../../src/sandbox/databaseServers";
 import { engineEnv, findOrBuildEngine } from "../../src/sandbox/pulumiEngine";
@@ -55,6 +59,8 @@ interface Flags {
   readonly scaleOnly: boolean;
   /** With scaleOnly: apply and plan this many tofu modules (0: all N), tofu's time scaled to N. */
   readonly tofuSample: number;
+  /** The tenants' layout: a database each (the default, like `acme`), or a schema each in one shared database. */
+  readonly isolation: "database" | "schema";
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -71,10 +77,22 @@ function parseFlags(argv: readonly string[]): Flags {
     keep: argv.includes("--keep"),
     scaleOnly: argv.includes("--scale-only"),
     tofuSample: value("tofu-sample", 0),
+    isolation: isolationOf(argv),
   };
 }
 
-/** The tenants of the bench: all like `acme` in PostgreSQL (`isolation: database`, two extensions, enterprise). */
+function isolationOf(argv: readonly string[]): "database" | "schema" {
+  const i = argv.indexOf("--isolation");
+  if (i < 0) return "database";
+  const value = argv[i + 1];
+  if (value !== "database" && value !== "schema") throw new Error("--isolation takes database or schema");
+  return value;
+}
+
+/**
+ * The tenants of the bench: all like `acme` in PostgreSQL (`isolation: database`, two extensions, enterprise), or with
+ * `--isolation schema` a schema each in the control plane's shared database.
+ */
 const EXTENSIONS = ["pgcrypto", "pg_trgm"] as const;
 const CONNECTION_LIMIT = 100; // plans.enterprise.limits.dbConnections in the template
 /** Slugs `<prefix>000`, `<prefix>001`, …: one prefix per fleet, and one for the new tenants of each. */
@@ -83,8 +101,11 @@ const slugOf = numbered("p");
 const newSlugOf = numbered("n");
 
 function tenantFile(slug: string): string {
-  return `slug: ${slug}\nname: Peer bench tenant ${slug}\nplan: enterprise\ndatabase:\n  isolation: database\n  extensions: [${EXTENSIONS.join(", ")}]\n`;
+  return `slug: ${slug}\nname: Peer bench tenant ${slug}\nplan: enterprise\ndatabase:\n  isolation: ${flags.isolation}\n  extensions: [${EXTENSIONS.join(", ")}]\n`;
 }
+
+/** The peer's own shared database, for `--isolation schema` (tenantctl's control plane creates its own). */
+const TOFU_SHARED_DATABASE = "tofu_shared";
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): void {
   const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 28 });
@@ -339,10 +360,27 @@ async function main(): Promise<void> {
     };
     mkdirSync(join(work, "tofu-plugin-cache"));
     const tofu = join(tofuDir, "bin", "tofu");
+    if (flags.isolation === "schema") {
+      const admin = new Client({ connectionString: postgres.connectionString() });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${TOFU_SHARED_DATABASE}`).finally(() => admin.end());
+      // The shared extensions exist before two modules at a time would race to create them (IF NOT EXISTS is not
+      // safe against a concurrent CREATE).
+      const shared = new Client({ connectionString: postgres.connectionString(TOFU_SHARED_DATABASE) });
+      await shared.connect();
+      await shared
+        .query(EXTENSIONS.map((e) => `CREATE EXTENSION IF NOT EXISTS ${e}`).join(";"))
+        .finally(() => shared.end());
+    }
     const moduleOf = (name: string) =>
       writeTofuModule(
         join(modules, name),
-        { identifier: `tofu_${name}`, connectionLimit: CONNECTION_LIMIT, extensions: EXTENSIONS },
+        {
+          identifier: `tofu_${name}`,
+          connectionLimit: CONNECTION_LIMIT,
+          extensions: EXTENSIONS,
+          ...(flags.isolation === "schema" ? { sharedDatabase: TOFU_SHARED_DATABASE } : {}),
+        },
         server,
       );
     const passwordEnv = (env: NodeJS.ProcessEnv) => ({

@@ -11,8 +11,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface PeerTenant {
-  /** Role and database name. */
+  /** Role and database (or schema) name. */
   readonly identifier: string;
+  /** `isolation: schema`: the tenant's schema lives in this database, which the module does not manage. */
+  readonly sharedDatabase?: string;
   readonly connectionLimit: number;
   readonly extensions: readonly string[];
 }
@@ -26,12 +28,15 @@ export interface AdminServer {
 const hcl = (value: string) => JSON.stringify(value);
 
 export function tofuModule(tenant: PeerTenant, server: AdminServer): string {
+  // What the tenant's objects live in: its own database, or the shared one (each module declares the shared
+  // extensions too, as each tenantctl stack does; the provider creates them IF NOT EXISTS).
+  const database = tenant.sharedDatabase ? hcl(tenant.sharedDatabase) : "postgresql_database.tenant.name";
   const extensions = tenant.extensions
     .map(
       (name) => `
 resource "postgresql_extension" ${hcl(name)} {
   name     = ${hcl(name)}
-  database = postgresql_database.tenant.name
+  database = ${database}
 }`,
     )
     .join("\n");
@@ -39,7 +44,7 @@ resource "postgresql_extension" ${hcl(name)} {
     .map(
       (objectType) => `
 resource "postgresql_default_privileges" ${hcl(objectType)} {
-  database    = postgresql_database.tenant.name
+  database    = ${database}
   owner       = postgresql_role.tenant.name
   role        = "public"
   object_type = ${hcl(objectType)}
@@ -81,11 +86,28 @@ resource "postgresql_role" "tenant" {
   name             = ${hcl(tenant.identifier)}
   login            = true
   password         = var.tenant_password
-  connection_limit = ${tenant.connectionLimit}
+  connection_limit = ${tenant.connectionLimit}${tenant.sharedDatabase ? `\n  search_path      = [${hcl(tenant.identifier)}, "public"]` : ""}
+}
+${tenant.sharedDatabase ? schemaLayout(tenant, tenant.sharedDatabase) : databaseLayout()}
+${extensions}
+${defaultPrivileges}
+
+output "connection" {
+  value = {
+    host     = ${hcl(server.host)}
+    port     = ${server.port}
+    database = ${database}
+    user     = postgresql_role.tenant.name
+  }
+}
+`;
 }
 
+/** `isolation: database`: a database the role owns, PUBLIC stripped of CONNECT and TEMP on it. */
+function databaseLayout(): string {
+  return `
 resource "postgresql_database" "tenant" {
-  name  = ${hcl(tenant.identifier)}
+  name  = postgresql_role.tenant.name
   owner = postgresql_role.tenant.name
 }
 
@@ -95,19 +117,32 @@ resource "postgresql_grant" "revoke_public" {
   role        = "public"
   object_type = "database"
   privileges  = []
+}`;
 }
-${extensions}
-${defaultPrivileges}
 
-output "connection" {
-  value = {
-    host     = ${hcl(server.host)}
-    port     = ${server.port}
-    database = postgresql_database.tenant.name
-    user     = postgresql_role.tenant.name
-  }
+/** `isolation: schema`: a schema the role owns in the shared database, PUBLIC stripped of it, CONNECT for the role. */
+function schemaLayout(tenant: PeerTenant, sharedDatabase: string): string {
+  return `
+resource "postgresql_schema" "tenant" {
+  name     = ${hcl(tenant.identifier)}
+  database = ${hcl(sharedDatabase)}
+  owner    = postgresql_role.tenant.name
 }
-`;
+
+resource "postgresql_grant" "revoke_public" {
+  database    = ${hcl(sharedDatabase)}
+  schema      = postgresql_schema.tenant.name
+  role        = "public"
+  object_type = "schema"
+  privileges  = []
+}
+
+resource "postgresql_grant" "connect" {
+  database    = ${hcl(sharedDatabase)}
+  role        = postgresql_role.tenant.name
+  object_type = "database"
+  privileges  = ["CONNECT"]
+}`;
 }
 
 /** Writes the module into `dir/main.tf`; returns `dir`. */

@@ -3,7 +3,8 @@
  * random hand changes across what the stacks manage — role attributes, connection limit, login, expiry, search path and
  * other role settings, memberships, owners, grants (with and without grant option), default privileges, extensions,
  * settings values and rows (managed and seed-only, and keys tenantctl never wrote), the organization's display name and
- * metadata, the tenant roles' descriptions and permissions — several at a time, on several tenants at once. Each round applies them, asks the scan (in this process) which stacks it would send to the engine and the engine
+ * metadata, the tenant roles' descriptions and permissions, the hostname's record at a real PowerDNS (its TTL and target,
+ * deleted, disabled, a record beside it) — several at a time, on several tenants at once. Each round applies them, asks the scan (in this process) which stacks it would send to the engine and the engine
  * (`drift --all --engine`) which stacks drifted, and reverts them. Every tenant in a round is one trial: the scan's
  * flagged set must contain every stack the engine calls drifted or cannot preview (misses, must be 0); the rest are
  * false alarms, counted. The figures are printed.
@@ -25,6 +26,7 @@ import { tenantctlProcess } from "../support/tenantctlProcess";
 import { connectionOf, ManagementClient, startTestAuthHero } from "../support/authhero";
 import type { RunningAuthHero } from "../../src/sandbox/authhero";
 import { tenantRoleName } from "../../src/core/naming";
+import { editByHand, type HeldRrset, type RunningPowerDns, rrsetHeld, startTestPowerDns } from "../support/powerdns";
 
 const engine = pulumiEngine();
 const TRIALS = Number(process.env["TENANTCTL_AGREEMENT_TRIALS"] ?? 96);
@@ -128,8 +130,56 @@ function authChangesFor(a: AuthPlace): Change[] {
   return changes;
 }
 
+/** The tenant's hostname at PowerDNS, whose CNAME its stack writes. */
+interface DnsPlace {
+  readonly server: RunningPowerDns;
+  readonly hostname: string;
+}
+
+/**
+ * Hand changes to the tenant's hostname record (its TTL, its target, deleted, every record disabled) and a record
+ * beside it. Each saves the rrset as it finds it and puts exactly that back, so changes stack and revert in reverse; one
+ * that finds the record already deleted by another change of the round leaves it alone.
+ */
+function dnsChangesFor(d: DnsPlace): Change[] {
+  const edit = (id: string, make: (held: HeldRrset) => Omit<Parameters<typeof editByHand>[1], "name" | "type">) => {
+    let saved: HeldRrset | undefined;
+    return {
+      id,
+      drift: true,
+      apply: [
+        async () => {
+          saved = await rrsetHeld(d.server, d.hostname, "CNAME");
+          if (saved) await editByHand(d.server, { name: d.hostname, type: "CNAME", ...make(saved) });
+        },
+      ],
+      revert: [
+        async () => {
+          if (saved) await editByHand(d.server, saved);
+        },
+      ],
+    } satisfies Change;
+  };
+  const beside = { name: `hand.${d.hostname}`, type: "TXT" };
+  return [
+    edit("hostname record ttl", (held) => ({ ttl: held.ttl + 60, records: held.records })),
+    edit("hostname record target", (held) => ({ ttl: held.ttl, records: ["elsewhere.example.org."] })),
+    edit("hostname record deleted", () => ({ records: [] })),
+    edit("hostname record disabled", (held) => ({
+      ttl: held.ttl,
+      records: held.records.map((r) => ({ ...r, disabled: true })),
+    })),
+    {
+      id: "a record beside the hostname (not drift)",
+      drift: false,
+      apply: [async () => editByHand(d.server, { ...beside, records: ['"set by hand"'] })],
+      revert: [async () => editByHand(d.server, { ...beside, records: [] })],
+    },
+  ];
+}
+
 /** The changes that can be made to one tenant, by id. */
-function changesFor(p: Place, auth?: AuthPlace): Change[] {
+function changesFor(p: Place, auth?: AuthPlace, dns?: DnsPlace): Change[] {
   const R = q(p.role);
   const table = `${q(p.schema)}.tenant_settings`;
   const onRole = (id: string, make: string, undo: string, drift = true): Change => ({
@@ -295,6 +345,7 @@ function changesFor(p: Place, auth?: AuthPlace): Change[] {
     );
   }
   if (auth) changes.push(...authChangesFor(auth));
+  if (dns) changes.push(...dnsChangesFor(dns));
   return changes;
 }
 
@@ -318,7 +369,9 @@ describe("the scan agrees with the engine", () => {
   let tenants: Tenant[] = [];
   let places: Place[] = [];
   let auths: (AuthPlace | undefined)[] = [];
+  let dnsPlaces: (DnsPlace | undefined)[] = [];
   let authhero: RunningAuthHero | undefined;
+  let powerdns: RunningPowerDns | undefined;
   const tenantctl = (args: string[]) =>
     tenantctlProcess(engine.repoRoot, args, { cwd: world!.project.dir, env: world!.env, timeoutMs: 600_000 });
   const sql = (database: string, text: string) => sqlOn(world!.postgres, database, text);
@@ -328,8 +381,11 @@ describe("the scan agrees with the engine", () => {
     world = await startOwnWorld(engine.repoRoot, "drift-agreement");
     // Auth on, at a real AuthHero: the organizations and the tenants' own roles are in the trials too.
     authhero = await startTestAuthHero();
+    // DNS on, at a real PowerDNS: each tenant's hostname record is in the trials too.
+    powerdns = await startTestPowerDns("example.com");
     Object.assign(world.env, {
-      TENANTCTL_DISABLE: "dns,tls",
+      TENANTCTL_DISABLE: "tls",
+      TENANTCTL_POWERDNS_API_KEY: powerdns.apiKey,
       TENANTCTL_AUTH_PROVIDER: "authhero",
       TENANTCTL_AUTHHERO_URL: authhero.url,
       TENANTCTL_AUTHHERO_CLIENT_ID: authhero.clientId,
@@ -339,7 +395,14 @@ describe("the scan agrees with the engine", () => {
     for (const [file, text] of Object.entries(EXTRA_TENANTS)) world.project.writeFile(file, text);
     // The example server is sized for the three example tenants.
     const template = world.project.readFile("_control-plane.yaml");
-    world.project.writeFile("_control-plane.yaml", template.replace(/maxConnections: \d+/, "maxConnections: 100000"));
+    const withPowerDns = template
+      .replace(/maxConnections: \d+/, "maxConnections: 100000")
+      .replace(
+        /^dns:\n(?: {2}.*\n)+/m,
+        `dns:\n  provider: powerdns\n  zone: example.com\n  powerdns: { apiUrl: "${powerdns.apiUrl}", serverId: localhost }\n`,
+      );
+    expect(withPowerDns).toContain("provider: powerdns");
+    world.project.writeFile("_control-plane.yaml", withPowerDns);
     const fleet = loadFleet({ dir: world.project.tenantsDir, cwd: world.project.dir });
     expect(fleet.errors).toEqual([]);
     tenants = [...fleet.tenants];
@@ -366,11 +429,21 @@ describe("the scan agrees with the engine", () => {
     );
     const up = await tenantctl(["up", "--all", "--parallel", "2"]);
     expect(up.code, up.stderr).toBe(0);
+    // The tenants whose stacks wrote a hostname record (not every status has one).
+    dnsPlaces = await Promise.all(
+      tenants.map(async (t) =>
+        (await rrsetHeld(powerdns!, t.domains.hostname, "CNAME"))
+          ? { server: powerdns!, hostname: t.domains.hostname }
+          : undefined,
+      ),
+    );
+    expect(dnsPlaces.filter(Boolean).length).toBeGreaterThan(0);
   }, 900_000);
 
   afterAll(async () => {
     await world?.close();
     await authhero?.stop();
+    await powerdns?.stop();
   });
 
   const scanned = async (): Promise<Map<string, readonly string[]>> => {
@@ -399,7 +472,7 @@ describe("the scan agrees with the engine", () => {
       // Per tenant: none, or one to four distinct changes of those it can have.
       const plan = fc.tuple(
         ...places.map((place) => {
-          const ids = changesFor(place, auths[places.indexOf(place)])
+          const ids = changesFor(place, auths[places.indexOf(place)], dnsPlaces[places.indexOf(place)])
             .map((c) => c.id)
             .filter((id) => !ONLY || ONLY.includes(id));
           if (ids.length === 0) return fc.constant<string[]>([]);
@@ -415,7 +488,7 @@ describe("the scan agrees with the engine", () => {
           for (const [i, ids] of chosen.entries()) {
             const place = places[i]!;
             const original = tenants[i]!;
-            const known = new Map(changesFor(place, auths[i]).map((c) => [c.id, c]));
+            const known = new Map(changesFor(place, auths[i], dnsPlaces[i]).map((c) => [c.id, c]));
             for (const id of ids) {
               const change = withOriginals(known.get(id)!, original);
               for (const step of change.apply) await run(step);

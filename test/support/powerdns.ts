@@ -30,10 +30,41 @@ export async function cnameOf(server: Pick<RunningPowerDns, "dnsPort">, name: st
   }
 }
 
-/** Sets an rrset through the API, as an operator would by hand (or removes it with `records: []`). */
+/** An rrset as the API holds it: every record, disabled ones included. */
+export interface HeldRrset {
+  readonly name: string;
+  readonly type: string;
+  readonly ttl: number;
+  readonly records: readonly { readonly content: string; readonly disabled: boolean }[];
+}
+
+/** The rrset `name`/`type` as the server holds it now, or undefined. */
+export async function rrsetHeld(server: RunningPowerDns, name: string, type: string): Promise<HeldRrset | undefined> {
+  const absolute = (n: string) => (n.endsWith(".") ? n : `${n}.`).toLowerCase();
+  const answer = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${absolute(server.zone)}`, {
+    headers: { "x-api-key": server.apiKey },
+  });
+  if (answer.status !== 200)
+    throw new Error(`PowerDNS refused the zone listing: ${answer.status} ${await answer.text()}`);
+  const body = (await answer.json()) as {
+    rrsets: (HeldRrset & { records: { content: string; disabled?: boolean }[] })[];
+  };
+  const found = body.rrsets.find((r) => r.name.toLowerCase() === absolute(name) && r.type === type);
+  return found && { ...found, records: found.records.map((r) => ({ content: r.content, disabled: !!r.disabled })) };
+}
+
+/**
+ * Sets an rrset through the API, as an operator would by hand (or removes it with `records: []`). A record given as
+ * `{content, disabled}` can be disabled: the server keeps it but does not answer it.
+ */
 export async function editByHand(
   server: RunningPowerDns,
-  rrset: { name: string; type: string; ttl?: number; records: readonly string[] },
+  rrset: {
+    name: string;
+    type: string;
+    ttl?: number;
+    records: readonly (string | { readonly content: string; readonly disabled: boolean })[];
+  },
 ): Promise<void> {
   const absolute = (name: string) => (name.endsWith(".") ? name : `${name}.`);
   const body = {
@@ -43,7 +74,9 @@ export async function editByHand(
         type: rrset.type,
         ttl: rrset.ttl ?? 300,
         changetype: rrset.records.length === 0 ? "DELETE" : "REPLACE",
-        records: rrset.records.map((content) => ({ content, disabled: false })),
+        records: rrset.records.map((record) =>
+          typeof record === "string" ? { content: record, disabled: false } : record,
+        ),
       },
     ],
   };

@@ -10,8 +10,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freeLoopbackPorts, stopChild } from "./localProcess";
 
 export interface AcmeTools {
   /** tools/ensure-pebble.sh's directory: bin/pebble, bin/pebble-challtestsrv, certs/. */
@@ -65,7 +65,7 @@ export interface AcmeIngress {
 /** Starts Pebble and its DNS; `startIngress` adds the ask endpoint and Caddy once the registry exists. */
 export async function startAcmeIngress(tools: AcmeTools, dir: string, repoRoot: string): Promise<AcmeIngress> {
   mkdirSync(dir, { recursive: true });
-  const [acmePort, managementPort, dnsPort, dnsManagementPort, httpPort, httpsPort] = (await freePorts(6)) as [
+  const [acmePort, managementPort, dnsPort, dnsManagementPort, httpPort, httpsPort] = (await freeLoopbackPorts(6)) as [
     number,
     number,
     number,
@@ -101,7 +101,7 @@ export async function startAcmeIngress(tools: AcmeTools, dir: string, repoRoot: 
   const acmeApiCaFile = join(certs, "pebble.minica.pem");
   const issuingRootFile = join(dir, "pebble-issuing-root.pem");
   const stop = async () => {
-    for (const process of started.reverse()) await stopProcess(process);
+    for (const process of started.reverse()) await stopChild(process.child);
   };
   try {
     started.push(
@@ -262,18 +262,6 @@ function readLog({ logFile }: Started): string {
   return existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
 }
 
-async function stopProcess({ child }: Started): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 /** Polls `ready` until it holds; fails naming the process that exited (with its log's tail) or after 30 s. */
 async function waitFor(started: readonly Started[], ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -317,21 +305,4 @@ async function listening(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<import("node:net").Server>((resolve, reject) => {
-          const server = createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as import("node:net").AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

@@ -21,6 +21,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopChild } from "./localProcess";
 
 /** The server's package, relative to the repository root. */
 export const AUTHHERO_SERVER_DIR = join("test", "authhero-server");
@@ -166,14 +167,7 @@ export async function startAuthHero(repoRoot: string, options: StartAuthHeroOpti
       async stop() {
         process.removeListener("exit", stopOnExit);
         if (exited) return removeTemp();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-          child.once("exit", () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill("SIGTERM");
-        });
+        await stopChild(child);
         removeTemp();
       },
       keepRunning() {

@@ -17,11 +17,11 @@ import {
   appendFileSync,
   readFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shellQuote } from "./shellQuote";
 import { compareVersions, DEBIAN_POSTGRES_ROOT } from "../postgres/clientTools";
+import { freeLoopbackPort } from "./localProcess";
 
 /** Everything a client needs to reach the cluster over TCP. */
 export interface PostgresConnection {
@@ -291,19 +291,6 @@ async function startOnFreePort(
       if (attempt >= attempts) throw error;
     }
   }
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface OsUser {

@@ -8,9 +8,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeLoopbackPorts, stopChild } from "./localProcess";
 
 /** Where Debian puts what the sandbox needs; `apt-get install -y pdns-server pdns-backend-sqlite3 sqlite3` installs it. */
 const PDNS_SERVER_CANDIDATES = ["/usr/sbin/pdns_server", "/usr/local/sbin/pdns_server"];
@@ -67,8 +67,7 @@ export async function startPowerDns(options: StartPowerDnsOptions): Promise<Runn
   };
   const attempts = 3;
   for (let attempt = 1; ; attempt++) {
-    const dnsPort = await freeLoopbackPort();
-    const webPort = await freeLoopbackPort();
+    const [dnsPort, webPort] = (await freeLoopbackPorts(2)) as [number, number];
     try {
       return await startOn(server, dir, database, apiKey, dnsPort, webPort, options, removeTemp);
     } catch (error) {
@@ -158,18 +157,6 @@ async function startOn(
   };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 async function untilApiAnswers(
   child: ChildProcess,
   apiUrl: string,
@@ -201,17 +188,4 @@ async function createZone(apiUrl: string, apiKey: string, zone: string): Promise
   });
   if (answer.status !== 201)
     throw new Error(`PowerDNS refused the zone ${name}: ${answer.status} ${await answer.text()}`);
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -130,29 +130,12 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     command.action(
       async (
         slugs: string[],
-        options: StackRunOptions & {
-          all?: boolean;
-          changed?: boolean;
-          base?: string;
-          shard?: Shard;
-          engine?: boolean;
-          unmanaged?: "names" | "all";
-          waves?: string;
-          maxFailures?: number;
-          pause?: number;
-        },
+        options: StackRunOptions & SelectionOptions & WaveOptions & { engine?: boolean; unmanaged?: "names" | "all" },
       ) => {
         const { runOperation } = await import("../commands/run");
         setExit(
           await runningStacks(options, (runOptions, signal) =>
-            runOperation(
-              operation,
-              slugs,
-              { ...runOptions, ...(options.pause !== undefined ? { pauseMs: options.pause } : {}) },
-              out,
-              err,
-              signal,
-            ),
+            runOperation(operation, slugs, { ...runOptions, ...pauseOf(options) }, out, err, signal),
           ),
         );
       },
@@ -181,27 +164,12 @@ function buildProgram(setExit: (outcome: Outcome) => void): Command {
     .action(
       async (
         slugs: string[],
-        options: StackRunOptions & {
-          all?: boolean;
-          changed?: boolean;
-          base?: string;
-          shard?: Shard;
-          to?: number;
-          waves?: string;
-          maxFailures: number;
-          pause?: number;
-        },
+        options: StackRunOptions & SelectionOptions & WaveOptions & { to?: number; maxFailures: number },
       ) => {
         const { migrate } = await import("../commands/migrate");
         setExit(
           await runningStacks(options, (runOptions, signal) =>
-            migrate(
-              slugs,
-              { ...runOptions, ...(options.pause !== undefined ? { pauseMs: options.pause } : {}) },
-              out,
-              err,
-              signal,
-            ),
+            migrate(slugs, { ...runOptions, ...pauseOf(options) }, out, err, signal),
           ),
         );
       },
@@ -311,6 +279,24 @@ interface StackRunOptions {
   format: "text" | "json" | "markdown";
   output?: string[];
 }
+
+/** Which stacks a run takes besides the named ones: `--all`, `--changed --base <ref>`, and `--shard i/n`. */
+interface SelectionOptions {
+  all?: boolean;
+  changed?: boolean;
+  base?: string;
+  shard?: Shard;
+}
+
+/** What wavesOptions adds (`up`, `migrate`); `--pause` is parsed into milliseconds. */
+interface WaveOptions {
+  waves?: string;
+  maxFailures?: number;
+  pause?: number;
+}
+
+/** `--pause` as the run takes it: `pauseMs`, only when given. */
+const pauseOf = (options: WaveOptions) => (options.pause !== undefined ? { pauseMs: options.pause } : {});
 
 /**
  * A command that runs stacks, as each of them is run: interruptible, given the lock wait in milliseconds and a live

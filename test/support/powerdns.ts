@@ -4,6 +4,7 @@
  */
 import { Resolver } from "node:dns/promises";
 import { type RunningPowerDns, startPowerDns } from "../../src/sandbox/powerdns";
+import { absoluteName } from "../../src/orchestrate/scan/dnsListing";
 
 export type { RunningPowerDns } from "../../src/sandbox/powerdns";
 
@@ -40,8 +41,7 @@ export interface HeldRrset {
 
 /** The rrset `name`/`type` as the server holds it now, or undefined. */
 export async function rrsetHeld(server: RunningPowerDns, name: string, type: string): Promise<HeldRrset | undefined> {
-  const absolute = (n: string) => (n.endsWith(".") ? n : `${n}.`).toLowerCase();
-  const answer = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${absolute(server.zone)}`, {
+  const answer = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${absoluteName(server.zone)}`, {
     headers: { "x-api-key": server.apiKey },
   });
   if (answer.status !== 200)
@@ -49,7 +49,7 @@ export async function rrsetHeld(server: RunningPowerDns, name: string, type: str
   const body = (await answer.json()) as {
     rrsets: (HeldRrset & { records: { content: string; disabled?: boolean }[] })[];
   };
-  const found = body.rrsets.find((r) => r.name.toLowerCase() === absolute(name) && r.type === type);
+  const found = body.rrsets.find((r) => absoluteName(r.name) === absoluteName(name) && r.type === type);
   return found && { ...found, records: found.records.map((r) => ({ content: r.content, disabled: !!r.disabled })) };
 }
 
@@ -66,11 +66,10 @@ export async function editByHand(
     records: readonly (string | { readonly content: string; readonly disabled: boolean })[];
   },
 ): Promise<void> {
-  const absolute = (name: string) => (name.endsWith(".") ? name : `${name}.`);
   const body = {
     rrsets: [
       {
-        name: absolute(rrset.name),
+        name: absoluteName(rrset.name),
         type: rrset.type,
         ttl: rrset.ttl ?? 300,
         changetype: rrset.records.length === 0 ? "DELETE" : "REPLACE",
@@ -80,7 +79,7 @@ export async function editByHand(
       },
     ],
   };
-  const answer = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${absolute(server.zone)}`, {
+  const answer = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${absoluteName(server.zone)}`, {
     method: "PATCH",
     headers: { "x-api-key": server.apiKey, "content-type": "application/json" },
     body: JSON.stringify(body),
